@@ -1,0 +1,3 @@
+"""partnergraph: a relationship explorer for advocacy networks."""
+
+__version__ = "0.1.0"

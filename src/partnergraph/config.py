@@ -1,0 +1,46 @@
+"""Settings: the only place that reads environment variables."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+DEFAULT_DB = "partnergraph.db"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable about a run; built from the environment or passed in by tests."""
+
+    db: str = DEFAULT_DB
+    neo4j_user: str = "neo4j"
+    neo4j_password: str | None = None
+    neo4j_database: str | None = None
+
+    def with_db(self, db: str | None) -> Settings:
+        """Return a copy with another store URL, or this one if `db` is None."""
+        return self if db is None else replace(self, db=db)
+
+
+def from_env(environ: Mapping[str, str] | None = None) -> Settings:
+    """Return settings from PARTNERGRAPH_* and NEO4J_* environment variables."""
+    env = os.environ if environ is None else environ
+    return Settings(
+        db=env.get("PARTNERGRAPH_DB") or DEFAULT_DB,
+        neo4j_user=env.get("NEO4J_USER") or "neo4j",
+        neo4j_password=env.get("NEO4J_PASSWORD") or None,
+        neo4j_database=env.get("NEO4J_DATABASE") or None,
+    )
+
+
+def package_root() -> Path:
+    """Return the folder holding `cypher/` and `web/`, in a checkout or an installed wheel."""
+    here = Path(__file__).resolve().parent
+    # Installed wheels carry the folders inside the package (force-include in pyproject.toml);
+    # a checkout has them at the repository root, two levels up from src/partnergraph.
+    for root in (here, here.parent.parent):
+        if (root / "cypher").is_dir():
+            return root
+    return here

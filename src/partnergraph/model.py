@@ -1,0 +1,403 @@
+"""The data model: kinds of element, relationship types, their properties and validation.
+
+Everything that enters a store passes through `validate_dataset`, which turns raw rows (from a
+CSV folder, a JSON file, a workbook or the generator) into typed `Element` and `Connection`
+objects, or raises `ImportFailed` listing every problem as ``file:line: message``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+
+class PartnergraphError(Exception):
+    """Raise for a user error: the CLI prints its message on one line and exits 1."""
+
+
+class UnknownNode(PartnergraphError):
+    """Raise when an id or name matches no element."""
+
+
+class NoPath(PartnergraphError):
+    """Raise when two elements are not connected under the given constraints."""
+
+
+class WrongKind(PartnergraphError):
+    """Raise when an element is of a kind the question does not apply to."""
+
+
+class StoreError(PartnergraphError):
+    """Raise when a store cannot be opened or reached."""
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a row came from: a file and its 1-based line (header is line 1 in CSV)."""
+
+    file: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One invalid thing in an import, printed as ``file:line: message``."""
+
+    where: Location
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}"
+
+
+class ImportFailed(PartnergraphError):
+    """Raise when an import has problems; nothing has been written."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        noun = "problem" if len(problems) == 1 else "problems"
+        super().__init__(f"import failed with {len(problems)} {noun}; nothing was changed")
+
+
+class Kind(str, Enum):
+    """The four kinds of element; the value is the node label."""
+
+    AFFILIATE = "Affiliate"
+    PARTNER = "Partner"
+    CONTACT = "Contact"
+    ISSUE = "Issue"
+
+    @property
+    def slug(self) -> str:
+        return self.value.lower()
+
+    @classmethod
+    def parse(cls, text: str) -> Kind:
+        """Return the kind named by `text`, case-insensitively."""
+        for kind in cls:
+            if kind.slug == text.strip().lower():
+                return kind
+        raise ValueError(f"unknown kind {text!r} (expected one of {', '.join(k.slug for k in cls)})")
+
+
+ORGANISATIONS = (Kind.AFFILIATE, Kind.PARTNER)
+
+
+class RelType(str, Enum):
+    """The five relationship types; the value is the relationship type name."""
+
+    MEMBER_OF = "MEMBER_OF"
+    KNOWS = "KNOWS"
+    HOLDS = "HOLDS"
+    PARTNERS_WITH = "PARTNERS_WITH"
+    WORKS_ON = "WORKS_ON"
+
+    @classmethod
+    def parse(cls, text: str) -> RelType:
+        """Return the type named by `text`, case-insensitively."""
+        for rel in cls:
+            if rel.value == text.strip().upper():
+                return rel
+        raise ValueError(f"unknown type {text!r} (expected one of {', '.join(r.value for r in cls)})")
+
+    @property
+    def symmetric(self) -> bool:
+        return self is RelType.KNOWS
+
+
+# Which kinds each relationship type allows at its two ends.
+ENDPOINTS: dict[RelType, tuple[tuple[Kind, ...], tuple[Kind, ...]]] = {
+    RelType.MEMBER_OF: ((Kind.CONTACT,), ORGANISATIONS),
+    RelType.KNOWS: ((Kind.CONTACT,), (Kind.CONTACT,)),
+    RelType.HOLDS: ((Kind.CONTACT,), (Kind.PARTNER,)),
+    RelType.PARTNERS_WITH: ((Kind.AFFILIATE,), (Kind.PARTNER,)),
+    RelType.WORKS_ON: (ORGANISATIONS, (Kind.ISSUE,)),
+}
+
+# Column names of the import format (design.md section 4), in the order exports write them.
+ELEMENT_COLUMNS = (
+    "id", "kind", "name", "type", "country", "region", "website", "status", "public",
+    "tags", "notes", "email", "phone", "role", "issues", "member_of",
+)
+CONNECTION_COLUMNS = (
+    "from", "to", "type", "strength", "since", "until", "last_contact", "source", "role",
+    "status", "issues", "notes",
+)
+ELEMENT_PROPERTIES = tuple(c for c in ELEMENT_COLUMNS if c not in ("id", "kind", "name", "issues", "member_of"))
+CONNECTION_PROPERTIES = tuple(c for c in CONNECTION_COLUMNS if c not in ("from", "to", "type"))
+# Personal data: never in public output.
+PERSONAL_PROPERTIES = ("email", "phone", "notes")
+PARTNER_STATUSES = ("active", "prospective", "dormant")
+
+_DATE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
+_ID = re.compile(r"^[^\s;]{1,200}$")
+_DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+# ISO 3166-1 alpha-2 codes, officially assigned.
+COUNTRY_CODES = frozenset("""
+AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS
+BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE
+EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM
+HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC
+LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ NA
+NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS RU RW
+SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO
+TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW XK
+""".split())
+
+
+def parse_date(text: str) -> str:
+    """Return `text` if it is an ISO 8601 date (``2021-03`` or ``2021-03-15``), else raise."""
+    m = _DATE.match(text.strip())
+    if not m:
+        raise ValueError(f"{text!r} is not an ISO 8601 date (YYYY-MM or YYYY-MM-DD)")
+    year, month, day = int(m[1]), int(m[2]), m[3]
+    if not 1 <= month <= 12:
+        raise ValueError(f"{text!r} has no month {month}")
+    if day is not None:
+        leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+        last = 29 if month == 2 and leap else (28 if month == 2 else _DAYS[month - 1])
+        if not 1 <= int(day) <= last:
+            raise ValueError(f"{text!r} has no day {int(day)}")
+    return text.strip()
+
+
+def parse_strength(value: Any) -> int:
+    """Return a tie strength as an int from 1 to 5, else raise."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"strength {value!r} is not a number from 1 to 5") from None
+    if number != int(number) or not 1 <= number <= 5:
+        raise ValueError(f"strength {value!r} is out of range (a whole number from 1 to 5)")
+    return int(number)
+
+
+def parse_country(text: str) -> str:
+    """Return an ISO 3166-1 alpha-2 country code in upper case, else raise."""
+    code = text.strip().upper()
+    if code not in COUNTRY_CODES:
+        raise ValueError(f"country {text!r} is not an ISO 3166 alpha-2 code")
+    return code
+
+
+def parse_bool(value: Any) -> bool:
+    """Return a boolean from true/false, yes/no, 1/0."""
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("true", "yes", "y", "1"):
+        return True
+    if text in ("false", "no", "n", "0"):
+        return False
+    raise ValueError(f"{value!r} is not true or false")
+
+
+def parse_list(value: Any) -> list[str]:
+    """Return a list of non-empty strings from a list or a ``;``-separated string."""
+    items = value if isinstance(value, list) else str(value).split(";")
+    return [str(item).strip() for item in items if str(item).strip()]
+
+
+_ELEMENT_PARSERS = {
+    "country": parse_country,
+    "public": parse_bool,
+    "tags": parse_list,
+}
+_CONNECTION_PARSERS = {
+    "strength": parse_strength,
+    "since": parse_date,
+    "until": parse_date,
+    "last_contact": parse_date,
+    "issues": parse_list,
+}
+
+
+@dataclass
+class Element:
+    """A node: an affiliate, partner, contact or issue."""
+
+    id: str
+    kind: Kind
+    name: str
+    props: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the element as a flat, JSON-ready dict in the import format."""
+        return {"id": self.id, "kind": self.kind.slug, "name": self.name, **self.props}
+
+
+@dataclass
+class Connection:
+    """A relationship between two elements; KNOWS is stored with its ends in sorted order."""
+
+    source: str
+    target: str
+    type: RelType
+    props: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.source, self.target, self.type.value)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the connection as a flat, JSON-ready dict in the import format."""
+        return {"from": self.source, "to": self.target, "type": self.type.value, **self.props}
+
+
+def connection(source: str, target: str, rel: RelType, props: dict[str, Any] | None = None) -> Connection:
+    """Return a connection, putting a symmetric relationship's ends in canonical order."""
+    if rel.symmetric and target < source:
+        source, target = target, source
+    return Connection(source, target, rel, dict(props or {}))
+
+
+@dataclass(frozen=True)
+class Row:
+    """A raw row of the import format and where it came from."""
+
+    values: Mapping[str, Any]
+    where: Location
+
+
+@dataclass
+class Dataset:
+    """Validated elements and connections, ready for a store."""
+
+    elements: list[Element]
+    connections: list[Connection]
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip()) or value == []
+
+
+def _clean(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+def _parse_props(row: Row, columns: Iterable[str], parsers: dict, problems: list[Problem]) -> dict[str, Any]:
+    props: dict[str, Any] = {}
+    for column in columns:
+        value = row.values.get(column)
+        if _blank(value):
+            continue
+        parser = parsers.get(column)
+        try:
+            props[column] = parser(value) if parser else str(_clean(value))
+        except ValueError as exc:
+            problems.append(Problem(row.where, f"column '{column}': {exc}"))
+    return props
+
+
+def validate_dataset(
+    element_rows: Iterable[Row],
+    connection_rows: Iterable[Row],
+    existing_kinds: Mapping[str, Kind] | None = None,
+) -> Dataset:
+    """Check raw rows and return typed elements and connections, or raise `ImportFailed`.
+
+    `existing_kinds` maps ids already in the store to their kind, so that connections may
+    refer to them and a re-import may not change an element's kind.
+    """
+    existing_kinds = existing_kinds or {}
+    problems: list[Problem] = []
+    elements: dict[str, Element] = {}
+    first_seen: dict[str, Location] = {}
+    derived: list[tuple[Row, str, str, RelType]] = []
+
+    for row in element_rows:
+        values = row.values
+        missing = [c for c in ("id", "kind", "name") if _blank(values.get(c))]
+        if missing:
+            problems.append(Problem(row.where, f"missing required column value: {', '.join(missing)}"))
+            continue
+        element_id = str(_clean(values["id"]))
+        if not _ID.match(element_id):
+            problems.append(Problem(row.where, f"id {element_id!r} may not contain spaces or ';'"))
+            continue
+        try:
+            kind = Kind.parse(str(values["kind"]))
+        except ValueError as exc:
+            problems.append(Problem(row.where, f"column 'kind': {exc}"))
+            continue
+        if element_id in first_seen:
+            problems.append(Problem(row.where, f"duplicate id {element_id!r} (first at {first_seen[element_id]})"))
+            continue
+        first_seen[element_id] = row.where
+        if existing_kinds.get(element_id, kind) is not kind:
+            problems.append(Problem(row.where, f"id {element_id!r} already exists as a {existing_kinds[element_id].slug}"))
+            continue
+        props = _parse_props(row, ELEMENT_PROPERTIES, _ELEMENT_PARSERS, problems)
+        if kind is Kind.PARTNER and props.get("status") and props["status"].lower() not in PARTNER_STATUSES:
+            problems.append(Problem(row.where, f"column 'status': {props['status']!r} is not one of {', '.join(PARTNER_STATUSES)}"))
+        elements[element_id] = Element(element_id, kind, str(_clean(values["name"])), props)
+        for column, rel in (("issues", RelType.WORKS_ON), ("member_of", RelType.MEMBER_OF)):
+            if not _blank(values.get(column)):
+                for target in parse_list(values[column]):
+                    derived.append((row, element_id, target, rel))
+
+    def kind_of(element_id: str) -> Kind | None:
+        element = elements.get(element_id)
+        return element.kind if element else existing_kinds.get(element_id)
+
+    def check_ends(row: Row, source: str, target: str, rel: RelType) -> bool:
+        ok = True
+        allowed_from, allowed_to = ENDPOINTS[rel]
+        for end, element_id, allowed in (("from", source, allowed_from), ("to", target, allowed_to)):
+            kind = kind_of(element_id)
+            if kind is None:
+                problems.append(Problem(row.where, f"{rel.value} {end} unknown id {element_id!r}"))
+                ok = False
+            elif kind not in allowed:
+                names = " or ".join(k.slug for k in allowed)
+                problems.append(Problem(row.where, f"{rel.value} {end} {element_id!r} must be a {names}, not a {kind.slug}"))
+                ok = False
+        if ok and source == target:
+            problems.append(Problem(row.where, f"{rel.value} connects {source!r} to itself"))
+            ok = False
+        return ok
+
+    connections: dict[tuple[str, str, str], Connection] = {}
+    explicit: dict[tuple[str, str, str], Location] = {}
+    for row in connection_rows:
+        values = row.values
+        missing = [c for c in ("from", "to", "type") if _blank(values.get(c))]
+        if missing:
+            problems.append(Problem(row.where, f"missing required column value: {', '.join(missing)}"))
+            continue
+        try:
+            rel = RelType.parse(str(values["type"]))
+        except ValueError as exc:
+            problems.append(Problem(row.where, f"column 'type': {exc}"))
+            continue
+        source, target = str(_clean(values["from"])), str(_clean(values["to"]))
+        before = len(problems)
+        props = _parse_props(row, CONNECTION_PROPERTIES, _CONNECTION_PARSERS, problems)
+        if "since" in props and "until" in props and props["until"] < props["since"]:
+            problems.append(Problem(row.where, f"until {props['until']} is before since {props['since']}"))
+        if not check_ends(row, source, target, rel) or len(problems) > before:
+            continue
+        conn = connection(source, target, rel, props)
+        if conn.key in explicit:
+            problems.append(Problem(row.where, f"duplicate {rel.value} from {source!r} to {target!r} (first at {explicit[conn.key]})"))
+            continue
+        explicit[conn.key] = row.where
+        connections[conn.key] = conn
+
+    # Columns `issues` and `member_of` create plain relationships; an explicit row wins.
+    for row, source, target, rel in derived:
+        if check_ends(row, source, target, rel):
+            conn = connection(source, target, rel)
+            connections.setdefault(conn.key, conn)
+
+    if problems:
+        problems.sort(key=lambda p: (p.where.file, p.where.line))
+        raise ImportFailed(problems)
+    return Dataset(list(elements.values()), list(connections.values()))

@@ -1,0 +1,266 @@
+"""The embedded default store: one SQLite file, WAL mode, a transaction per write."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+
+from partnergraph.model import Connection, Dataset, Element, Kind, RelType, StoreError
+from partnergraph.store.base import Progress, Snapshot, WriteStats
+
+# Schema migrations: entry N brings a database from user_version N to N + 1.
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE elements (
+        id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        name TEXT NOT NULL,
+        props TEXT NOT NULL DEFAULT '{}'
+    ) WITHOUT ROWID;
+    CREATE INDEX elements_kind ON elements(kind);
+    CREATE INDEX elements_name ON elements(name);
+    CREATE TABLE connections (
+        source TEXT NOT NULL REFERENCES elements(id),
+        target TEXT NOT NULL REFERENCES elements(id),
+        type TEXT NOT NULL,
+        props TEXT NOT NULL DEFAULT '{}',
+        PRIMARY KEY (source, target, type)
+    ) WITHOUT ROWID;
+    CREATE INDEX connections_target ON connections(target, type);
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    INSERT INTO meta (key, value) VALUES ('data_version', '0');
+    """,
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+BATCH = 5000
+
+# Upserts skip rows whose content would not change, so a re-import writes nothing at all.
+_UPSERT_ELEMENT = """
+INSERT INTO elements (id, kind, name, props) VALUES (?, ?, ?, ?)
+ON CONFLICT (id) DO UPDATE SET name = excluded.name, props = json_patch(props, excluded.props)
+WHERE name IS NOT excluded.name OR props IS NOT json_patch(props, excluded.props)
+"""
+_UPSERT_CONNECTION = """
+INSERT INTO connections (source, target, type, props) VALUES (?, ?, ?, ?)
+ON CONFLICT (source, target, type) DO UPDATE SET props = json_patch(props, excluded.props)
+WHERE props IS NOT json_patch(props, excluded.props)
+"""
+
+
+def _dumps(props: dict) -> str:
+    return json.dumps(props, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def _element(row: tuple) -> Element:
+    return Element(row[0], Kind(row[1]), row[2], json.loads(row[3]))
+
+
+class SqliteStore:
+    """A GraphStore in one SQLite file; reading a missing file finds an empty graph."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.url = f"sqlite:///{self.path}"
+        self._conn: sqlite3.Connection | None = None
+
+    # -- connection management -------------------------------------------------------------
+
+    def _connect(self, create: bool) -> sqlite3.Connection | None:
+        if self._conn is not None:
+            return self._conn
+        if not self.path.exists():
+            if not create:
+                return None
+            if not self.path.parent.exists():
+                raise StoreError(f"{self.path}: folder {self.path.parent} does not exist")
+        try:
+            # Autocommit mode: transactions are opened explicitly below.
+            conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
+            conn.execute("PRAGMA busy_timeout = 30000")
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA foreign_keys = ON")
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: not a partnergraph database ({exc})") from None
+        if version > SCHEMA_VERSION:
+            conn.close()
+            raise StoreError(f"{self.path}: written by a newer partnergraph (schema {version}, "
+                             f"this version knows {SCHEMA_VERSION}); upgrade partnergraph")
+        if version < SCHEMA_VERSION:
+            self._migrate(conn, version)
+        self._conn = conn
+        return conn
+
+    def _migrate(self, conn: sqlite3.Connection, version: int) -> None:
+        if version == 0 and conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+            raise StoreError(f"{self.path}: not a partnergraph database (it has other tables)")
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for number in range(version, SCHEMA_VERSION):
+                for statement in MIGRATIONS[number].split(";"):
+                    if statement.strip():
+                        conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+    @contextmanager
+    def _read(self) -> Iterator[sqlite3.Connection | None]:
+        conn = self._connect(create=False)
+        if conn is None:
+            yield None
+            return
+        # One read transaction, so a concurrent writer cannot tear a multi-query read.
+        conn.execute("BEGIN")
+        try:
+            yield conn
+        finally:
+            conn.execute("COMMIT")
+
+    def close(self) -> None:
+        """Close the connection to the file."""
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    def __enter__(self) -> SqliteStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- writes ----------------------------------------------------------------------------
+
+    def upsert(self, dataset: Dataset, progress: Progress | None = None) -> WriteStats:
+        """Merge elements and connections by id in one transaction: all of it or nothing."""
+        conn = self._connect(create=True)
+        assert conn is not None
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            before_elements = conn.execute("SELECT count(*) FROM elements").fetchone()[0]
+            before_connections = conn.execute("SELECT count(*) FROM connections").fetchone()[0]
+            elements_changed = self._write(conn, _UPSERT_ELEMENT, (
+                (e.id, e.kind.value, e.name, _dumps(e.props)) for e in dataset.elements), progress)
+            connections_changed = self._write(conn, _UPSERT_CONNECTION, (
+                (c.source, c.target, c.type.value, _dumps(c.props)) for c in dataset.connections), progress)
+            elements_created = conn.execute("SELECT count(*) FROM elements").fetchone()[0] - before_elements
+            connections_created = conn.execute("SELECT count(*) FROM connections").fetchone()[0] - before_connections
+            stats = WriteStats(elements_created, elements_changed - elements_created,
+                               connections_created, connections_changed - connections_created)
+            if stats.changed:
+                conn.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'data_version'")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        return stats
+
+    @staticmethod
+    def _write(conn: sqlite3.Connection, sql: str, rows: Iterable[tuple], progress: Progress | None) -> int:
+        changed = 0
+        batch: list[tuple] = []
+
+        def flush() -> int:
+            before = conn.total_changes
+            conn.executemany(sql, batch)
+            if progress:
+                progress(len(batch))
+            batch.clear()
+            return conn.total_changes - before
+
+        for row in rows:
+            batch.append(row)
+            if len(batch) >= BATCH:
+                changed += flush()
+        if batch:
+            changed += flush()
+        return changed
+
+    # -- reads -----------------------------------------------------------------------------
+
+    def version(self) -> str:
+        """Return a token that changes whenever a write commits."""
+        with self._read() as conn:
+            if conn is None:
+                return "empty"
+            return conn.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()[0]
+
+    def existing_kinds(self, ids: Iterable[str]) -> Mapping[str, Kind]:
+        """Return the kind of each of `ids` that exists in the store."""
+        wanted = list(dict.fromkeys(ids))
+        found: dict[str, Kind] = {}
+        with self._read() as conn:
+            if conn is None:
+                return found
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start:start + 500]
+                marks = ",".join("?" * len(chunk))
+                for element_id, kind in conn.execute(f"SELECT id, kind FROM elements WHERE id IN ({marks})", chunk):
+                    found[element_id] = Kind(kind)
+        return found
+
+    def snapshot(self) -> Snapshot:
+        """Return all elements and connections, consistently, with their version."""
+        with self._read() as conn:
+            if conn is None:
+                return Snapshot("empty", [], [])
+            version = conn.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()[0]
+            elements = [_element(r) for r in conn.execute("SELECT id, kind, name, props FROM elements ORDER BY id")]
+            connections = [
+                Connection(s, t, RelType(ty), json.loads(p))
+                for s, t, ty, p in conn.execute(
+                    "SELECT source, target, type, props FROM connections ORDER BY source, target, type")
+            ]
+        return Snapshot(version, elements, connections)
+
+    def get(self, element_id: str) -> Element | None:
+        """Return the element with this id, or None."""
+        with self._read() as conn:
+            if conn is None:
+                return None
+            row = conn.execute("SELECT id, kind, name, props FROM elements WHERE id = ?", (element_id,)).fetchone()
+        return _element(row) if row else None
+
+    def find_by_name(self, name: str) -> list[Element]:
+        """Return the elements whose name equals `name` exactly."""
+        with self._read() as conn:
+            if conn is None:
+                return []
+            rows = conn.execute("SELECT id, kind, name, props FROM elements WHERE name = ? ORDER BY id", (name,))
+            return [_element(r) for r in rows]
+
+    def search(self, text: str, limit: int = 20) -> list[Element]:
+        """Return elements whose id or name contains `text`, case-insensitively, best first."""
+        needle = text.strip().lower()
+        if not needle:
+            return []
+        with self._read() as conn:
+            if conn is None:
+                return []
+            # instr() rather than LIKE, so that % and _ in the query are plain characters.
+            rows = conn.execute(
+                """SELECT id, kind, name, props FROM elements
+                   WHERE instr(lower(name), ?) > 0 OR instr(lower(id), ?) > 0
+                   ORDER BY lower(name) = ? DESC, instr(lower(name), ?) = 1 DESC, length(name), name, id
+                   LIMIT ?""",
+                (needle, needle, needle, needle, limit),
+            )
+            return [_element(r) for r in rows]
+
+    def counts(self) -> dict[str, int]:
+        """Return the number of elements per kind and connections per type."""
+        result = {kind.value: 0 for kind in Kind} | {rel.value: 0 for rel in RelType}
+        with self._read() as conn:
+            if conn is None:
+                return result
+            for kind, n in conn.execute("SELECT kind, count(*) FROM elements GROUP BY kind"):
+                result[kind] = n
+            for rel, n in conn.execute("SELECT type, count(*) FROM connections GROUP BY type"):
+                result[rel] = n
+        return result
