@@ -173,9 +173,9 @@ def parse_strength(value: Any) -> int:
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise ValueError(f"strength {value!r} is not a number from 1 to 5") from None
+        raise ValueError(f"{value!r} is not a number from 1 to 5") from None
     if number != int(number) or not 1 <= number <= 5:
-        raise ValueError(f"strength {value!r} is out of range (a whole number from 1 to 5)")
+        raise ValueError(f"{value!r} is out of range (a whole number from 1 to 5)")
     return int(number)
 
 
@@ -183,7 +183,7 @@ def parse_country(text: str) -> str:
     """Return an ISO 3166-1 alpha-2 country code in upper case, else raise."""
     code = text.strip().upper()
     if code not in COUNTRY_CODES:
-        raise ValueError(f"country {text!r} is not an ISO 3166 alpha-2 code")
+        raise ValueError(f"{text!r} is not an ISO 3166 alpha-2 code")
     return code
 
 
@@ -274,6 +274,10 @@ class Dataset:
     connections: list[Connection]
 
 
+def _a(word: str) -> str:
+    return f"an {word}" if word[0] in "aeiou" else f"a {word}"
+
+
 def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip()) or value == []
 
@@ -332,7 +336,7 @@ def validate_dataset(
             continue
         first_seen[element_id] = row.where
         if existing_kinds.get(element_id, kind) is not kind:
-            problems.append(Problem(row.where, f"id {element_id!r} already exists as a {existing_kinds[element_id].slug}"))
+            problems.append(Problem(row.where, f"id {element_id!r} already exists as {_a(existing_kinds[element_id].slug)}"))
             continue
         props = _parse_props(row, ELEMENT_PROPERTIES, _ELEMENT_PARSERS, problems)
         if kind is Kind.PARTNER and props.get("status") and props["status"].lower() not in PARTNER_STATUSES:
@@ -356,8 +360,8 @@ def validate_dataset(
                 problems.append(Problem(row.where, f"{rel.value} {end} unknown id {element_id!r}"))
                 ok = False
             elif kind not in allowed:
-                names = " or ".join(k.slug for k in allowed)
-                problems.append(Problem(row.where, f"{rel.value} {end} {element_id!r} must be a {names}, not a {kind.slug}"))
+                names = " or ".join(_a(k.slug) for k in allowed)
+                problems.append(Problem(row.where, f"{rel.value} {end} {element_id!r} must be {names}, not {_a(kind.slug)}"))
                 ok = False
         if ok and source == target:
             problems.append(Problem(row.where, f"{rel.value} connects {source!r} to itself"))

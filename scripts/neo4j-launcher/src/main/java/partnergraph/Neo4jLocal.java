@@ -59,6 +59,11 @@ public final class Neo4jLocal {
                 // debug.log/security.log would otherwise go to HOME/logs too, but say so explicitly:
                 // everything this server writes stays under HOME.
                 .setConfig(GraphDatabaseSettings.logs_directory, home.resolve("logs"))
+                // Neo4j preallocates 256 MB per transaction log and keeps two days of them: 0.5 GB
+                // of disk per empty DBMS. A dev/test database needs neither.
+                .setConfig(GraphDatabaseSettings.preallocate_logical_logs, false)
+                .setConfig(GraphDatabaseSettings.logical_log_rotation_threshold, ByteUnit.mebiBytes(64))
+                .setConfig(GraphDatabaseSettings.keep_logical_logs, "128M size")
                 // The stores are already checkpointed and closed when Bolt shuts down last; its
                 // two default 5 s grace periods only made `stop` (and test teardown) 10 s slower.
                 .setConfig(BoltConnectorInternalSettings.thread_pool_shutdown_wait_time, Duration.ofSeconds(1))
