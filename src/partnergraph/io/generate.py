@@ -212,11 +212,6 @@ def tie_dates(rng: random.Random) -> tuple[str, str]:
     return _MONTHS[since], _last_contact(rng, since)
 
 
-def stale_date(rng: random.Random) -> str:
-    """Return a day more than twelve months before the reference date."""
-    return _day(rng, _STALE_BEFORE - 1 - int(rng.random() * 24))
-
-
 @dataclass
 class Org:
     """An affiliate or partner being built, before it becomes an element row."""
@@ -425,7 +420,7 @@ class NetworkBuilder:
                 by_region[self.org_region[self.primary[person]]].append(person)
         everyone = [p for r in by_region for p in r] or list(range(len(self.contacts)))
         added = 0
-        for p, wanted in zip(self.partners, counts):
+        for p, wanted in zip(self.partners, counts, strict=True):
             near = [person for a in self.partnered.get(p, ()) for person in movement[a]]
             pools = [pool for pool in (near, by_region[self.org_region[p]], everyone) if pool]
             holders: list[int] = []

@@ -55,6 +55,9 @@ public final class Neo4jLocal {
                 .setConfig(GraphDatabaseSettings.auth_enabled, true)
                 // Let short test passwords through (the product default is 8 characters).
                 .setConfig(GraphDatabaseSettings.auth_minimum_password_length, 1)
+                // After 3 bad logins Neo4j locks the user for 5 s, so a test of a wrong password
+                // would make the next test's good login fail; no brute-forcing on loopback.
+                .setConfig(GraphDatabaseSettings.auth_max_failed_attempts, 0)
                 .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.mebiBytes(pagecacheMb))
                 // debug.log/security.log would otherwise go to HOME/logs too, but say so explicitly:
                 // everything this server writes stays under HOME.
