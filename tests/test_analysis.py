@@ -7,6 +7,7 @@ from datetime import date
 import networkx as nx
 import pytest
 
+from conftest import SMALL
 from partnergraph.analysis.centrality import centrality, rank
 from partnergraph.analysis.graph import build_graph, resolve
 from partnergraph.analysis.paths import introduction_paths
@@ -14,8 +15,6 @@ from partnergraph.analysis.relationships import holders, months_since, relations
 from partnergraph.analysis.warmth import edge_cost, relation_cost
 from partnergraph.io.reader import read_rows
 from partnergraph.model import NoPath, PartnergraphError, UnknownNode, WrongKind, validate_dataset
-
-from conftest import SMALL
 
 
 @pytest.fixture(scope="module")

@@ -12,9 +12,9 @@ from typing import Any
 import click
 
 from partnergraph import config
+from partnergraph.analysis.centrality import MEASURES
 from partnergraph.io.export import FORMATS
 from partnergraph.model import ImportFailed, PartnergraphError
-from partnergraph.analysis.centrality import MEASURES
 from partnergraph.services import Workspace, demo_rows, generate
 from partnergraph.store import Progress
 

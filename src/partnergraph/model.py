@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 
@@ -65,7 +65,7 @@ class ImportFailed(PartnergraphError):
         super().__init__(f"import failed with {len(problems)} {noun}; nothing was changed")
 
 
-class Kind(str, Enum):
+class Kind(StrEnum):
     """The four kinds of element; the value is the node label."""
 
     AFFILIATE = "Affiliate"
@@ -89,7 +89,7 @@ class Kind(str, Enum):
 ORGANISATIONS = (Kind.AFFILIATE, Kind.PARTNER)
 
 
-class RelType(str, Enum):
+class RelType(StrEnum):
     """The five relationship types; the value is the relationship type name."""
 
     MEMBER_OF = "MEMBER_OF"

@@ -82,7 +82,7 @@ def _warm_weight(allowed: set[str]):
 def _make_path(graph: nx.Graph, nodes: list[str], allowed: set[str]) -> Path:
     hops = []
     cost = 0.0
-    for u, v in zip(nodes, nodes[1:]):
+    for u, v in zip(nodes, nodes[1:], strict=False):
         found = [r for r in relations(graph, u, v) if r["type"] in allowed]
         found.sort(key=relation_cost)
         cost += relation_cost(found[0])

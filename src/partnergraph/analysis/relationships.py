@@ -76,7 +76,7 @@ def relationship_risks(
         elif len(held_by) == 1:
             single.append({**entry, "holder": node_summary(graph, held_by[0])})
     stale = []
-    for u, v, data in graph.edges(data=True):
+    for _, _, data in graph.edges(data=True):
         for r in data["relations"]:
             if r["type"] in ("KNOWS", "HOLDS") and r.get("last_contact"):
                 months = months_since(r["last_contact"], today)

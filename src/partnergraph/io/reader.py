@@ -68,7 +68,7 @@ def _read_csv(path: Path, required: tuple[str, ...]) -> list[Row]:
         if len(values) > len(header):
             problems.append(Problem(Location(str(path), line), f"{len(values)} values but {len(header)} columns"))
             continue
-        rows.append(Row(dict(zip(header, values)), Location(str(path), line)))
+        rows.append(Row(dict(zip(header, values, strict=False)), Location(str(path), line)))
     if problems:
         raise ImportFailed(problems)
     return rows
@@ -197,7 +197,7 @@ def _read_xlsx(path: Path) -> tuple[list[Row], list[Row]]:
         for line, values in enumerate(rows_iter, start=2):
             if all(v is None or str(v).strip() == "" for v in values):
                 continue
-            cells = {h: _cell(v) for h, v in zip(header, values) if h}
+            cells = {h: _cell(v) for h, v in zip(header, values, strict=False) if h}
             rows.append(Row(cells, Location(file, line)))
         result.append(rows)
     workbook.close()
