@@ -24,7 +24,8 @@ from partnergraph.io.demo import (
     STALE_HOLD,
     demo_network,
 )
-from partnergraph.io.generate import REFERENCE_DATE, REGIONS, generate_network, write_csv_folder
+from partnergraph.io.export import write_csv_folder
+from partnergraph.io.generate import REFERENCE_DATE, REGIONS, generate_network
 from partnergraph.model import (
     CONNECTION_COLUMNS,
     COUNTRY_CODES,
@@ -256,7 +257,8 @@ def test_demo_has_a_person_bridging_two_regions(demo):
 def test_demo_is_labelled_illustrative_and_keeps_personal_notes_on_contacts(demo):
     elements, _ = demo
     foundation = next(row for row in elements if row["type"] == "foundation")
-    assert "Illustrative demo data" in foundation["notes"] == DEMO_NOTE
+    assert foundation["notes"] == DEMO_NOTE
+    assert "Illustrative demo data" in DEMO_NOTE
     personal = [row for row in elements if row["notes"] == PERSONAL_NOTE]
     assert len(personal) == 1 and personal[0]["kind"] == "contact"
     contacts = [row for row in elements if row["kind"] == "contact"]

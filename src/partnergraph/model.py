@@ -174,7 +174,7 @@ def parse_strength(value: Any) -> int:
         number = float(value)
     except (TypeError, ValueError):
         raise ValueError(f"{value!r} is not a number from 1 to 5") from None
-    if number != int(number) or not 1 <= number <= 5:
+    if not 1 <= number <= 5 or number != int(number):
         raise ValueError(f"{value!r} is out of range (a whole number from 1 to 5)")
     return int(number)
 
@@ -384,7 +384,9 @@ def validate_dataset(
         source, target = str(_clean(values["from"])), str(_clean(values["to"]))
         before = len(problems)
         props = _parse_props(row, CONNECTION_PROPERTIES, _CONNECTION_PARSERS, problems)
-        if "since" in props and "until" in props and props["until"] < props["since"]:
+        # Compare at the coarser of the two precisions: 2021-03 is not before 2021-03-15.
+        common = min(len(props.get("since", "")), len(props.get("until", "")))
+        if common and props["until"][:common] < props["since"][:common]:
             problems.append(Problem(row.where, f"until {props['until']} is before since {props['since']}"))
         if not check_ends(row, source, target, rel) or len(problems) > before:
             continue

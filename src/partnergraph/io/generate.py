@@ -6,7 +6,6 @@ on string hashing, so the same arguments give byte-identical rows in any Python 
 
 from __future__ import annotations
 
-import csv
 import math
 import random
 import re
@@ -15,7 +14,6 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import accumulate
-from pathlib import Path
 
 from partnergraph.model import CONNECTION_COLUMNS, ELEMENT_COLUMNS
 
@@ -258,6 +256,9 @@ class NetworkBuilder:
         self.partners = [i for i, org in enumerate(self.orgs) if org.kind == "partner"]
         self.regions = list(REGIONS)
         self.org_region = [self.regions.index(org.region) for org in self.orgs]
+        self.region_orgs: list[list[int]] = [[] for _ in self.regions]
+        for i, region in enumerate(self.org_region):
+            self.region_orgs[region].append(i)
         for prefix, indexes in (("aff", self.affiliates), ("par", self.partners)):
             width = max(4, len(str(len(indexes))))
             for n, i in enumerate(indexes, 1):
@@ -282,7 +283,7 @@ class NetworkBuilder:
                 self._names.add((first, last, initial))
                 break
         else:
-            initial = -1  # beyond ~250,000 people: number the name instead
+            initial = -1  # past ~200,000 people the names run out: number them instead
         given, family = FIRST_NAMES[first], LAST_NAMES[last]
         mailbox = f"{slug(given)}.{slug(family)}"
         if initial == 0:
@@ -340,7 +341,7 @@ class NetworkBuilder:
                 continue
             home = self.primary[index]
             if rng.random() < 0.5:
-                other = _pick(rng, self._region_orgs(self.org_region[home]))
+                other = _pick(rng, self.region_orgs[self.org_region[home]])
             else:
                 other = int(rng.random() * len(self.orgs))
             if other in self.circles[index]:
@@ -351,13 +352,6 @@ class NetworkBuilder:
                 self.add_membership(index, other, self._role(other), _MONTHS[since], _MONTHS[until])
             else:
                 self.add_membership(index, other, self._role(other), _MONTHS[_since_month(rng)])
-
-    def _region_orgs(self, region: int) -> list[int]:
-        if not hasattr(self, "_by_region"):
-            self._by_region: list[list[int]] = [[] for _ in self.regions]
-            for i, r in enumerate(self.org_region):
-                self._by_region[r].append(i)
-        return self._by_region[region]
 
     def add_membership(self, person: int, org: int, role: str, since: str, until: str = "") -> None:
         """Add a MEMBER_OF row; a past membership has an `until`."""
@@ -605,14 +599,3 @@ def generate_network(people: int, ties: int, *, seed: int = 0) -> tuple[Rows, Ro
     builder.add_knows(ties - holds)
     return builder.rows()
 
-
-def write_csv_folder(folder: Path, elements: Sequence[dict[str, str]], connections: Sequence[dict[str, str]]) -> None:
-    """Write `elements.csv` and `connections.csv` into `folder`, creating it."""
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, columns, rows in (("elements.csv", ELEMENT_COLUMNS, elements),
-                                ("connections.csv", CONNECTION_COLUMNS, connections)):
-        with open(folder / name, "w", encoding="utf-8", newline="") as handle:
-            writer = csv.DictWriter(handle, fieldnames=columns, extrasaction="ignore")
-            writer.writeheader()
-            writer.writerows(rows)

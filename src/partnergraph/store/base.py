@@ -53,6 +53,10 @@ class GraphStore(Protocol):
         """Merge elements and connections by id in one transaction: all of it or nothing."""
         ...
 
+    def clear(self) -> None:
+        """Delete every element and connection (the version still moves on)."""
+        ...
+
     def snapshot(self) -> Snapshot:
         """Return all elements and connections, consistently, with the version they belong to."""
         ...

@@ -161,6 +161,21 @@ class SqliteStore:
             raise
         return stats
 
+    def clear(self) -> None:
+        """Delete every element and connection (the version still moves on)."""
+        conn = self._connect(create=False)
+        if conn is None:
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.execute("DELETE FROM connections")
+            conn.execute("DELETE FROM elements")
+            conn.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'data_version'")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
     @staticmethod
     def _write(conn: sqlite3.Connection, sql: str, rows: Iterable[tuple], progress: Progress | None) -> int:
         changed = 0

@@ -46,10 +46,9 @@ public final class Neo4jLocal {
         DatabaseManagementService dbms = new DatabaseManagementServiceBuilder(home)
                 .setConfig(BoltConnector.enabled, true)
                 .setConfig(BoltConnector.listen_address, bolt)
-                // The routing table (neo4j:// URLs) hands out the advertised address; without
-                // this it would say localhost:7687 whatever port we listen on.
+                // neo4j:// drivers reconnect to whatever the routing table advertises: make that
+                // exactly the address we listen on (the default host is "localhost").
                 .setConfig(BoltConnector.advertised_address, bolt)
-                .setConfig(GraphDatabaseSettings.default_advertised_address, new SocketAddress("127.0.0.1"))
                 // No certificates here; drivers must use bolt:// or neo4j:// (not +s/+ssc).
                 .setConfig(BoltConnector.encryption_level, BoltConnector.EncryptionLevel.DISABLED)
                 .setConfig(GraphDatabaseSettings.auth_enabled, true)

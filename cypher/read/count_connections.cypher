@@ -1,0 +1,2 @@
+MATCH (:Element)-[r]->(:Element)
+RETURN type(r) AS type, count(*) AS count

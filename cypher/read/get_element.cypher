@@ -1,0 +1,3 @@
+MATCH (n:Element {id: $id})
+RETURN n.id AS id, [label IN labels(n) WHERE label <> 'Element'][0] AS label, n.name AS name,
+       properties(n) AS props

@@ -1,0 +1,1 @@
+CREATE CONSTRAINT affiliate_id IF NOT EXISTS FOR (n:Affiliate) REQUIRE n.id IS UNIQUE
