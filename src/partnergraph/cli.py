@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable
 from datetime import date
@@ -36,6 +37,10 @@ class PartnergraphGroup(click.Group):
             sys.exit(1)
         except PartnergraphError as exc:
             click.echo(f"error: {exc}", err=True)
+            sys.exit(1)
+        except BrokenPipeError:
+            # The reader (e.g. `| head`) went away: stop quietly, as Python's docs advise.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             sys.exit(1)
         except OSError as exc:
             where = f"{exc.filename}: " if exc.filename else ""
@@ -234,14 +239,16 @@ def demo(ctx: click.Context) -> None:
     top = workspace.centrality("betweenness", kind="contact", top=3)["results"]
     click.echo("brokers (betweenness): " + ", ".join(f"{r['name']} ({r['id']})" for r in top))
     risks_found = workspace.risks()
-    click.echo(f"partners held by one person: {len(risks_found['single_holder_partners'])}; "
-               f"by nobody: {len(risks_found['unheld_partners'])}")
-    click.echo("try:")
+    single = risks_found["single_holder_partners"]
+    click.echo(f"partners held by one person: {len(single)}; by nobody: {len(risks_found['unheld_partners'])}")
     db = "" if ctx.obj.db == config.DEFAULT_DB else f" --db {ctx.obj.db}"
-    click.echo(f"  partnergraph{db} risks")
+    click.echo("try:")
+    if single and top:
+        partner = single[0]
+        click.echo(f"  partnergraph{db} holders {partner['id']}          # who holds {partner['name']}")
+        click.echo(f"  partnergraph{db} path {top[0]['id']} {partner['id']} --warm -k 3")
     click.echo(f"  partnergraph{db} centrality --measure betweenness --kind contact")
-    click.echo(f"  partnergraph{db} holders PARTNER_ID")
-    click.echo(f"  partnergraph{db} path FROM_ID TO_ID --warm -k 3")
+    click.echo(f"  partnergraph{db} risks")
 
 
 @main.command("generate")
