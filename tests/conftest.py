@@ -1,8 +1,16 @@
-"""Shared fixtures: a hand-made network and a fresh store of each kind."""
+"""Shared fixtures: a hand-made network, and a fresh store of each kind for contract tests.
+
+Tests that take `db_url` (or `workspace`, `small`, `cli`) run once on the embedded store and
+once on a real Neo4j. The Neo4j is the one `scripts/neo4j-local` runs; this file starts it when
+it is not running (and stops it again afterwards). Point PARTNERGRAPH_TEST_NEO4J at another
+server to use that instead; deselect with `-m "not neo4j"` on a machine without Java.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -11,22 +19,68 @@ from click.testing import CliRunner
 from partnergraph.cli import main
 from partnergraph.config import Settings
 from partnergraph.services import Workspace
+from partnergraph.store.neo4j import Neo4jStore
 
+ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).parent / "data"
 SMALL = DATA / "small"
-STORES = ["sqlite"]
+NEO4J_URL = os.environ.get("PARTNERGRAPH_TEST_NEO4J", "bolt://127.0.0.1:7687")
+NEO4J_PASSWORD = os.environ.get("NEO4J_PASSWORD", "partnergraph")
 
 
-@pytest.fixture(params=STORES)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        if callspec and callspec.params.get("db_url") == "neo4j":
+            item.add_marker(pytest.mark.neo4j)
+
+
+def _reachable() -> bool:
+    store = Neo4jStore(NEO4J_URL, password=NEO4J_PASSWORD)
+    try:
+        store.version()
+        return True
+    except Exception:
+        return False
+    finally:
+        store.close()
+
+
+@pytest.fixture(scope="session")
+def neo4j_server():
+    """Return the URL of a running Neo4j, starting the local one if needed."""
+    started = False
+    if not _reachable():
+        if "PARTNERGRAPH_TEST_NEO4J" in os.environ:
+            pytest.fail(f"PARTNERGRAPH_TEST_NEO4J={NEO4J_URL} is not reachable")
+        subprocess.run([str(ROOT / "scripts" / "neo4j-local"), "start"], check=True, timeout=600,
+                       env={**os.environ, "NEO4J_PASSWORD": NEO4J_PASSWORD})
+        started = True
+    yield NEO4J_URL
+    if started:
+        subprocess.run([str(ROOT / "scripts" / "neo4j-local"), "stop"], check=False, timeout=120)
+
+
+@pytest.fixture(params=["sqlite", "neo4j"])
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """Return the URL of a fresh, empty store of each kind."""
-    return str(tmp_path / "graph.db")
+    if request.param == "sqlite":
+        return str(tmp_path / "graph.db")
+    url = request.getfixturevalue("neo4j_server")
+    with Neo4jStore(url, password=NEO4J_PASSWORD) as store:
+        store.clear()
+    return url
+
+
+def settings_for(db_url: str) -> Settings:
+    """Return settings that open the store at `db_url`."""
+    return Settings(db=db_url, neo4j_password=NEO4J_PASSWORD)
 
 
 @pytest.fixture
 def workspace(db_url: str):
     """Return a workspace on a fresh store."""
-    with Workspace.open(Settings(db=db_url)) as ws:
+    with Workspace.open(settings_for(db_url)) as ws:
         yield ws
 
 
@@ -42,7 +96,7 @@ class Cli:
 
     def __init__(self, db: str):
         self.db = db
-        self.runner = CliRunner()
+        self.runner = CliRunner(env={"NEO4J_PASSWORD": NEO4J_PASSWORD})
 
     def __call__(self, *args: str):
         return self.runner.invoke(main, ["--db", self.db, *args], catch_exceptions=False)

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
-
 import networkx as nx
 import pytest
 
@@ -77,4 +75,3 @@ def test_exporting_into_a_missing_folder_is_a_clear_error(small, tmp_path):
 def test_an_empty_store_exports_an_empty_graph(workspace, tmp_path):
     workspace.export("json", tmp_path / "empty.json")
     assert json.loads((tmp_path / "empty.json").read_text())["elements"] == []
-    assert not Path(str(workspace.store.path)).exists()

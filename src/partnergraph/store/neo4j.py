@@ -91,7 +91,7 @@ class Neo4jStore:
         if self._ready:
             return
         with self._errors():
-            self._driver.verify_connectivity(database=self.database)
+            self._driver.verify_connectivity()
             for name in SCHEMA:
                 self._driver.execute_query(query(f"schema/{name}"), database_=self.database)
         self._ready = True
