@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SMALL
+from conftest import NEO4J_PASSWORD, SMALL
 
 
 @pytest.fixture
@@ -168,8 +168,8 @@ def run(*args: str, cwd: Path, env: dict | None = None) -> subprocess.CompletedP
                           capture_output=True, text=True, timeout=300)
 
 
-def test_every_command_works_as_a_real_process(tmp_path):
-    env = {"PARTNERGRAPH_DB": str(tmp_path / "env.db")}
+def test_every_command_works_as_a_real_process(db_url, tmp_path):
+    env = {"PARTNERGRAPH_DB": db_url, "NEO4J_PASSWORD": NEO4J_PASSWORD}
     assert run("import", str(SMALL), cwd=tmp_path, env=env).returncode == 0
     for args in (["holders", "lib", "--json"], ["path", "ana", "lib", "--warm", "-k", "2", "--json"],
                  ["centrality", "--measure", "closeness", "--json"], ["risks", "--json"], ["info", "--json"]):

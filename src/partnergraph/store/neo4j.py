@@ -7,6 +7,7 @@ of UNWIND batches, so it lands whole or not at all.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, TypeVar
@@ -21,6 +22,9 @@ from partnergraph.store.base import Progress, Snapshot, WriteStats
 from partnergraph.store.cypher import query
 
 T = TypeVar("T")
+# The driver logs connection failures that the StoreError already reports, in one line; without
+# a handler, Python's last-resort handler would print them to stderr as well.
+logging.getLogger("neo4j").addHandler(logging.NullHandler())
 # Rows per UNWIND statement; see benchmarks/import for the measurement behind it.
 BATCH = 10_000
 SCHEMA = ("create_element_id", "create_affiliate_id", "create_partner_id", "create_contact_id",
