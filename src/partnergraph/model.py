@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 
 class PartnergraphError(Exception):
@@ -34,8 +34,7 @@ class StoreError(PartnergraphError):
     """Raise when a store cannot be opened or reached."""
 
 
-@dataclass(frozen=True)
-class Location:
+class Location(NamedTuple):
     """Where a row came from: a file and its 1-based line (header is line 1 in CSV)."""
 
     file: str
@@ -80,13 +79,14 @@ class Kind(StrEnum):
     @classmethod
     def parse(cls, text: str) -> Kind:
         """Return the kind named by `text`, case-insensitively."""
-        for kind in cls:
-            if kind.slug == text.strip().lower():
-                return kind
+        found = _KINDS.get(text.strip().lower())
+        if found is not None:
+            return found
         raise ValueError(f"unknown kind {text!r} (expected one of {', '.join(k.slug for k in cls)})")
 
 
 ORGANISATIONS = (Kind.AFFILIATE, Kind.PARTNER)
+_KINDS = {kind.value.lower(): kind for kind in Kind}
 
 
 class RelType(StrEnum):
@@ -101,15 +101,17 @@ class RelType(StrEnum):
     @classmethod
     def parse(cls, text: str) -> RelType:
         """Return the type named by `text`, case-insensitively."""
-        for rel in cls:
-            if rel.value == text.strip().upper():
-                return rel
+        found = _REL_TYPES.get(text.strip().upper())
+        if found is not None:
+            return found
         raise ValueError(f"unknown type {text!r} (expected one of {', '.join(r.value for r in cls)})")
 
     @property
     def symmetric(self) -> bool:
         return self is RelType.KNOWS
 
+
+_REL_TYPES = {rel.value: rel for rel in RelType}
 
 # Which kinds each relationship type allows at its two ends.
 ENDPOINTS: dict[RelType, tuple[tuple[Kind, ...], tuple[Kind, ...]]] = {
@@ -131,6 +133,8 @@ CONNECTION_COLUMNS = (
 )
 ELEMENT_PROPERTIES = tuple(c for c in ELEMENT_COLUMNS if c not in ("id", "kind", "name", "issues", "member_of"))
 CONNECTION_PROPERTIES = tuple(c for c in CONNECTION_COLUMNS if c not in ("from", "to", "type"))
+_ELEMENT_PROPERTY_SET = frozenset(ELEMENT_PROPERTIES)
+_CONNECTION_PROPERTY_SET = frozenset(CONNECTION_PROPERTIES)
 # Personal data: never in public output.
 PERSONAL_PROPERTIES = ("email", "phone", "notes")
 PARTNER_STATUSES = ("active", "prospective", "dormant")
@@ -253,13 +257,12 @@ class Connection:
 
 def connection(source: str, target: str, rel: RelType, props: dict[str, Any] | None = None) -> Connection:
     """Return a connection, putting a symmetric relationship's ends in canonical order."""
-    if rel.symmetric and target < source:
+    if rel is RelType.KNOWS and target < source:
         source, target = target, source
     return Connection(source, target, rel, dict(props or {}))
 
 
-@dataclass(frozen=True)
-class Row:
+class Row(NamedTuple):
     """A raw row of the import format and where it came from."""
 
     values: Mapping[str, Any]
@@ -286,11 +289,11 @@ def _clean(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
 
 
-def _parse_props(row: Row, columns: Iterable[str], parsers: dict, problems: list[Problem]) -> dict[str, Any]:
+def _parse_props(row: Row, columns: frozenset[str], parsers: dict, problems: list[Problem]) -> dict[str, Any]:
     props: dict[str, Any] = {}
-    for column in columns:
-        value = row.values.get(column)
-        if _blank(value):
+    # Walk the row's own cells (most are empty) rather than every known column.
+    for column, value in row.values.items():
+        if column not in columns or value == "" or _blank(value):
             continue
         parser = parsers.get(column)
         try:
@@ -338,7 +341,7 @@ def validate_dataset(
         if existing_kinds.get(element_id, kind) is not kind:
             problems.append(Problem(row.where, f"id {element_id!r} already exists as {_a(existing_kinds[element_id].slug)}"))
             continue
-        props = _parse_props(row, ELEMENT_PROPERTIES, _ELEMENT_PARSERS, problems)
+        props = _parse_props(row, _ELEMENT_PROPERTY_SET, _ELEMENT_PARSERS, problems)
         if kind is Kind.PARTNER and props.get("status") and props["status"].lower() not in PARTNER_STATUSES:
             problems.append(Problem(row.where, f"column 'status': {props['status']!r} is not one of {', '.join(PARTNER_STATUSES)}"))
         elements[element_id] = Element(element_id, kind, str(_clean(values["name"])), props)
@@ -383,7 +386,7 @@ def validate_dataset(
             continue
         source, target = str(_clean(values["from"])), str(_clean(values["to"]))
         before = len(problems)
-        props = _parse_props(row, CONNECTION_PROPERTIES, _CONNECTION_PARSERS, problems)
+        props = _parse_props(row, _CONNECTION_PROPERTY_SET, _CONNECTION_PARSERS, problems)
         # Compare at the coarser of the two precisions: 2021-03 is not before 2021-03-15.
         common = min(len(props.get("since", "")), len(props.get("until", "")))
         if common and props["until"][:common] < props["since"][:common]:

@@ -29,6 +29,14 @@ logging.getLogger("neo4j").addHandler(logging.NullHandler())
 BATCH = 10_000
 SCHEMA = ("create_element_id", "create_affiliate_id", "create_partner_id", "create_contact_id",
           "create_issue_id", "create_element_name")
+# Relationship types cannot be parameters without losing the index-backed plan: one file each.
+UPSERT_CONNECTIONS = {
+    RelType.MEMBER_OF: "write/upsert_member_of",
+    RelType.KNOWS: "write/upsert_knows",
+    RelType.HOLDS: "write/upsert_holds",
+    RelType.PARTNERS_WITH: "write/upsert_partners_with",
+    RelType.WORKS_ON: "write/upsert_works_on",
+}
 # Documented default password of scripts/neo4j-local, used only for a server on this machine.
 LOCAL_PASSWORD = "partnergraph"
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
@@ -133,8 +141,8 @@ class Neo4jStore:
             created_e, changed_e = _batched(tx, query("write/upsert_elements"), element_rows, {}, progress)
             created_c = changed_c = 0
             for rel_type in sorted(by_type):
-                created, changed = _batched(tx, query("write/upsert_connections"), by_type[rel_type],
-                                            {"type": rel_type}, progress)
+                statement = query(UPSERT_CONNECTIONS[RelType(rel_type)])
+                created, changed = _batched(tx, statement, by_type[rel_type], {}, progress)
                 created_c, changed_c = created_c + created, changed_c + changed
             stats = WriteStats(created_e, changed_e - created_e, created_c, changed_c - created_c)
             if stats.changed:
