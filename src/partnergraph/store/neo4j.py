@@ -96,7 +96,12 @@ class Neo4jStore:
             if exc.code and "DatabaseNotFound" in exc.code:
                 raise StoreError(f"{where}: Neo4j has no database {self.database!r}") from None
             raise StoreError(f"{where}: Neo4j rejected a statement ({_first_line(exc)})") from None
-        except (Neo4jError, DriverError) as exc:
+        except Neo4jError as exc:
+            if exc.code and "MemoryPoolOutOfMemoryError" in exc.code:
+                raise StoreError(f"{where}: Neo4j ran out of transaction memory; an import is one transaction, "
+                                 "so give Neo4j more heap (dbms.memory.transaction.total.max) or import in parts") from None
+            raise StoreError(f"{where}: Neo4j failed ({_first_line(exc)})") from None
+        except DriverError as exc:
             raise StoreError(f"{where}: Neo4j failed ({_first_line(exc)})") from None
 
     def _prepare(self) -> None:
