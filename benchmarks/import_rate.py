@@ -98,8 +98,8 @@ def main() -> None:
             naive_e, naive_c = naive_rates(store, dataset, args.sample)
             store.clear()
             phase = PhaseClock(n_elements)
-            _, write_seconds = timed(lambda: store.upsert(dataset, phase.progress))
-            _, again_seconds = timed(lambda: store.upsert(dataset))
+            _, write_seconds = timed(lambda s=store, p=phase: s.upsert(dataset, p.progress))
+            _, again_seconds = timed(lambda s=store: s.upsert(dataset))
         finally:
             store.close()
         # Elements are written first, then connections, in the same transaction.

@@ -186,3 +186,47 @@ def test_a_real_process_fails_with_one_line_and_no_traceback(tmp_path):
     assert done.returncode == 1
     assert done.stderr == "error: no element with id or name 'nobody'\n"
     assert not (tmp_path / "x.db").exists()
+
+
+def test_demo_loads_the_demo_network_and_suggests_real_questions(cli):
+    result = cli("demo")
+    assert result.exit_code == 0, result.output
+    assert "31 affiliates, 80 partners, 400 people, 10 issues" in result.output
+    suggested = next(line for line in result.output.splitlines() if " holders " in line)
+    partner = suggested.split(" holders ")[1].split()[0]
+    holders = json.loads(cli("holders", partner, "--json").output)
+    assert len(holders["holders"]) == 1  # the demo points at a partnership that hangs on one person
+    again = cli("demo")
+    assert "(0 elements and 0 connections new)" in again.output
+
+
+def test_generate_writes_an_importable_network(cli, tmp_path):
+    result = cli("generate", "--people", "300", "--ties", "1200", "--seed", "5", "-o", str(tmp_path / "net"))
+    assert result.exit_code == 0, result.output
+    imported = cli("import", str(tmp_path / "net"))
+    assert imported.exit_code == 0, imported.output
+    counts = json.loads(cli("info", "--json").output)["counts"]
+    assert counts["Contact"] == 300 and counts["KNOWS"] + counts["HOLDS"] == 1200
+
+
+def test_generate_refuses_impossible_sizes(cli, tmp_path):
+    result = cli("generate", "--people", "3", "--ties", "100", "-o", str(tmp_path / "net"))
+    assert result.exit_code == 1
+    assert result.output.startswith("error: ")
+
+
+def test_demo_generate_and_a_bad_import_as_real_processes(tmp_path):
+    env = {"PARTNERGRAPH_DB": str(tmp_path / "p.db")}
+    demo = run("demo", cwd=tmp_path, env=env)
+    assert demo.returncode == 0 and "demo network loaded" in demo.stdout
+    generated = run("generate", "--people", "50", "--ties", "100", "-o", "net", cwd=tmp_path)
+    assert generated.returncode == 0 and (tmp_path / "net" / "elements.csv").exists()
+    (tmp_path / "net" / "connections.csv").write_text("from,to,type\nnobody,c-000001,KNOWS\n")
+    before = (tmp_path / "p.db").read_bytes()
+    bad = run("import", "net", cwd=tmp_path, env=env)
+    assert bad.returncode == 1
+    assert bad.stderr.splitlines() == [
+        "net/connections.csv:2: KNOWS from unknown id 'nobody'",
+        "error: import failed with 1 problem; nothing was changed",
+    ]
+    assert (tmp_path / "p.db").read_bytes() == before

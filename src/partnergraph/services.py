@@ -188,6 +188,9 @@ def generate(people: int, ties: int, seed: int, folder: Path) -> dict[str, int]:
         raise PartnergraphError("--people must be at least 1 and --ties at least 0")
     if folder.exists() and not folder.is_dir():
         raise PartnergraphError(f"{folder}: exists and is not a folder")
-    elements, connections = generate_network(people, ties, seed=seed)
+    try:
+        elements, connections = generate_network(people, ties, seed=seed)
+    except ValueError as exc:  # sizes the generator cannot honour, e.g. more ties than pairs
+        raise PartnergraphError(str(exc)) from None
     exporting.write_csv_folder(folder, elements, connections)
     return {"elements": len(elements), "connections": len(connections)}
