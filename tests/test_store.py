@@ -69,6 +69,13 @@ def test_search_finds_by_part_of_name_or_id_best_first(workspace):
     assert workspace.store.search("%") == []  # a wildcard is a plain character
 
 
+def test_search_folds_case_beyond_ascii(workspace):
+    elements = [Element("e1", Kind.PARTNER, "École Numérique"), Element("e2", Kind.PARTNER, "Ümit Öztürk Vakfı")]
+    workspace.store.upsert(Dataset(elements, []))
+    assert [e.id for e in workspace.store.search("école")] == ["e1"]
+    assert [e.id for e in workspace.store.search("ÜMIT")] == ["e2"]
+
+
 def test_hostile_names_are_stored_as_data(workspace):
     names = ["<img src=x onerror=alert(1)>", "'}) DETACH DELETE n //", "Robert'); DROP TABLE elements;--"]
     elements = [Element(f"h{i}", Kind.CONTACT, name, {"notes": name}) for i, name in enumerate(names)]

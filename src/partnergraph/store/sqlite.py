@@ -84,6 +84,9 @@ class SqliteStore:
             if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
                 conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA foreign_keys = ON")
+            # SQLite's lower() folds ASCII only; search must fold "É" as Neo4j's toLower does.
+            conn.create_function("unicode_lower", 1, lambda s: s.lower() if isinstance(s, str) else s,
+                                 deterministic=True)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: not a partnergraph database ({exc})") from None
         if version > SCHEMA_VERSION:
@@ -261,8 +264,9 @@ class SqliteStore:
             # instr() rather than LIKE, so that % and _ in the query are plain characters.
             rows = conn.execute(
                 """SELECT id, kind, name, props FROM elements
-                   WHERE instr(lower(name), ?) > 0 OR instr(lower(id), ?) > 0
-                   ORDER BY lower(name) = ? DESC, instr(lower(name), ?) = 1 DESC, length(name), name, id
+                   WHERE instr(unicode_lower(name), ?) > 0 OR instr(unicode_lower(id), ?) > 0
+                   ORDER BY unicode_lower(name) = ? DESC, instr(unicode_lower(name), ?) = 1 DESC,
+                            length(name), name, id
                    LIMIT ?""",
                 (needle, needle, needle, needle, limit),
             )
