@@ -14,13 +14,13 @@ from typing import Any
 import networkx as nx
 
 from partnergraph.analysis.centrality import centrality, rank
-from partnergraph.analysis.graph import build_graph, node_summary
+from partnergraph.analysis.graph import build_graph, node_summary, resolve
 from partnergraph.analysis.paths import introduction_paths
 from partnergraph.analysis.relationships import STALE_MONTHS, holders, relationship_risks
 from partnergraph.config import Settings
 from partnergraph.io import export as exporting
 from partnergraph.io.reader import read_rows
-from partnergraph.model import Element, Kind, NoPath, PartnergraphError, Row, UnknownNode, validate_dataset
+from partnergraph.model import Kind, NoPath, PartnergraphError, Row, validate_dataset
 from partnergraph.store import GraphStore, Progress, WriteStats, open_store
 
 # Builds a progress callback for a job of `total` rows; returns None for no progress display.
@@ -77,19 +77,6 @@ class Workspace:
             self._graph_version = snapshot.version
         return self._graph
 
-    def resolve(self, ref: str) -> Element:
-        """Return the element whose id, or else exact name, is `ref`; raise `UnknownNode`."""
-        element = self.store.get(ref)
-        if element is not None:
-            return element
-        matches = self.store.find_by_name(ref)
-        if len(matches) == 1:
-            return matches[0]
-        if matches:
-            ids = ", ".join(m.id for m in matches[:5])
-            raise UnknownNode(f"{ref!r} names {len(matches)} elements ({ids}); use an id")
-        raise UnknownNode(f"no element with id or name {ref!r}")
-
     # -- import and export -----------------------------------------------------------------
 
     def import_rows(self, element_rows: Sequence[Row], connection_rows: Sequence[Row],
@@ -118,15 +105,15 @@ class Workspace:
 
     def holders(self, partner_ref: str) -> dict[str, Any]:
         """Return a partner and the people who hold its relationship, with warnings."""
-        partner = self.resolve(partner_ref)
         graph = self.graph()
-        found = holders(graph, partner.id)
+        partner = resolve(graph, partner_ref)
+        found = holders(graph, partner)
         warnings = []
         if not found:
             warnings.append("nobody holds this relationship")
         elif len(found) == 1:
             warnings.append(f"this partnership hangs on one person: {found[0]['name']}")
-        summary = {**node_summary(graph, partner.id), "status": partner.props.get("status")}
+        summary = {**node_summary(graph, partner), "status": graph.nodes[partner].get("status")}
         return {"partner": summary, "holders": found, "warnings": warnings}
 
     def path(self, source_ref: str, target_ref: str, *, warm: bool = False, k: int = 1,
@@ -136,15 +123,15 @@ class Workspace:
             raise PartnergraphError("-k must be at least 1")
         if max_hops is not None and max_hops < 1:
             raise PartnergraphError("--max-hops must be at least 1")
-        source, target = self.resolve(source_ref), self.resolve(target_ref)
-        avoided = [self.resolve(ref).id for ref in avoid]
         graph = self.graph()
+        source, target = resolve(graph, source_ref), resolve(graph, target_ref)
+        avoided = [resolve(graph, ref) for ref in avoid]
         try:
-            paths = introduction_paths(graph, source.id, target.id, k=k, warm=warm, max_hops=max_hops, avoid=avoided)
+            paths = introduction_paths(graph, source, target, k=k, warm=warm, max_hops=max_hops, avoid=avoided)
         except NoPath as exc:
-            return {"from": node_summary(graph, source.id), "to": node_summary(graph, target.id),
+            return {"from": node_summary(graph, source), "to": node_summary(graph, target),
                     "paths": [], "reason": str(exc)}
-        return {"from": node_summary(graph, source.id), "to": node_summary(graph, target.id),
+        return {"from": node_summary(graph, source), "to": node_summary(graph, target),
                 "paths": [p.to_dict(graph) for p in paths]}
 
     def centrality(self, measure: str = "degree", *, kind: str | None = None, top: int | None = 10,
