@@ -163,3 +163,16 @@ def test_names_resolve_to_ids_and_ambiguity_is_an_error(graph):
     assert resolve(graph, "cc") == "cc"
     with pytest.raises(UnknownNode):
         resolve(graph, "Creative")
+
+
+def test_equally_short_paths_are_ordered_by_warmth():
+    from partnergraph.model import Connection, Element, Kind, RelType
+
+    people = [Element(x, Kind.CONTACT, x.upper()) for x in "abcd"]
+    ties = [Connection("a", "b", RelType.KNOWS, {"strength": 1}), Connection("b", "d", RelType.KNOWS, {"strength": 1}),
+            Connection("a", "c", RelType.KNOWS, {"strength": 5}), Connection("c", "d", RelType.KNOWS, {"strength": 5})]
+    graph = build_graph(people, ties)
+    [best] = introduction_paths(graph, "a", "d")
+    assert best.nodes == ["a", "c", "d"] and best.cost == 2.0
+    both = introduction_paths(graph, "a", "d", k=2)
+    assert [p.nodes for p in both] == [["a", "c", "d"], ["a", "b", "d"]]

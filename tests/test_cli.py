@@ -122,6 +122,9 @@ def test_info_counts_the_store(loaded):
     ["path", "ana"],
     ["holders"],
     ["path", "ana", "cc", "-k", "many"],
+    ["path", "ana", "cc", "-k", "0"],
+    ["path", "ana", "cc", "--max-hops", "0"],
+    ["centrality", "--top", "0"],
 ])
 def test_usage_errors_exit_2(loaded, args):
     assert loaded(*args).exit_code == 2
@@ -131,7 +134,6 @@ def test_usage_errors_exit_2(loaded, args):
     (["holders", "ana"], "error: 'ana' is a contact, not a partner"),
     (["holders", "nobody"], "error: no element with id or name 'nobody'"),
     (["centrality", "--measure", "degree", "--sample", "3"], "error: --sample applies to betweenness only"),
-    (["path", "ana", "cc", "-k", "0"], "error: -k must be at least 1"),
     (["import", "/no/such/folder"], "error: /no/such/folder: no such file or folder"),
 ])
 def test_user_errors_exit_1_with_one_line(loaded, args, message):
@@ -230,3 +232,8 @@ def test_demo_generate_and_a_bad_import_as_real_processes(tmp_path):
         "error: import failed with 1 problem; nothing was changed",
     ]
     assert (tmp_path / "p.db").read_bytes() == before
+
+
+def test_sampling_every_node_is_exact_not_approximate(loaded):
+    answer = json.loads(loaded("centrality", "--measure", "betweenness", "--sample", "1000", "--json").output)
+    assert answer["approximate"] is False

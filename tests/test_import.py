@@ -206,3 +206,65 @@ def test_a_bad_import_into_a_new_store_creates_no_file(tmp_path):
 def test_a_missing_path_is_a_clear_error(workspace, tmp_path):
     with pytest.raises(PartnergraphError, match="no such file or folder"):
         workspace.import_path(tmp_path / "nowhere")
+
+
+def test_json_numbers_and_workbook_numbers_are_read_as_text_where_text_is_meant(workspace, tmp_path):
+    path = tmp_path / "numbers.json"
+    path.write_text(json.dumps({"elements": [
+        {"id": 7, "kind": "partner", "name": 2021, "website": 12.0, "public": True},
+        {"id": "p", "kind": "contact", "name": "P", "phone": 4930123},
+    ], "connections": [{"from": "p", "to": 7, "type": "HOLDS", "strength": 4.0}]}))
+    workspace.import_path(path)
+    assert workspace.store.get("7").name == "2021" and workspace.store.get("7").props["website"] == "12"
+    assert workspace.store.get("p").props["phone"] == "4930123"
+    assert workspace.store.snapshot().connections[0].props == {"strength": 4}
+
+
+@pytest.mark.parametrize("value, message", [
+    ({"x": [1]}, "expected a single value, got dict"),
+    ([1, 2], "expected a single value, got list"),
+    (True, "expected text or a number, got true"),
+    ("line\x00break", "contains a control character"),
+    ("bell\x07", "contains a control character"),
+])
+def test_values_that_are_not_plain_data_are_problems(workspace, tmp_path, value, message):
+    path = tmp_path / "odd.json"
+    path.write_text(json.dumps({"elements": [{"id": "a", "kind": "contact", "name": "A", "notes": value}]}))
+    assert problems_of(workspace, path) == [f"{path}:1: column 'notes': {message}"]
+
+
+def test_tabs_and_newlines_in_notes_are_kept(workspace, tmp_path):
+    folder = write_folder(tmp_path / "notes", 'id,kind,name,notes\na,contact,A,"first line\nsecond\tline"\n')
+    workspace.import_path(folder)
+    assert workspace.store.get("a").props["notes"] == "first line\nsecond\tline"
+
+
+def test_an_empty_list_is_no_value_so_exports_round_trip(workspace, tmp_path):
+    folder = write_folder(tmp_path / "tags", "id,kind,name,tags\na,partner,A, ; \n")
+    workspace.import_path(folder)
+    assert "tags" not in workspace.store.get("a").props
+
+
+def test_a_file_holding_only_a_byte_order_mark_is_empty(workspace, tmp_path):
+    folder = tmp_path / "bom"
+    folder.mkdir()
+    (folder / "elements.csv").write_bytes(b"\xef\xbb\xbf")
+    assert problems_of(workspace, folder) == [f"{folder / 'elements.csv'}:1: file is empty"]
+
+
+def test_crlf_files_unicode_line_separators_and_long_cells_are_read(workspace, tmp_path):
+    long_note = "x" * 300_000
+    folder = tmp_path / "crlf"
+    folder.mkdir()
+    (folder / "elements.csv").write_bytes(
+        f"id,kind,name,notes\r\na,contact,A\u2028B,{long_note}\r\nb,contact,B,\r\n".encode())
+    workspace.import_path(folder)
+    assert workspace.store.get("a").name == "A\u2028B"
+    assert len(workspace.store.get("a").props["notes"]) == 300_000
+
+
+def test_json_nested_too_deeply_is_a_problem_not_a_crash(workspace, tmp_path):
+    path = tmp_path / "deep.json"
+    path.write_text('{"elements": ' + "[" * 100_000 + "]" * 100_000 + "}")
+    problems = problems_of(workspace, path)
+    assert problems and problems[0].startswith(f"{path}:")

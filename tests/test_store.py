@@ -153,3 +153,19 @@ def test_a_failing_write_rolls_back_everything(tmp_path):
             store.upsert(broken)
         after = store.snapshot()
     assert after.version == before.version and len(after.elements) == len(before.elements)
+
+
+def test_opening_a_foreign_or_empty_file_changes_nothing_in_it(tmp_path):
+    other = tmp_path / "other.db"
+    conn = sqlite3.connect(other)
+    conn.execute("CREATE TABLE invoices (id INTEGER)")
+    conn.commit()
+    conn.close()
+    with pytest.raises(StoreError):
+        SqliteStore(other).version()
+    assert sqlite3.connect(other).execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    empty = tmp_path / "empty.db"
+    empty.write_bytes(b"")
+    store = SqliteStore(empty)
+    assert store.snapshot().elements == [] and store.existing_kinds(["a"]) == {}
+    assert empty.read_bytes() == b""

@@ -137,8 +137,8 @@ def holders(ctx: click.Context, partner: str, as_json: bool) -> None:
 @click.argument("source", metavar="FROM")
 @click.argument("target", metavar="TO")
 @click.option("--warm", is_flag=True, help="Rank by warmth (tie strength) instead of hop count.")
-@click.option("-k", "k", type=int, default=1, show_default=True, help="How many alternative paths.")
-@click.option("--max-hops", type=int, default=None, help="Longest acceptable path.")
+@click.option("-k", "k", type=click.IntRange(min=1), default=1, show_default=True, help="How many alternative paths.")
+@click.option("--max-hops", type=click.IntRange(min=1), default=None, help="Longest acceptable path.")
 @click.option("--avoid", multiple=True, metavar="ID", help="Do not pass through this element (repeatable).")
 @json_option
 @click.pass_context
@@ -166,8 +166,8 @@ def path(ctx: click.Context, source: str, target: str, warm: bool, k: int, max_h
 @click.option("--measure", type=click.Choice(tuple(MEASURES)), default="degree", show_default=True)
 @click.option("--kind", type=click.Choice(KINDS, case_sensitive=False), default=None,
               help="Rank only elements of this kind (scores are computed on the whole graph).")
-@click.option("--top", type=int, default=10, show_default=True, help="How many to show.")
-@click.option("--sample", type=int, default=None, metavar="K",
+@click.option("--top", type=click.IntRange(min=1), default=10, show_default=True, help="How many to show.")
+@click.option("--sample", type=click.IntRange(min=1), default=None, metavar="K",
               help="Approximate betweenness from K sampled sources (faster on large graphs).")
 @click.option("--seed", type=int, default=None, help="Random seed for --sample.")
 @json_option
@@ -185,7 +185,7 @@ def centrality_command(ctx: click.Context, measure: str, kind: str | None, top: 
 
 
 @main.command()
-@click.option("--stale-months", type=int, default=12, show_default=True,
+@click.option("--stale-months", type=click.IntRange(min=0), default=12, show_default=True,
               help="A tie with no contact for longer than this is stale.")
 @click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="Judge staleness as of this date (default: today).")
@@ -252,8 +252,8 @@ def demo(ctx: click.Context) -> None:
 
 
 @main.command("generate")
-@click.option("--people", type=int, required=True, help="Number of people (contacts).")
-@click.option("--ties", type=int, required=True, help="Number of personal ties and held relationships.")
+@click.option("--people", type=click.IntRange(min=1), required=True, help="Number of people (contacts).")
+@click.option("--ties", type=click.IntRange(min=0), required=True, help="Number of personal ties and held relationships.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed: same seed, same network.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help="Folder to write.")
 def generate_command(people: int, ties: int, seed: int, output: Path) -> None:

@@ -133,6 +133,7 @@ CONNECTION_COLUMNS = (
 )
 ELEMENT_PROPERTIES = tuple(c for c in ELEMENT_COLUMNS if c not in ("id", "kind", "name", "issues", "member_of"))
 CONNECTION_PROPERTIES = tuple(c for c in CONNECTION_COLUMNS if c not in ("from", "to", "type"))
+_LIST_COLUMNS = frozenset(("tags", "issues", "member_of"))
 _ELEMENT_PROPERTY_SET = frozenset(ELEMENT_PROPERTIES)
 _CONNECTION_PROPERTY_SET = frozenset(CONNECTION_PROPERTIES)
 # Personal data: never in public output.
@@ -285,10 +286,6 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip()) or value == []
 
 
-def _clean(value: Any) -> Any:
-    return value.strip() if isinstance(value, str) else value
-
-
 def _parse_props(row: Row, columns: frozenset[str], parsers: dict, problems: list[Problem]) -> dict[str, Any]:
     props: dict[str, Any] = {}
     # Walk the row's own cells (most are empty) rather than every known column.
@@ -297,10 +294,42 @@ def _parse_props(row: Row, columns: frozenset[str], parsers: dict, problems: lis
             continue
         parser = parsers.get(column)
         try:
-            props[column] = parser(value) if parser else str(_clean(value))
+            parsed = parser(_scalar(value, column)) if parser else _text(_scalar(value, column))
         except ValueError as exc:
             problems.append(Problem(row.where, f"column '{column}': {exc}"))
+            continue
+        if parsed != []:  # an empty list is no value: store nothing, so that exports round-trip
+            props[column] = parsed
     return props
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _scalar(value: Any, column: str) -> Any:
+    # JSON and workbooks bring numbers, booleans and nested values; only lists of text (for
+    # list columns) and scalars are data of this model.
+    if isinstance(value, dict) or (isinstance(value, list) and column not in _LIST_COLUMNS):
+        raise ValueError(f"expected a single value, got {type(value).__name__}")
+    if isinstance(value, float) and value != value:
+        raise ValueError("NaN is not a value")
+    if isinstance(value, bool) and column != "public":
+        raise ValueError(f"expected text or a number, got {str(value).lower()}")
+    if isinstance(value, list):
+        return [_text(item) for item in value]
+    if isinstance(value, (int, float)) and column not in ("strength",):
+        return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+    return value
+
+
+def _text(value: Any) -> str:
+    """Return `value` as stripped text; control characters (other than tab/newline) are refused."""
+    if isinstance(value, (dict, list)):
+        raise ValueError(f"expected a single value, got {type(value).__name__}")
+    text = str(value).strip()
+    if _CONTROL.search(text):
+        raise ValueError("contains a control character")
+    return text
 
 
 def validate_dataset(
@@ -325,7 +354,11 @@ def validate_dataset(
         if missing:
             problems.append(Problem(row.where, f"missing required column value: {', '.join(missing)}"))
             continue
-        element_id = str(_clean(values["id"]))
+        try:
+            element_id, name = (_text(_scalar(values[c], c)) for c in ("id", "name"))
+        except ValueError as exc:
+            problems.append(Problem(row.where, f"column 'id' or 'name': {exc}"))
+            continue
         if not _ID.match(element_id):
             problems.append(Problem(row.where, f"id {element_id!r} may not contain spaces or ';'"))
             continue
@@ -344,7 +377,7 @@ def validate_dataset(
         props = _parse_props(row, _ELEMENT_PROPERTY_SET, _ELEMENT_PARSERS, problems)
         if kind is Kind.PARTNER and props.get("status") and props["status"].lower() not in PARTNER_STATUSES:
             problems.append(Problem(row.where, f"column 'status': {props['status']!r} is not one of {', '.join(PARTNER_STATUSES)}"))
-        elements[element_id] = Element(element_id, kind, str(_clean(values["name"])), props)
+        elements[element_id] = Element(element_id, kind, name, props)
         for column, rel in (("issues", RelType.WORKS_ON), ("member_of", RelType.MEMBER_OF)):
             if not _blank(values.get(column)):
                 for target in parse_list(values[column]):
@@ -384,7 +417,11 @@ def validate_dataset(
         except ValueError as exc:
             problems.append(Problem(row.where, f"column 'type': {exc}"))
             continue
-        source, target = str(_clean(values["from"])), str(_clean(values["to"]))
+        try:
+            source, target = (_text(_scalar(values[c], c)) for c in ("from", "to"))
+        except ValueError as exc:
+            problems.append(Problem(row.where, f"column 'from' or 'to': {exc}"))
+            continue
         before = len(problems)
         props = _parse_props(row, _CONNECTION_PROPERTY_SET, _CONNECTION_PARSERS, problems)
         # Compare at the coarser of the two precisions: 2021-03 is not before 2021-03-15.

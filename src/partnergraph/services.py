@@ -143,7 +143,8 @@ class Workspace:
         graph = self.graph()
         scores = centrality(graph, measure, sample=sample, seed=seed)
         results = [{**node_summary(graph, n), "score": s} for n, s in rank(graph, scores, kind=kind_slug, top=top)]
-        return {"measure": measure, "approximate": sample is not None and measure == "betweenness",
+        approximate = measure == "betweenness" and sample is not None and sample < graph.number_of_nodes()
+        return {"measure": measure, "approximate": approximate,
                 "kind": kind_slug, "results": results}
 
     def risks(self, *, today: date | None = None, stale_months: int = STALE_MONTHS) -> dict[str, Any]:

@@ -23,6 +23,9 @@ from partnergraph.model import NoPath, UnknownNode, WrongKind
 PATH_TYPES = ("KNOWS", "HOLDS", "MEMBER_OF")
 # Yen's algorithm yields candidates lazily; with --max-hops in warm mode many may be too long.
 MAX_CANDIDATES = 500
+# Hop-shortest search weighs each hop HOP plus its warmth cost: fewer hops always win (a path's
+# costs add up to far less than one HOP), and among equally short paths the warmest wins.
+HOP = 1_000_000.0
 
 
 @dataclass
@@ -73,9 +76,9 @@ def introduction_graph(graph: nx.Graph, *, avoid: Iterable[str] = (), types: Ite
     return nx.subgraph_view(graph, filter_node=keep_node, filter_edge=keep_edge)
 
 
-def _warm_weight(allowed: set[str]):
+def _weight(allowed: set[str], *, hop: float = 0.0):
     def weight(u: str, v: str, data: dict) -> float:
-        return edge_cost(r for r in data["relations"] if r["type"] in allowed)
+        return hop + edge_cost(r for r in data["relations"] if r["type"] in allowed)
     return weight
 
 
@@ -123,13 +126,12 @@ def introduction_paths(
         raise ValueError("k must be at least 1")
     allowed = set(types)
     view = introduction_graph(graph, avoid=avoided, types=allowed)
-    weight = _warm_weight(allowed) if warm else None
+    weight = _weight(allowed) if warm else _weight(allowed, hop=HOP)
     too_long = max_hops is not None
 
     try:
         if k == 1 and not (warm and too_long):
-            nodes = nx.dijkstra_path(view, source, target, weight=weight) if warm else nx.shortest_path(view, source, target)
-            candidates = [nodes]
+            candidates = [nx.dijkstra_path(view, source, target, weight=weight)]
         else:
             generator = nx.shortest_simple_paths(view, source, target, weight=weight)
             candidates = []

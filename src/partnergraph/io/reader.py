@@ -8,6 +8,7 @@ columns, malformed JSON) raise `ImportFailed` with the same ``file:line: message
 from __future__ import annotations
 
 import csv
+import io
 import json
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,8 @@ from typing import Any
 from partnergraph.model import ImportFailed, Location, PartnergraphError, Problem, Row
 
 ELEMENT_REQUIRED = ("id", "kind", "name")
+# Notes may be long; the csv module's default limit of 128 KiB per cell would stop them.
+csv.field_size_limit(16 * 1024 * 1024)
 CONNECTION_REQUIRED = ("from", "to", "type")
 
 
@@ -40,10 +43,13 @@ def _decode(path: Path) -> str:
     if not data.strip():
         raise ImportFailed([Problem(Location(str(path), 1), "file is empty")])
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise ImportFailed([Problem(Location(str(path), line), "file is not valid UTF-8")]) from None
+    if not text.strip():  # e.g. only a byte-order mark
+        raise ImportFailed([Problem(Location(str(path), 1), "file is empty")])
+    return text
 
 
 def _check_columns(header: list[str], required: tuple[str, ...], where: Location) -> list[Problem]:
@@ -55,11 +61,20 @@ def _check_columns(header: list[str], required: tuple[str, ...], where: Location
 
 def _read_csv(path: Path, required: tuple[str, ...]) -> list[Row]:
     text = _decode(path)
-    reader = csv.reader(text.splitlines(keepends=True))
-    header = [h.strip().lower() for h in next(reader)]
-    problems = _check_columns(header, required, Location(str(path), 1))
-    if problems:
-        raise ImportFailed(problems)
+    # newline="" lets the csv module alone decide what ends a row (not U+2028 inside a cell).
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = [h.strip().lower() for h in next(reader)]
+        problems = _check_columns(header, required, Location(str(path), 1))
+        if problems:
+            raise ImportFailed(problems)
+        return _csv_rows(path, reader, header)
+    except csv.Error as exc:
+        raise ImportFailed([Problem(Location(str(path), reader.line_num), f"not readable as CSV ({exc})")]) from None
+
+
+def _csv_rows(path: Path, reader: Any, header: list[str]) -> list[Row]:
+    problems: list[Problem] = []
     rows: list[Row] = []
     for values in reader:
         line = reader.line_num
@@ -104,6 +119,8 @@ def _read_json(path: Path) -> tuple[list[Row], list[Row]]:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ImportFailed([Problem(Location(str(path), exc.lineno), f"invalid JSON: {exc.msg}")]) from None
+    except RecursionError:
+        raise ImportFailed([Problem(Location(str(path), 1), "invalid JSON: nested too deeply")]) from None
     if not isinstance(document, dict) or "elements" not in document:
         raise ImportFailed([Problem(Location(str(path), 1), 'expected an object {"elements": [...], "connections": [...]}')])
     lines = _item_lines(text)

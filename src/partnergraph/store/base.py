@@ -28,11 +28,20 @@ class WriteStats:
 
 @dataclass(frozen=True)
 class Snapshot:
-    """Every element and connection of a store, read in one transaction, and its version."""
+    """Every element and connection of a store, read in one transaction, and its version.
+
+    Elements come sorted by id and connections by (from, to, type), in Python's code-point order,
+    whatever order the database returned: results that depend on node order (ties, sampling) must
+    not depend on the store.
+    """
 
     version: str
     elements: list[Element]
     connections: list[Connection]
+
+    def __post_init__(self) -> None:
+        self.elements.sort(key=lambda e: e.id)
+        self.connections.sort(key=lambda c: c.key)
 
 
 @runtime_checkable

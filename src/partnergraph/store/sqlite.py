@@ -81,26 +81,33 @@ class SqliteStore:
             conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
             conn.execute("PRAGMA busy_timeout = 30000")
             version = conn.execute("PRAGMA user_version").fetchone()[0]
-            if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-                conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA foreign_keys = ON")
-            # SQLite's lower() folds ASCII only; search must fold "É" as Neo4j's toLower does.
-            conn.create_function("unicode_lower", 1, lambda s: s.lower() if isinstance(s, str) else s,
-                                 deterministic=True)
+            tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: not a partnergraph database ({exc})") from None
+        # Refuse, or find nothing to read, before changing anything in the file.
+        refusal = None
         if version > SCHEMA_VERSION:
+            refusal = (f"written by a newer partnergraph (schema {version}, this version knows "
+                       f"{SCHEMA_VERSION}); upgrade partnergraph")
+        elif version == 0 and tables:
+            refusal = "not a partnergraph database (it has other tables)"
+        if refusal or (version == 0 and not create):
             conn.close()
-            raise StoreError(f"{self.path}: written by a newer partnergraph (schema {version}, "
-                             f"this version knows {SCHEMA_VERSION}); upgrade partnergraph")
+            if refusal:
+                raise StoreError(f"{self.path}: {refusal}")
+            return None
+        if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        # SQLite's lower() folds ASCII only; search must fold "É" as Neo4j's toLower does.
+        conn.create_function("unicode_lower", 1, lambda s: s.lower() if isinstance(s, str) else s,
+                             deterministic=True)
         if version < SCHEMA_VERSION:
             self._migrate(conn, version)
         self._conn = conn
         return conn
 
     def _migrate(self, conn: sqlite3.Connection, version: int) -> None:
-        if version == 0 and conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
-            raise StoreError(f"{self.path}: not a partnergraph database (it has other tables)")
         conn.execute("BEGIN IMMEDIATE")
         try:
             for number in range(version, SCHEMA_VERSION):
