@@ -237,3 +237,13 @@ def test_demo_generate_and_a_bad_import_as_real_processes(tmp_path):
 def test_sampling_every_node_is_exact_not_approximate(loaded):
     answer = json.loads(loaded("centrality", "--measure", "betweenness", "--sample", "1000", "--json").output)
     assert answer["approximate"] is False
+
+
+def test_a_large_import_says_what_it_is_doing(cli, tmp_path):
+    assert cli("generate", "--people", "3000", "--ties", "20000", "-o", str(tmp_path / "big")).exit_code == 0
+    result = cli("import", str(tmp_path / "big"))
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].startswith("checking ") and lines[0].endswith(" rows...")
+    assert "writing" in result.output and "20000" not in lines[0]
+    assert lines[-1].startswith(f"imported {tmp_path / 'big'}")

@@ -59,11 +59,14 @@ def _print_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
-def _progress_bar(ctx: click.Context) -> Callable[[int], Progress | None]:
-    def factory(total: int) -> Progress | None:
+def _progress_bar(ctx: click.Context) -> Callable[[str, int], Progress | None]:
+    def factory(stage: str, total: int) -> Progress | None:
         if total < PROGRESS_THRESHOLD:
             return None
-        bar = click.progressbar(length=total, label="importing", file=sys.stderr)
+        if stage != "writing":
+            click.echo(f"{stage} {total:,} rows...", err=True)
+            return None
+        bar = click.progressbar(length=total, label="writing", file=sys.stderr)
         bar.__enter__()
         ctx.call_on_close(lambda: bar.__exit__(None, None, None))
         return bar.update

@@ -23,8 +23,9 @@ from partnergraph.io.reader import read_rows
 from partnergraph.model import Kind, NoPath, PartnergraphError, Row, validate_dataset
 from partnergraph.store import GraphStore, Progress, WriteStats, open_store
 
-# Builds a progress callback for a job of `total` rows; returns None for no progress display.
-ProgressFactory = Callable[[int], Progress | None]
+# Called as a stage of an import begins ("checking", then "writing") with its number of rows;
+# returns a callback for rows done in that stage, or None.
+ProgressFactory = Callable[[str, int], Progress | None]
 
 
 def _referenced_ids(element_rows: Sequence[Row], connection_rows: Sequence[Row]) -> set[str]:
@@ -82,9 +83,11 @@ class Workspace:
     def import_rows(self, element_rows: Sequence[Row], connection_rows: Sequence[Row],
                     progress: ProgressFactory | None = None) -> WriteStats:
         """Validate rows against the file and the store, then upsert all of them or none."""
+        if progress:
+            progress("checking", len(element_rows) + len(connection_rows))
         existing = self.store.existing_kinds(_referenced_ids(element_rows, connection_rows))
         dataset = validate_dataset(element_rows, connection_rows, existing)
-        callback = progress(len(dataset.elements) + len(dataset.connections)) if progress else None
+        callback = progress("writing", len(dataset.elements) + len(dataset.connections)) if progress else None
         return self.store.upsert(dataset, callback)
 
     def import_path(self, path: Path, progress: ProgressFactory | None = None) -> WriteStats:
