@@ -23,10 +23,6 @@ def graph() -> nx.Graph:
     return build_graph(dataset.elements, dataset.connections)
 
 
-def ids(path) -> list[str]:
-    return path.nodes
-
-
 def test_the_analysis_graph_keeps_every_relationship_between_a_pair(graph):
     # Eli both works at the library and holds its relationship: one edge, two relations.
     types = sorted(r["type"] for r in graph.edges["eli", "lib"]["relations"])

@@ -20,7 +20,7 @@ from partnergraph.analysis.relationships import STALE_MONTHS, holders, relations
 from partnergraph.config import Settings
 from partnergraph.io import export as exporting
 from partnergraph.io.reader import read_rows
-from partnergraph.model import Kind, NoPath, PartnergraphError, Row, validate_dataset
+from partnergraph.model import Kind, NoPath, PartnergraphError, Row, parse_list, validate_dataset
 from partnergraph.store import GraphStore, Progress, WriteStats, open_store
 
 # Called as a stage of an import begins ("checking", then "writing") with its number of rows;
@@ -35,8 +35,7 @@ def _referenced_ids(element_rows: Sequence[Row], connection_rows: Sequence[Row])
         for column in ("issues", "member_of"):
             value = row.values.get(column)
             if value:
-                items = value if isinstance(value, list) else str(value).split(";")
-                ids.update(str(i).strip() for i in items)
+                ids.update(parse_list(value))
     for row in connection_rows:
         ids.add(str(row.values.get("from", "")).strip())
         ids.add(str(row.values.get("to", "")).strip())

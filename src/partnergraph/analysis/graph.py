@@ -27,6 +27,11 @@ def build_graph(elements: Iterable[Element], connections: Iterable[Connection]) 
             graph.edges[conn.source, conn.target]["relations"].append(relation)
         else:
             graph.add_edge(conn.source, conn.target, relations=[relation])
+    # Names are looked up on every question; index them once with the graph.
+    by_name: dict[str, list[str]] = {}
+    for node, name in graph.nodes(data="name"):
+        by_name.setdefault(name, []).append(node)
+    graph.graph["by_name"] = by_name
     return graph
 
 
@@ -46,7 +51,9 @@ def resolve(graph: nx.Graph, ref: str) -> str:
     """Return the id of the node whose id or exact name is `ref`, or raise `UnknownNode`."""
     if ref in graph:
         return ref
-    matches = sorted(n for n, name in graph.nodes(data="name") if name == ref)
+    names = graph.graph.get("by_name")
+    found = names.get(ref, []) if names is not None else [n for n, name in graph.nodes(data="name") if name == ref]
+    matches = sorted(found)
     if len(matches) == 1:
         return matches[0]
     if matches:

@@ -50,6 +50,22 @@ WHERE props IS NOT json_patch(props, excluded.props)
 """
 
 
+_BUMP_VERSION = "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'data_version'"
+
+
+@contextmanager
+def _write_transaction(conn: sqlite3.Connection) -> Iterator[None]:
+    """Run the block in one write transaction: committed whole, or rolled back on any error."""
+    # IMMEDIATE takes the write lock up front, so a concurrent writer waits instead of failing late.
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
 def _dumps(props: dict) -> str:
     return json.dumps(props, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
@@ -108,17 +124,12 @@ class SqliteStore:
         return conn
 
     def _migrate(self, conn: sqlite3.Connection, version: int) -> None:
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with _write_transaction(conn):
             for number in range(version, SCHEMA_VERSION):
                 for statement in MIGRATIONS[number].split(";"):
                     if statement.strip():
                         conn.execute(statement)
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
 
     @contextmanager
     def _read(self) -> Iterator[sqlite3.Connection | None]:
@@ -151,8 +162,7 @@ class SqliteStore:
         """Merge elements and connections by id in one transaction: all of it or nothing."""
         conn = self._connect(create=True)
         assert conn is not None
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with _write_transaction(conn):
             before_elements = conn.execute("SELECT count(*) FROM elements").fetchone()[0]
             before_connections = conn.execute("SELECT count(*) FROM connections").fetchone()[0]
             elements_changed = self._write(conn, _UPSERT_ELEMENT, (
@@ -164,11 +174,7 @@ class SqliteStore:
             stats = WriteStats(elements_created, elements_changed - elements_created,
                                connections_created, connections_changed - connections_created)
             if stats.changed:
-                conn.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'data_version'")
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
+                conn.execute(_BUMP_VERSION)
         return stats
 
     def clear(self) -> None:
@@ -176,15 +182,10 @@ class SqliteStore:
         conn = self._connect(create=False)
         if conn is None:
             return
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with _write_transaction(conn):
             conn.execute("DELETE FROM connections")
             conn.execute("DELETE FROM elements")
-            conn.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'data_version'")
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
+            conn.execute(_BUMP_VERSION)
 
     @staticmethod
     def _write(conn: sqlite3.Connection, sql: str, rows: Iterable[tuple], progress: Progress | None) -> int:
