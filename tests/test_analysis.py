@@ -10,11 +10,10 @@ import pytest
 from conftest import SMALL
 from partnergraph.analysis.centrality import centrality, rank
 from partnergraph.analysis.graph import build_graph, resolve
-from partnergraph.analysis.paths import introduction_paths
 from partnergraph.analysis.relationships import holders, months_since, relationship_risks
 from partnergraph.analysis.warmth import edge_cost, relation_cost
 from partnergraph.io.reader import read_rows
-from partnergraph.model import NoPath, PartnergraphError, UnknownNode, WrongKind, validate_dataset
+from partnergraph.model import PartnergraphError, UnknownNode, WrongKind, validate_dataset
 
 
 @pytest.fixture(scope="module")
@@ -30,75 +29,7 @@ def test_the_analysis_graph_keeps_every_relationship_between_a_pair(graph):
     assert graph.nodes["ana"]["kind"] == "contact" and graph.nodes["ana"]["email"] == "ana@example.org"
 
 
-def test_shortest_path_to_a_partner_goes_through_whoever_holds_it(graph):
-    [path] = introduction_paths(graph, "ana", "cc")
-    assert path.nodes == ["ana", "cai", "cc"]
-    assert path.length == 2 and path.cost == 3.0
-    assert [h.type for h in path.hops] == ["KNOWS", "HOLDS"]
-    assert path.hops[0].why == "Ana Lima knows Cai Chen (strength 4, since 2019-05, last contact 2026-09, source: Wikimania 2019)"
-    assert path.hops[1].why.startswith("Cai Chen holds the relationship with Creative Commons (strength 5")
-
-
-def test_hop_shortest_and_warmest_paths_differ_when_the_short_one_is_cold(graph):
-    [short] = introduction_paths(graph, "ana", "lib")
-    [warm] = introduction_paths(graph, "ana", "lib", warm=True)
-    # Ben holds the library weakly (strength 2): 3 hops costing 1.5 + 1.5 + 4.
-    assert short.nodes == ["ana", "wmde", "ben", "lib"] and short.cost == 7.0
-    # Ben knows Eli well (5) and Eli works at the library: one hop more, but warmer.
-    assert warm.nodes == ["ana", "wmde", "ben", "eli", "lib"] and warm.cost == 5.5
-    assert "Ana Lima is a member of Wikimedia Deutschland (board member, since 2015-01)" == warm.hops[0].why
-
-
-def test_k_alternatives_come_best_first_and_are_distinct(graph):
-    paths = introduction_paths(graph, "ana", "lib", k=3)
-    assert [p.nodes for p in paths] == [["ana", "wmde", "ben", "lib"], ["ana", "wmde", "ben", "eli", "lib"]]
-    warm = introduction_paths(graph, "ana", "lib", k=3, warm=True)
-    assert [p.cost for p in warm] == [5.5, 7.0]
-
-
-def test_max_hops_drops_longer_paths(graph):
-    paths = introduction_paths(graph, "ana", "lib", k=3, warm=True, max_hops=3)
-    assert [p.nodes for p in paths] == [["ana", "wmde", "ben", "lib"]]
-    with pytest.raises(NoPath):
-        introduction_paths(graph, "ana", "lib", max_hops=2)
-
-
-def test_avoiding_the_only_bridge_leaves_no_path(graph):
-    with pytest.raises(NoPath):
-        introduction_paths(graph, "ana", "lib", avoid=["ben"])
-    [path] = introduction_paths(graph, "ana", "lib", avoid=["eli"], warm=True)
-    assert path.nodes == ["ana", "wmde", "ben", "lib"]
-
-
-def test_paths_never_use_partnerships_or_issues(graph):
-    # Wikimedia Deutschland partners with Creative Commons, but that is no tie between people.
-    [path] = introduction_paths(graph, "ben", "cc")
-    assert path.nodes == ["ben", "wmde", "ana", "cai", "cc"]
-    with pytest.raises(NoPath):
-        introduction_paths(graph, "ana", "old")  # nobody is at or holds the old coalition
-
-
-def test_unknown_ends_and_issues_as_ends_are_errors(graph):
-    with pytest.raises(UnknownNode):
-        introduction_paths(graph, "ana", "nobody")
-    with pytest.raises(WrongKind):
-        introduction_paths(graph, "ana", "copyright")
-    with pytest.raises(NoPath):
-        introduction_paths(graph, "ana", "ana")
-
-
-def test_hop_distances_equal_networkx_on_the_people_graph(graph):
-    people = nx.Graph(graph.subgraph(n for n, k in graph.nodes(data="kind") if k != "issue"))
-    people.remove_edges_from([(u, v) for u, v, d in people.edges(data=True)
-                              if all(r["type"] == "PARTNERS_WITH" for r in d["relations"])])
-    for source in ("ana", "dia", "fay"):
-        expected = nx.single_source_shortest_path_length(people, source)
-        for target, distance in expected.items():
-            if target != source:
-                assert introduction_paths(graph, source, target)[0].length == distance
-
-
-def test_warm_costs_follow_the_documented_table():
+def test_relationship_lengths_for_weighted_measures_follow_tie_strength():
     assert [relation_cost({"type": "KNOWS", "strength": s}) for s in (5, 4, 3, 2, 1)] == [1, 2, 3, 4, 5]
     assert relation_cost({"type": "HOLDS"}) == 3  # no strength recorded: average
     assert relation_cost({"type": "MEMBER_OF"}) == 1.5
@@ -159,16 +90,3 @@ def test_names_resolve_to_ids_and_ambiguity_is_an_error(graph):
     assert resolve(graph, "cc") == "cc"
     with pytest.raises(UnknownNode):
         resolve(graph, "Creative")
-
-
-def test_equally_short_paths_are_ordered_by_warmth():
-    from partnergraph.model import Connection, Element, Kind, RelType
-
-    people = [Element(x, Kind.CONTACT, x.upper()) for x in "abcd"]
-    ties = [Connection("a", "b", RelType.KNOWS, {"strength": 1}), Connection("b", "d", RelType.KNOWS, {"strength": 1}),
-            Connection("a", "c", RelType.KNOWS, {"strength": 5}), Connection("c", "d", RelType.KNOWS, {"strength": 5})]
-    graph = build_graph(people, ties)
-    [best] = introduction_paths(graph, "a", "d")
-    assert best.nodes == ["a", "c", "d"] and best.cost == 2.0
-    both = introduction_paths(graph, "a", "d", k=2)
-    assert [p.nodes for p in both] == [["a", "c", "d"], ["a", "b", "d"]]

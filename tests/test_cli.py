@@ -54,30 +54,53 @@ def test_holders_warns_when_a_partnership_hangs_on_one_person(loaded):
     assert "warning: this partnership hangs on one person: Cai Chen" in result.output
 
 
+def test_holders_marks_stale_ties_and_warns_when_only_stale_ties_hold(loaded):
+    result = loaded("holders", "lib", "--as-of", "2026-11-15")
+    assert result.output.splitlines() == [
+        "National Library of Freedonia (lib, active)",
+        "  Eli Cohen (eli) strength 4, since 2017-06, last contact 2026-10; no affiliate",
+        "  Ben Okoro (ben) strength 2, since 2022-01, last contact 2024-05; Wikimedia Deutschland [stale]",
+    ]
+    later = json.loads(loaded("holders", "lib", "--as-of", "2028-06-01", "--json").output)
+    assert [h["stale"] for h in later["holders"]] == [True, True]
+    assert later["warnings"] == ["it hangs only on stale ties: no contact for over 12 months (last: 2026-10)"]
+
+
 def test_path_json_has_the_documented_shape(loaded):
-    answer = json.loads(loaded("path", "ana", "lib", "--warm", "-k", "2", "--json").output)
+    answer = json.loads(loaded("path", "ana", "lib", "--warm", "-k", "2", "--overlap", "--as-of", "2026-11-15",
+                               "--json").output)
     first = answer["paths"][0]
-    assert [n["id"] for n in first["nodes"]] == ["ana", "wmde", "ben", "eli", "lib"]
+    assert [n["id"] for n in first["nodes"]] == ["ana", "ben", "eli", "lib"]
     assert set(first["nodes"][0]) >= {"id", "name", "kind"}
-    assert set(first["hops"][0]) >= {"from", "to", "type", "why"}
-    assert first["length"] == 4 and first["cost"] == 5.5
-    assert len(answer["paths"]) == 2
+    assert set(first["hops"][0]) >= {"from", "to", "type", "why", "evidence", "cost"}
+    assert first["hops"][0]["via"] == {"id": "wmde", "name": "Wikimedia Deutschland", "kind": "affiliate"}
+    assert first["length"] == 3 and first["cost"] == 4.668
+    assert [[n["id"] for n in p["nodes"]] for p in answer["paths"]] == [["ana", "ben", "eli", "lib"], ["ana", "ben", "lib"]]
 
 
 def test_path_prints_each_hop_with_why(loaded):
-    result = loaded("path", "Ana Lima", "cc")
+    result = loaded("path", "Ana Lima", "cc", "--as-of", "2026-11-15")
     assert result.output.splitlines() == [
-        "path 1: 2 hops, cost 3: Ana Lima -> Cai Chen -> Creative Commons",
+        "path 1: 2 hops, cost 3.805: Ana Lima -> Cai Chen -> Creative Commons",
         "  - Ana Lima knows Cai Chen (strength 4, since 2019-05, last contact 2026-09, source: Wikimania 2019)",
         "  - Cai Chen holds the relationship with Creative Commons (strength 5, since 2020-01, last contact 2026-08, source: partner meeting)",
     ]
+
+
+def test_path_to_anyone_at_a_partner_on_an_issue_in_a_region(loaded):
+    result = loaded("path", "ana", "--to-issue", "Open access", "--to-region", "Africa", "--json")
+    [found] = json.loads(result.output)["paths"]
+    assert found["nodes"][-1]["id"] == "uni"
+    assert loaded("path", "ana").exit_code == 2  # neither TO nor a question
+    assert loaded("path", "ana", "cc", "--types", "KNOWS,PARTNERS_WITH").exit_code == 2
 
 
 def test_path_with_no_answer_exits_0_with_an_empty_list(loaded):
     result = loaded("path", "ana", "lib", "--avoid", "ben", "--json")
     assert result.exit_code == 0
     assert json.loads(result.output)["paths"] == []
-    assert loaded("path", "ana", "lib", "--max-hops", "2").output.startswith("no path")
+    assert loaded("path", "ana", "lib", "--max-hops", "1").output.startswith("no path")
+    assert loaded("path", "ana", "cc", "--types", "MEMBER_OF,HOLDS").output.startswith("no path")
 
 
 def test_path_to_an_unknown_id_exits_1_with_one_line(loaded):
@@ -191,14 +214,14 @@ def test_a_real_process_fails_with_one_line_and_no_traceback(tmp_path):
 
 
 def test_demo_loads_the_demo_network_and_suggests_real_questions(cli):
-    result = cli("demo")
+    result = cli("demo", "--no-serve")
     assert result.exit_code == 0, result.output
     assert "31 affiliates, 80 partners, 400 people, 10 issues" in result.output
     suggested = next(line for line in result.output.splitlines() if " holders " in line)
     partner = suggested.split(" holders ")[1].split()[0]
     holders = json.loads(cli("holders", partner, "--json").output)
     assert len(holders["holders"]) == 1  # the demo points at a partnership that hangs on one person
-    again = cli("demo")
+    again = cli("demo", "--no-serve")
     assert "(0 elements and 0 connections new)" in again.output
 
 
@@ -219,7 +242,7 @@ def test_generate_refuses_impossible_sizes(cli, tmp_path):
 
 def test_demo_generate_and_a_bad_import_as_real_processes(tmp_path):
     env = {"PARTNERGRAPH_DB": str(tmp_path / "p.db")}
-    demo = run("demo", cwd=tmp_path, env=env)
+    demo = run("demo", "--no-serve", cwd=tmp_path, env=env)
     assert demo.returncode == 0 and "demo network loaded" in demo.stdout
     generated = run("generate", "--people", "50", "--ties", "100", "-o", "net", cwd=tmp_path)
     assert generated.returncode == 0 and (tmp_path / "net" / "elements.csv").exists()

@@ -18,6 +18,8 @@ class Settings:
     neo4j_user: str = "neo4j"
     neo4j_password: str | None = None
     neo4j_database: str | None = None
+    # The viewer shows only the public directory: no people, no personal data (serve --public).
+    public: bool = False
 
     def with_db(self, db: str | None) -> Settings:
         """Return a copy with another store URL, or this one if `db` is None."""
@@ -32,6 +34,7 @@ def from_env(environ: Mapping[str, str] | None = None) -> Settings:
         neo4j_user=env.get("NEO4J_USER") or "neo4j",
         neo4j_password=env.get("NEO4J_PASSWORD") or None,
         neo4j_database=env.get("NEO4J_DATABASE") or None,
+        public=(env.get("PARTNERGRAPH_PUBLIC") or "").strip().lower() in ("1", "true", "yes", "on"),
     )
 
 

@@ -13,12 +13,19 @@ from typing import Any
 
 import networkx as nx
 
-from partnergraph.analysis.centrality import centrality, rank
+from partnergraph.analysis import brokers, browse
+from partnergraph.analysis import communities as community_analysis
+from partnergraph.analysis import coverage as coverage_analysis
+from partnergraph.analysis import criteria as criteria_analysis
+from partnergraph.analysis import metrics as metrics_analysis
+from partnergraph.analysis import suggest as suggest_analysis
+from partnergraph.analysis.centrality import centrality, rank, scope
 from partnergraph.analysis.graph import build_graph, node_summary, resolve
 from partnergraph.analysis.paths import introduction_paths
-from partnergraph.analysis.relationships import STALE_MONTHS, holders, relationship_risks
+from partnergraph.analysis.relationships import OVERLOAD, STALE_MONTHS, holder_warnings, holders, relationship_risks
 from partnergraph.config import Settings
 from partnergraph.io import export as exporting
+from partnergraph.io.metrics import write_metrics
 from partnergraph.io.reader import read_rows
 from partnergraph.model import Kind, NoPath, PartnergraphError, Row, parse_list, validate_dataset
 from partnergraph.store import GraphStore, Progress, WriteStats, open_store
@@ -43,6 +50,17 @@ def _referenced_ids(element_rows: Sequence[Row], connection_rows: Sequence[Row])
     return ids
 
 
+def load_criteria(path: Path | None) -> criteria_analysis.Criteria:
+    """Return the partnership criteria of a TOML file laid over the defaults (the defaults when None)."""
+    if path is None:
+        return criteria_analysis.parse_criteria()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise PartnergraphError(f"{path}: no such criteria file") from None
+    return criteria_analysis.parse_criteria(text, str(path))
+
+
 class Workspace:
     """The use cases of partnergraph over one store."""
 
@@ -50,6 +68,9 @@ class Workspace:
         self.store = store
         self._graph: nx.Graph | None = None
         self._graph_version: str | None = None
+        # The viewer's caches (public graph, layouts, scores), dropped when the store version moves.
+        self._browse_cache: dict[Any, Any] = {}
+        self._browse_version: str | None = None
 
     @classmethod
     def open(cls, settings: Settings) -> Workspace:
@@ -105,59 +126,265 @@ class Workspace:
 
     # -- questions -------------------------------------------------------------------------
 
-    def holders(self, partner_ref: str) -> dict[str, Any]:
+    def holders(self, partner_ref: str, *, today: date | None = None,
+                stale_months: int = STALE_MONTHS) -> dict[str, Any]:
         """Return a partner and the people who hold its relationship, with warnings."""
         graph = self.graph()
         partner = resolve(graph, partner_ref)
-        found = holders(graph, partner)
-        warnings = []
-        if not found:
-            warnings.append("nobody holds this relationship")
-        elif len(found) == 1:
-            warnings.append(f"this partnership hangs on one person: {found[0]['name']}")
+        found = holders(graph, partner, today=today, stale_months=stale_months)
         summary = {**node_summary(graph, partner), "status": graph.nodes[partner].get("status")}
-        return {"partner": summary, "holders": found, "warnings": warnings}
+        return {"partner": summary, "holders": found,
+                "warnings": holder_warnings(found, stale_months=stale_months)}
 
-    def path(self, source_ref: str, target_ref: str, *, warm: bool = False, k: int = 1,
-             max_hops: int | None = None, avoid: Iterable[str] = ()) -> dict[str, Any]:
-        """Return up to `k` introduction paths; no path gives an empty list, not an error."""
+    def path(self, source_ref: str, target_ref: str | None = None, *, warm: bool = False, k: int = 1,
+             max_hops: int | None = None, avoid: Iterable[str] = (), types: Iterable[str] | None = None,
+             current: bool = False, via_issue: str | None = None, to_issue: str | None = None,
+             to_region: str | None = None, overlap: bool = False, today: date | None = None) -> dict[str, Any]:
+        """Return up to `k` introduction paths; no path gives an empty list, not an error.
+
+        Ends, `avoid`, `via_issue` and `to_issue` take ids or exact names. See
+        `partnergraph.analysis.paths.introduction_paths` for what each option does.
+        """
         if k < 1:
             raise PartnergraphError("-k must be at least 1")
         if max_hops is not None and max_hops < 1:
             raise PartnergraphError("--max-hops must be at least 1")
         graph = self.graph()
-        source, target = resolve(graph, source_ref), resolve(graph, target_ref)
-        avoided = [resolve(graph, ref) for ref in avoid]
+        source = resolve(graph, source_ref)
+        target = resolve(graph, target_ref) if target_ref is not None else None
+        options: dict[str, Any] = {
+            "k": k, "warm": warm, "max_hops": max_hops, "current": current, "overlap": overlap,
+            "avoid": [resolve(graph, ref) for ref in avoid],
+            "via_issue": resolve(graph, via_issue) if via_issue else None,
+            "to_issue": resolve(graph, to_issue) if to_issue else None,
+            "to_region": to_region, "today": today,
+        }
+        if types is not None:
+            options["types"] = list(types)
+        to = node_summary(graph, target) if target is not None else {"issue": options["to_issue"], "region": to_region}
         try:
-            paths = introduction_paths(graph, source, target, k=k, warm=warm, max_hops=max_hops, avoid=avoided)
+            paths = introduction_paths(graph, source, target, **options)
         except NoPath as exc:
-            return {"from": node_summary(graph, source), "to": node_summary(graph, target),
-                    "paths": [], "reason": str(exc)}
-        return {"from": node_summary(graph, source), "to": node_summary(graph, target),
-                "paths": [p.to_dict(graph) for p in paths]}
+            return {"from": node_summary(graph, source), "to": to, "paths": [], "reason": str(exc)}
+        return {"from": node_summary(graph, source), "to": to, "paths": [p.to_dict(graph) for p in paths]}
+
+    def _analytics(self, key: Any, compute: Callable[[], Any]) -> Any:
+        # Scores are costly on large graphs: keep them until a write moves the store's version.
+        self.graph()
+        if getattr(self, "_analytics_version", None) != self._graph_version:
+            self._analytics_cache: dict[Any, Any] = {}
+            self._analytics_version = self._graph_version
+        if key not in self._analytics_cache:
+            self._analytics_cache[key] = compute()
+        return self._analytics_cache[key]
 
     def centrality(self, measure: str = "degree", *, kind: str | None = None, top: int | None = 10,
-                   sample: int | None = None, seed: int | None = None) -> dict[str, Any]:
-        """Return the top elements by a centrality measure, computed on the whole graph."""
+                   sample: int | None = None, seed: int | None = None, weighted: bool = False,
+                   region: str | None = None, issue: str | None = None, induced: bool = False,
+                   backend: str = "auto") -> dict[str, Any]:
+        """Return the top elements by a centrality measure, on the whole graph or a part of it.
+
+        `kind` ranks only that kind; with `induced`, scores are computed on the subgraph of that
+        kind alone. `region` and `issue` (an id or exact name) compute on their subgraph
+        (`partnergraph.analysis.centrality.scope`). `weighted` makes strong ties short.
+        """
         kind_slug = Kind.parse(kind).slug if kind else None
         if top is not None and top < 1:
             raise PartnergraphError("--top must be at least 1")
+        if induced and kind_slug is None:
+            raise PartnergraphError("--induced needs --kind")
         graph = self.graph()
-        scores = centrality(graph, measure, sample=sample, seed=seed)
+        issue_id = resolve(graph, issue) if issue else None
+        scoped = region is not None or issue_id is not None or induced
+        work = scope(graph, region=region, issue=issue_id, kind=kind_slug if induced else None) if scoped else graph
+        key = ("centrality", measure, sample, seed, weighted, region, issue_id, kind_slug if induced else None, backend)
+        scores = self._analytics(key, lambda: centrality(work, measure, sample=sample, seed=seed,
+                                                         weighted_ties=weighted, backend=backend))
         results = [{**node_summary(graph, n), "score": s} for n, s in rank(graph, scores, kind=kind_slug, top=top)]
-        approximate = measure == "betweenness" and sample is not None and sample < graph.number_of_nodes()
-        return {"measure": measure, "approximate": approximate,
-                "kind": kind_slug, "results": results}
+        approximate = measure == "betweenness" and sample is not None and sample < work.number_of_nodes()
+        return {"measure": measure, "approximate": approximate, "weighted": weighted,
+                "kind": kind_slug, "scope": {"region": region, "issue": issue_id, "induced": induced,
+                                             "nodes": work.number_of_nodes(), "edges": work.number_of_edges()},
+                "results": results}
 
-    def risks(self, *, today: date | None = None, stale_months: int = STALE_MONTHS) -> dict[str, Any]:
-        """Return unheld and single-holder partners and stale ties."""
+    def risks(self, *, today: date | None = None, stale_months: int = STALE_MONTHS,
+              overload: int = OVERLOAD) -> dict[str, Any]:
+        """Return unheld and single-holder partners, overloaded holders, stale ties and dormant partners."""
+        if stale_months < 0 or overload < 0:
+            raise PartnergraphError("--stale-months and --overload must be at least 0")
         today = today or date.today()
-        found = relationship_risks(self.graph(), today=today, stale_months=stale_months)
-        return {"as_of": today.isoformat(), "stale_months": stale_months, **found}
+        found = relationship_risks(self.graph(), today=today, stale_months=stale_months, overload=overload)
+        return {"as_of": today.isoformat(), "stale_months": stale_months, "overload": overload, **found}
+
+    def brokers(self, *, top: int | None = 10) -> dict[str, Any]:
+        """Return who brokers: structural holes, cut points with consequences, bridges, connectors."""
+        if top is not None and top < 1:
+            raise PartnergraphError("--top must be at least 1")
+        graph = self.graph()
+        holes = self._analytics(("holes",), lambda: brokers.structural_holes(graph))
+        ranked = sorted(((n, h) for n, h in holes.items() if h["effective_size"] is not None),
+                        key=lambda item: (-item[1]["effective_size"], item[1]["constraint"], item[0]))
+        return {
+            "structural_holes": [{**node_summary(graph, n), **h} for n, h in (ranked[:top] if top else ranked)],
+            "cut_points": self._analytics(("cut_points", top), lambda: brokers.cut_points(graph, top=top)),
+            "bridges": self._analytics(("bridges", top), lambda: brokers.bridges(graph, top=top)),
+            "connectors": brokers.connectors(graph, top=top),
+        }
+
+    def without(self, ref: str) -> dict[str, Any]:
+        """Return what the network would lose without one person or organisation."""
+        graph = self.graph()
+        node = resolve(graph, ref)
+        found = brokers.consequences(graph, node)
+        return {"element": node_summary(graph, node), **found}
+
+    def communities(self, *, seed: int = 0, resolution: float = 1.0, weighted: bool = False,
+                    top: int | None = None) -> dict[str, Any]:
+        """Return the Louvain communities (seeded) with a summary of each, largest first."""
+        if top is not None and top < 1:
+            raise PartnergraphError("--top must be at least 1")
+        graph = self.graph()
+        found = self._analytics(("communities", seed, resolution, weighted),
+                                lambda: community_analysis.communities(graph, seed=seed, resolution=resolution,
+                                                                       weighted_ties=weighted))
+        summary = community_analysis.summarise(graph, found)
+        shown = summary["communities"][:top] if top else summary["communities"]
+        return {"seed": seed, "resolution": resolution, "weighted": weighted, "count": len(found),
+                "modularity": summary["modularity"], "communities": shown}
+
+    def coverage(self, *, statuses: Iterable[str] = ("active",)) -> dict[str, Any]:
+        """Return the issue x region matrix of partners with those statuses, and the gaps."""
+        return coverage_analysis.coverage(self.graph(), statuses=statuses)
+
+    def criteria(self, organisation: str | None = None, *, criteria_file: Path | None = None) -> dict[str, Any]:
+        """Score one organisation, or every partner, against the partnership criteria, with reasons."""
+        rules = load_criteria(criteria_file)
+        graph = self.graph()
+        if organisation is not None:
+            scored = [criteria_analysis.score(graph, resolve(graph, organisation), rules)]
+        else:
+            scored = criteria_analysis.score_all(graph, rules)
+        return {"criteria": rules.source, "approve_at": rules.approve_at, "results": scored}
+
+    def suggest(self, affiliate: str, *, issue: str | None = None, region: str | None = None,
+                top: int | None = 10, criteria_file: Path | None = None) -> dict[str, Any]:
+        """Return prospective partners for an affiliate, ranked by criteria and graph proximity, explained."""
+        if top is not None and top < 1:
+            raise PartnergraphError("--top must be at least 1")
+        rules = load_criteria(criteria_file)
+        graph = self.graph()
+        source = resolve(graph, affiliate)
+        issue_id = resolve(graph, issue) if issue else None
+        found = suggest_analysis.suggest(graph, source, rules, issue=issue_id, region=region, top=top)
+        return {"for": node_summary(graph, source), "issue": issue_id, "region": region,
+                "criteria": rules.source, "suggestions": found}
+
+    def metrics(self, *, sample: int | None = None, seed: int | None = None, community_seed: int = 0,
+                weighted: bool = False) -> dict[str, dict[str, Any]]:
+        """Return every metric of every element: centralities, Burt's measures, community (cached)."""
+        graph = self.graph()
+        return self._analytics(("metrics", sample, seed, community_seed, weighted),
+                               lambda: metrics_analysis.node_metrics(graph, sample=sample, seed=seed,
+                                                                     community_seed=community_seed,
+                                                                     weighted_ties=weighted))
+
+    def export_metrics(self, fmt: str, path: Path, *, sample: int | None = None, seed: int | None = None,
+                       community_seed: int = 0, weighted: bool = False) -> dict[str, Any]:
+        """Write every metric as CSV/JSON, or the graph with metrics as node attributes as GraphML/GEXF."""
+        table = self.metrics(sample=sample, seed=seed, community_seed=community_seed, weighted=weighted)
+        snapshot = self.store.snapshot()
+        write_metrics(path, fmt, table, metrics_analysis.COLUMNS, snapshot.elements, snapshot.connections)
+        return {"elements": len(table), "columns": list(metrics_analysis.COLUMNS)}
 
     def overview(self) -> dict[str, int]:
         """Return the number of elements per kind and connections per type."""
         return self.store.counts()
+
+    # -- browsing (the viewer) ---------------------------------------------------------------
+
+    def _browse(self, key: Any, compute: Callable[[], Any]) -> Any:
+        self.graph()  # moves _graph_version to the store's current version
+        if self._browse_version != self._graph_version:
+            self._browse_cache, self._browse_version = {}, self._graph_version
+        if key not in self._browse_cache:
+            if len(self._browse_cache) > 64:  # layouts of many filtered views: keep memory bounded
+                self._browse_cache = {k: v for k, v in self._browse_cache.items() if k[0] != "layout"}
+            self._browse_cache[key] = compute()
+        return self._browse_cache[key]
+
+    def view_graph(self, *, public: bool = False) -> nx.Graph:
+        """Return the analysis graph, or with `public` only what the public directory may show."""
+        if not public:
+            return self.graph()
+
+        def build() -> nx.Graph:
+            snapshot = self.store.snapshot()
+            return build_graph(*exporting.public_view(snapshot.elements, snapshot.connections))
+        return self._browse(("public",), build)
+
+    def search(self, text: str, *, limit: int = 20, public: bool = False) -> list[dict[str, Any]]:
+        """Return elements whose name or id contains `text`, best matches first."""
+        return browse.search(self.view_graph(public=public), text, limit=limit)
+
+    def element(self, ref: str, *, public: bool = False) -> dict[str, Any]:
+        """Return an element with all its properties and its neighbours grouped by relationship."""
+        graph = self.view_graph(public=public)
+        node = resolve(graph, ref)
+        properties = {k: v for k, v in graph.nodes[node].items() if k not in ("kind", "name")}
+        result: dict[str, Any] = {**browse.describe_node(graph, node), "properties": properties,
+                                  "degree": graph.degree(node), **browse.neighbourhood(graph, node)}
+        if graph.nodes[node]["kind"] == "partner" and not public:
+            result["holders"] = holders(graph, node)  # ordered and with affiliates, as `holders` gives them
+        return result
+
+    def facets(self, *, public: bool = False) -> dict[str, list[Any]]:
+        """Return the issues, regions and statuses the graph can be filtered by."""
+        return self._browse(("facets", public), lambda: browse.facets(self.view_graph(public=public)))
+
+    def ego_graph(self, center: str | None = None, *, depth: int = 1, limit: int = 500,
+                  kinds: Iterable[str] = (), issue: str | None = None, region: str | None = None,
+                  status: str | None = None, size_by: str | None = None, public: bool = False,
+                  physics_limit: int = 300) -> dict[str, Any]:
+        """Return the nodes and edges around `center` (or the whole graph), filtered and capped.
+
+        Above `physics_limit` nodes every node carries x/y from a server layout (cached per store
+        version and node set), so the browser draws it at once instead of simulating physics.
+        """
+        if limit < 1:
+            raise PartnergraphError("limit must be at least 1")
+        graph = self.view_graph(public=public)
+        kinds = tuple(Kind.parse(k).slug for k in kinds)
+        centre = resolve(graph, center) if center else None
+        issue_id = resolve(graph, issue) if issue else None
+        keep = browse.node_filter(graph, kinds=kinds, issue=issue_id, region=region, status=status)
+        view = nx.subgraph_view(graph, filter_node=lambda n: n == centre or keep(n))
+        if centre is not None:
+            chosen, total = browse.ego_nodes(view, centre, depth, limit)
+        else:
+            chosen, total = browse.busiest_nodes(view, limit)
+        sub = view.subgraph(chosen)
+        scores: dict[str, float] = {}
+        if size_by:
+            scores = self._browse(("scores", size_by, public), lambda: centrality(graph, size_by))
+        positions: dict[str, tuple[float, float]] = {}
+        if len(chosen) > physics_limit:
+            key = ("layout", public, hash(frozenset(chosen)), len(chosen))
+            positions = self._browse(key, lambda: browse.layout(sub))
+        nodes = []
+        for n in chosen:
+            entry: dict[str, Any] = {**browse.describe_node(graph, n), "degree": graph.degree(n)}
+            if n in positions:
+                entry["x"], entry["y"] = positions[n]
+            if size_by:
+                entry["score"] = scores.get(n, 0.0)
+            nodes.append(entry)
+        truncated = total > len(chosen)
+        where = f"within {depth} step{'s' if depth > 1 else ''} of {graph.nodes[centre]['name']}" if centre else "in the graph"
+        message = (f"Showing {len(chosen):,} of {total:,} elements {where}: the best connected first. "
+                   "Narrow it with the filters, a smaller depth or a centre.") if truncated else None
+        return {"center": browse.describe_node(graph, centre) if centre else None, "depth": depth if centre else None,
+                "nodes": nodes, "edges": browse.edge_summaries(sub), "total": total, "truncated": truncated,
+                "message": message, "physics": not positions, "size_by": size_by}
 
 
 def demo_rows() -> tuple[list[Row], list[Row]]:

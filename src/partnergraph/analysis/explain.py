@@ -40,3 +40,55 @@ def describe(graph: nx.Graph, relation: Mapping[str, Any]) -> str:
         "WORKS_ON": "works on",
     }[relation["type"]]
     return f"{a} {verb} {b}{_details(relation)}"
+
+
+def _period(start: str | None, end: str | None) -> str:
+    if start and end:
+        return f"{start} to {end}"
+    if start:
+        return f"since {start}"
+    if end:
+        return f"until {end}"
+    return ""
+
+
+def _later(a: str | None, b: str | None) -> str | None:
+    return max(a, b) if a and b else None
+
+
+def _earlier(a: str | None, b: str | None) -> str | None:
+    if a and b:
+        return min(a, b)
+    return a or b
+
+
+def describe_tie(graph: nx.Graph, person: str, other: str, relation: Mapping[str, Any]) -> str:
+    """Return one sentence stating that `person` knows `other`, in the order a path walks it."""
+    return f"{graph.nodes[person]['name']} knows {graph.nodes[other]['name']}{_details(relation)}"
+
+
+def describe_passage(graph: nx.Graph, entered: Mapping[str, Any], left: Mapping[str, Any]) -> str:
+    """Return one sentence saying how two people know each other through one organisation.
+
+    `entered` and `left` are the two attachments (MEMBER_OF or HOLDS) of the people, in the
+    order a path walks them; the sentence names the time both were there.
+    """
+    a = graph.nodes[entered["from"]]["name"]
+    b = graph.nodes[left["from"]]["name"]
+    org = graph.nodes[entered["to"]]["name"]
+    both_since = _later(entered.get("since"), left.get("since"))
+    both_until = _earlier(entered.get("until"), left.get("until"))
+    period = _period(both_since, both_until)
+    sources = sorted({str(r["source"]) for r in (entered, left) if r.get("source")})
+    extra = [period] if period else []
+    if sources:
+        extra.append("source: " + "; ".join(sources))
+    if entered["type"] == "MEMBER_OF" and left["type"] == "MEMBER_OF":
+        verb = "are both members of" if both_until is None else "were both members of"
+        return f"{a} and {b} {verb} {org}" + (f" ({', '.join(extra)})" if extra else "")
+    holder, member = (entered, left) if entered["type"] == "HOLDS" else (left, entered)
+    holder_name = graph.nodes[holder["from"]]["name"]
+    member_name = graph.nodes[member["from"]]["name"]
+    member_verb = "is a member" if member.get("until") is None else "was a member"
+    return (f"{holder_name} holds the relationship with {org}{_details(holder)}, "
+            f"where {member_name} {member_verb}{_details(member)}")

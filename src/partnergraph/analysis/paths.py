@@ -1,31 +1,43 @@
-"""Introduction paths: chains of people from an advocate to a person or an organisation.
+"""Introduction paths: chains of people from an advocate to a person, an organisation or a question.
 
-A path walks personal ties (KNOWS), held relationships (HOLDS) and memberships (MEMBER_OF):
-passing through an organisation means "these two are both at X". Issues and partnerships between
-organisations are not ties between people, so paths never use them. An organisation as the target
-is reached through any of its members or anyone who holds its relationship.
+A hop is a personal tie (KNOWS); a co-membership, when two people were members of the same
+organisation at overlapping times; or a holder and a member, when one person holds a partner's
+relationship and the other is a member of that partner (at overlapping times). Partnerships between
+organisations and issues are not ties between people, so paths never use them.
+
+A target can be a person; an organisation, reached through any of its members or anyone who holds
+its relationship (the last hop says which); or a question, "anyone at a partner working on ISSUE in
+REGION". Hop-shortest paths come first by default (equally short ones by warmth); with `warm`, the
+warmest (see `partnergraph.analysis.warmth`), equally warm ones by length. Alternatives share no
+person but the two ends, unless `overlap` asks for Yen's k shortest paths.
 """
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from itertools import islice
+from dataclasses import dataclass, field, replace
+from datetime import date
 from typing import Any
 
 import networkx as nx
 
-from partnergraph.analysis.explain import describe
-from partnergraph.analysis.graph import node_summary, relations
-from partnergraph.analysis.warmth import edge_cost, relation_cost
-from partnergraph.model import NoPath, UnknownNode, WrongKind
+from partnergraph.analysis.explain import describe, describe_passage, describe_tie
+from partnergraph.analysis.graph import node_summary
+from partnergraph.analysis.path_index import PathIndex, path_index
+from partnergraph.analysis.path_search import Found, Rules, Step, cheapest, cheapest_within, fewest_hops, step_key
+from partnergraph.model import NoPath, PartnergraphError, UnknownNode, WrongKind
 
 PATH_TYPES = ("KNOWS", "HOLDS", "MEMBER_OF")
-# Yen's algorithm yields candidates lazily; with --max-hops in warm mode many may be too long.
-MAX_CANDIDATES = 500
 # Hop-shortest search weighs each hop HOP plus its warmth cost: fewer hops always win (a path's
 # costs add up to far less than one HOP), and among equally short paths the warmest wins.
 HOP = 1_000_000.0
+# Warm search adds this per hop, so that of two equally warm paths the shorter wins.
+LENGTH_TIE_BREAK = 1e-6
+# --via-issue: passing someone who does not work on the issue costs this much more.
+VIA_ISSUE_PENALTY = 2.0
+# Yen's algorithm: at most this many spur searches per path asked for.
+MAX_SPURS = 60
 
 
 @dataclass
@@ -37,11 +49,16 @@ class Hop:
     type: str
     why: str
     evidence: list[dict[str, Any]] = field(default_factory=list)
+    cost: float = 0.0
+    via: dict[str, str] | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """Return the hop in the JSON shape of design.md section 4."""
-        return {"from": self.source, "to": self.target, "type": self.type, "why": self.why,
-                "evidence": self.evidence}
+        """Return the hop in the JSON shape of design.md section 4 (plus cost, via, evidence)."""
+        found = {"from": self.source, "to": self.target, "type": self.type, "why": self.why,
+                 "cost": round(self.cost, 3), "evidence": self.evidence}
+        if self.via is not None:
+            found["via"] = self.via
+        return found
 
 
 @dataclass
@@ -51,6 +68,7 @@ class Path:
     nodes: list[str]
     hops: list[Hop]
     cost: float
+    on_issue: list[str] | None = None
 
     @property
     def length(self) -> int:
@@ -58,96 +76,279 @@ class Path:
 
     def to_dict(self, graph: nx.Graph) -> dict[str, Any]:
         """Return the path in the JSON shape of design.md section 4."""
-        return {"nodes": [node_summary(graph, n) for n in self.nodes],
-                "hops": [h.to_dict() for h in self.hops], "length": self.length, "cost": self.cost}
+        found = {"nodes": [node_summary(graph, n) for n in self.nodes],
+                 "hops": [h.to_dict() for h in self.hops], "length": self.length, "cost": round(self.cost, 3)}
+        if self.on_issue is not None:
+            found["introducers_on_issue"] = self.on_issue
+        return found
 
 
-def introduction_graph(graph: nx.Graph, *, avoid: Iterable[str] = (), types: Iterable[str] = PATH_TYPES) -> nx.Graph:
-    """Return a read-only view of `graph` with only people, organisations and the ties paths use."""
-    avoided = set(avoid)
-    allowed = set(types)
-
-    def keep_node(n: str) -> bool:
-        return n not in avoided and graph.nodes[n]["kind"] != "issue"
-
-    def keep_edge(u: str, v: str) -> bool:
-        return any(r["type"] in allowed for r in graph.edges[u, v]["relations"])
-
-    return nx.subgraph_view(graph, filter_node=keep_node, filter_edge=keep_edge)
+def _check_node(graph: nx.Graph, node: str, role: str, kinds: tuple[str, ...]) -> None:
+    if node not in graph:
+        raise UnknownNode(f"no element with id {node!r}")
+    kind = graph.nodes[node]["kind"]
+    if kind not in kinds:
+        raise WrongKind(f"{node!r} is {'an' if kind[0] in 'aeiou' else 'a'} {kind}; {role} must be "
+                        f"{' or '.join(kinds)}")
 
 
-def _weight(allowed: set[str], *, hop: float = 0.0):
-    def weight(u: str, v: str, data: dict) -> float:
-        return hop + edge_cost(r for r in data["relations"] if r["type"] in allowed)
-    return weight
+def question_targets(graph: nx.Graph, *, issue: str | None = None, region: str | None = None) -> list[str]:
+    """Return the partners that work on `issue` and sit in `region` (a region name or country code)."""
+    if issue is not None:
+        _check_node(graph, issue, "--to-issue", ("issue",))
+    wanted = region.strip().casefold() if region else None
+    found = []
+    for node, data in graph.nodes(data=True):
+        if data["kind"] != "partner":
+            continue
+        if issue is not None and not (graph.has_edge(node, issue) and any(
+                r["type"] == "WORKS_ON" for r in graph.edges[node, issue]["relations"])):
+            continue
+        if wanted and wanted not in (str(data.get("region") or "").casefold(), str(data.get("country") or "").casefold()):
+            continue
+        found.append(node)
+    return sorted(found)
 
 
-def _make_path(graph: nx.Graph, nodes: list[str], allowed: set[str]) -> Path:
-    hops = []
-    cost = 0.0
-    for u, v in zip(nodes, nodes[1:], strict=False):
-        found = [r for r in relations(graph, u, v) if r["type"] in allowed]
-        found.sort(key=relation_cost)
-        cost += relation_cost(found[0])
-        why = "; ".join(describe(graph, r) for r in found)
-        hops.append(Hop(u, v, found[0]["type"], why, found))
-    return Path(nodes, hops, cost)
+class _Finder:
+    """One question's search: the index, the rules and how to turn chains into paths."""
+
+    def __init__(self, graph: nx.Graph, index: PathIndex, rules: Rules, source: int, targets: list[int],
+                 max_hops: int | None, warm: bool, on_issue: set[int] | None):
+        self.graph, self.index, self.rules = graph, index, rules
+        self.source, self.targets = source, targets
+        self.max_hops, self.warm, self.on_issue = max_hops, warm, on_issue
+        self.ends = {n for n in [source, *targets] if index.kinds[n] == "contact"}
+
+    def hops(self, found: Found) -> int:
+        return len(found.steps) + (found.start is not None) + (found.finish is not None)
+
+    def search(self, rules: Rules, source: int, limit: int | None) -> Found | None:
+        if not self.warm:
+            return fewest_hops(self.index, rules, source, self.targets, limit)
+        found = cheapest(self.index, rules, source, self.targets)
+        if found is None or limit is None or self.hops(found) <= limit:
+            return found
+        return cheapest_within(self.index, rules, source, self.targets, limit)
+
+    # -- alternatives --------------------------------------------------------------------------
+
+    def distinct(self, k: int) -> list[Found]:
+        """Return up to k chains that share no person but the ends, best first."""
+        found: list[Found] = []
+        banned, banned_steps = set(self.rules.banned), set(self.rules.banned_steps)
+        while len(found) < k:
+            chain = self.search(replace(self.rules, banned=banned, banned_steps=banned_steps), self.source, self.max_hops)
+            if chain is None:
+                break
+            found.append(chain)
+            middle = set(chain.people) - self.ends
+            if middle:
+                banned |= middle
+                continue
+            # A direct chain (no one in between): ban its first step, or no other chain differs.
+            first = chain.people[0]
+            if chain.steps:
+                banned_steps.add(step_key(self.index, first, chain.steps[0], chain.people[1]))
+            elif chain.finish is not None:
+                banned_steps.add((first, "end", self.index.att_org[chain.finish]))
+            else:
+                break
+        return found
+
+    def step_weight(self, person: int, step: Step, other: int) -> float:
+        rules, costs = self.rules, self.rules.costs
+        pen = (rules.penalty(person) + rules.penalty(other)) / 2 if rules.penalty else 0.0
+        if step[0] == "tie":
+            return rules.hop + costs.tie[step[1]] + pen
+        return rules.hop + costs.side[step[1]] + costs.side[step[2]] + pen
+
+    def end_weight(self, person: int, attachment: int | None) -> float:
+        if attachment is None:
+            return 0.0
+        pen = self.rules.penalty(person) / 2 if self.rules.penalty else 0.0
+        return self.rules.hop + self.rules.costs.arrival[attachment] + pen
+
+    def yen(self, k: int) -> list[Found]:
+        """Return up to k cheapest simple chains (Yen's algorithm); they may share people."""
+        first = self.search(self.rules, self.source, self.max_hops)
+        if first is None:
+            return []
+        accepted = [first]
+        seen = {self.signature(first)}
+        candidates: list[tuple[float, int, Found]] = []
+        counter = 0
+        while len(accepted) < k:
+            last = accepted[-1]
+            root_weight = self.end_weight(last.people[0], last.start)
+            root_hops = int(last.start is not None)
+            for j, spur in enumerate(last.people):
+                if j > 0:
+                    root_weight += self.step_weight(last.people[j - 1], last.steps[j - 1], spur)
+                    root_hops += 1
+                if counter > MAX_SPURS * k:
+                    break
+                root = last.people[: j + 1]
+                banned_steps = set(self.rules.banned_steps)
+                for chain in accepted:
+                    if chain.people[: j + 1] == root and chain.start == last.start:
+                        if len(chain.steps) > j:
+                            banned_steps.add(step_key(self.index, spur, chain.steps[j], chain.people[j + 1]))
+                        elif chain.finish is not None:
+                            banned_steps.add((spur, "end", self.index.att_org[chain.finish]))
+                rules = replace(self.rules, banned=set(self.rules.banned) | set(root[:-1]), banned_steps=banned_steps)
+                limit = None if self.max_hops is None else self.max_hops - root_hops
+                if limit is not None and limit < 0:
+                    break
+                counter += 1
+                spur_chain = self.search(rules, spur, limit)
+                if spur_chain is None:
+                    continue
+                chain = Found(root[:-1] + spur_chain.people, last.steps[:j] + spur_chain.steps,
+                              root_weight + spur_chain.weight, last.start, spur_chain.finish)
+                signature = self.signature(chain)
+                if signature not in seen:
+                    seen.add(signature)
+                    heapq.heappush(candidates, (chain.weight, counter, chain))
+            if not candidates:
+                break
+            accepted.append(heapq.heappop(candidates)[2])
+        return accepted
+
+    def signature(self, chain: Found) -> tuple:
+        # Chains through the same people are the same alternative, whatever carries each hop.
+        finish = None if chain.finish is None else self.index.att_org[chain.finish]
+        return (tuple(chain.people), chain.start, finish)
+
+    # -- explanations --------------------------------------------------------------------------
+
+    def path(self, chain: Found) -> Path:
+        """Return a found chain as a `Path`, each hop explained."""
+        index, graph, costs = self.index, self.graph, self.rules.costs
+        ids = index.ids
+        nodes: list[str] = []
+        hops: list[Hop] = []
+        if chain.start is not None:
+            a = chain.start
+            relation = index.att_relation[a]
+            nodes.append(ids[index.att_org[a]])
+            hops.append(Hop(ids[index.att_org[a]], ids[index.att_person[a]], relation["type"],
+                            describe(graph, relation), [relation], costs.arrival[a]))
+        nodes.extend(ids[p] for p in chain.people)
+        for u, step, v in zip(chain.people[:-1], chain.steps, chain.people[1:], strict=True):
+            if step[0] == "tie":
+                relation = index.tie_relation[step[1]]
+                hops.append(Hop(ids[u], ids[v], "KNOWS", describe_tie(graph, ids[u], ids[v], relation), [relation],
+                                costs.tie[step[1]]))
+            else:
+                entered, left = index.att_relation[step[1]], index.att_relation[step[2]]
+                kind = "MEMBER_OF" if entered["type"] == left["type"] == "MEMBER_OF" else "HOLDS"
+                org = index.att_org[step[1]]
+                hops.append(Hop(ids[u], ids[v], kind, describe_passage(graph, entered, left), [entered, left],
+                                costs.side[step[1]] + costs.side[step[2]], node_summary(graph, ids[org])))
+        if chain.finish is not None:
+            a = chain.finish
+            relation = index.att_relation[a]
+            nodes.append(ids[index.att_org[a]])
+            hops.append(Hop(ids[index.att_person[a]], ids[index.att_org[a]], relation["type"],
+                            describe(graph, relation), [relation], costs.arrival[a]))
+        on_issue = None
+        if self.on_issue is not None:
+            on_issue = [ids[p] for p in chain.people if p in self.on_issue and p not in self.ends]
+        return Path(nodes, hops, sum(h.cost for h in hops), on_issue)
+
+
+def _working_on(graph: nx.Graph, index: PathIndex, issue: str) -> set[int]:
+    """Return the people currently attached to an organisation that works on `issue`."""
+    _check_node(graph, issue, "--via-issue", ("issue",))
+    orgs = [org for org, issues in index.org_issues.items() if issue in issues]
+    return {index.att_person[a] for org in orgs for a in index.org_atts[org] if index.is_current(a)}
 
 
 def introduction_paths(
     graph: nx.Graph,
     source: str,
-    target: str,
+    target: str | None = None,
     *,
     k: int = 1,
     warm: bool = False,
     max_hops: int | None = None,
     avoid: Iterable[str] = (),
     types: Iterable[str] = PATH_TYPES,
+    current: bool = False,
+    via_issue: str | None = None,
+    to_issue: str | None = None,
+    to_region: str | None = None,
+    overlap: bool = False,
+    today: date | None = None,
 ) -> list[Path]:
     """Return up to `k` introduction paths from `source` to `target`, best first.
 
-    Hop-shortest by default (ties broken by warmth); with `warm`, cheapest by the costs of
-    `partnergraph.analysis.warmth` (ties broken by length). Raises `UnknownNode` for an id not in
-    the graph and `NoPath` when nothing connects the two under the constraints.
+    `target` is a person or an organisation; or leave it out and ask a question with `to_issue`
+    and/or `to_region` (partners working on that issue, in that region). `types` limits the
+    relationship types used; `current` uses only ties and memberships with no end date;
+    `via_issue` prefers introducers who work on that issue; `avoid` lists people and
+    organisations not to pass. `today` sets the day recency is measured from.
+
+    Raises `UnknownNode` for an id not in the graph, `WrongKind` for an issue as an end, and
+    `NoPath` when nothing connects the two under the constraints.
     """
-    for node in (source, target):
+    if k < 1:
+        raise PartnergraphError("k must be at least 1")
+    if max_hops is not None and max_hops < 1:
+        raise PartnergraphError("max_hops must be at least 1")
+    allowed = {str(t).upper() for t in types}
+    if not allowed or allowed - set(PATH_TYPES):
+        raise PartnergraphError(f"types must be among {', '.join(PATH_TYPES)}, got {', '.join(sorted(allowed)) or 'none'}")
+    ends = ("contact", "affiliate", "partner")
+    _check_node(graph, source, "the start", ends)
+    if target is not None and (to_issue is not None or to_region is not None):
+        raise PartnergraphError("give a target or a question (--to-issue/--to-region), not both")
+    if target is None:
+        if to_issue is None and to_region is None:
+            raise PartnergraphError("give a target, or --to-issue and/or --to-region")
+        targets = question_targets(graph, issue=to_issue, region=to_region)
+        if not targets:
+            where = " and ".join(x for x in (f"working on {to_issue}" if to_issue else "",
+                                             f"in {to_region}" if to_region else "") if x)
+            raise NoPath(f"no partner {where}")
+    else:
+        _check_node(graph, target, "the target", ends)
+        targets = [target]
+    avoided = set(avoid)
+    for node in avoided:
         if node not in graph:
             raise UnknownNode(f"no element with id {node!r}")
-    if graph.nodes[target]["kind"] == "issue" or graph.nodes[source]["kind"] == "issue":
-        raise WrongKind("an issue is not a person or an organisation; paths lead to people and organisations")
-    avoided = set(avoid)
-    for node in (source, target):
+    for node in (source, *targets):
         if node in avoided:
             raise NoPath(f"{node!r} is both an end of the path and avoided")
-    if source == target:
+    if source in targets:
         raise NoPath(f"{source!r} is both the start and the target")
-    if k < 1:
-        raise ValueError("k must be at least 1")
-    allowed = set(types)
-    view = introduction_graph(graph, avoid=avoided, types=allowed)
-    weight = _weight(allowed) if warm else _weight(allowed, hop=HOP)
-    too_long = max_hops is not None
 
-    try:
-        if k == 1 and not (warm and too_long):
-            candidates = [nx.dijkstra_path(view, source, target, weight=weight)]
-        else:
-            generator = nx.shortest_simple_paths(view, source, target, weight=weight)
-            candidates = []
-            for nodes in islice(generator, MAX_CANDIDATES):
-                if too_long and len(nodes) - 1 > max_hops:
-                    if not warm:
-                        break  # hop-ordered: every later path is at least as long
-                    continue
-                candidates.append(nodes)
-                if len(candidates) == k:
-                    break
-    except nx.NetworkXNoPath:
-        raise NoPath(f"no path from {source!r} to {target!r}") from None
+    index = path_index(graph)
+    number = index.number
+    source_n, target_ns = number[source], [number[t] for t in targets]
+    on_issue = _working_on(graph, index, via_issue) if via_issue is not None else None
+    rules = Rules(
+        costs=index.costs(today or date.today()),
+        hop=LENGTH_TIE_BREAK if warm else HOP,
+        ties="KNOWS" in allowed,
+        members="MEMBER_OF" in allowed,
+        holds="HOLDS" in allowed,
+        current=current,
+        banned={number[n] for n in avoided},
+    )
+    finder = _Finder(graph, index, rules, source_n, target_ns, max_hops, warm, on_issue)
+    if on_issue is not None:
+        exempt = finder.ends
 
-    paths = [_make_path(graph, nodes, allowed) for nodes in candidates if not too_long or len(nodes) - 1 <= max_hops]
-    if not paths:
-        raise NoPath(f"no path from {source!r} to {target!r} within {max_hops} hops")
-    paths.sort(key=(lambda p: (p.cost, p.length)) if warm else (lambda p: (p.length, p.cost)))
-    return paths
+        def penalty(person: int) -> float:
+            return 0.0 if person in on_issue or person in exempt else VIA_ISSUE_PENALTY
+
+        finder.rules = rules = replace(rules, penalty=penalty)
+    chains = finder.yen(k) if overlap else finder.distinct(k)
+    if not chains:
+        within = f" within {max_hops} hop{'s' if max_hops != 1 else ''}" if max_hops is not None else ""
+        ends = " or ".join(repr(t) for t in targets[:3]) + (f" or {len(targets) - 3} more" if len(targets) > 3 else "")
+        raise NoPath(f"no path from {source!r} to {ends}{within}")
+    return [finder.path(chain) for chain in chains]

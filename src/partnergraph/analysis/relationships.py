@@ -8,21 +8,33 @@ from typing import Any
 import networkx as nx
 
 from partnergraph.analysis.graph import node_summary, relations
+from partnergraph.analysis.warmth import tie_cost
 from partnergraph.model import UnknownNode, WrongKind
 
 STALE_MONTHS = 12
+# More partnerships than this on one person: too many to keep warm, and a loss if they leave.
+OVERLOAD = 5
 
 
-def holders(graph: nx.Graph, partner: str) -> list[dict[str, Any]]:
+def holders(
+    graph: nx.Graph,
+    partner: str,
+    *,
+    today: date | None = None,
+    stale_months: int = STALE_MONTHS,
+) -> list[dict[str, Any]]:
     """Return the people who hold the relationship with `partner`, strongest and freshest first.
 
-    Each holder is a dict with id, name, strength, since, last_contact, source and the
-    affiliates the person is a member of.
+    Each holder is a dict with id, name, strength, since, until, last_contact, source, the
+    affiliates the person is a member of, `months_since_contact`, `stale` (no contact for over
+    `stale_months` months, or the hold has ended), and `warmth`, the cost of asking them
+    (see `partnergraph.analysis.warmth`; lower is warmer).
     """
     if partner not in graph:
         raise UnknownNode(f"no element with id {partner!r}")
     if graph.nodes[partner]["kind"] != "partner":
         raise WrongKind(f"{partner!r} is a {graph.nodes[partner]['kind']}, not a partner")
+    today = today or date.today()
     result = []
     for person in graph.neighbors(partner):
         for held in relations(graph, person, partner, "HOLDS"):
@@ -30,16 +42,39 @@ def holders(graph: nx.Graph, partner: str) -> list[dict[str, Any]]:
                 node_summary(graph, org) for org in sorted(graph.neighbors(person))
                 if graph.nodes[org]["kind"] == "affiliate" and relations(graph, person, org, "MEMBER_OF")
             ]
+            last = held.get("last_contact")
+            months = months_since(last, today) if last else None
             result.append({
                 **node_summary(graph, person),
                 "strength": held.get("strength"),
                 "since": held.get("since"),
-                "last_contact": held.get("last_contact"),
+                "until": held.get("until"),
+                "last_contact": last,
                 "source": held.get("source"),
                 "affiliates": affiliates,
+                "months_since_contact": months,
+                "stale": bool(held.get("until")) or (months is not None and months > stale_months),
+                "warmth": round(tie_cost(held, today), 3),
             })
-    result.sort(key=lambda h: (-(h["strength"] or 0), _negated(h["last_contact"]), h["id"]))
+    result.sort(key=lambda h: (bool(h["until"]), -(h["strength"] or 0), _negated(h["last_contact"]), h["id"]))
     return result
+
+
+def holder_warnings(found: list[dict[str, Any]], *, stale_months: int = STALE_MONTHS) -> list[str]:
+    """Return what is fragile about a partnership, given its `holders`."""
+    current = [h for h in found if not h["until"]]
+    if not found:
+        return ["nobody holds this relationship"]
+    if not current:
+        return ["every hold on this relationship has ended"]
+    warnings = []
+    if len(current) == 1:
+        warnings.append(f"this partnership hangs on one person: {current[0]['name']}")
+    if all(h["stale"] for h in current):
+        latest = max((h["last_contact"] for h in current if h["last_contact"]), default=None)
+        warnings.append(f"it hangs only on stale ties: no contact for over {stale_months} months"
+                        + (f" (last: {latest})" if latest else ""))
+    return warnings
 
 
 def _negated(day: str | None) -> str:
@@ -58,11 +93,14 @@ def relationship_risks(
     *,
     today: date | None = None,
     stale_months: int = STALE_MONTHS,
+    overload: int = OVERLOAD,
 ) -> dict[str, list[dict[str, Any]]]:
-    """Return partners held by nobody or by one person, and ties with no contact for too long.
+    """Return partners held by nobody or by one person, overloaded holders, stale ties, dormant partners.
 
     A tie (KNOWS or HOLDS) is stale when its last contact is more than `stale_months` months
-    before `today`; ties with no recorded last contact are not judged.
+    before `today`; ties with no recorded last contact are not judged. A holder is overloaded when
+    they hold more than `overload` partnerships. A partner is dormant when its status says so, or
+    when it has holders and every one of their ties to it is stale (contact lapsed).
     """
     today = today or date.today()
     unheld, single = [], []
@@ -85,4 +123,39 @@ def relationship_risks(
                                   "type": r["type"], "last_contact": r["last_contact"], "months": months,
                                   "strength": r.get("strength")})
     stale.sort(key=lambda s: (-s["months"], s["from"]["id"], s["to"]["id"]))
-    return {"unheld_partners": unheld, "single_holder_partners": single, "stale_ties": stale}
+    return {"unheld_partners": unheld, "single_holder_partners": single, "stale_ties": stale,
+            "overloaded_holders": _overloaded(graph, overload),
+            "dormant_partners": _dormant(graph, stale)}
+
+
+def _overloaded(graph: nx.Graph, overload: int) -> list[dict[str, Any]]:
+    found = []
+    for person, kind in graph.nodes(data="kind"):
+        if kind != "contact":
+            continue
+        held = sorted(p for p in graph.neighbors(person) if relations(graph, person, p, "HOLDS"))
+        if len(held) > overload:
+            single = [p for p in held if sum(1 for h in graph.neighbors(p) if relations(graph, h, p, "HOLDS")) == 1]
+            found.append({**node_summary(graph, person), "holds": len(held),
+                          "partners": [node_summary(graph, p) for p in held],
+                          "held_by_them_alone": [node_summary(graph, p) for p in single]})
+    found.sort(key=lambda h: (-h["holds"], h["id"]))
+    return found
+
+
+def _dormant(graph: nx.Graph, stale: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    lapsed = {(s["from"]["id"], s["to"]["id"]) for s in stale if s["type"] == "HOLDS"}
+    found = []
+    for partner, kind in sorted(graph.nodes(data="kind")):
+        if kind != "partner":
+            continue
+        status = graph.nodes[partner].get("status")
+        held = [(h, partner) for h in sorted(graph.neighbors(partner)) if relations(graph, h, partner, "HOLDS")]
+        if status == "dormant":
+            reason = "status is dormant"
+        elif held and all(pair in lapsed for pair in held):
+            reason = "every holder's last contact is stale"
+        else:
+            continue
+        found.append({**node_summary(graph, partner), "status": status, "holders": len(held), "reason": reason})
+    return found

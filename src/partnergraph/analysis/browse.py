@@ -1,0 +1,179 @@
+"""Browse the analysis graph: search by name, an element with its neighbours, ego networks, layouts.
+
+Pure functions on the NetworkX graph of `partnergraph.analysis.graph`, used by the viewer through
+`partnergraph.services`. Nothing here knows about HTTP or stores.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import networkx as nx
+
+from partnergraph.analysis.graph import node_summary
+from partnergraph.model import PartnergraphError
+
+# Where a relationship sends its neighbour, seen from the element: (type, element is the source).
+# The keys are the same for every kind, so the JSON of /api/nodes is predictable.
+_SECTIONS = {
+    ("HOLDS", False): "holders",
+    ("HOLDS", True): "holds",
+    ("MEMBER_OF", False): "members",
+    ("MEMBER_OF", True): "member_of",
+    ("KNOWS", False): "knows",
+    ("KNOWS", True): "knows",
+    ("PARTNERS_WITH", True): "partners",
+    ("PARTNERS_WITH", False): "affiliates",
+    ("WORKS_ON", True): "issues",
+    ("WORKS_ON", False): "organisations",
+}
+SECTIONS = tuple(dict.fromkeys(_SECTIONS.values()))
+# What a node carries to the viewer besides id, name and kind.
+_NODE_FIELDS = ("type", "region", "country", "status")
+MAX_DEPTH = 3
+
+
+def describe_node(graph: nx.Graph, node: str) -> dict[str, Any]:
+    """Return the id, name, kind and the short properties (type, region, country, status) of a node."""
+    data = graph.nodes[node]
+    found = node_summary(graph, node)
+    for name in _NODE_FIELDS:
+        if data.get(name) not in (None, ""):
+            found[name] = data[name]
+    return found
+
+
+def search(graph: nx.Graph, text: str, *, limit: int = 20) -> list[dict[str, Any]]:
+    """Return the elements whose name or id contains `text` (case-insensitive), best matches first.
+
+    An exact name or id comes first, then names starting with the text, then names with a word
+    starting with it, then any other match; ties in alphabetical order of name.
+    """
+    needle = text.strip().casefold()
+    if not needle:
+        return []
+    ranked: list[tuple[int, str, str]] = []
+    for node, name in graph.nodes(data="name"):
+        folded = name.casefold()
+        if folded == needle or node.casefold() == needle:
+            rank = 0
+        elif folded.startswith(needle):
+            rank = 1
+        elif any(word.startswith(needle) for word in folded.split()):
+            rank = 2
+        elif needle in folded or needle in node.casefold():
+            rank = 3
+        else:
+            continue
+        ranked.append((rank, folded, node))
+    ranked.sort()
+    return [describe_node(graph, node) for _, _, node in ranked[:limit]]
+
+
+def neighbourhood(graph: nx.Graph, node: str) -> dict[str, list[dict[str, Any]]]:
+    """Return the neighbours of `node` grouped by how they relate to it (see SECTIONS).
+
+    Each entry is the neighbour (as `describe_node`) with the relationship's properties under
+    `relation`; the strongest and most recent ties come first, then by name.
+    """
+    sections: dict[str, list[dict[str, Any]]] = {key: [] for key in SECTIONS}
+    for other in graph.neighbors(node):
+        for relation in graph.edges[node, other]["relations"]:
+            key = _SECTIONS.get((relation["type"], relation["from"] == node))
+            if key is None:
+                continue
+            props = {k: v for k, v in relation.items() if k not in ("type", "from", "to")}
+            sections[key].append({**describe_node(graph, other), "relation": props})
+    for entries in sections.values():
+        entries.sort(key=lambda e: (-(e["relation"].get("strength") or 0),
+                                    _newest_first(e["relation"].get("last_contact")), e["name"].casefold(), e["id"]))
+    return {key: entries for key, entries in sections.items() if entries}
+
+
+def _newest_first(day: str | None) -> str:
+    # Missing dates sort last; present ones newest first.
+    return "".join(chr(0x7F - ord(c)) for c in day) if day else "\x7f"
+
+
+def node_filter(graph: nx.Graph, *, kinds: Iterable[str] = (), issue: str | None = None,
+                region: str | None = None, status: str | None = None) -> Callable[[str], bool]:
+    """Return a predicate keeping the nodes that pass every filter given.
+
+    `kinds` keeps only those kinds. `region` keeps elements of that region (issues have none and
+    stay). `status` keeps partners of that status (other kinds stay). `issue` keeps that issue,
+    the organisations working on it or partnering on it, and the people of those organisations.
+    """
+    wanted_kinds = set(kinds)
+    on_issue: set[str] | None = None
+    if issue:
+        on_issue = {issue}
+        for org in graph.neighbors(issue) if issue in graph else ():
+            on_issue.add(org)
+        for u, v, data in graph.edges(data=True):
+            for r in data["relations"]:
+                if r["type"] == "PARTNERS_WITH" and issue in (r.get("issues") or []):
+                    on_issue.update((u, v))
+        for org in list(on_issue):
+            if graph.nodes[org]["kind"] in ("affiliate", "partner"):
+                on_issue.update(p for p in graph.neighbors(org) if graph.nodes[p]["kind"] == "contact")
+
+    def keep(node: str) -> bool:
+        data = graph.nodes[node]
+        if wanted_kinds and data["kind"] not in wanted_kinds:
+            return False
+        if region and data.get("region") and data["region"] != region:
+            return False
+        if region and not data.get("region") and data["kind"] != "issue":
+            return False
+        if status and data["kind"] == "partner" and data.get("status") != status:
+            return False
+        return on_issue is None or node in on_issue
+    return keep
+
+
+def ego_nodes(graph: nx.Graph, center: str, depth: int, limit: int) -> tuple[list[str], int]:
+    """Return the nodes within `depth` steps of `center` (nearest first, at most `limit`) and how many there are."""
+    if not 1 <= depth <= MAX_DEPTH:
+        raise PartnergraphError(f"depth must be between 1 and {MAX_DEPTH}")
+    distances = nx.single_source_shortest_path_length(graph, center, cutoff=depth)
+    # Nearest first; within a ring the best connected first, so a cap keeps the informative part.
+    ordered = sorted(distances, key=lambda n: (distances[n], -graph.degree(n), n))
+    return ordered[:limit], len(ordered)
+
+
+def busiest_nodes(graph: nx.Graph, limit: int) -> tuple[list[str], int]:
+    """Return the `limit` best connected nodes of `graph` and how many nodes it has."""
+    ordered = sorted(graph.nodes, key=lambda n: (-graph.degree(n), n))
+    return ordered[:limit], len(ordered)
+
+
+def edge_summaries(graph: nx.Graph) -> list[dict[str, Any]]:
+    """Return one entry per edge: its ends, relationship types and strongest tie strength."""
+    edges = []
+    for u, v, data in graph.edges(data=True):
+        types = sorted({r["type"] for r in data["relations"]})
+        strengths = [r["strength"] for r in data["relations"] if r.get("strength")]
+        edges.append({"from": u, "to": v, "types": types, "strength": max(strengths) if strengths else None})
+    edges.sort(key=lambda e: (e["from"], e["to"]))
+    return edges
+
+
+def layout(graph: nx.Graph, *, seed: int = 1) -> dict[str, tuple[float, float]]:
+    """Return positions in screen units for every node (a seeded force-directed layout)."""
+    if graph.number_of_nodes() == 0:
+        return {}
+    # Spread grows with the square root of the node count, so density on screen stays similar.
+    scale = 40.0 * math.sqrt(graph.number_of_nodes())
+    positions = nx.spring_layout(graph, seed=seed, iterations=60, scale=scale)
+    return {n: (round(float(x), 1), round(float(y), 1)) for n, (x, y) in positions.items()}
+
+
+def facets(graph: nx.Graph) -> dict[str, list[Any]]:
+    """Return the values the viewer can filter on: issues, regions and partner statuses present."""
+    issues = sorted((node_summary(graph, n) for n, k in graph.nodes(data="kind") if k == "issue"),
+                    key=lambda s: s["name"].casefold())
+    regions = sorted({r for _, r in graph.nodes(data="region") if r})
+    statuses = sorted({d.get("status") for _, d in graph.nodes(data=True) if d["kind"] == "partner" and d.get("status")})
+    return {"issues": issues, "regions": regions, "statuses": statuses}

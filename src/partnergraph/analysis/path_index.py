@@ -1,0 +1,134 @@
+"""The compact form of the analysis graph that introduction paths search.
+
+Searching the NetworkX graph directly would treat an organisation as a node like any other, so
+two people who were members ten years apart would seem to know each other through it. The index
+keeps what a search needs, as integers and flat lists:
+
+- people, numbered, with their personal ties (KNOWS);
+- *attachments*: every membership (MEMBER_OF) and every held relationship (HOLDS) of a person to
+  an organisation, with its period as month numbers, so that passing through an organisation can
+  check that the two people were there at the same time;
+- costs per attachment and per tie, computed for one day (recency depends on it) and cached.
+
+The index is built once per analysis graph (so once per store version) and kept on the graph.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import networkx as nx
+
+from partnergraph.analysis.warmth import arrival_cost, month_number, side_cost, tie_cost
+
+# An attachment with no start began "always"; one with no end continues.
+EARLIEST = -(10**9)
+LATEST = 10**9
+
+
+@dataclass
+class Costs:
+    """The warmth costs of every tie and attachment as of one day."""
+
+    tie: list[float]
+    side: list[float]
+    arrival: list[float]
+
+
+@dataclass
+class PathIndex:
+    """People, organisations, personal ties and attachments of one analysis graph."""
+
+    ids: list[str] = field(default_factory=list)
+    number: dict[str, int] = field(default_factory=dict)
+    kinds: list[str] = field(default_factory=list)
+    # Personal ties: per node, (other person, tie number); per tie, its relation and whether it lasts.
+    knows: list[list[tuple[int, int]]] = field(default_factory=list)
+    tie_relation: list[dict[str, Any]] = field(default_factory=list)
+    tie_current: list[bool] = field(default_factory=list)
+    # Attachments: per attachment, who, to which organisation, HOLDS or not, period, relation.
+    att_person: list[int] = field(default_factory=list)
+    att_org: list[int] = field(default_factory=list)
+    att_holds: list[bool] = field(default_factory=list)
+    att_start: list[int] = field(default_factory=list)
+    att_end: list[int] = field(default_factory=list)
+    att_relation: list[dict[str, Any]] = field(default_factory=list)
+    # Attachments per person and per organisation.
+    person_atts: list[list[int]] = field(default_factory=list)
+    org_atts: list[list[int]] = field(default_factory=list)
+    # Issue ids each organisation works on.
+    org_issues: dict[int, set[str]] = field(default_factory=dict)
+    _costs: dict[date, Costs] = field(default_factory=dict)
+
+    def costs(self, today: date) -> Costs:
+        """Return the costs of every tie and attachment as of `today` (cached per day)."""
+        found = self._costs.get(today)
+        if found is None:
+            found = Costs(
+                tie=[tie_cost(r, today) for r in self.tie_relation],
+                side=[side_cost(r, today) for r in self.att_relation],
+                arrival=[arrival_cost(r, today) for r in self.att_relation],
+            )
+            self._costs = {today: found}  # one day at a time: questions are asked about today
+        return found
+
+    def is_current(self, attachment: int) -> bool:
+        """Return whether an attachment has no end date."""
+        return self.att_end[attachment] == LATEST
+
+    def overlap(self, a: int, b: int) -> bool:
+        """Return whether two attachments' periods share at least one month."""
+        return self.att_start[a] <= self.att_end[b] and self.att_start[b] <= self.att_end[a]
+
+
+def _add_attachment(index: PathIndex, person: int, org: int, relation: dict[str, Any]) -> None:
+    number = len(index.att_person)
+    index.att_person.append(person)
+    index.att_org.append(org)
+    index.att_holds.append(relation["type"] == "HOLDS")
+    start, end = month_number(relation.get("since")), month_number(relation.get("until"))
+    index.att_start.append(EARLIEST if start is None else start)
+    index.att_end.append(LATEST if end is None else end)
+    index.att_relation.append(relation)
+    index.person_atts[person].append(number)
+    index.org_atts[org].append(number)
+
+
+def build_path_index(graph: nx.Graph) -> PathIndex:
+    """Return the path index of an analysis graph (see `partnergraph.analysis.graph`)."""
+    index = PathIndex()
+    for node, kind in graph.nodes(data="kind"):
+        index.number[node] = len(index.ids)
+        index.ids.append(node)
+        index.kinds.append(kind)
+    n = len(index.ids)
+    index.knows = [[] for _ in range(n)]
+    index.person_atts = [[] for _ in range(n)]
+    index.org_atts = [[] for _ in range(n)]
+    number, kinds = index.number, index.kinds
+    for u, v, relations in graph.edges(data="relations"):
+        for relation in relations:
+            kind = relation["type"]
+            if kind == "KNOWS":
+                a, b = number[u], number[v]
+                tie = len(index.tie_relation)
+                index.tie_relation.append(relation)
+                index.tie_current.append(not relation.get("until"))
+                index.knows[a].append((b, tie))
+                index.knows[b].append((a, tie))
+            elif kind in ("MEMBER_OF", "HOLDS"):
+                _add_attachment(index, number[relation["from"]], number[relation["to"]], relation)
+            elif kind == "WORKS_ON":
+                org, issue = (u, v) if kinds[number[v]] == "issue" else (v, u)
+                index.org_issues.setdefault(number[org], set()).add(issue)
+    return index
+
+
+def path_index(graph: nx.Graph) -> PathIndex:
+    """Return the path index of `graph`, building it on first use and keeping it on the graph."""
+    found = graph.graph.get("path_index")
+    if found is None:
+        found = graph.graph["path_index"] = build_path_index(graph)
+    return found

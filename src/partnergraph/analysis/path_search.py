@@ -1,0 +1,535 @@
+"""Search the path index for the cheapest chain of people between two ends.
+
+The search runs over people. One hop is a personal tie, or a passage through an organisation
+between two people attached to it (members, or a holder and a member) whose periods overlap. A
+passage is searched in two halves: entering the organisation through one attachment is a state
+of its own, and leaving it reaches every other attachment that overlaps. Because states leave in
+order of cost, the first state of an organisation that reaches an attachment is the cheapest that
+can: each attachment is reached through an organisation at most once per search, which keeps
+passages through organisations of thousands of members cheap.
+
+`cheapest` is a bidirectional Dijkstra (one search from each end, stopping when the two cheapest
+open states together cost at least the best meeting found). `cheapest_within` is exact under a
+hop limit (labels per hop count), for the rarer case where the warmest path is too long.
+Ends are sets: an organisation as an end stands for all of its attachments, entered at their
+arrival cost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from heapq import heappop, heappush
+
+from partnergraph.analysis.path_index import Costs, PathIndex
+
+INF = float("inf")
+
+# A step of a found chain, from one person to the next (or to an organisation end):
+#   ("tie", tie number)                     a personal tie
+#   ("pass", entered attachment, left attachment)   through an organisation
+#   ("end", attachment)                     from a person to the organisation at that end
+Step = tuple[str, int, int]
+
+
+@dataclass
+class Rules:
+    """What a search may use, and what each hop costs."""
+
+    costs: Costs
+    hop: float = 0.0  # added per hop: large to rank by hop count first, tiny to break ties by length
+    ties: bool = True  # KNOWS
+    members: bool = True  # MEMBER_OF: co-membership, and arriving as a member
+    holds: bool = True  # HOLDS: holder passages, and arriving as a holder
+    current: bool = False  # only ties and attachments with no end date
+    banned: frozenset[int] | set[int] = frozenset()  # people and organisations not to pass
+    banned_steps: frozenset[tuple] | set[tuple] = frozenset()  # (person, next person) steps not to take
+    penalty: Callable[[int], float] | None = None  # extra cost to pass a person (half on each side)
+    sources: set[int] = field(default_factory=set)  # set by the search: people it starts from
+
+
+@dataclass
+class Found:
+    """A chain: its people in order, the steps between them, and their total search weight."""
+
+    people: list[int]
+    steps: list[Step]
+    weight: float
+    start: int | None = None  # attachment the chain starts from when the start is an organisation
+    finish: int | None = None  # attachment the chain ends through when the end is an organisation
+
+
+def attachment_allowed(index: PathIndex, rules: Rules, a: int, *, passage: bool) -> bool:
+    """Return whether the rules let a search use attachment `a` (in a passage, or at an end)."""
+    if rules.current and not index.is_current(a):
+        return False
+    if index.att_org[a] in rules.banned or index.att_person[a] in rules.banned:
+        return False
+    if index.att_holds[a]:
+        # A holder passes only towards a member, so a passage needs memberships too.
+        return rules.holds and (rules.members or not passage)
+    return rules.members
+
+
+def step_key(index: PathIndex, person: int, step: Step, other: int) -> tuple:
+    """Return what identifies a step from `person`, for banning it in later searches.
+
+    Steps between the same two people count as one, whatever relationship carries them: an
+    alternative path must differ in its people, not only in the reason for a hop.
+    """
+    if step[0] == "end":
+        return (person, "end", index.att_org[step[1]])
+    return (person, other)
+
+
+class _Side:
+    """One direction of the bidirectional search."""
+
+    __slots__ = ("dist", "prev", "heap", "done", "remaining", "source", "attached")
+
+    def __init__(self, starts: dict[int, tuple[float, int | None]]):
+        self.dist: dict[int, float] = {}
+        self.prev: dict[int, tuple] = {}
+        self.heap: list[tuple[float, int]] = []
+        self.done: set[int] = set()
+        self.remaining: dict[int, list[int]] = {}
+        self.source: set[int] = set()
+        # Breadth-first only: organisation -> attachments of the people this side has reached.
+        self.attached: dict[int, list[int]] = {}
+        for person, (cost, attachment) in starts.items():
+            self.dist[person] = cost
+            self.prev[person] = (None, ("end", attachment, -1)) if attachment is not None else (None, None)
+            self.source.add(person)
+            heappush(self.heap, (cost, person))
+
+
+def _starts(index: PathIndex, rules: Rules, end: int) -> dict[int, tuple[float, int | None]]:
+    """Return the people a search starts from at `end`: a person at no cost, or an organisation's
+    people at the cost of their last hop to it (without the per-hop weight)."""
+    if index.kinds[end] == "contact":
+        return {end: (0.0, None)}
+    starts: dict[int, tuple[float, int | None]] = {}
+    for a in index.org_atts[end]:
+        if not attachment_allowed(index, rules, a, passage=False):
+            continue
+        person = index.att_person[a]
+        if rules.banned_steps and (person, "end", end) in rules.banned_steps:
+            continue
+        # The person's passing penalty is paid half here and half on their next hop.
+        cost = rules.costs.arrival[a] + (rules.penalty(person) / 2 if rules.penalty else 0.0)
+        if cost < starts.get(person, (INF, None))[0]:
+            starts[person] = (cost, a)
+    return starts
+
+
+def _ends(index: PathIndex, rules: Rules, ends: list[int], hop: float = 0.0) -> dict[int, tuple[float, int | None]]:
+    merged: dict[int, tuple[float, int | None]] = {}
+    for end in ends:
+        for person, (cost, attachment) in _starts(index, rules, end).items():
+            if attachment is not None:
+                cost += hop
+            if cost < merged.get(person, (INF, None))[0]:
+                merged[person] = (cost, attachment)
+    return merged
+
+
+def cheapest(index: PathIndex, rules: Rules, source: int, targets: list[int]) -> Found | None:
+    """Return the cheapest chain from `source` to any of `targets`, or None if there is none.
+
+    `source` is a person or an organisation; each target is a person or an organisation.
+    """
+    forward = _Side(_ends(index, rules, [source], rules.hop))
+    backward = _Side(_ends(index, rules, targets, rules.hop))
+    if not forward.dist or not backward.dist:
+        return None
+    # The source's own steps may be banned (Yen's spur searches); remember who the source is.
+    source_people = forward.source
+    best = INF
+    meet = -1
+    for person, cost in forward.dist.items():
+        if person in backward.dist and cost + backward.dist[person] < best:
+            best, meet = cost + backward.dist[person], person
+
+    costs, hop, banned, banned_steps = rules.costs, rules.hop, rules.banned, rules.banned_steps
+    half_hop = hop / 2
+    penalty = rules.penalty
+    knows, tie_cost, tie_current = index.knows, costs.tie, index.tie_current
+    person_atts, org_atts, att_person, att_org = index.person_atts, index.org_atts, index.att_person, index.att_org
+    att_holds, att_start, att_end, side_cost = index.att_holds, index.att_start, index.att_end, costs.side
+    current, ties = rules.current, rules.ties
+
+    while forward.heap and backward.heap:
+        if forward.heap[0][0] + backward.heap[0][0] >= best:
+            break
+        side, other = (forward, backward) if len(forward.heap) <= len(backward.heap) else (backward, forward)
+        key, code = heappop(side.heap)
+        dist, prev, heap = side.dist, side.prev, side.heap
+        other_dist = other.dist
+        from_source = side is forward
+        if code >= 0:
+            u = code
+            if u in side.done or key > dist[u]:
+                continue
+            side.done.add(u)
+            pen_u = penalty(u) / 2 if penalty else 0.0
+            guard = bool(banned_steps) and from_source and u in source_people
+            for v, tie in knows[u] if ties else ():
+                if v in banned or v in side.done or (current and not tie_current[tie]):
+                    continue
+                if guard and (u, v) in banned_steps:
+                    continue
+                if banned_steps and not from_source and v in source_people and (v, u) in banned_steps:
+                    continue
+                nd = key + hop + tie_cost[tie] + pen_u + (penalty(v) / 2 if penalty else 0.0)
+                if nd < dist.get(v, INF):
+                    dist[v] = nd
+                    prev[v] = (u, ("tie", tie, -1))
+                    heappush(heap, (nd, v))
+                    if v in other_dist and nd + other_dist[v] < best:
+                        best, meet = nd + other_dist[v], v
+            for a in person_atts[u]:
+                if not attachment_allowed(index, rules, a, passage=True):
+                    continue
+                heappush(heap, (key + half_hop + side_cost[a] + pen_u, -1 - a))
+        else:
+            a = -1 - code
+            org, holder, entered_by = att_org[a], att_holds[a], att_person[a]
+            start, end = att_start[a], att_end[a]
+            remaining = side.remaining.get(org)
+            if remaining is None:
+                remaining = [b for b in org_atts[org] if attachment_allowed(index, rules, b, passage=True)]
+            guard = bool(banned_steps) and from_source and entered_by in source_people
+            kept = []
+            for b in remaining:
+                v = att_person[b]
+                if v == entered_by or v in side.done:
+                    continue  # settled already: nothing through here can be cheaper
+                if holder and att_holds[b]:
+                    kept.append(b)  # two holders of one partner need not know each other
+                    continue
+                if att_start[b] > end or start > att_end[b]:
+                    kept.append(b)  # not there at the same time; a later entrant may be
+                    continue
+                if guard and (entered_by, v) in banned_steps:
+                    kept.append(b)
+                    continue
+                if banned_steps and not from_source and v in source_people and (v, entered_by) in banned_steps:
+                    kept.append(b)
+                    continue
+                nd = key + half_hop + side_cost[b] + (penalty(v) / 2 if penalty else 0.0)
+                if nd < dist.get(v, INF):
+                    dist[v] = nd
+                    prev[v] = (entered_by, ("pass", a, b))
+                    heappush(heap, (nd, v))
+                    if v in other_dist and nd + other_dist[v] < best:
+                        best, meet = nd + other_dist[v], v
+            side.remaining[org] = kept
+    if meet < 0:
+        return None
+    return _chain(index, forward, backward, meet, best)
+
+
+def _attach(index: PathIndex, side: _Side, people: list[int]) -> None:
+    attached, att_org = side.attached, index.att_org
+    for v in people:
+        for a in index.person_atts[v]:
+            attached.setdefault(att_org[a], []).append(a)
+
+
+def _meetings(index: PathIndex, rules: Rules, side: _Side, hops: dict[int, int], frontier: list[int],
+              from_source: bool, other: _Side, other_hops: dict[int, int]) -> dict[int, tuple[float, tuple]]:
+    """Return the people the other side has reached whom the next level would reach, cheapest way each.
+
+    Only the other side's people are looked at, so a level that closes the search costs little
+    even when it passes organisations of thousands of members.
+    """
+    costs, banned, banned_steps, penalty = rules.costs, rules.banned, rules.banned_steps, rules.penalty
+    source_people = side.source if banned_steps and from_source else ()
+    sources = rules.sources if banned_steps and not from_source else ()
+    dist, index_knows, tie_current = side.dist, index.knows, index.tie_current
+    att_person, att_org, att_holds = index.att_person, index.att_org, index.att_holds
+    att_start, att_end = index.att_start, index.att_end
+    met: dict[int, tuple[float, tuple]] = {}
+    for u in frontier:
+        base = dist[u] + (penalty(u) / 2 if penalty else 0.0)
+        guard = u in source_people
+        for v, tie in index_knows[u] if rules.ties else ():
+            if v not in other_hops or v in hops or v in banned or (rules.current and not tie_current[tie]):
+                continue
+            if (guard and (u, v) in banned_steps) or (v in sources and (v, u) in banned_steps):
+                continue
+            cost = base + costs.tie[tie] + (penalty(v) / 2 if penalty else 0.0)
+            if cost < met.get(v, (INF,))[0]:
+                met[v] = (cost, (u, ("tie", tie, -1)))
+        for a in index.person_atts[u]:
+            there = other.attached.get(att_org[a])
+            if not there or not attachment_allowed(index, rules, a, passage=True):
+                continue
+            key = base + costs.side[a]
+            holder, start, end = att_holds[a], att_start[a], att_end[a]
+            for b in there:
+                v = att_person[b]
+                if v == u or v in hops or (holder and att_holds[b]) or att_start[b] > end or start > att_end[b]:
+                    continue
+                if not attachment_allowed(index, rules, b, passage=True):
+                    continue
+                if (guard and (u, v) in banned_steps) or (v in sources and (v, u) in banned_steps):
+                    continue
+                cost = key + costs.side[b] + (penalty(v) / 2 if penalty else 0.0)
+                if cost < met.get(v, (INF,))[0]:
+                    met[v] = (cost, (u, ("pass", a, b)))
+    return met
+
+
+def _expand_level(index: PathIndex, rules: Rules, side: _Side, hops: dict[int, int], frontier: list[int],
+                  from_source: bool, other: _Side, other_hops: dict[int, int]) -> list[int]:
+    """Return the next level of a breadth-first side, with the cheapest way to reach each person.
+
+    If the level touches the other side, it is the last: only the people where the two sides
+    meet are recorded and returned.
+    """
+    level = hops[frontier[0]] + 1
+    met = _meetings(index, rules, side, hops, frontier, from_source, other, other_hops)
+    if met:
+        for v, (cost, step) in met.items():
+            side.dist[v] = cost
+            side.prev[v] = step
+            hops[v] = level
+        return list(met)
+    dist, prev = side.dist, side.prev
+    costs, banned, banned_steps, penalty = rules.costs, rules.banned, rules.banned_steps, rules.penalty
+    tie_cost, side_cost, tie_current = costs.tie, costs.side, index.tie_current
+    att_person, att_org, att_holds = index.att_person, index.att_org, index.att_holds
+    att_start, att_end, knows, current = index.att_start, index.att_end, index.knows, rules.current
+    source_people = side.source if banned_steps and from_source else ()
+    sources = rules.sources if banned_steps and not from_source else ()
+    reached: dict[int, float] = {}
+    entries: dict[int, list[tuple[float, int]]] = {}
+    for u in frontier:
+        base = dist[u] + (penalty(u) / 2 if penalty else 0.0)
+        guard = u in source_people
+        for v, tie in knows[u] if rules.ties else ():
+            if v in hops or v in banned or (current and not tie_current[tie]):
+                continue
+            if (guard and (u, v) in banned_steps) or (v in sources and (v, u) in banned_steps):
+                continue
+            cost = base + tie_cost[tie] + (penalty(v) / 2 if penalty else 0.0)
+            if cost < reached.get(v, INF):
+                reached[v] = cost
+                prev[v] = (u, ("tie", tie, -1))
+        for a in index.person_atts[u]:
+            if attachment_allowed(index, rules, a, passage=True):
+                entries.setdefault(att_org[a], []).append((base + side_cost[a], a))
+    for org, entered in entries.items():
+        remaining = side.remaining.get(org)
+        if remaining is None:
+            remaining = [b for b in index.org_atts[org] if attachment_allowed(index, rules, b, passage=True)]
+        entered.sort()
+        for key, a in entered:
+            if not remaining:
+                break
+            entered_by, holder, start, end = att_person[a], att_holds[a], att_start[a], att_end[a]
+            guard = entered_by in source_people
+            kept = []
+            for b in remaining:
+                v = att_person[b]
+                if v in hops:
+                    continue
+                if (holder and att_holds[b]) or att_start[b] > end or start > att_end[b] or v == entered_by:
+                    kept.append(b)  # not reachable from this entrant; maybe from a later one
+                    continue
+                if (guard and (entered_by, v) in banned_steps) or (
+                        v in sources and (v, entered_by) in banned_steps):
+                    kept.append(b)
+                    continue
+                cost = key + side_cost[b] + (penalty(v) / 2 if penalty else 0.0)
+                if cost < reached.get(v, INF):
+                    reached[v] = cost
+                    prev[v] = (entered_by, ("pass", a, b))
+            remaining = kept
+        side.remaining[org] = remaining
+    found = list(reached)
+    for v in found:
+        dist[v] = reached[v]
+        hops[v] = level
+    _attach(index, side, found)
+    return found
+
+
+def fewest_hops(index: PathIndex, rules: Rules, source: int, targets: list[int],
+                max_hops: int | None = None) -> Found | None:
+    """Return the chain with the fewest hops (the warmest of those), or None.
+
+    A bidirectional breadth-first search by whole levels, expanding the smaller side; within a
+    level each person keeps the cheapest way to reach them, so among equally short chains the
+    warmest is found exactly. Its `weight` counts `rules.hop` per hop plus the cost.
+    """
+    forward = _Side(_ends(index, rules, [source]))
+    backward = _Side(_ends(index, rules, targets))
+    if not forward.dist or not backward.dist:
+        return None
+    rules = replace(rules, sources=forward.source)
+    hops_f = {p: int(forward.prev[p][1] is not None) for p in forward.dist}
+    hops_b = {p: int(backward.prev[p][1] is not None) for p in backward.dist}
+    frontier_f, frontier_b = list(forward.dist), list(backward.dist)
+    _attach(index, forward, frontier_f)
+    _attach(index, backward, frontier_b)
+    depth_f = max(hops_f.values())
+    depth_b = max(hops_b.values())
+    new, new_hops, other_hops = frontier_f, hops_f, hops_b
+    while True:
+        best: tuple[int, float] | None = None
+        meet = -1
+        for v in new:
+            if v in other_hops:
+                found = (new_hops[v] + other_hops[v], forward.dist[v] + backward.dist[v])
+                if best is None or found < best:
+                    best, meet = found, v
+        if best is not None:
+            if max_hops is not None and best[0] > max_hops:
+                return None
+            return _chain(index, forward, backward, meet, best[0] * rules.hop + best[1])
+        if not frontier_f or not frontier_b:
+            return None
+        if max_hops is not None and depth_f + depth_b >= max_hops:
+            return None
+        if len(frontier_f) <= len(frontier_b):
+            frontier_f = new = _expand_level(index, rules, forward, hops_f, frontier_f, True, backward, hops_b)
+            depth_f += 1
+            new_hops, other_hops = hops_f, hops_b
+        else:
+            frontier_b = new = _expand_level(index, rules, backward, hops_b, frontier_b, False, forward, hops_f)
+            depth_b += 1
+            new_hops, other_hops = hops_b, hops_f
+
+
+def _walk(side: _Side, person: int) -> tuple[list[int], list[Step], int | None]:
+    """Return the people and steps from the side's start to `person`, and its start attachment."""
+    people = [person]
+    steps: list[Step] = []
+    attachment = None
+    while True:
+        before, step = side.prev[person]
+        if before is None:
+            if step is not None:
+                attachment = step[1]
+            break
+        steps.append(step)
+        people.append(before)
+        person = before
+    people.reverse()
+    steps.reverse()
+    return people, steps, attachment
+
+
+def _flip(step: Step) -> Step:
+    return ("pass", step[2], step[1]) if step[0] == "pass" else step
+
+
+def _chain(index: PathIndex, forward: _Side, backward: _Side, meet: int, weight: float) -> Found:
+    head, head_steps, start = _walk(forward, meet)
+    tail, tail_steps, finish = _walk(backward, meet)
+    people = head + tail[::-1][1:]
+    steps = head_steps + [_flip(s) for s in reversed(tail_steps)]
+    return Found(people, steps, weight, start, finish)
+
+
+@dataclass(order=True)
+class _Label:
+    weight: float
+    hops: int
+    code: int
+    parent: _Label | None = field(compare=False, default=None)
+    step: Step | None = field(compare=False, default=None)
+    attachment: int | None = field(compare=False, default=None)
+
+
+FINAL = -(10**12)  # the code of a label that has reached an end
+
+
+def cheapest_within(index: PathIndex, rules: Rules, source: int, targets: list[int], max_hops: int) -> Found | None:
+    """Return the cheapest chain of at most `max_hops` hops, or None.
+
+    Exact: a person keeps every label that no label with fewer or as many hops and a lower or
+    equal cost dominates. Slower than `cheapest`; used only when the hop limit binds.
+    """
+    finishes = _ends(index, rules, targets, rules.hop)
+    costs, penalty, banned, hop = rules.costs, rules.penalty, rules.banned, rules.hop
+    heap: list[_Label] = []
+    for person, (cost, attachment) in _ends(index, rules, [source], rules.hop).items():
+        heappush(heap, _Label(cost, 0 if attachment is None else 1, person, attachment=attachment))
+    settled: dict[int, list[int]] = {}  # person -> hop counts of settled labels (cheapest first)
+    remaining: dict[tuple[int, int], list[int]] = {}  # (organisation, hops) -> attachments not yet reached
+
+    def dominated(person: int, hops: int) -> bool:
+        # Labels settle in order of cost, so any settled label is at most as costly.
+        return any(h <= hops for h in settled.get(person, ()))
+
+    while heap:
+        label = heappop(heap)
+        if label.code == FINAL:
+            return _unwind(label)
+        if label.code >= 0:
+            u = label.code
+            if dominated(u, label.hops):
+                continue
+            settled.setdefault(u, []).append(label.hops)
+            if u in finishes:
+                cost, attachment = finishes[u]
+                hops = label.hops + (0 if attachment is None else 1)
+                if hops <= max_hops:
+                    step = None if attachment is None else ("end", attachment, -1)
+                    heappush(heap, _Label(label.weight + cost, hops, FINAL, label, step))
+            if label.hops >= max_hops:
+                continue
+            pen_u = penalty(u) / 2 if penalty else 0.0
+            at_source = label.parent is None and bool(rules.banned_steps)
+            for v, tie in index.knows[u] if rules.ties else ():
+                if v in banned or (rules.current and not index.tie_current[tie]) or dominated(v, label.hops + 1):
+                    continue
+                if at_source and (u, v) in rules.banned_steps:
+                    continue
+                w = label.weight + hop + costs.tie[tie] + pen_u + (penalty(v) / 2 if penalty else 0.0)
+                heappush(heap, _Label(w, label.hops + 1, v, label, ("tie", tie, -1)))
+            for a in index.person_atts[u]:
+                if attachment_allowed(index, rules, a, passage=True):
+                    heappush(heap, _Label(label.weight + hop / 2 + costs.side[a] + pen_u, label.hops, -1 - a, label))
+            continue
+        a = -1 - label.code
+        org, entered_by, hops = index.att_org[a], index.att_person[a], label.hops + 1
+        todo = remaining.get((org, hops))
+        if todo is None:
+            todo = [b for b in index.org_atts[org] if attachment_allowed(index, rules, b, passage=True)]
+        at_source = label.parent is not None and label.parent.parent is None and bool(rules.banned_steps)
+        kept = []
+        for b in todo:
+            v = index.att_person[b]
+            if v == entered_by or dominated(v, hops):
+                continue
+            if (index.att_holds[a] and index.att_holds[b]) or not index.overlap(a, b):
+                kept.append(b)
+                continue
+            if at_source and (entered_by, v) in rules.banned_steps:
+                kept.append(b)
+                continue
+            w = label.weight + hop / 2 + costs.side[b] + (penalty(v) / 2 if penalty else 0.0)
+            heappush(heap, _Label(w, hops, v, label.parent, ("pass", a, b)))
+        remaining[(org, hops)] = kept
+    return None
+
+
+def _unwind(final: _Label) -> Found:
+    finish = final.step[1] if final.step is not None else None
+    people: list[int] = []
+    steps: list[Step] = []
+    start = None
+    label = final.parent
+    while label is not None:
+        people.append(label.code)
+        if label.step is not None:
+            steps.append(label.step)
+        start = label.attachment
+        label = label.parent
+    people.reverse()
+    steps.reverse()
+    return Found(people, steps, final.weight, start, finish)

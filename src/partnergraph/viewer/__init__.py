@@ -1,0 +1,102 @@
+"""The Flask viewer: pages and a JSON API over one store, served by the app itself, offline.
+
+`create_app(settings)` builds the app; `serve(app, host, port)` runs it (the CLI's `serve` and
+`demo`); gunicorn runs `partnergraph.viewer:create_app()`, which reads settings from the
+environment through `partnergraph.config`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, Response, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from partnergraph import config
+from partnergraph.model import PartnergraphError, StoreError, UnknownNode
+from partnergraph.services import Workspace
+from partnergraph.viewer.common import WEB_ROOT, ViewerState
+
+# No inline script or style, nothing from another host; images may be data: (vis-network's
+# CSS icons) and blob: (PNG export). vis-network sets element styles from script (CSSOM), which
+# a style-src without 'unsafe-inline' allows.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+    "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+
+
+def create_app(settings: config.Settings | None = None, *, public: bool | None = None) -> Flask:
+    """Return the viewer app on the store of `settings` (default: from the environment)."""
+    from partnergraph.viewer.api import api
+    from partnergraph.viewer.pages import pages
+
+    settings = settings or config.from_env()
+    app = Flask(__name__, template_folder=str(WEB_ROOT / "templates"), static_folder=str(WEB_ROOT / "static"),
+                static_url_path="/static")
+    app.json.sort_keys = False  # keep the documented key order of the JSON shapes
+    app.extensions["partnergraph"] = ViewerState(Workspace.open(settings),
+                                                 settings.public if public is None else public)
+    app.register_blueprint(pages)
+    app.register_blueprint(api, url_prefix="/api")
+
+    @app.get("/healthz")
+    def healthz() -> Any:
+        state: ViewerState = app.extensions["partnergraph"]
+        with state.workspace() as ws:
+            ws.store.version()  # proves the store answers
+        return jsonify({"status": "ok", "public": state.public})
+
+    @app.after_request
+    def security_headers(response: Response) -> Response:
+        response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["X-Frame-Options"] = "DENY"
+        return response
+
+    def wants_json() -> bool:
+        return request.path.startswith("/api/") or request.path == "/healthz"
+
+    def error(status: int, message: str) -> Any:
+        if wants_json():
+            return jsonify({"error": message}), status
+        return render_template("error.html", status=status, message=message), status
+
+    @app.errorhandler(UnknownNode)
+    def unknown(exc: UnknownNode) -> Any:
+        return error(404, str(exc))
+
+    @app.errorhandler(StoreError)
+    def store_down(exc: StoreError) -> Any:
+        return error(503, str(exc))
+
+    @app.errorhandler(PartnergraphError)
+    def user_error(exc: PartnergraphError) -> Any:
+        return error(400, str(exc))
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException) -> Any:
+        return error(exc.code or 500, exc.description or exc.name)
+
+    @app.errorhandler(Exception)
+    def crash(exc: Exception) -> Any:
+        app.logger.exception("unexpected error on %s", request.path)
+        return error(500, "internal error: the server log has the details")
+
+    return app
+
+
+def serve(app: Flask, host: str = "127.0.0.1", port: int = 5000) -> None:
+    """Serve `app` with werkzeug's threaded server until interrupted."""
+    from werkzeug.serving import make_server
+
+    server = make_server(host, port, app, threaded=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+        app.extensions["partnergraph"].close()

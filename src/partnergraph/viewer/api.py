@@ -1,0 +1,88 @@
+"""The JSON API under /api (design.md section 4): parse the query, call the workspace, answer JSON."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, jsonify
+
+from partnergraph.model import PartnergraphError
+from partnergraph.viewer.common import (
+    KINDS,
+    MEASURE_NAMES,
+    choice_arg,
+    graph_query,
+    int_arg,
+    path_query,
+    private_only,
+    state,
+    text_arg,
+)
+
+api = Blueprint("api", __name__)
+
+
+@api.get("/search")
+def search() -> Any:
+    """Find elements by name or id: ?q=TEXT[&limit=N]."""
+    query = text_arg("q", "") or ""
+    limit = int_arg("limit", 20, high=200)
+    with state().workspace() as ws:
+        results = ws.search(query, limit=limit, public=state().public)
+    return jsonify({"query": query, "results": results})
+
+
+@api.get("/nodes/<path:node_id>")
+def node(node_id: str) -> Any:
+    """Return one element, its properties and its neighbours grouped by relationship."""
+    with state().workspace() as ws:
+        return jsonify(ws.element(node_id, public=state().public))
+
+
+@api.get("/holders/<path:partner_id>")
+def holders(partner_id: str) -> Any:
+    """Return who holds the relationship with a partner (the CLI's `holders --json`)."""
+    private_only()
+    with state().workspace() as ws:
+        return jsonify(ws.holders(partner_id))
+
+
+@api.get("/path")
+def path() -> Any:
+    """Return introduction paths: ?from=&to=[&warm=1&k=N&max_hops=N&avoid=ID...] (the CLI's `path --json`)."""
+    private_only()
+    query = path_query()
+    if not query["source"] or not query["target"]:
+        raise PartnergraphError("both from and to are required")
+    with state().workspace() as ws:
+        return jsonify(ws.path(query["source"], query["target"], warm=query["warm"], k=query["k"],
+                               max_hops=query["max_hops"], avoid=query["avoid"]))
+
+
+@api.get("/centrality")
+def centrality() -> Any:
+    """Return the top elements by a measure: ?measure=&kind=&top= (the CLI's `centrality --json`)."""
+    measure = choice_arg("measure", MEASURE_NAMES, "degree") or "degree"
+    kind = choice_arg("kind", KINDS, None)
+    top = int_arg("top", 10, high=1000) or 10
+    public = state().public
+    with state().workspace() as ws:
+        if not public:
+            return jsonify(ws.centrality(measure, kind=kind, top=top))
+        # Scores come from the whole graph; the public answer lists only public elements.
+        shown = ws.view_graph(public=True)
+        result = ws.centrality(measure, kind=kind, top=None)
+    result["results"] = [r for r in result["results"] if r["id"] in shown][:top]
+    return jsonify(result)
+
+
+@api.get("/graph")
+def graph() -> Any:
+    """Return nodes and edges for the graph view: ?center=ID&depth=1..3&limit=N plus filters.
+
+    Filters: kind (repeatable), issue, region, status; size=MEASURE adds a `score` to each node.
+    Without a centre, the best connected elements of the whole graph up to `limit`.
+    """
+    query = graph_query()
+    with state().workspace() as ws:
+        return jsonify(ws.ego_graph(**query, public=state().public))

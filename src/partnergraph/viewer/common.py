@@ -1,0 +1,114 @@
+"""What the pages and the API share: where web/ is, the workspace, parsing of query parameters."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import abort, current_app, request
+
+from partnergraph.analysis.centrality import MEASURES
+from partnergraph.config import package_root
+from partnergraph.model import PartnergraphError
+from partnergraph.services import Workspace
+
+# templates/ and static/ live in web/ next to cypher/: the repository root in a checkout, the
+# package folder in an installed wheel (pyproject's force-include).
+WEB_ROOT = package_root() / "web"
+KINDS = ("affiliate", "partner", "contact", "issue")
+MAX_LIMIT = 2000
+MEASURE_NAMES = tuple(MEASURES)
+
+
+@dataclass
+class ViewerState:
+    """The app's one workspace and whether it shows only the public directory."""
+
+    ws: Workspace
+    public: bool
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @contextmanager
+    def workspace(self) -> Iterator[Workspace]:
+        """Yield the workspace to one request at a time: its graph cache is not thread-safe."""
+        with self.lock:
+            yield self.ws
+
+    def close(self) -> None:
+        """Close the store."""
+        self.ws.close()
+
+
+def state() -> ViewerState:
+    """Return the state of the running app."""
+    return current_app.extensions["partnergraph"]
+
+
+def private_only() -> None:
+    """Answer 404 in public mode: people and who-knows-whom are not part of the public directory."""
+    if state().public:
+        abort(404, description="not available in the public directory")
+
+
+def text_arg(name: str, default: str | None = None) -> str | None:
+    """Return a query parameter stripped, or `default` when it is missing or blank."""
+    value = request.args.get(name, "")
+    return value.strip() or default
+
+
+def int_arg(name: str, default: int | None, *, low: int = 1, high: int | None = None) -> int | None:
+    """Return an integer query parameter within [low, high], or raise a user error naming it."""
+    raw = text_arg(name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise PartnergraphError(f"{name} must be a whole number, not {raw!r}") from None
+    if value < low or (high is not None and value > high):
+        bounds = f"between {low} and {high}" if high is not None else f"at least {low}"
+        raise PartnergraphError(f"{name} must be {bounds}")
+    return value
+
+
+def bool_arg(name: str) -> bool:
+    """Return a flag query parameter: present as 1, true, yes or on (a checkbox sends on)."""
+    return (text_arg(name) or "").lower() in ("1", "true", "yes", "on")
+
+
+def list_arg(name: str) -> list[str]:
+    """Return a repeatable query parameter, each value also split on ';' (ids never hold one)."""
+    found = []
+    for value in request.args.getlist(name):
+        found.extend(part.strip() for part in value.split(";") if part.strip())
+    return found
+
+
+def choice_arg(name: str, choices: tuple[str, ...], default: str | None) -> str | None:
+    """Return a query parameter that must be one of `choices`."""
+    value = text_arg(name, default)
+    if value is not None and value not in choices:
+        raise PartnergraphError(f"{name} must be one of {', '.join(choices)}, not {value!r}")
+    return value
+
+
+def path_query() -> dict[str, Any]:
+    """Return the path finder's parameters (from, to, warm, k, max_hops, avoid) from the query."""
+    return {"source": text_arg("from"), "target": text_arg("to"), "warm": bool_arg("warm"),
+            "k": int_arg("k", 1, high=10), "max_hops": int_arg("max_hops", None, high=20),
+            "avoid": list_arg("avoid")}
+
+
+def graph_query() -> dict[str, Any]:
+    """Return the graph view's parameters (centre, depth, limit, filters, size) from the query."""
+    kinds = list_arg("kind")
+    for kind in kinds:
+        if kind.lower() not in KINDS:
+            raise PartnergraphError(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
+    return {"center": text_arg("center"), "depth": int_arg("depth", 1, high=3),
+            "limit": int_arg("limit", 500, high=MAX_LIMIT), "kinds": kinds, "issue": text_arg("issue"),
+            "region": text_arg("region"), "status": text_arg("status"),
+            "size_by": choice_arg("size", MEASURE_NAMES, None)}

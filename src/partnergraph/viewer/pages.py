@@ -1,0 +1,135 @@
+"""The HTML pages: home, search, one page per element, the path finder, the graph, analytics."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from flask import Blueprint, abort, redirect, render_template, url_for
+
+from partnergraph.model import PartnergraphError
+from partnergraph.viewer.common import (
+    KINDS,
+    MEASURE_NAMES,
+    choice_arg,
+    int_arg,
+    path_query,
+    private_only,
+    state,
+    text_arg,
+)
+
+pages = Blueprint("pages", __name__)
+
+# How each kind's page titles the groups of neighbours that services.element returns.
+SECTION_TITLES = {
+    "partner": (("members", "Contacts at this partner"), ("affiliates", "Partnering affiliates"),
+                ("issues", "Issues")),
+    "affiliate": (("members", "Members"), ("partners", "Partners"), ("issues", "Issues")),
+    "contact": (("member_of", "Member of"), ("holds", "Holds the relationship with"), ("knows", "Knows")),
+    "issue": (("organisations", "Organisations working on it"),),
+}
+PLURAL = {"affiliate": "affiliates", "partner": "partners", "contact": "contacts", "issue": "issues"}
+
+
+@pages.app_context_processor
+def globals_for_templates() -> dict[str, Any]:
+    return {"public_mode": state().public}
+
+
+# A template global (not a context variable) so that imported macros see it too.
+@pages.app_template_global()
+def element_url(element: dict[str, Any]) -> str:
+    """Return the page of an element given as a summary (id and kind)."""
+    return url_for("pages.element", kinds=PLURAL[element["kind"]], node_id=element["id"])
+
+
+@pages.get("/")
+def home() -> Any:
+    public = state().public
+    with state().workspace() as ws:
+        if public:
+            graph = ws.view_graph(public=True)
+            counts = dict(Counter(kind.capitalize() for _, kind in graph.nodes(data="kind")))
+            counts["connections"] = graph.number_of_edges()
+            risks = None
+        else:
+            counts = ws.overview()
+            risks = ws.risks()
+        brokers = [] if public else ws.centrality("betweenness", kind="contact", top=5)["results"]
+        partners = ws.centrality("degree", kind="partner", top=None)["results"]
+        shown = ws.view_graph(public=public)
+    partners = [p for p in partners if p["id"] in shown][:5]
+    return render_template("home.html", counts=counts, risks=risks, brokers=brokers, partners=partners)
+
+
+@pages.get("/search")
+def search() -> Any:
+    query = text_arg("q", "") or ""
+    with state().workspace() as ws:
+        results = ws.search(query, limit=100, public=state().public) if query else []
+    return render_template("search.html", query=query, results=results)
+
+
+@pages.get("/elements/<path:node_id>")
+def any_element(node_id: str) -> Any:
+    with state().workspace() as ws:
+        found = ws.element(node_id, public=state().public)
+    return redirect(element_url(found))
+
+
+@pages.get("/<any(affiliates, partners, contacts, issues):kinds>/<path:node_id>")
+def element(kinds: str, node_id: str) -> Any:
+    with state().workspace() as ws:
+        found = ws.element(node_id, public=state().public)
+    if PLURAL[found["kind"]] != kinds:
+        return redirect(element_url(found))
+    sections = [(key, title, found[key]) for key, title in SECTION_TITLES[found["kind"]] if found.get(key)]
+    warnings = []
+    if found["kind"] == "partner" and not state().public:
+        if not found.get("holders"):
+            warnings.append("Nobody holds this relationship.")
+        elif len(found["holders"]) == 1:
+            warnings.append(f"This partnership hangs on one person: {found['holders'][0]['name']}.")
+    return render_template("element.html", element=found, sections=sections, warnings=warnings)
+
+
+@pages.get("/path")
+def path() -> Any:
+    private_only()
+    query = path_query()
+    result = error = None
+    if query["source"] and query["target"]:
+        try:
+            with state().workspace() as ws:
+                result = ws.path(query["source"], query["target"], warm=query["warm"], k=query["k"],
+                                 max_hops=query["max_hops"], avoid=query["avoid"])
+        except PartnergraphError as exc:  # shown beside the form, which keeps what was typed
+            error = str(exc)
+    return render_template("path.html", query=query, result=result, error=error)
+
+
+@pages.get("/graph")
+def graph() -> Any:
+    with state().workspace() as ws:
+        facets = ws.facets(public=state().public)
+    kinds = [k for k in KINDS if not (state().public and k == "contact")]
+    return render_template("graph.html", facets=facets, kinds=kinds, measures=MEASURE_NAMES,
+                           center=text_arg("center", "") or "", depth=int_arg("depth", 1, high=3))
+
+
+@pages.get("/analytics")
+def analytics() -> Any:
+    measure = choice_arg("measure", MEASURE_NAMES, "betweenness") or "betweenness"
+    kind = choice_arg("kind", KINDS, None)
+    top = int_arg("top", 20, high=500) or 20
+    public = state().public
+    if public and kind == "contact":
+        abort(404, description="people are not part of the public directory")
+    with state().workspace() as ws:
+        ranking = ws.centrality(measure, kind=kind, top=None if public else top)
+        shown = ws.view_graph(public=public)
+        risks = None if public else ws.risks()
+    ranking["results"] = [r for r in ranking["results"] if r["id"] in shown][:top]
+    return render_template("analytics.html", ranking=ranking, measure=measure, kind=kind, top=top,
+                           kinds=KINDS, measures=MEASURE_NAMES, risks=risks)

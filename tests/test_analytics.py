@@ -1,0 +1,319 @@
+"""Network analytics for analysts: brokers, communities, coverage, risks, scoped and weighted centrality.
+
+Pure functions are checked on tests/data/small (drawn in its README) and on small graphs whose
+answers are worked out by hand in the comments; the compiled kernel is checked against NetworkX on
+published social networks; the Workspace and the CLI are checked on both stores.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import networkx as nx
+import pytest
+
+from conftest import SMALL
+from partnergraph.analysis import brokers, communities, coverage
+from partnergraph.analysis.centrality import centrality, igraph_betweenness, rank, scope, weighted
+from partnergraph.analysis.graph import build_graph
+from partnergraph.analysis.relationships import relationship_risks
+from partnergraph.io.reader import read_rows
+from partnergraph.model import (
+    Connection,
+    Element,
+    Kind,
+    PartnergraphError,
+    RelType,
+    UnknownNode,
+    WrongKind,
+    validate_dataset,
+)
+from test_published_networks import NETWORKS
+
+
+@pytest.fixture(scope="module")
+def graph() -> nx.Graph:
+    dataset = validate_dataset(*read_rows(SMALL))
+    return build_graph(dataset.elements, dataset.connections)
+
+
+def people(ties: list[tuple[str, str, int | None]]) -> nx.Graph:
+    """Return an analysis graph of people joined by KNOWS ties of the given strengths."""
+    names = sorted({n for u, v, _ in ties for n in (u, v)})
+    return build_graph([Element(n, Kind.CONTACT, n.upper()) for n in names],
+                       [Connection(u, v, RelType.KNOWS, {"strength": s} if s else {}) for u, v, s in ties])
+
+
+def plain(graph: nx.Graph) -> nx.Graph:
+    """Return the structure of a published network, with the `relations` our functions read."""
+    result = nx.Graph()
+    result.add_nodes_from(graph)
+    result.add_edges_from(graph.edges(), relations=[])
+    return result
+
+
+# -- centrality: compiled kernel, weights, scope --------------------------------------------------
+
+@pytest.mark.parametrize("network", sorted(NETWORKS))
+def test_the_compiled_kernel_gives_networkx_betweenness_on_published_networks(network):
+    g = plain(NETWORKS[network]())
+    expected = nx.betweenness_centrality(g)
+    ours = centrality(g, "betweenness", backend="igraph")
+    assert max(abs(ours[n] - expected[n]) for n in g) <= 1e-9
+    # Sampled: the same sources as NetworkX for the same seed, so the same estimate.
+    sampled = igraph_betweenness(g, k=9, seed=4)
+    expected = nx.betweenness_centrality(g, k=9, seed=4)
+    assert max(abs(sampled[n] - expected[n]) for n in g) <= 1e-9
+
+
+def test_the_compiled_kernel_gives_networkx_weighted_betweenness():
+    g = weighted(plain(nx.les_miserables_graph()))
+    for u, v, data in nx.les_miserables_graph().edges(data=True):
+        g.edges[u, v]["distance"] = 1 + data["weight"] % 4  # whole-number lengths: ties are exact
+    expected = nx.betweenness_centrality(g, weight="distance")
+    ours = igraph_betweenness(g, weight="distance")
+    assert max(abs(ours[n] - expected[n]) for n in g) <= 1e-9
+
+
+def test_florentine_families_betweenness_matches_the_published_medici_score():
+    # Padgett's Florentine families: the Medici's normalised betweenness is 0.5219 (Borgatti et al.).
+    g = plain(nx.florentine_families_graph())
+    for backend in ("networkx", "igraph"):
+        scores = centrality(g, "betweenness", backend=backend)
+        assert rank(g, scores, top=1)[0][0] == "Medici"
+        assert scores["Medici"] == pytest.approx(0.521978, abs=1e-6)
+
+
+def test_weighted_betweenness_routes_through_the_strong_ties():
+    # a-b-d is two strong ties (distance 1 + 1), a-c-d two weak ones (5 + 5): both are two hops.
+    g = people([("a", "b", 5), ("b", "d", 5), ("a", "c", 1), ("c", "d", 1)])
+    hops = centrality(g, "betweenness")
+    assert hops["b"] == hops["c"] == pytest.approx(1 / 6)  # half of the a-d pair, of 3 pairs
+    strong = centrality(g, "betweenness", weighted_ties=True)
+    assert strong["b"] == pytest.approx(1 / 3) and strong["c"] == 0
+    # Weighted degree sums strengths over the n-1 others: a has 5 + 1 over 3.
+    assert centrality(g, "degree", weighted_ties=True)["a"] == pytest.approx(2.0)
+    assert centrality(g, "pagerank", weighted_ties=True)["b"] > centrality(g, "pagerank", weighted_ties=True)["c"]
+
+
+def test_a_tie_without_strength_counts_as_average():
+    g = people([("a", "b", None), ("b", "c", 5)])
+    w = weighted(g)
+    assert w.edges["a", "b"]["strength"] == 3 and w.edges["a", "b"]["distance"] == 3
+    assert w.edges["b", "c"]["distance"] == 1
+
+
+def test_centrality_on_a_region_an_issue_or_one_kind(graph):
+    europe = scope(graph, region="europe")
+    assert sorted(europe) == ["ana", "ben", "eli", "lib", "wmde"]
+    # Europe's people graph is a path ana - wmde - ben - lib/eli triangle: Ben brokers most.
+    assert rank(europe, centrality(europe, "betweenness"), top=1)[0][0] == "ben"
+    # Open access: the organisations working on it or partnering on it, and their people.
+    assert sorted(scope(graph, issue="open-access")) == ["ben", "cai", "dia", "eli", "lib", "uni", "wmf", "wmke"]
+    assert sorted(tuple(sorted(e)) for e in scope(graph, kind="contact").edges()) == [("ana", "cai"), ("ben", "eli"), ("cai", "dia"), ("eli", "fay")]
+    with pytest.raises(PartnergraphError, match="regions: Africa, Europe"):
+        scope(graph, region="Atlantis")
+    with pytest.raises(WrongKind):
+        scope(graph, issue="ana")
+    with pytest.raises(UnknownNode):
+        scope(graph, issue="nothing")
+
+
+# -- brokers -----------------------------------------------------------------------------------
+
+def test_burt_constraint_and_effective_size_of_a_star_and_a_triangle():
+    star = people([("hub", "x", 3), ("hub", "y", 3), ("hub", "z", 3)])
+    holes = brokers.structural_holes(star)
+    # Three unconnected contacts: effective size 3; constraint 3 x (1/3)^2 = 1/3.
+    assert holes["hub"]["effective_size"] == pytest.approx(3.0) and holes["hub"]["constraint"] == pytest.approx(1 / 3)
+    triangle = brokers.structural_holes(people([("a", "b", 3), ("b", "c", 3), ("a", "c", 3)]))
+    # Each contact is redundant with the other: effective size 2 - 1; constraint 2 x (1/2 + 1/4)^2.
+    assert triangle["a"]["effective_size"] == pytest.approx(1.0) and triangle["a"]["constraint"] == pytest.approx(9 / 8)
+
+
+def test_an_analyst_sees_which_partners_hang_on_one_person(graph):
+    found = brokers.cut_points(graph, top=None)
+    # Without Cai: Creative Commons (only Cai holds it) and the Kenyan side (through Dia) fall away.
+    first = found[0]
+    assert (first["id"], first["cut_off_partners"], first["cut_off_elements"]) == ("cai", 2, 5)
+    lost = {e["affiliate"]["id"]: [p["id"] for p in e["partners"]] for e in first["unreachable"]}
+    assert lost == {"wmde": ["cc", "uni"], "wmf": ["cc", "lib", "uni"], "wmke": ["cc", "lib"]}
+    assert "Creative Commons, University of Nairobi Press become unreachable from Wikimedia Deutschland" in first["why"]
+    assert [c["id"] for c in found] == ["cai", "ana", "ben", "dia", "eli"]
+    # Eli only cuts off Fay, a person: no partner lost.
+    assert found[-1]["cut_off_partners"] == 0 and found[-1]["unreachable"] == []
+
+
+def test_cut_off_sizes_agree_with_removing_each_person(graph):
+    ties = nx.Graph(brokers.tie_graph(graph))
+    for node in nx.articulation_points(ties):
+        rest = ties.copy()
+        component = nx.node_connected_component(rest, node)
+        rest.remove_node(node)
+        pieces = sorted((rest.subgraph(component - {node}).subgraph(c) for c in
+                         nx.connected_components(rest.subgraph(component - {node}))), key=len)
+        expected = sum(len(p) for p in pieces[:-1])
+        found = brokers.cut_points(graph, kind=None, top=None)
+        assert next(c["cut_off_elements"] for c in found if c["id"] == node) == expected
+
+
+def test_bridges_name_the_side_they_cut_off(graph):
+    found = brokers.bridges(graph, top=None)
+    assert (found[0]["from"]["id"], found[0]["to"]["id"], found[0]["cut_off_side"]["id"]) == ("ana", "cai", "cai")
+    assert [p["id"] for p in found[0]["cut_off_partners"]] == ["cc", "uni"] and found[0]["types"] == ["KNOWS"]
+    # The tie graph of the small network is a tree apart from the Ben-Eli-library triangle.
+    ties = nx.Graph(brokers.tie_graph(graph))
+    assert len(found) == len(list(nx.bridges(ties))) == ties.number_of_edges() - 3
+
+
+def test_the_people_who_connect_regions_and_issues(graph):
+    found = brokers.connectors(graph, top=None)
+    assert found["regions"][0] == {"id": "cai", "name": "Cai Chen", "kind": "contact",
+                                   "regions": ["Africa", "Europe", "North America"], "count": 3}
+    # Ben is at Wikimedia Deutschland (copyright) and holds the library (open access).
+    assert [c["id"] for c in found["issues"]] == ["ben", "cai"]
+
+
+def test_consequences_of_losing_an_organisation_or_a_leaf(graph):
+    assert brokers.consequences(graph, "fay")["unreachable"] == []
+    lost = brokers.consequences(graph, "wmde")["unreachable"]
+    assert [(e["affiliate"]["id"], [p["id"] for p in e["partners"]]) for e in lost] == [
+        ("wmf", ["lib"]), ("wmke", ["lib"])]
+    with pytest.raises(UnknownNode):
+        brokers.consequences(graph, "nobody")
+
+
+# -- communities -----------------------------------------------------------------------------
+
+def test_two_groups_joined_by_one_tie_are_two_communities():
+    clique = [(a, b, 4) for group in ("abcd", "wxyz") for i, a in enumerate(group) for b in group[i + 1:]]
+    g = people([*clique, ("d", "w", 1)])
+    found = communities.communities(g, seed=1)
+    assert found == [set("abcd"), set("wxyz")]
+    assert communities.membership(found)["z"] == 2
+    assert communities.communities(g, seed=1, weighted_ties=True) == found
+
+
+def test_louvain_on_the_karate_club_is_near_its_published_optimum_and_reproducible():
+    g = plain(nx.karate_club_graph())
+    for node in g:
+        g.nodes[node].update(kind="contact", name=str(node))
+    found = communities.communities(g, seed=3)
+    assert found == communities.communities(g, seed=3)
+    # The best partition of Zachary's club has modularity 0.4198 (Brandes et al. 2008).
+    assert 0.41 <= nx.community.modularity(g, found) <= 0.41979 and len(found) == 4
+
+
+def test_community_summaries_name_regions_issues_and_main_organisations(graph):
+    found = communities.communities(graph, seed=0)
+    summary = communities.summarise(graph, found)
+    assert sum(c["size"] for c in summary["communities"]) == 13  # the 15 elements less the two issues
+    kenya = next(c for c in summary["communities"] if "wmke" in c["members"])
+    assert kenya["members"] == ["dia", "uni", "wmke"]
+    assert kenya["regions"] == [{"region": "Africa", "count": 3}]
+    assert [i["id"] for i in kenya["issues"]] == ["open-access"] and kenya["issues"][0]["organisations"] == 2
+    assert [o["id"] for o in kenya["main_organisations"]] == ["uni", "wmke"]
+    assert 0 < summary["modularity"] < 1
+
+
+# -- coverage and risks --------------------------------------------------------------------------
+
+def test_coverage_shows_active_partners_per_issue_and_region_and_the_gaps(graph):
+    found = coverage.coverage(graph)
+    assert found["regions"] == ["Africa", "Europe", "Latin America & Caribbean", "North America"]
+    covered = {(c["issue"], c["region"]): c["partners"] for c in found["matrix"] if c["count"]}
+    # The Nairobi press works on open access in Africa but is only prospective.
+    assert covered == {("copyright", "North America"): ["cc"], ("open-access", "Europe"): ["lib"]}
+    gap = next(g for g in found["gaps"] if g["issue"]["id"] == "open-access" and g["region"] == "Africa")
+    assert [a["id"] for a in gap["affiliates_here"]] == ["wmke"]
+    assert gap["other_partners_here"] == [{"id": "uni", "name": "University of Nairobi Press", "kind": "partner",
+                                           "status": "prospective"}]
+    assert len(found["gaps"]) == 2 * 4 - 2
+    wider = coverage.coverage(graph, statuses=("active", "prospective"))
+    assert len(wider["gaps"]) == 5
+
+
+def test_risks_find_overloaded_holders_and_dormant_partners(graph):
+    risks = relationship_risks(graph, today=date(2026, 11, 1), overload=0)
+    assert [(h["id"], h["holds"]) for h in risks["overloaded_holders"]] == [("ben", 1), ("cai", 1), ("dia", 1), ("eli", 1)]
+    assert [p["id"] for p in risks["overloaded_holders"][1]["held_by_them_alone"]] == ["cc"]
+    assert relationship_risks(graph, today=date(2026, 11, 1))["overloaded_holders"] == []
+    assert [(p["id"], p["reason"]) for p in risks["dormant_partners"]] == [("old", "status is dormant")]
+    # Two months on, Cai's last contact with Creative Commons (2026-08) is stale: the partnership lapses.
+    lapsing = relationship_risks(graph, today=date(2026, 11, 1), stale_months=2)["dormant_partners"]
+    assert [(p["id"], p["reason"]) for p in lapsing] == [
+        ("cc", "every holder's last contact is stale"), ("old", "status is dormant"),
+        ("uni", "every holder's last contact is stale")]
+
+
+# -- through the stores and the command line --------------------------------------------------------
+
+def test_workspace_answers_every_analytics_question(small):
+    assert small.brokers(top=1)["cut_points"][0]["id"] == "cai"
+    assert small.without("Cai Chen")["unreachable"][0]["affiliate"]["id"] == "wmde"
+    assert small.communities(seed=0)["count"] == 4
+    assert len(small.coverage()["gaps"]) == 6
+    europe = small.centrality("betweenness", region="Europe", top=1)
+    assert europe["results"][0]["id"] == "ben" and europe["scope"]["nodes"] == 5
+    issue = small.centrality("degree", issue="Open access", kind="partner", top=None)
+    assert issue["scope"]["issue"] == "open-access" and [r["id"] for r in issue["results"]] == ["lib", "uni"]
+    with pytest.raises(PartnergraphError, match="--induced needs --kind"):
+        small.centrality("degree", induced=True)
+
+
+def test_scores_are_cached_until_the_store_changes(small, tmp_path):
+    first = small.centrality("betweenness", top=None)
+    assert small.centrality("betweenness", top=None) == first
+    (tmp_path / "more").mkdir()
+    (tmp_path / "more" / "elements.csv").write_text("id,kind,name\ngus,contact,Gus\n")
+    (tmp_path / "more" / "connections.csv").write_text("from,to,type\ngus,fay,KNOWS\n")
+    small.import_path(tmp_path / "more")
+    after = small.centrality("betweenness", top=None)
+    assert "gus" in [r["id"] for r in after["results"]] and after != first
+
+
+@pytest.fixture
+def loaded(cli):
+    assert cli("import", str(SMALL)).exit_code == 0
+    return cli
+
+
+def test_an_analyst_asks_for_brokers_on_the_command_line(loaded):
+    result = loaded("brokers", "--top", "2")
+    assert result.exit_code == 0, result.output
+    assert ("    without Cai Chen, Creative Commons, National Library of Freedonia, University of Nairobi Press "
+            "become unreachable from Wikimedia Foundation") in result.output
+    answer = json.loads(loaded("brokers", "--json").output)
+    assert set(answer) == {"structural_holes", "cut_points", "bridges", "connectors"}
+    assert answer["structural_holes"][0] == {"id": "cai", "name": "Cai Chen", "kind": "contact",
+                                             "constraint": 0.25, "effective_size": 4.0}
+    without = loaded("without", "ana")
+    assert "without Ana Lima, Wikimedia Deutschland no longer reaches: Creative Commons, University of Nairobi Press" in without.output
+
+
+def test_communities_coverage_and_risks_on_the_command_line(loaded):
+    answer = json.loads(loaded("communities", "--seed", "0", "--json").output)
+    assert answer["count"] == 4 and answer["communities"][0]["size"] == 5
+    assert loaded("communities").output.startswith("4 communities, modularity 0.508")
+    cover = loaded("coverage")
+    assert "Open access in Africa (affiliates here: Wikimedia Kenya User Group)" in cover.output
+    assert json.loads(loaded("coverage", "--status", "active", "--status", "prospective", "--json").output)["gaps"]
+    risks = loaded("risks", "--as-of", "2026-11-01", "--overload", "0")
+    assert "people holding more than 0 partnerships: 4" in risks.output
+    assert "  Old Coalition (old): status is dormant" in risks.output
+    answer = json.loads(loaded("risks", "--as-of", "2026-11-01", "--json").output)
+    assert answer["overloaded_holders"] == [] and answer["overload"] == 5
+
+
+def test_scoped_and_weighted_centrality_on_the_command_line(loaded):
+    result = loaded("centrality", "--measure", "betweenness", "--region", "Europe", "--top", "1")
+    assert result.output.splitlines() == ["betweenness centrality on 5 elements (region Europe)",
+                                          "  0.666667  Ben Okoro (contact, ben)"]
+    answer = json.loads(loaded("centrality", "--measure", "betweenness", "--weighted", "--kind", "contact",
+                               "--induced", "--json").output)
+    assert answer["weighted"] is True and answer["scope"]["induced"] is True and answer["scope"]["nodes"] == 6
+    assert [(r["id"], r["score"]) for r in answer["results"][:2]] == [("cai", 0.1), ("eli", 0.1)]
+    assert loaded("centrality", "--issue", "nothing").output == "error: no element with id or name 'nothing'\n"
+    assert loaded("centrality", "--region", "Atlantis").exit_code == 1
+    assert loaded("communities", "--resolution", "0").exit_code == 2

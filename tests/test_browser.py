@@ -1,0 +1,193 @@
+"""The viewer in a real browser: Debian's chromium driven by Playwright, against a live server.
+
+Each test serves the small network (plus a partner with a hostile name) from a real store on
+127.0.0.1 and checks what a user sees and does. Every page also must log no console error, open no
+dialog, and send no request to any host other than 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from conftest import settings_for
+from partnergraph.model import Location, Row
+from partnergraph.services import Workspace
+from partnergraph.viewer import create_app
+
+CHROMIUM = Path("/usr/bin/chromium")
+playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright (the test extra)")
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium: apt-get install chromium")
+
+HOSTILE = "<img src=x onerror=alert(1)>"
+READY = "() => window.partnergraphReady === true"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def server(small: Workspace, db_url: str):
+    """Serve the small network (and a hostile name) on 127.0.0.1 and a free port; yield the base URL."""
+    from werkzeug.serving import WSGIRequestHandler, make_server
+
+    class Quiet(WSGIRequestHandler):
+        def log_request(self, *args: object) -> None:
+            pass
+
+    small.import_rows(
+        [Row({"id": "evil", "kind": "partner", "name": HOSTILE, "region": "Europe", "status": "active"},
+             Location("test", 2))],
+        [Row({"from": "cai", "to": "evil", "type": "HOLDS", "strength": "3"}, Location("test", 2))])
+    app = create_app(settings_for(db_url))
+    httpd = make_server("127.0.0.1", 0, app, threaded=True, request_handler=Quiet)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_port}"
+    httpd.shutdown()
+    thread.join()
+    app.extensions["partnergraph"].close()
+
+
+@pytest.fixture
+def page(browser, server):
+    """Return a fresh page; after the test, check it logged no error and stayed on 127.0.0.1."""
+    context = browser.new_context(viewport={"width": 1300, "height": 850}, base_url=server)
+    page = context.new_page()
+    errors: list[str] = []
+    hosts: set[str] = set()
+    dialogs: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("request", lambda r: hosts.add(urlparse(r.url).hostname or urlparse(r.url).scheme))
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    yield page
+    context.close()
+    assert errors == []
+    assert dialogs == []
+    assert hosts <= {"127.0.0.1", "data", "blob"}, hosts
+
+
+def node_ids(page) -> set[str]:
+    return set(page.evaluate("() => window.partnergraphData.nodes.getIds()"))
+
+
+def click_node(page, node_id: str) -> None:
+    """Click where vis drew a node, as a user would."""
+    point = page.evaluate("""(id) => {
+        const net = window.partnergraphNetwork;
+        return net.canvasToDOM(net.getPositions([id])[id]);
+    }""", node_id)
+    box = page.locator("#graph-canvas").bounding_box()
+    page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+
+
+def test_the_graph_draws_the_ego_network_of_an_element(page):
+    page.goto("/graph?center=cai&depth=1")
+    page.wait_for_function(READY)
+    assert node_ids(page) == {"cai", "ana", "dia", "cc", "wmf", "evil"}
+    drawn = page.evaluate("() => Object.keys(window.partnergraphNetwork.getPositions())")
+    assert set(drawn) == node_ids(page)
+    assert "6 elements" in page.locator("#graph-message").inner_text()
+    page.select_option("#graph-depth", "2")
+    page.wait_for_function(READY)
+    assert {"wmde", "uni"} <= node_ids(page)
+
+
+def test_clicking_a_node_opens_its_details_then_expand_and_open_its_page(page):
+    page.goto("/graph?center=cai&depth=1")
+    page.wait_for_function(READY)
+    click_node(page, "cc")
+    detail = page.locator("#graph-detail")
+    detail.wait_for(state="visible")
+    assert page.locator("#detail-name").inner_text() == "Creative Commons"
+    assert page.locator("#detail-open").get_attribute("href") == "/partners/cc"
+    page.locator("#detail-props dt", has_text="issues").wait_for()  # filled from /api/nodes/cc
+    page.click("#detail-expand")
+    page.wait_for_function(READY)
+    assert {"wmde", "copyright"} <= node_ids(page)
+    page.click("#detail-open")
+    page.wait_for_url("**/partners/cc")
+    assert page.locator("h1").inner_text() == "Creative Commons"
+
+
+def test_filters_change_the_view(page):
+    page.goto("/graph")
+    page.wait_for_function(READY)
+    assert len(node_ids(page)) == 16
+    page.uncheck("input[name=kind][value=contact]")
+    page.wait_for_function(READY)
+    kinds = set(page.evaluate("() => window.partnergraphData.nodes.map(n => n.raw.kind)"))
+    assert kinds == {"affiliate", "partner", "issue"}
+    page.select_option("#graph-region", "Africa")
+    page.wait_for_function(READY)
+    assert node_ids(page) == {"wmke", "uni", "copyright", "open-access"}
+    page.check("input[name=kind][value=contact]")
+    page.select_option("#graph-region", "")
+    page.fill("#graph-limit", "5")
+    page.locator("#graph-limit").dispatch_event("change")
+    page.wait_for_function(READY)
+    assert len(node_ids(page)) == 5
+    assert "Showing 5 of 16 elements" in page.locator("#graph-message").inner_text()
+
+
+def test_search_focuses_an_element_and_shows_it(page):
+    page.goto("/graph?center=cai&depth=1")
+    page.wait_for_function(READY)
+    page.fill("#graph-search", "Eli Co")
+    page.locator("#graph-search-results button", has_text="Eli Cohen").click()
+    page.locator("#detail-name", has_text="Eli Cohen").wait_for()
+    page.wait_for_function(READY)
+    assert "eli" in node_ids(page)
+
+
+def test_the_path_finder_shows_the_path_hop_by_hop_and_as_a_graph(page):
+    page.goto("/partners/cc")
+    page.click("text=Find a path to this partner")
+    page.fill("#path-from", "Ana Lima")
+    page.click("button:has-text('Find paths')")
+    first = page.locator("article.path").first
+    first.wait_for()
+    assert "Path 1" in first.inner_text()
+    assert "Ana Lima knows Cai Chen" in first.locator(".hops").inner_text()
+    drawn = page.evaluate("() => window.partnergraphPaths[0].body.data.nodes.getIds()")
+    assert drawn == ["ana", "cai", "cc"]
+
+
+def test_hostile_names_show_as_text_in_the_graph_and_the_pages(page):
+    page.goto("/graph?center=evil&depth=1")
+    page.wait_for_function(READY)
+    click_node(page, "evil")
+    page.locator("#graph-detail").wait_for(state="visible")
+    assert page.locator("#detail-name").inner_text() == HOSTILE
+    page.goto("/partners/evil")
+    assert page.locator("h1").inner_text() == HOSTILE
+    assert page.locator("img").count() == 0
+
+
+def test_the_current_view_exports_as_png(page):
+    page.goto("/graph?center=ana&depth=2")
+    page.wait_for_function(READY)
+    png = page.evaluate("() => window.partnergraphExportPng()")
+    assert png.startswith("data:image/png;base64,") and len(png) > 5000
+    with page.expect_download() as download:
+        page.click("#graph-png")
+    assert download.value.suggested_filename == "partnergraph-ana.png"
+
+
+def test_home_search_leads_to_a_partner_page(page):
+    page.goto("/")
+    assert page.locator(".figure").count() >= 4
+    page.fill("input[name=q] >> nth=1", "Freedonia")
+    page.press("input[name=q] >> nth=1", "Enter")
+    page.click("text=National Library of Freedonia")
+    assert page.locator("h1").inner_text() == "National Library of Freedonia"
+    assert "Eli Cohen" in page.locator("table.holders").inner_text()

@@ -1,0 +1,215 @@
+"""Partnership criteria, prospective partners and metric exports, as analysts and small groups use them.
+
+Scores on tests/data/small are worked out by hand from the default criteria file
+(src/partnergraph/analysis/criteria.toml): shared issue 1.5 each, free-knowledge tag 2, affiliate
+in the region 1, status active 1.5 / prospective 0.5 / dormant -1, warm tie (strength >= 4) 2.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import tomllib
+
+import networkx as nx
+import pytest
+
+from conftest import SMALL
+from partnergraph.analysis.criteria import default_text, parse_criteria, score, score_all
+from partnergraph.analysis.graph import build_graph
+from partnergraph.analysis.metrics import COLUMNS, node_metrics
+from partnergraph.analysis.suggest import proximity, suggest
+from partnergraph.io.reader import read_rows
+from partnergraph.model import Connection, Element, Kind, PartnergraphError, RelType, WrongKind, validate_dataset
+
+
+@pytest.fixture(scope="module")
+def graph() -> nx.Graph:
+    dataset = validate_dataset(*read_rows(SMALL))
+    return build_graph(dataset.elements, dataset.connections)
+
+
+@pytest.fixture(scope="module")
+def default():
+    return parse_criteria()
+
+
+def test_the_default_criteria_file_is_documented_and_complete():
+    text = default_text()
+    settings = tomllib.loads(text)
+    assert set(settings) == {"approve_at", "shared_issues", "values", "regional_presence", "status", "warm_ties",
+                             "conflict_of_interest", "proximity"}
+    # Every section says what it does, in a comment right above or below its header.
+    lines = text.splitlines()
+    for number, line in enumerate(lines):
+        if line.startswith("["):
+            assert lines[number + 1].startswith("#") or lines[number - 1].startswith("#"), line
+    assert "free-knowledge" in settings["values"]["tags"] and settings["conflict_of_interest"]["veto"] is True
+
+
+def test_every_partner_gets_a_score_with_its_reasons(graph, default):
+    scored = score_all(graph, default)
+    assert [(s["id"], s["score"], s["meets_criteria"]) for s in scored] == [
+        ("cc", 8.0, True), ("lib", 6.0, True), ("uni", 3.0, False), ("old", -1.0, False)]
+    cc = {r["criterion"]: (r["points"], r["why"]) for r in scored[0]["reasons"]}
+    assert cc["shared_issues"] == (1.5, "works on 1 of the movement's issues: Copyright reform")
+    assert cc["values"] == (2.0, "tagged free-knowledge")
+    assert cc["regional_presence"] == (1.0, "1 affiliate in North America")
+    assert cc["warm_ties"] == (2.0, "Cai Chen holds the relationship with Creative Commons (strength 5)")
+    lib = {r["criterion"]: r["why"] for r in scored[1]["reasons"]}
+    # Ben holds the library only weakly (2), but knows Eli, who works there, well (5).
+    assert lib["warm_ties"] == "Ben Okoro knows Eli Cohen of National Library of Freedonia (strength 5)"
+    with pytest.raises(WrongKind):
+        score(graph, "ana", default)
+
+
+def test_a_group_writes_its_own_criteria_over_the_defaults(graph):
+    strict = parse_criteria("approve_at = 8.5\n[status]\ndormant = -5\nformal = 3\n", "ours.toml")
+    assert strict.source == "ours.toml" and strict["values"]["points"] == 2.0  # untouched keys keep defaults
+    scored = {s["id"]: s for s in score_all(graph, strict)}
+    assert scored["cc"]["meets_criteria"] is False and scored["old"]["score"] == -5.0
+
+
+@pytest.mark.parametrize("text, message", [
+    ("approve_at = 'high'", "ours.toml: approve_at: expected a number"),
+    ("[values]\ntags = 'open'", "ours.toml: values.tags: expected a list of strings"),
+    ("[values]\ncolour = 1", "ours.toml: unknown key values.colour"),
+    ("budget = 3", "ours.toml: unknown key 'budget'"),
+    ("approve_at = ", "ours.toml: Invalid value"),
+])
+def test_a_broken_criteria_file_is_a_clear_error(text, message):
+    with pytest.raises(PartnergraphError, match="^" + message.replace("(", r"\(").replace(")", r"\)")):
+        parse_criteria(text, "ours.toml")
+
+
+def conflicted_network() -> nx.Graph:
+    issue = Element("oa", Kind.ISSUE, "Open access")
+    orgs = [Element("aff", Kind.AFFILIATE, "Chapter", {"region": "Europe"}),
+            Element("good", Kind.PARTNER, "Good Library", {"region": "Europe", "status": "active", "tags": ["open-access"]}),
+            Element("bad", Kind.PARTNER, "Tobacco Heritage Trust",
+                    {"region": "Europe", "status": "active", "tags": ["open-access", "tobacco"]}),
+            Element("far", Kind.PARTNER, "Far Archive", {"region": "Asia", "status": "active"})]
+    people = [Element("p", Kind.CONTACT, "Pat"), Element("q", Kind.CONTACT, "Quinn")]
+    ties = [Connection("aff", "oa", RelType.WORKS_ON), Connection("good", "oa", RelType.WORKS_ON),
+            Connection("bad", "oa", RelType.WORKS_ON), Connection("far", "oa", RelType.WORKS_ON),
+            Connection("p", "aff", RelType.MEMBER_OF), Connection("q", "bad", RelType.MEMBER_OF),
+            Connection("p", "q", RelType.KNOWS, {"strength": 5}), Connection("p", "far", RelType.HOLDS, {"strength": 4})]
+    return build_graph([issue, *orgs, *people], ties)
+
+
+def test_a_listed_conflict_of_interest_vetoes_whatever_else_scores(default):
+    g = conflicted_network()
+    bad = score(g, "bad", default)
+    # 1.5 issue + 2 values + 1 region + 1.5 active + 2 warm tie (Pat knows Quinn) - 10 conflict.
+    assert bad["score"] == -2.0 and bad["vetoed"] is True and bad["meets_criteria"] is False
+    assert bad["reasons"][-1]["why"] == "conflict of interest: tagged tobacco"
+    lenient = parse_criteria("[conflict_of_interest]\npoints = 0\nveto = false\n")
+    assert score(g, "bad", lenient)["meets_criteria"] is True
+
+
+def test_an_affiliate_gets_ranked_explained_prospects(graph, default):
+    found = suggest(graph, "wmde", default)
+    # Wikimedia Deutschland already partners with Creative Commons: never suggested.
+    assert [s["id"] for s in found] == ["lib", "uni", "old"]
+    lib = found[0]
+    # Criteria from WMDE's side: no shared issue (copyright vs open access), same region 1, active
+    # 1.5, Ben (of WMDE) knows Eli (of the library) 2 = 4.5; Adamic-Adar through Ben: 1/ln 3.
+    assert lib["criteria_score"] == 4.5
+    assert lib["adamic_adar"] == pytest.approx(1 / math.log(3))
+    assert lib["rank_score"] == pytest.approx(4.5 + 1 / math.log(3) + 1, abs=1e-6)
+    assert lib["why"] == ["in Europe, like Wikimedia Deutschland", "status active",
+                          "Ben Okoro knows Eli Cohen of National Library of Freedonia (strength 5)",
+                          "shares 1 neighbour(s) with Wikimedia Deutschland: Ben Okoro"]
+    [(_, _, expected)] = nx.adamic_adar_index(graph, [("wmde", "lib")])
+    assert lib["adamic_adar"] == pytest.approx(expected)
+
+
+def test_suggestions_filter_by_issue_and_region_and_put_vetoed_last(default):
+    g = conflicted_network()
+    found = suggest(g, "aff", default, issue="oa")
+    # Far Archive: issue 1.5 + active 1.5 + Pat holds it 2, plus Adamic-Adar 1/ln 4 (the issue) +
+    # 1/ln 3 (Pat) + 1 for Pat = 7.63. Good Library: 1.5 + 2 + 1 + 1.5 + 1/ln 4 = 6.72.
+    assert [s["id"] for s in found] == ["far", "good", "bad"] and found[-1]["vetoed"] is True
+    assert found[0]["rank_score"] == pytest.approx(5 + 1 / math.log(4) + 1 / math.log(3) + 1, abs=1e-6)
+    assert found[1]["rank_score"] == pytest.approx(6 + 1 / math.log(4), abs=1e-6)
+    assert [s["id"] for s in suggest(g, "aff", default, region="asia")] == ["far"]
+    # Shared issues come from the graph: the issue is a common neighbour, weighted by its popularity.
+    near = proximity(g, "aff", "good")
+    assert near["shared_issues"] == ["oa"] and near["adamic_adar"] == pytest.approx(1 / math.log(4))
+    with pytest.raises(WrongKind):
+        suggest(g, "good", default)
+    with pytest.raises(WrongKind):
+        suggest(g, "aff", default, issue="good")
+
+
+def test_metrics_table_holds_every_measure_and_the_community(graph):
+    table = node_metrics(graph)
+    assert table["cai"]["betweenness"] == pytest.approx(nx.betweenness_centrality(graph)["cai"])
+    assert table["cai"]["constraint"] == 0.25 and table["cai"]["effective_size"] == 4.0
+    assert table["copyright"]["community"] is None and table["copyright"]["constraint"] is None
+    assert {row["community"] for n, row in table.items() if graph.nodes[n]["kind"] != "issue"} == {1, 2, 3, 4}
+    assert set(table["ana"]) == set(COLUMNS)
+
+
+# -- through the stores and the command line --------------------------------------------------------
+
+@pytest.fixture
+def loaded(cli):
+    assert cli("import", str(SMALL)).exit_code == 0
+    return cli
+
+
+def test_criteria_and_suggest_on_the_command_line(loaded, tmp_path):
+    answer = json.loads(loaded("criteria", "--json").output)
+    assert answer["criteria"] == "default" and answer["approve_at"] == 6.0
+    assert [r["id"] for r in answer["results"]] == ["cc", "lib", "uni", "old"]
+    one = loaded("criteria", "Creative Commons")
+    assert "  8  Creative Commons (cc): meets the criteria" in one.output
+    assert "      +0 conflict_of_interest: no conflict of interest listed" in one.output
+    assert tomllib.loads(loaded("criteria", "--print-default").output)["approve_at"] == 6.0
+    (tmp_path / "ours.toml").write_text("approve_at = 20\n")
+    strict = json.loads(loaded("criteria", "--criteria", str(tmp_path / "ours.toml"), "--json").output)
+    assert not any(r["meets_criteria"] for r in strict["results"])
+    suggested = json.loads(loaded("suggest", "--for", "Wikimedia Deutschland", "--region", "Europe", "--json").output)
+    assert [s["id"] for s in suggested["suggestions"]] == ["lib"] and suggested["for"]["id"] == "wmde"
+    text = loaded("suggest", "--for", "wmke", "--issue", "Copyright reform")
+    assert text.output.splitlines()[:2] == ["prospective partners for Wikimedia Kenya User Group:",
+                                            "  1. Creative Commons (cc), North America, score 3.50"]
+
+
+@pytest.mark.parametrize("args, message", [
+    (["suggest", "--for", "ana"], "error: 'ana' is a contact, not an affiliate"),
+    (["criteria", "ana"], "error: 'ana' is a contact, not an organisation"),
+    (["criteria", "--criteria", "/no/such.toml"], "error: /no/such.toml: no such criteria file"),
+    (["suggest", "--for", "wmde", "--issue", "cc"], "error: 'cc' is a partner, not an issue"),
+])
+def test_criteria_and_suggest_errors_are_one_line(loaded, args, message):
+    result = loaded(*args)
+    assert result.exit_code == 1 and result.output == message + "\n"
+
+
+@pytest.mark.parametrize("fmt", ["graphml", "gexf"])
+def test_gephi_exports_carry_every_metric_and_the_community(loaded, tmp_path, fmt):
+    path = tmp_path / f"metrics.{fmt}"
+    result = loaded("metrics", "--format", fmt, "-o", str(path))
+    assert result.exit_code == 0, result.output
+    g = (nx.read_graphml if fmt == "graphml" else nx.read_gexf)(path)
+    assert g.number_of_nodes() == 15
+    structure = nx.Graph(g.to_undirected())
+    expected = nx.betweenness_centrality(structure)
+    for node in ("cai", "ana", "lib"):
+        assert g.nodes[node]["betweenness"] == pytest.approx(expected[node], abs=1e-9)
+        assert int(g.nodes[node]["community"]) >= 1
+    assert g.nodes["cai"]["constraint"] == 0.25 and g.nodes["cai"]["kind"] == "contact"
+    assert g.nodes["cc"]["pagerank"] == pytest.approx(nx.pagerank(structure)["cc"], abs=1e-6)
+
+
+def test_metric_tables_as_csv_and_json(loaded, tmp_path):
+    assert loaded("metrics", "--format", "csv", "-o", str(tmp_path / "m.csv")).exit_code == 0
+    lines = (tmp_path / "m.csv").read_text().splitlines()
+    assert lines[0] == "id,kind,name," + ",".join(COLUMNS) and len(lines) == 16
+    assert loaded("metrics", "--format", "json", "-o", str(tmp_path / "m.json"), "--sample", "5", "--seed", "1").exit_code == 0
+    document = json.loads((tmp_path / "m.json").read_text())
+    cai = next(row for row in document["elements"] if row["id"] == "cai")
+    assert cai["effective_size"] == 4.0 and document["columns"] == list(COLUMNS)
+    assert loaded("metrics", "--format", "csv", "-o", str(tmp_path / "nowhere" / "m.csv")).exit_code == 1

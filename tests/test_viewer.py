@@ -1,0 +1,264 @@
+"""The viewer as a browser or a script sees it over HTTP: pages, the JSON API, errors, safety headers.
+
+Every test runs on both stores (the `small` fixture); the app is built with create_app(settings).
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import SMALL, settings_for
+from partnergraph.model import Location, Row
+from partnergraph.services import Workspace
+from partnergraph.viewer import create_app
+
+HOSTILE = "<img src=x onerror=alert(1)>"
+
+
+@pytest.fixture
+def client(small: Workspace, db_url: str):
+    app = create_app(settings_for(db_url))
+    yield app.test_client()
+    app.extensions["partnergraph"].close()
+
+
+@pytest.fixture
+def public_client(small: Workspace, db_url: str):
+    app = create_app(settings_for(db_url), public=True)
+    yield app.test_client()
+    app.extensions["partnergraph"].close()
+
+
+def add_hostile_partner(workspace: Workspace) -> None:
+    workspace.import_rows(
+        [Row({"id": "evil", "kind": "partner", "name": HOSTILE, "region": "Europe", "public": "true",
+              "notes": "<script>alert('notes')</script>"}, Location("test", 2))],
+        [Row({"from": "cai", "to": "evil", "type": "HOLDS", "strength": "3"}, Location("test", 2))])
+
+
+# -- the JSON API ---------------------------------------------------------------------------------
+
+
+def test_search_finds_elements_by_part_of_a_name_best_match_first(client):
+    answer = client.get("/api/search?q=li").get_json()
+    assert answer["query"] == "li"
+    # Words starting with "li" (Ana Lima, National Library) before names merely holding it (Old Coalition).
+    found = [r["id"] for r in answer["results"]]
+    assert found[:2] == ["ana", "lib"] and "old" in found[2:]
+    assert client.get("/api/search?q=LIB").get_json()["results"][0]["id"] == "lib"  # an exact id comes first
+    assert set(answer["results"][0]) >= {"id", "name", "kind"}
+    assert client.get("/api/search?q=").get_json()["results"] == []
+
+
+def test_a_node_comes_with_its_neighbours_grouped_by_relationship(client):
+    node = client.get("/api/nodes/lib").get_json()
+    assert (node["id"], node["name"], node["kind"]) == ("lib", "National Library of Freedonia", "partner")
+    assert [h["id"] for h in node["holders"]] == ["eli", "ben"]
+    assert [m["id"] for m in node["members"]] == ["eli"]
+    assert [i["id"] for i in node["issues"]] == ["open-access"]
+    person = client.get("/api/nodes/Ana Lima").get_json()
+    assert person["id"] == "ana"
+    assert [k["id"] for k in person["knows"]] == ["cai"]
+    assert person["knows"][0]["relation"]["strength"] == 4
+    assert [m["id"] for m in person["member_of"]] == ["wmde"]
+
+
+def test_holders_and_paths_answer_as_the_cli_does(client):
+    holders = client.get("/api/holders/lib").get_json()
+    assert [h["id"] for h in holders["holders"]] == ["eli", "ben"]
+    answer = client.get("/api/path?from=ana&to=lib&warm=1&k=2").get_json()
+    first = answer["paths"][0]
+    assert (first["nodes"][0]["id"], first["nodes"][-1]["id"]) == ("ana", "lib")
+    assert set(first["hops"][0]) >= {"from", "to", "type", "why"}
+    assert 1 <= len(answer["paths"]) <= 2  # k is an upper bound
+    assert client.get("/api/path?from=ana&to=lib&avoid=ben").get_json()["paths"] == []
+
+
+def test_centrality_ranks_by_the_chosen_measure(client):
+    answer = client.get("/api/centrality?measure=betweenness&kind=contact&top=3").get_json()
+    assert answer["measure"] == "betweenness" and len(answer["results"]) == 3
+    assert {r["kind"] for r in answer["results"]} == {"contact"}
+    scores = [r["score"] for r in answer["results"]]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_graph_gives_the_ego_network_of_an_element_at_each_depth(client):
+    one = client.get("/api/graph?center=cai&depth=1").get_json()
+    assert one["center"]["id"] == "cai"
+    assert {n["id"] for n in one["nodes"]} == {"cai", "ana", "dia", "cc", "wmf"}
+    assert {(e["from"], e["to"]) for e in one["edges"]} >= {("ana", "cai")} or {("cai", "ana")}
+    two = client.get("/api/graph?center=cai&depth=2").get_json()
+    assert len(two["nodes"]) > len(one["nodes"]) and not two["truncated"]
+    whole = client.get("/api/graph").get_json()
+    assert len(whole["nodes"]) == 15 and whole["physics"] is True
+
+
+def test_graph_filters_by_kind_region_status_and_issue(client):
+    people = client.get("/api/graph?kind=contact").get_json()
+    assert {n["kind"] for n in people["nodes"]} == {"contact"}
+    africa = client.get("/api/graph?region=Africa").get_json()
+    assert {n["id"] for n in africa["nodes"]} == {"wmke", "uni", "dia", "copyright", "open-access"}
+    active = client.get("/api/graph?kind=partner&status=active").get_json()
+    assert {n["id"] for n in active["nodes"]} == {"cc", "lib"}
+    on_copyright = client.get("/api/graph?issue=copyright").get_json()
+    assert {"copyright", "wmf", "wmde", "cc", "ana", "cai"} <= {n["id"] for n in on_copyright["nodes"]}
+    assert "open-access" not in {n["id"] for n in on_copyright["nodes"]}
+
+
+def test_a_capped_graph_says_so_and_large_views_come_with_a_layout(client):
+    capped = client.get("/api/graph?limit=5").get_json()
+    assert len(capped["nodes"]) == 5 and capped["truncated"] and capped["total"] == 15
+    assert "Showing 5 of 15 elements" in capped["message"]
+    sized = client.get("/api/graph?center=ana&depth=2&size=degree").get_json()
+    assert all("score" in n for n in sized["nodes"])
+
+
+def test_large_views_are_laid_out_on_the_server_once(small):
+    graph = small.ego_graph(physics_limit=10)
+    assert graph["physics"] is False and all("x" in n and "y" in n for n in graph["nodes"])
+    again = small.ego_graph(physics_limit=10)
+    assert [(n["x"], n["y"]) for n in again["nodes"]] == [(n["x"], n["y"]) for n in graph["nodes"]]
+
+
+@pytest.mark.parametrize(("url", "status", "message"), [
+    ("/api/nodes/nobody", 404, "no element with id or name 'nobody'"),
+    ("/api/holders/ana", 400, "'ana' is a contact, not a partner"),
+    ("/api/path?from=ana", 400, "both from and to are required"),
+    ("/api/path?from=ana&to=lib&k=x", 400, "k must be a whole number, not 'x'"),
+    ("/api/path?from=ghost&to=lib", 404, "no element with id or name 'ghost'"),
+    ("/api/centrality?measure=fame", 400, "measure must be one of"),
+    ("/api/graph?center=ana&depth=4", 400, "depth must be between 1 and 3"),
+    ("/api/graph?kind=robot", 400, "kind must be one of"),
+    ("/api/graph?limit=0", 400, "limit must be between 1 and 2000"),
+    ("/api/no-such-thing", 404, "not found"),
+])
+def test_api_errors_are_json_with_400_or_404(client, url, status, message):
+    response = client.get(url)
+    assert response.status_code == status
+    assert response.is_json and message in response.get_json()["error"]
+    assert "Traceback" not in response.get_data(as_text=True)
+
+
+def test_healthz_says_ok(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.get_json()["status"] == "ok"
+
+
+# -- pages ----------------------------------------------------------------------------------------
+
+
+def test_home_shows_search_and_overview_figures(client):
+    page = client.get("/").get_data(as_text=True)
+    assert 'name="q"' in page
+    assert re.search(r'<span class="number">4</span><span class="label">partners</span>', page)
+    assert re.search(r'<span class="number">6</span><span class="label">people</span>', page)
+
+
+def test_a_partner_page_shows_holders_contacts_issues_affiliates_and_a_path_action(client):
+    page = client.get("/partners/cc").get_data(as_text=True)
+    assert "<h1>Creative Commons</h1>" in page
+    assert "Who holds the relationship" in page and "Cai Chen" in page and "2026-08" in page
+    assert 'aria-label="strength 5 of 5"' in page
+    assert "Partnering affiliates" in page and "Wikimedia Deutschland" in page
+    assert "Copyright reform" in page
+    assert "This partnership hangs on one person: Cai Chen." in page
+    assert 'href="/path?to=cc"' in page
+
+
+def test_pages_for_a_contact_an_affiliate_and_an_issue(client):
+    assert "Knows" in client.get("/contacts/ana").get_data(as_text=True)
+    assert "Ana Lima" in client.get("/affiliates/wmde").get_data(as_text=True)
+    assert "Wikimedia Foundation" in client.get("/issues/copyright").get_data(as_text=True)
+    moved = client.get("/elements/ana")
+    assert moved.status_code == 302 and moved.headers["Location"].endswith("/contacts/ana")
+    assert client.get("/partners/ana").headers["Location"].endswith("/contacts/ana")
+    missing = client.get("/partners/nobody")
+    assert missing.status_code == 404 and "no element with id or name" in missing.get_data(as_text=True)
+
+
+def test_the_path_finder_explains_each_hop(client):
+    page = client.get("/path?from=Ana+Lima&to=cc").get_data(as_text=True)
+    assert "Path 1" in page and "2 hops" in page
+    assert "Ana Lima knows Cai Chen (strength 4" in page
+    assert 'id="path-data"' in page
+    unknown = client.get("/path?from=ghost&to=cc").get_data(as_text=True)
+    assert "no element with id or name &#39;ghost&#39;" in unknown
+
+
+def test_search_and_analytics_pages(client):
+    assert "National Library of Freedonia" in client.get("/search?q=libr").get_data(as_text=True)
+    page = client.get("/analytics?measure=degree&kind=partner&top=2").get_data(as_text=True)
+    ranking = page.split('id="centrality"')[1].split("</table>")[0]
+    assert ranking.count("<tr><td>") == 2
+    assert "Held by one person" in page
+
+
+# -- safety ---------------------------------------------------------------------------------------
+
+
+def test_every_response_carries_a_content_security_policy(client):
+    for url in ("/", "/graph", "/partners/cc", "/api/search?q=a", "/api/nodes/nobody"):
+        headers = client.get(url).headers
+        assert "script-src 'self'" in headers["Content-Security-Policy"]
+        assert "default-src 'self'" in headers["Content-Security-Policy"]
+        assert headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_hostile_names_are_escaped_on_every_page(small, client):
+    add_hostile_partner(small)
+    escaped = "&lt;img src=x onerror=alert(1)&gt;"
+    for url in ("/partners/evil", "/contacts/cai", "/search?q=img", "/analytics?measure=degree&kind=partner&top=50"):
+        page = client.get(url).get_data(as_text=True)
+        assert HOSTILE not in page, url
+        assert escaped in page, url
+    assert "<script>alert" not in client.get("/partners/evil").get_data(as_text=True)
+    path_page = client.get("/path?from=ana&to=evil").get_data(as_text=True)
+    assert HOSTILE not in path_page and "\\u003cimg" in path_page  # the JSON data block is escaped too
+
+
+def test_pages_have_no_inline_script_and_link_no_other_host(client):
+    for url in ("/", "/graph", "/path?from=ana&to=cc", "/partners/cc", "/analytics"):
+        page = client.get(url).get_data(as_text=True)
+        for tag in re.findall(r"<script[^>]*>", page):
+            assert 'src="/static/' in tag or 'type="application/json"' in tag, (url, tag)
+        assert not re.search(r'(src|href)="(https?:)?//', page), url
+    for name in ("graph.js", "path.js", "common.js", "style.css", "vendor/vis-network/vis-network.min.js"):
+        assert client.get(f"/static/{name}").status_code == 200
+
+
+# -- public mode ----------------------------------------------------------------------------------
+
+
+def test_public_mode_hides_people_and_personal_data(small, public_client):
+    add_hostile_partner(small)
+    assert public_client.get("/api/nodes/ana").status_code == 404
+    assert public_client.get("/contacts/ana").status_code == 404
+    assert public_client.get("/api/holders/cc").status_code == 404
+    assert public_client.get("/api/path?from=ana&to=cc").status_code == 404
+    assert public_client.get("/path").status_code == 404
+    assert public_client.get("/api/search?q=Ana").get_json()["results"] == []
+    kinds = {n["kind"] for n in public_client.get("/api/graph").get_json()["nodes"]}
+    assert "contact" not in kinds and kinds
+    assert "uni" not in {n["id"] for n in public_client.get("/api/graph").get_json()["nodes"]}  # not public
+    assert public_client.get("/api/centrality?kind=contact").get_json()["results"] == []
+    partner = public_client.get("/api/nodes/evil").get_json()
+    assert "notes" not in partner["properties"] and "holders" not in partner
+    for url in ("/", "/partners/cc", "/affiliates/wmde", "/analytics", "/graph"):
+        page = public_client.get(url).get_data(as_text=True)
+        for secret in ("Cai Chen", "cai@example.org", "Ana Lima", "prefers Signal"):
+            assert secret not in page, (url, secret)
+
+
+def test_settings_from_the_environment_can_select_public_mode(tmp_path):
+    from partnergraph.config import from_env
+
+    settings = from_env({"PARTNERGRAPH_DB": str(tmp_path / "g.db"), "PARTNERGRAPH_PUBLIC": "true"})
+    with Workspace.open(settings) as ws:
+        ws.import_path(SMALL)
+    app = create_app(settings)
+    try:
+        assert app.test_client().get("/api/nodes/ana").status_code == 404
+    finally:
+        app.extensions["partnergraph"].close()

@@ -1,0 +1,42 @@
+/* Helpers shared by the viewer's scripts. Data from the server only ever reaches the page through
+   textContent or DOM properties, never innerHTML: names can hold markup. */
+"use strict";
+
+window.partnergraph = (function () {
+  const KIND_COLORS = { affiliate: "#3b6fd8", partner: "#e07b00", contact: "#1f9d8b", issue: "#8e5bd8" };
+  const PLURAL = { affiliate: "affiliates", partner: "partners", contact: "contacts", issue: "issues" };
+
+  /* Create an element with attributes (set as properties) and text children. */
+  function el(tag, props, ...children) {
+    const node = document.createElement(tag);
+    for (const [key, value] of Object.entries(props || {})) {
+      if (key === "className") node.className = value;
+      else if (key === "dataset") Object.assign(node.dataset, value);
+      else node.setAttribute(key, value);
+    }
+    for (const child of children) {
+      if (child === null || child === undefined) continue;
+      node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    }
+    return node;
+  }
+
+  /* Fetch JSON from this server; an answer with {"error"} becomes an Error with that message. */
+  async function getJSON(url) {
+    const response = await fetch(url, { headers: { Accept: "application/json" } });
+    let body = null;
+    try { body = await response.json(); } catch (e) { body = null; }
+    if (!response.ok) throw new Error((body && body.error) || ("the server answered " + response.status));
+    return body;
+  }
+
+  function elementUrl(kind, id) {
+    return "/" + PLURAL[kind] + "/" + encodeURIComponent(id).replace(/%2F/g, "/");
+  }
+
+  function facts(node) {
+    return [node.type, node.region, node.country, node.status].filter(Boolean).join(" · ");
+  }
+
+  return { KIND_COLORS, el, getJSON, elementUrl, facts };
+})();
