@@ -317,3 +317,20 @@ def test_scoped_and_weighted_centrality_on_the_command_line(loaded):
     assert loaded("centrality", "--issue", "nothing").output == "error: no element with id or name 'nothing'\n"
     assert loaded("centrality", "--region", "Atlantis").exit_code == 1
     assert loaded("communities", "--resolution", "0").exit_code == 2
+
+
+def test_betweenness_of_a_large_store_comes_from_the_kernel_and_equals_networkx(workspace, tmp_path):
+    from partnergraph.analysis.centrality import KERNEL_MIN_NODES
+    from partnergraph.services import generate
+
+    generate(700, 3000, 2, tmp_path / "net")
+    workspace.import_path(tmp_path / "net")
+    graph = workspace.graph()
+    assert graph.number_of_nodes() >= KERNEL_MIN_NODES  # so "auto" picks the compiled kernel
+    answer = workspace.centrality("betweenness", top=None)
+    expected = nx.betweenness_centrality(graph)
+    assert max(abs(r["score"] - expected[r["id"]]) for r in answer["results"]) <= 1e-9
+    sampled = workspace.centrality("betweenness", top=None, sample=40, seed=5)
+    expected = nx.betweenness_centrality(graph, k=40, seed=5)
+    assert sampled["approximate"] is True
+    assert max(abs(r["score"] - expected[r["id"]]) for r in sampled["results"]) <= 1e-9

@@ -6,6 +6,7 @@ once per store version and reuses it until a write changes the store.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from pathlib import Path
@@ -21,6 +22,7 @@ from partnergraph.analysis import metrics as metrics_analysis
 from partnergraph.analysis import suggest as suggest_analysis
 from partnergraph.analysis.centrality import centrality, rank, scope
 from partnergraph.analysis.graph import build_graph, node_summary, resolve
+from partnergraph.analysis.path_index import path_index
 from partnergraph.analysis.paths import introduction_paths
 from partnergraph.analysis.relationships import OVERLOAD, STALE_MONTHS, holder_warnings, holders, relationship_risks
 from partnergraph.config import Settings
@@ -33,6 +35,17 @@ from partnergraph.store import GraphStore, Progress, WriteStats, open_store
 # Called as a stage of an import begins ("checking", then "writing") with its number of rows;
 # returns a callback for rows done in that stage, or None.
 ProgressFactory = Callable[[str, int], Progress | None]
+
+
+def _settle() -> None:
+    """Collect garbage, then exempt everything alive from future collections.
+
+    The analysis graph of a large network is millions of long-lived objects; without this the
+    cyclic collector rescans them now and then in the middle of a query, pausing it by tens of
+    milliseconds. `Workspace.graph` unfreezes before building the next version.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def _referenced_ids(element_rows: Sequence[Row], connection_rows: Sequence[Row]) -> set[str]:
@@ -93,9 +106,12 @@ class Workspace:
         """Return the analysis graph of the store's current version (cached per version)."""
         version = self.store.version()
         if self._graph is None or version != self._graph_version:
+            self._graph = None
+            gc.unfreeze()  # let the collector reclaim the previous version's graph
             snapshot = self.store.snapshot()
             self._graph = build_graph(snapshot.elements, snapshot.connections)
             self._graph_version = snapshot.version
+            _settle()
         return self._graph
 
     # -- import and export -----------------------------------------------------------------
@@ -150,6 +166,9 @@ class Workspace:
         if max_hops is not None and max_hops < 1:
             raise PartnergraphError("--max-hops must be at least 1")
         graph = self.graph()
+        if "path_index" not in graph.graph:
+            path_index(graph)  # built once per version, like the graph, and as long-lived
+            gc.freeze()
         source = resolve(graph, source_ref)
         target = resolve(graph, target_ref) if target_ref is not None else None
         options: dict[str, Any] = {

@@ -85,7 +85,7 @@ def step_key(index: PathIndex, person: int, step: Step, other: int) -> tuple:
 class _Side:
     """One direction of the bidirectional search."""
 
-    __slots__ = ("dist", "prev", "heap", "done", "remaining", "source", "attached")
+    __slots__ = ("dist", "prev", "heap", "done", "remaining", "source")
 
     def __init__(self, starts: dict[int, tuple[float, int | None]]):
         self.dist: dict[int, float] = {}
@@ -94,8 +94,6 @@ class _Side:
         self.done: set[int] = set()
         self.remaining: dict[int, list[int]] = {}
         self.source: set[int] = set()
-        # Breadth-first only: organisation -> attachments of the people this side has reached.
-        self.attached: dict[int, list[int]] = {}
         for person, (cost, attachment) in starts.items():
             self.dist[person] = cost
             self.prev[person] = (None, ("end", attachment, -1)) if attachment is not None else (None, None)
@@ -154,7 +152,7 @@ def cheapest(index: PathIndex, rules: Rules, source: int, targets: list[int]) ->
     half_hop = hop / 2
     penalty = rules.penalty
     knows, tie_cost, tie_current = index.knows, costs.tie, index.tie_current
-    person_atts, org_atts, att_person, att_org = index.person_atts, index.org_atts, index.att_person, index.att_org
+    person_atts, att_person, att_org = index.person_atts, index.att_person, index.att_org
     att_holds, att_start, att_end, side_cost = index.att_holds, index.att_start, index.att_end, costs.side
     current, ties = rules.current, rules.ties
 
@@ -197,7 +195,7 @@ def cheapest(index: PathIndex, rules: Rules, source: int, targets: list[int]) ->
             start, end = att_start[a], att_end[a]
             remaining = side.remaining.get(org)
             if remaining is None:
-                remaining = [b for b in org_atts[org] if attachment_allowed(index, rules, b, passage=True)]
+                remaining = _passable(index, rules, org)
             guard = bool(banned_steps) and from_source and entered_by in source_people
             kept = []
             for b in remaining:
@@ -229,102 +227,90 @@ def cheapest(index: PathIndex, rules: Rules, source: int, targets: list[int]) ->
     return _chain(index, forward, backward, meet, best)
 
 
-def _attach(index: PathIndex, side: _Side, people: list[int]) -> None:
-    attached, att_org = side.attached, index.att_org
-    for v in people:
-        for a in index.person_atts[v]:
-            attached.setdefault(att_org[a], []).append(a)
+def _passable(index: PathIndex, rules: Rules, org: int) -> list[int]:
+    """Return the attachments of `org` that a passage may use under `rules`."""
+    if org in rules.banned:
+        return []
+    attachments, banned = index.org_atts[org], rules.banned
+    if not rules.current and rules.members and rules.holds:  # the common case, without a call per attachment
+        return [b for b in attachments if index.att_person[b] not in banned] if banned else list(attachments)
+    return [b for b in attachments if attachment_allowed(index, rules, b, passage=True)]
 
 
-def _meetings(index: PathIndex, rules: Rules, side: _Side, hops: dict[int, int], frontier: list[int],
-              from_source: bool, other: _Side, other_hops: dict[int, int]) -> dict[int, tuple[float, tuple]]:
-    """Return the people the other side has reached whom the next level would reach, cheapest way each.
-
-    Only the other side's people are looked at, so a level that closes the search costs little
-    even when it passes organisations of thousands of members.
-    """
-    costs, banned, banned_steps, penalty = rules.costs, rules.banned, rules.banned_steps, rules.penalty
-    source_people = side.source if banned_steps and from_source else ()
-    sources = rules.sources if banned_steps and not from_source else ()
-    dist, index_knows, tie_current = side.dist, index.knows, index.tie_current
-    att_person, att_org, att_holds = index.att_person, index.att_org, index.att_holds
-    att_start, att_end = index.att_start, index.att_end
-    met: dict[int, tuple[float, tuple]] = {}
-    for u in frontier:
-        base = dist[u] + (penalty(u) / 2 if penalty else 0.0)
-        guard = u in source_people
-        for v, tie in index_knows[u] if rules.ties else ():
-            if v not in other_hops or v in hops or v in banned or (rules.current and not tie_current[tie]):
-                continue
-            if (guard and (u, v) in banned_steps) or (v in sources and (v, u) in banned_steps):
-                continue
-            cost = base + costs.tie[tie] + (penalty(v) / 2 if penalty else 0.0)
-            if cost < met.get(v, (INF,))[0]:
-                met[v] = (cost, (u, ("tie", tie, -1)))
-        for a in index.person_atts[u]:
-            there = other.attached.get(att_org[a])
-            if not there or not attachment_allowed(index, rules, a, passage=True):
-                continue
-            key = base + costs.side[a]
-            holder, start, end = att_holds[a], att_start[a], att_end[a]
-            for b in there:
-                v = att_person[b]
-                if v == u or v in hops or (holder and att_holds[b]) or att_start[b] > end or start > att_end[b]:
-                    continue
-                if not attachment_allowed(index, rules, b, passage=True):
-                    continue
-                if (guard and (u, v) in banned_steps) or (v in sources and (v, u) in banned_steps):
-                    continue
-                cost = key + costs.side[b] + (penalty(v) / 2 if penalty else 0.0)
-                if cost < met.get(v, (INF,))[0]:
-                    met[v] = (cost, (u, ("pass", a, b)))
-    return met
-
-
-def _expand_level(index: PathIndex, rules: Rules, side: _Side, hops: dict[int, int], frontier: list[int],
-                  from_source: bool, other: _Side, other_hops: dict[int, int]) -> list[int]:
-    """Return the next level of a breadth-first side, with the cheapest way to reach each person.
-
-    If the level touches the other side, it is the last: only the people where the two sides
-    meet are recorded and returned.
-    """
-    level = hops[frontier[0]] + 1
-    met = _meetings(index, rules, side, hops, frontier, from_source, other, other_hops)
-    if met:
-        for v, (cost, step) in met.items():
-            side.dist[v] = cost
-            side.prev[v] = step
-            hops[v] = level
-        return list(met)
-    dist, prev = side.dist, side.prev
-    costs, banned, banned_steps, penalty = rules.costs, rules.banned, rules.banned_steps, rules.penalty
-    tie_cost, side_cost, tie_current = costs.tie, costs.side, index.tie_current
-    att_person, att_org, att_holds = index.att_person, index.att_org, index.att_holds
-    att_start, att_end, knows, current = index.att_start, index.att_end, index.knows, rules.current
-    source_people = side.source if banned_steps and from_source else ()
-    sources = rules.sources if banned_steps and not from_source else ()
-    reached: dict[int, float] = {}
+def _entries(index: PathIndex, rules: Rules, side: _Side, frontier: list[int]) -> dict[int, list[tuple[float, int]]]:
+    """Return, per organisation, the ways the frontier enters it, cheapest first."""
     entries: dict[int, list[tuple[float, int]]] = {}
+    dist, penalty, side_cost, att_org = side.dist, rules.penalty, rules.costs.side, index.att_org
     for u in frontier:
         base = dist[u] + (penalty(u) / 2 if penalty else 0.0)
-        guard = u in source_people
-        for v, tie in knows[u] if rules.ties else ():
-            if v in hops or v in banned or (current and not tie_current[tie]):
-                continue
-            if (guard and (u, v) in banned_steps) or (v in sources and (v, u) in banned_steps):
-                continue
-            cost = base + tie_cost[tie] + (penalty(v) / 2 if penalty else 0.0)
-            if cost < reached.get(v, INF):
-                reached[v] = cost
-                prev[v] = (u, ("tie", tie, -1))
         for a in index.person_atts[u]:
             if attachment_allowed(index, rules, a, passage=True):
                 entries.setdefault(att_org[a], []).append((base + side_cost[a], a))
+    for entered in entries.values():
+        entered.sort()
+    return entries
+
+
+def _expand_level(index: PathIndex, rules: Rules, side: _Side, hops: dict[int, int], frontier: list[int],
+                  from_source: bool, other_hops: dict[int, int]) -> list[int]:
+    """Return the next level of a breadth-first side, with the cheapest way to reach each person.
+
+    If the level touches the other side, it is the last: only the people where the two sides
+    meet are recorded and returned, and organisations are not walked member by member (only
+    the other side's people among their members are looked at).
+    """
+    level = hops[frontier[0]] + 1
+    costs, banned, banned_steps, penalty = rules.costs, rules.banned, rules.banned_steps, rules.penalty
+    tie_cost, side_cost, tie_current = costs.tie, costs.side, index.tie_current
+    att_person, att_holds = index.att_person, index.att_holds
+    att_start, att_end, knows, current = index.att_start, index.att_end, index.knows, rules.current
+    source_people = side.source if banned_steps and from_source else ()
+    sources = rules.sources if banned_steps and not from_source else ()
+    dist, prev = side.dist, side.prev
+    reached: dict[int, float] = {}
+    met: dict[int, tuple[float, tuple]] = {}
+    if rules.ties:
+        for u in frontier:
+            base = dist[u] + (penalty(u) / 2 if penalty else 0.0)
+            guard = u in source_people
+            for v, tie in knows[u]:
+                if v in hops or v in banned or (current and not tie_current[tie]):
+                    continue
+                if (guard and (u, v) in banned_steps) or (v in sources and (v, u) in banned_steps):
+                    continue
+                cost = base + tie_cost[tie] + (penalty(v) / 2 if penalty else 0.0)
+                if v in other_hops:
+                    if cost < met.get(v, (INF,))[0]:
+                        met[v] = (cost, (u, ("tie", tie, -1)))
+                elif not met and cost < reached.get(v, INF):
+                    reached[v] = cost
+                    prev[v] = (u, ("tie", tie, -1))
+    entries = _entries(index, rules, side, frontier)
+    for org, entered in entries.items():
+        for b in [b for b in index.org_atts[org] if att_person[b] in other_hops]:
+            v = att_person[b]
+            if v in hops or not attachment_allowed(index, rules, b, passage=True):
+                continue
+            for key, a in entered:  # cheapest first: the first that may pass is the best
+                u = att_person[a]
+                if u == v or (att_holds[a] and att_holds[b]) or att_start[b] > att_end[a] or att_start[a] > att_end[b]:
+                    continue
+                if (u in source_people and (u, v) in banned_steps) or (v in sources and (v, u) in banned_steps):
+                    continue
+                cost = key + side_cost[b] + (penalty(v) / 2 if penalty else 0.0)
+                if cost < met.get(v, (INF,))[0]:
+                    met[v] = (cost, (u, ("pass", a, b)))
+                break
+    if met:
+        for v, (cost, step) in met.items():
+            dist[v] = cost
+            prev[v] = step
+            hops[v] = level
+        return list(met)
     for org, entered in entries.items():
         remaining = side.remaining.get(org)
         if remaining is None:
-            remaining = [b for b in index.org_atts[org] if attachment_allowed(index, rules, b, passage=True)]
-        entered.sort()
+            remaining = _passable(index, rules, org)
         for key, a in entered:
             if not remaining:
                 break
@@ -348,12 +334,10 @@ def _expand_level(index: PathIndex, rules: Rules, side: _Side, hops: dict[int, i
                     prev[v] = (entered_by, ("pass", a, b))
             remaining = kept
         side.remaining[org] = remaining
-    found = list(reached)
-    for v in found:
-        dist[v] = reached[v]
+    for v, cost in reached.items():
+        dist[v] = cost
         hops[v] = level
-    _attach(index, side, found)
-    return found
+    return list(reached)
 
 
 def fewest_hops(index: PathIndex, rules: Rules, source: int, targets: list[int],
@@ -372,8 +356,6 @@ def fewest_hops(index: PathIndex, rules: Rules, source: int, targets: list[int],
     hops_f = {p: int(forward.prev[p][1] is not None) for p in forward.dist}
     hops_b = {p: int(backward.prev[p][1] is not None) for p in backward.dist}
     frontier_f, frontier_b = list(forward.dist), list(backward.dist)
-    _attach(index, forward, frontier_f)
-    _attach(index, backward, frontier_b)
     depth_f = max(hops_f.values())
     depth_b = max(hops_b.values())
     new, new_hops, other_hops = frontier_f, hops_f, hops_b
@@ -394,11 +376,11 @@ def fewest_hops(index: PathIndex, rules: Rules, source: int, targets: list[int],
         if max_hops is not None and depth_f + depth_b >= max_hops:
             return None
         if len(frontier_f) <= len(frontier_b):
-            frontier_f = new = _expand_level(index, rules, forward, hops_f, frontier_f, True, backward, hops_b)
+            frontier_f = new = _expand_level(index, rules, forward, hops_f, frontier_f, True, hops_b)
             depth_f += 1
             new_hops, other_hops = hops_f, hops_b
         else:
-            frontier_b = new = _expand_level(index, rules, backward, hops_b, frontier_b, False, forward, hops_f)
+            frontier_b = new = _expand_level(index, rules, backward, hops_b, frontier_b, False, hops_f)
             depth_b += 1
             new_hops, other_hops = hops_b, hops_f
 
