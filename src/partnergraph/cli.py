@@ -547,6 +547,38 @@ def serve(ctx: click.Context, host: str, port: int, public: bool) -> None:
     _serve(settings, host, port, public=public or settings.public)
 
 
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_context
+def backup(ctx: click.Context, file: Path) -> None:
+    """Write the whole graph to FILE (JSON with its schema and a SHA-256 of its content).
+
+    The graph is read in one transaction, so a backup taken while others write is consistent.
+    """
+    header = _workspace(ctx).backup(file)
+    click.echo(f"backed up {header['elements']} elements and {header['connections']} connections "
+               f"to {file} (sha256 {header['sha256'][:16]}...)")
+
+
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask before replacing the store's content.")
+@click.pass_context
+def restore(ctx: click.Context, file: Path, yes: bool) -> None:
+    """Replace everything in the store with the graph in backup FILE.
+
+    The file's hash is checked before anything is written, the replacement is one transaction,
+    and the store's content is hashed again afterwards. A backup from a newer partnergraph is
+    refused.
+    """
+    workspace = _workspace(ctx)
+    if not yes:
+        click.confirm(f"replace everything in {workspace.store.url} with {file}?", abort=True, err=True)
+    header = workspace.restore(file, progress=_progress_bar(ctx))
+    click.echo(f"restored {header['elements']} elements and {header['connections']} connections "
+               f"from {file} into {workspace.store.url} (sha256 verified)")
+
+
 @main.command("generate")
 @click.option("--people", type=click.IntRange(min=1), required=True, help="Number of people (contacts).")
 @click.option("--ties", type=click.IntRange(min=0), required=True, help="Number of personal ties and held relationships.")

@@ -26,6 +26,7 @@ from partnergraph.analysis.path_index import path_index
 from partnergraph.analysis.paths import introduction_paths
 from partnergraph.analysis.relationships import OVERLOAD, STALE_MONTHS, holder_warnings, holders, relationship_risks
 from partnergraph.config import Settings
+from partnergraph.io import backup as backups
 from partnergraph.io import export as exporting
 from partnergraph.io.metrics import write_metrics
 from partnergraph.io.reader import read_rows
@@ -318,6 +319,24 @@ class Workspace:
     def overview(self) -> dict[str, int]:
         """Return the number of elements per kind and connections per type."""
         return self.store.counts()
+
+    # -- backups ---------------------------------------------------------------------------
+
+    def backup(self, path: Path) -> dict[str, Any]:
+        """Write the whole graph, read in one transaction, to a backup file; return its header."""
+        snapshot = self.store.snapshot()
+        return backups.write_backup(path, snapshot.elements, snapshot.connections, source=self.store.url)
+
+    def restore(self, path: Path, progress: ProgressFactory | None = None) -> dict[str, Any]:
+        """Replace the whole graph with a backup's, in one transaction; check its hash before and after."""
+        dataset, header = backups.read_backup(path)
+        callback = progress("writing", len(dataset.elements) + len(dataset.connections)) if progress else None
+        self.store.replace(dataset, callback)
+        snapshot = self.store.snapshot()
+        if backups.content_digest(snapshot.elements, snapshot.connections) != header["sha256"]:
+            raise PartnergraphError(f"{self.store.url}: after restoring, the store's content does not match "
+                                    f"{path}'s SHA-256")
+        return header
 
     # -- browsing (the viewer) ---------------------------------------------------------------
 

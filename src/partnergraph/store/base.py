@@ -62,6 +62,10 @@ class GraphStore(Protocol):
         """Merge elements and connections by id in one transaction: all of it or nothing."""
         ...
 
+    def replace(self, dataset: Dataset, progress: Progress | None = None) -> WriteStats:
+        """Make the store hold exactly `dataset`, in one transaction: all of it or nothing."""
+        ...
+
     def clear(self) -> None:
         """Delete every element and connection (the version still moves on)."""
         ...

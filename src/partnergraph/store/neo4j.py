@@ -137,21 +137,15 @@ class Neo4jStore:
 
     def upsert(self, dataset: Dataset, progress: Progress | None = None) -> WriteStats:
         """Merge elements and connections by id in one transaction: all of it or nothing."""
-        element_rows = [{"id": e.id, "label": e.kind.value, "name": e.name, "props": e.props} for e in dataset.elements]
-        by_type: dict[str, list[dict[str, Any]]] = {}
-        for c in dataset.connections:
-            by_type.setdefault(c.type.value, []).append({"source": c.source, "target": c.target, "props": c.props})
+        return self._write(lambda tx: _upsert(tx, dataset, progress))
 
+    def replace(self, dataset: Dataset, progress: Progress | None = None) -> WriteStats:
+        """Make the store hold exactly `dataset`, in one transaction: all of it or nothing."""
         def work(tx: neo4j.ManagedTransaction) -> WriteStats:
-            created_e, changed_e = _batched(tx, query("write/upsert_elements"), element_rows, {}, progress)
-            created_c = changed_c = 0
-            for rel_type in sorted(by_type):
-                statement = query(UPSERT_CONNECTIONS[RelType(rel_type)])
-                created, changed = _batched(tx, statement, by_type[rel_type], {}, progress)
-                created_c, changed_c = created_c + created, changed_c + changed
-            stats = WriteStats(created_e, changed_e - created_e, created_c, changed_c - created_c)
-            if stats.changed:
-                tx.run(query("write/bump_version")).consume()
+            tx.run(query("write/delete_elements")).consume()
+            stats = _upsert(tx, dataset, progress)
+            if not stats.changed:
+                tx.run(query("write/bump_version")).consume()  # an emptied store is a change too
             return stats
 
         return self._write(work)
@@ -222,6 +216,24 @@ class Neo4jStore:
             return result
 
         return self._read(work)
+
+
+def _upsert(tx: neo4j.ManagedTransaction, dataset: Dataset, progress: Progress | None) -> WriteStats:
+    """Merge elements, then connections one type at a time, within the transaction `tx`."""
+    element_rows = [{"id": e.id, "label": e.kind.value, "name": e.name, "props": e.props} for e in dataset.elements]
+    by_type: dict[str, list[dict[str, Any]]] = {}
+    for c in dataset.connections:
+        by_type.setdefault(c.type.value, []).append({"source": c.source, "target": c.target, "props": c.props})
+    created_e, changed_e = _batched(tx, query("write/upsert_elements"), element_rows, {}, progress)
+    created_c = changed_c = 0
+    for rel_type in sorted(by_type):
+        statement = query(UPSERT_CONNECTIONS[RelType(rel_type)])
+        created, changed = _batched(tx, statement, by_type[rel_type], {}, progress)
+        created_c, changed_c = created_c + created, changed_c + changed
+    stats = WriteStats(created_e, changed_e - created_e, created_c, changed_c - created_c)
+    if stats.changed:
+        tx.run(query("write/bump_version")).consume()
+    return stats
 
 
 def _batched(tx: neo4j.ManagedTransaction, statement: str, rows: list[dict[str, Any]], params: dict[str, Any],

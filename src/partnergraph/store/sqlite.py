@@ -163,18 +163,33 @@ class SqliteStore:
         conn = self._connect(create=True)
         assert conn is not None
         with _write_transaction(conn):
-            before_elements = conn.execute("SELECT count(*) FROM elements").fetchone()[0]
-            before_connections = conn.execute("SELECT count(*) FROM connections").fetchone()[0]
-            elements_changed = self._write(conn, _UPSERT_ELEMENT, (
-                (e.id, e.kind.value, e.name, _dumps(e.props)) for e in dataset.elements), progress)
-            connections_changed = self._write(conn, _UPSERT_CONNECTION, (
-                (c.source, c.target, c.type.value, _dumps(c.props)) for c in dataset.connections), progress)
-            elements_created = conn.execute("SELECT count(*) FROM elements").fetchone()[0] - before_elements
-            connections_created = conn.execute("SELECT count(*) FROM connections").fetchone()[0] - before_connections
-            stats = WriteStats(elements_created, elements_changed - elements_created,
-                               connections_created, connections_changed - connections_created)
-            if stats.changed:
-                conn.execute(_BUMP_VERSION)
+            return self._upsert(conn, dataset, progress)
+
+    def replace(self, dataset: Dataset, progress: Progress | None = None) -> WriteStats:
+        """Make the store hold exactly `dataset`, in one transaction: all of it or nothing."""
+        conn = self._connect(create=True)
+        assert conn is not None
+        with _write_transaction(conn):
+            conn.execute("DELETE FROM connections")
+            conn.execute("DELETE FROM elements")
+            stats = self._upsert(conn, dataset, progress)
+            if not stats.changed:
+                conn.execute(_BUMP_VERSION)  # an emptied store is a change too
+        return stats
+
+    def _upsert(self, conn: sqlite3.Connection, dataset: Dataset, progress: Progress | None) -> WriteStats:
+        before_elements = conn.execute("SELECT count(*) FROM elements").fetchone()[0]
+        before_connections = conn.execute("SELECT count(*) FROM connections").fetchone()[0]
+        elements_changed = self._write(conn, _UPSERT_ELEMENT, (
+            (e.id, e.kind.value, e.name, _dumps(e.props)) for e in dataset.elements), progress)
+        connections_changed = self._write(conn, _UPSERT_CONNECTION, (
+            (c.source, c.target, c.type.value, _dumps(c.props)) for c in dataset.connections), progress)
+        elements_created = conn.execute("SELECT count(*) FROM elements").fetchone()[0] - before_elements
+        connections_created = conn.execute("SELECT count(*) FROM connections").fetchone()[0] - before_connections
+        stats = WriteStats(elements_created, elements_changed - elements_created,
+                           connections_created, connections_changed - connections_created)
+        if stats.changed:
+            conn.execute(_BUMP_VERSION)
         return stats
 
     def clear(self) -> None:

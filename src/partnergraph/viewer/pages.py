@@ -10,6 +10,7 @@ from flask import Blueprint, abort, redirect, render_template, url_for
 from partnergraph.model import PartnergraphError
 from partnergraph.viewer.common import (
     KINDS,
+    MAX_LIMIT,
     MEASURE_NAMES,
     choice_arg,
     int_arg,
@@ -115,7 +116,8 @@ def graph() -> Any:
         facets = ws.facets(public=state().public)
     kinds = [k for k in KINDS if not (state().public and k == "contact")]
     return render_template("graph.html", facets=facets, kinds=kinds, measures=MEASURE_NAMES,
-                           center=text_arg("center", "") or "", depth=int_arg("depth", 1, high=3))
+                           center=text_arg("center", "") or "", depth=int_arg("depth", 1, high=3),
+                           limit=int_arg("limit", 1000, high=MAX_LIMIT))
 
 
 @pages.get("/analytics")

@@ -1,0 +1,115 @@
+"""Time until the viewer's graph is interactive in headless chromium, against pyvis's default page.
+
+Loads the demo network into a fresh embedded store, serves the viewer on 127.0.0.1 and measures,
+from navigation to "interactive" (window.partnergraphReady: laid out, physics settled or off):
+
+- an ego graph of 500 elements (depth 3 around the best connected person, capped at 500);
+- the whole demo graph (/graph without a centre).
+
+Baseline, in the same run: pyvis's default page (`Network.write_html`, vis-network inlined as
+`cdn_resources="in_line"` since a CDN is unreachable here) for the same nodes and edges, until its
+stabilization progress bar reaches 100% (vis-network's stabilizationIterationsDone). Each figure is the median of --runs loads after one
+warm-up load (which also fills the server's layout cache; its time is printed as "cold").
+
+    python benchmarks/viewer.py [--runs 3] [--json benchmarks/out/viewer.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+from pyvis.network import Network
+from werkzeug.serving import WSGIRequestHandler, make_server
+
+from partnergraph.config import Settings
+from partnergraph.services import Workspace, demo_rows
+from partnergraph.viewer import create_app
+
+CHROMIUM = "/usr/bin/chromium"
+COLORS = {"affiliate": "#3b6fd8", "partner": "#e07b00", "contact": "#1f9d8b", "issue": "#8e5bd8"}
+
+
+class Quiet(WSGIRequestHandler):
+    def log_request(self, *args: object) -> None:
+        pass
+
+
+def pyvis_page(graph: dict, folder: Path, name: str) -> Path:
+    """Write pyvis's default page for the nodes and edges of an /api/graph answer."""
+    net = Network(height="850px", width="100%", cdn_resources="in_line")
+    for n in graph["nodes"]:
+        net.add_node(n["id"], label=n["name"], title=f"{n['name']} ({n['kind']})", color=COLORS[n["kind"]])
+    for e in graph["edges"]:
+        net.add_edge(e["from"], e["to"], title=", ".join(e["types"]))
+    path = folder / f"{name}.html"
+    net.write_html(str(path))
+    return path
+
+
+def timed(page, url: str, ready: str) -> float:
+    start = time.perf_counter()
+    page.goto(url)
+    page.wait_for_function(ready, timeout=120_000, polling=20)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--json", type=Path, default=None, help="Also write the figures to this file.")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        settings = Settings(db=str(folder / "demo.db"))
+        with Workspace.open(settings) as ws:
+            ws.import_rows(*demo_rows())
+            person = ws.centrality("degree", kind="contact", top=1)["results"][0]["id"]
+            ego = ws.ego_graph(person, depth=3, limit=500)
+            whole = ws.ego_graph(limit=1000)
+        app = create_app(settings)
+        server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=Quiet)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        base = f"http://127.0.0.1:{server.server_port}"
+        cases = [
+            ("ego graph", f"{base}/graph?center={person}&depth=3&limit=500", ego, "ego"),
+            ("whole demo graph", f"{base}/graph?limit=1000", whole, "whole"),
+        ]
+        results = []
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
+            page = browser.new_page(viewport={"width": 1400, "height": 900})
+            for label, url, graph, name in cases:
+                ours_ready = "() => window.partnergraphReady === true"
+                cold = timed(page, url, ours_ready)
+                ours = [timed(page, url, ours_ready) for _ in range(args.runs)]
+                shown = page.evaluate("() => window.partnergraphData.nodes.length")
+                baseline_file = pyvis_page(graph, folder, name)
+                # pyvis's page (more than 100 nodes) covers the graph with a progress bar until vis-network's
+                # stabilizationIterationsDone, then writes "100%" and fades it out: that is when it is usable.
+                pyvis_ready = "() => { const t = document.getElementById('text'); return !!t && t.textContent === '100%'; }"
+                timed(page, baseline_file.as_uri(), pyvis_ready)
+                theirs = [timed(page, baseline_file.as_uri(), pyvis_ready) for _ in range(args.runs)]
+                mine, base_time = statistics.median(ours), statistics.median(theirs)
+                results.append({"case": label, "nodes": shown, "edges": len(graph["edges"]),
+                                "partnergraph_s": round(mine, 3), "partnergraph_cold_s": round(cold, 3),
+                                "pyvis_default_s": round(base_time, 3), "ratio": round(mine / base_time, 3)})
+                print(f"{label}: {shown} nodes, {len(graph['edges'])} edges: partnergraph {mine:.2f} s "
+                      f"(cold {cold:.2f} s), pyvis default page {base_time:.2f} s, ratio {mine / base_time:.2f}")
+            browser.close()
+        server.shutdown()
+        app.extensions["partnergraph"].close()
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps({"runs": args.runs, "results": results}, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
