@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -12,6 +13,7 @@ from click.testing import CliRunner
 from conftest import NEO4J_PASSWORD, ROOT, SMALL, settings_for
 from partnergraph.cli import main
 from partnergraph.config import Settings
+from partnergraph.model import StoreUnavailable
 from partnergraph.services import Workspace
 from partnergraph.store import is_neo4j_url, open_store
 from partnergraph.store.cypher import all_names, query
@@ -118,3 +120,24 @@ def test_an_import_that_fails_inside_neo4j_changes_nothing(neo4j_server):
         with pytest.raises(StoreError):
             store.upsert(dataset)
         assert store.get("ok") is None and store.version() == version
+
+
+@pytest.mark.slow
+def test_the_store_fails_clearly_while_neo4j_is_down_and_recovers_when_it_is_back(neo4j_server):
+    script = str(ROOT / "scripts" / "neo4j-local")
+    env = {"NEO4J_PASSWORD": NEO4J_PASSWORD}
+    with Workspace.open(settings_for(neo4j_server)) as workspace:
+        workspace.store.clear()
+        workspace.import_path(SMALL)
+    store = Neo4jStore(neo4j_server, password=NEO4J_PASSWORD, retry_seconds=2)
+    try:
+        assert store.counts()["Contact"] == 6
+        subprocess.run([script, "stop"], check=True, timeout=120)
+        try:
+            with pytest.raises(StoreUnavailable, match="Neo4j is not reachable"):
+                store.counts()
+        finally:
+            subprocess.run([script, "start"], check=True, timeout=600, env={**os.environ, **env})
+        assert store.counts()["Contact"] == 6  # the same store object, no restart of its user
+    finally:
+        store.close()

@@ -34,6 +34,10 @@ class StoreError(PartnergraphError):
     """Raise when a store cannot be opened or reached."""
 
 
+class StoreUnavailable(StoreError):
+    """Raise when a store's server cannot be reached now; the same request may work later."""
+
+
 class Location(NamedTuple):
     """Where a row came from: a file and its 1-based line (header is line 1 in CSV)."""
 

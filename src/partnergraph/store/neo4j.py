@@ -15,9 +15,17 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 
 import neo4j
 from neo4j import GraphDatabase
-from neo4j.exceptions import AuthError, ClientError, ConfigurationError, DriverError, Neo4jError, ServiceUnavailable
+from neo4j.exceptions import (
+    AuthError,
+    ClientError,
+    ConfigurationError,
+    DriverError,
+    Neo4jError,
+    ServiceUnavailable,
+    SessionExpired,
+)
 
-from partnergraph.model import Connection, Dataset, Element, Kind, RelType, StoreError
+from partnergraph.model import Connection, Dataset, Element, Kind, RelType, StoreError, StoreUnavailable
 from partnergraph.store.base import Progress, Snapshot, WriteStats
 from partnergraph.store.cypher import query
 
@@ -63,7 +71,8 @@ def split_credentials(url: str) -> tuple[str, str | None, str | None]:
 class Neo4jStore:
     """A GraphStore in a Neo4j 5 database reached over Bolt."""
 
-    def __init__(self, url: str, *, user: str = "neo4j", password: str | None = None, database: str | None = None):
+    def __init__(self, url: str, *, user: str = "neo4j", password: str | None = None, database: str | None = None,
+                 retry_seconds: float = 15.0):
         clean, url_user, url_password = split_credentials(url)
         self.url = clean  # never show a password
         self.user = url_user or user
@@ -73,8 +82,10 @@ class Neo4jStore:
         self.database = database
         self._password_given = password is not None
         try:
+            # A transaction that meets a restarting server or a leader change is retried for
+            # `retry_seconds`; after that the caller hears that Neo4j is unavailable.
             self._driver = GraphDatabase.driver(clean, auth=(self.user, password or ""),
-                                                connection_timeout=10, max_transaction_retry_time=15)
+                                                connection_timeout=10, max_transaction_retry_time=retry_seconds)
         except (ConfigurationError, ValueError) as exc:
             raise StoreError(f"{clean}: not a usable Neo4j URL ({exc})") from None
         self._ready = False
@@ -90,8 +101,8 @@ class Neo4jStore:
         except AuthError:
             hint = "" if self._password_given else "; set NEO4J_PASSWORD or put user:password in the URL"
             raise StoreError(f"{where}: Neo4j refused the credentials of user {self.user!r}{hint}") from None
-        except ServiceUnavailable as exc:
-            raise StoreError(f"{where}: Neo4j is not reachable ({_first_line(exc)})") from None
+        except (ServiceUnavailable, SessionExpired) as exc:
+            raise StoreUnavailable(f"{where}: Neo4j is not reachable ({_first_line(exc)})") from None
         except ClientError as exc:
             if exc.code and "DatabaseNotFound" in exc.code:
                 raise StoreError(f"{where}: Neo4j has no database {self.database!r}") from None
