@@ -1,0 +1,23 @@
+"""The benchmark scripts run end to end on a small network (their figures are not checked here)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT
+
+
+@pytest.mark.slow
+def test_the_paths_benchmark_runs_and_reports_ratios(tmp_path):
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "paths.py"), "--people", "300", "--ties", "1500",
+                           "--pairs", "8", "--baseline-pairs", "8", "--simple-pairs", "3", "--out", str(tmp_path)],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert "hop-shortest" in done.stdout and "ratio" in done.stdout
+    record = json.loads((tmp_path / "paths.json").read_text())
+    assert set(record["results"]) == {"hop-shortest", "warmest", "k=5 distinct warm", "k=5 overlapping warm (Yen)"}
+    assert all(r["ours"]["n"] == 8 and r["ratio_median"] > 0 for r in record["results"].values())
