@@ -8,6 +8,7 @@ published social networks; the Workspace and the CLI are checked on both stores.
 from __future__ import annotations
 
 import json
+import math
 from datetime import date
 
 import networkx as nx
@@ -65,6 +66,18 @@ def test_the_compiled_kernel_gives_networkx_betweenness_on_published_networks(ne
     sampled = igraph_betweenness(g, k=9, seed=4)
     expected = nx.betweenness_centrality(g, k=9, seed=4)
     assert max(abs(sampled[n] - expected[n]) for n in g) <= 1e-9
+
+
+@pytest.mark.parametrize("network", sorted(NETWORKS))
+def test_the_compiled_kernel_gives_networkx_closeness_also_on_split_graphs(network):
+    g = plain(NETWORKS[network]())
+    g.add_node("alone")
+    g.add_edges_from([("x", "y"), ("y", "z")], relations=[])  # a second component: Wasserman-Faust scaling
+    ours = centrality(g, "closeness", backend="igraph")
+    expected = nx.closeness_centrality(g)
+    assert max(abs(ours[n] - expected[n]) for n in g) <= 1e-9 and ours["alone"] == 0.0
+    strong = centrality(g, "closeness", backend="igraph", weighted_ties=True)
+    assert max(abs(strong[n] - expected[n] / 3) for n in g) <= 1e-9  # every tie unrated: distance 3
 
 
 def test_the_compiled_kernel_gives_networkx_weighted_betweenness():
@@ -130,6 +143,17 @@ def test_burt_constraint_and_effective_size_of_a_star_and_a_triangle():
     triangle = brokers.structural_holes(people([("a", "b", 3), ("b", "c", 3), ("a", "c", 3)]))
     # Each contact is redundant with the other: effective size 2 - 1; constraint 2 x (1/2 + 1/4)^2.
     assert triangle["a"]["effective_size"] == pytest.approx(1.0) and triangle["a"]["constraint"] == pytest.approx(9 / 8)
+
+
+@pytest.mark.parametrize("network", sorted(NETWORKS))
+def test_burt_measures_equal_networkx_on_published_networks(network):
+    g = nx.Graph(NETWORKS[network]().edges())
+    g.add_node("alone")
+    ours = brokers.burt(g)
+    constraint, effective = nx.constraint(g), nx.effective_size(g)
+    assert max(abs(ours[n][0] - constraint[n]) for n in g if n != "alone") <= 1e-12
+    assert max(abs(ours[n][1] - effective[n]) for n in g if n != "alone") <= 1e-12
+    assert all(math.isnan(x) for x in ours["alone"])
 
 
 def test_an_analyst_sees_which_partners_hang_on_one_person(graph):
@@ -203,6 +227,14 @@ def test_louvain_on_the_karate_club_is_near_its_published_optimum_and_reproducib
     assert found == communities.communities(g, seed=3)
     # The best partition of Zachary's club has modularity 0.4198 (Brandes et al. 2008).
     assert 0.41 <= nx.community.modularity(g, found) <= 0.41979 and len(found) == 4
+
+
+def test_communities_do_not_depend_on_the_order_a_store_lists_elements_in():
+    dataset = validate_dataset(*read_rows(SMALL))
+    forward = build_graph(dataset.elements, dataset.connections)
+    backward = build_graph(list(reversed(dataset.elements)), list(reversed(dataset.connections)))
+    for seed in range(5):
+        assert communities.communities(forward, seed=seed) == communities.communities(backward, seed=seed)
 
 
 def test_community_summaries_name_regions_issues_and_main_organisations(graph):

@@ -73,7 +73,19 @@ def test_holders_and_paths_answer_as_the_cli_does(client):
     assert (first["nodes"][0]["id"], first["nodes"][-1]["id"]) == ("ana", "lib")
     assert set(first["hops"][0]) >= {"from", "to", "type", "why"}
     assert 1 <= len(answer["paths"]) <= 2  # k is an upper bound
+    assert [n["id"] for n in first["nodes"]] == ["ana", "ben", "eli", "lib"]
+    assert first["hops"][0]["via"]["id"] == "wmde"  # Ana and Ben are both at Wikimedia Deutschland
     assert client.get("/api/path?from=ana&to=lib&avoid=ben").get_json()["paths"] == []
+
+
+def test_the_path_api_takes_every_option_of_the_command(client):
+    question = client.get("/api/path?from=ana&to_issue=open-access&to_region=Africa").get_json()
+    assert question["paths"][0]["nodes"][-1]["id"] == "uni"
+    direct = client.get("/api/path?from=ana&to=cc&types=KNOWS,HOLDS&current=1&via_issue=copyright").get_json()
+    assert [n["id"] for n in direct["paths"][0]["nodes"]] == ["ana", "cai", "cc"]
+    overlapping = client.get("/api/path?from=ana&to=lib&warm=1&k=2&overlap=1").get_json()
+    assert len(overlapping["paths"]) == 2
+    assert client.get("/api/path?from=ana&to=cc&types=FRIENDS").status_code == 400
 
 
 def test_centrality_ranks_by_the_chosen_measure(client):
@@ -125,7 +137,7 @@ def test_large_views_are_laid_out_on_the_server_once(small):
 @pytest.mark.parametrize(("url", "status", "message"), [
     ("/api/nodes/nobody", 404, "no element with id or name 'nobody'"),
     ("/api/holders/ana", 400, "'ana' is a contact, not a partner"),
-    ("/api/path?from=ana", 400, "both from and to are required"),
+    ("/api/path?from=ana", 400, "from is required, and to"),
     ("/api/path?from=ana&to=lib&k=x", 400, "k must be a whole number, not 'x'"),
     ("/api/path?from=ghost&to=lib", 404, "no element with id or name 'ghost'"),
     ("/api/centrality?measure=fame", 400, "measure must be one of"),

@@ -14,7 +14,9 @@ partnerships between organisations are not ties anyone can use to make an introd
 
 from __future__ import annotations
 
+import math
 from collections import Counter
+from collections.abc import Iterable
 from typing import Any
 
 import networkx as nx
@@ -39,17 +41,42 @@ def tie_graph(graph: nx.Graph, types: tuple[str, ...] = TIE_TYPES) -> nx.Graph:
     return nx.subgraph_view(graph, filter_node=keep_node, filter_edge=keep_edge)
 
 
+def burt(graph: nx.Graph, nodes: Iterable[Any] | None = None) -> dict[Any, tuple[float, float]]:
+    """Return (constraint, effective size) of `nodes` (all when None) of an unweighted graph.
+
+    The values of `nx.constraint` and `nx.effective_size`, computed from neighbour-set
+    intersections: NetworkX re-sums a neighbour's whole neighbourhood for every pair, which takes
+    hours when people are members of organisations with thousands of members. An isolated node
+    has NaN for both, as in NetworkX.
+    """
+    adjacency = {n: set(graph[n]) - {n} for n in graph}
+    result = {}
+    for v in graph if nodes is None else nodes:
+        around = adjacency[v]
+        d = len(around)
+        if d == 0:
+            result[v] = (math.nan, math.nan)
+            continue
+        constraint, shared = 0.0, 0
+        for j in around:
+            common = around & adjacency[j]  # the contacts of v that j also knows
+            shared += len(common)
+            indirect = sum(1 / len(adjacency[q]) for q in common)
+            constraint += ((1 + indirect) / d) ** 2
+        # `shared` counts each tie among v's contacts twice: effective size = d - 2t/d.
+        result[v] = (constraint, d - shared / d)
+    return result
+
+
 def structural_holes(graph: nx.Graph, *, kind: str | None = "contact") -> dict[str, dict[str, float | None]]:
     """Return Burt's constraint and effective size of every node of `kind` (all nodes when None).
 
-    Computed on the tie graph, unweighted; an isolated person has no constraint (None).
+    Computed on the tie graph, unweighted; an isolated person has neither (None).
     """
     ties = nx.Graph(tie_graph(graph))
     nodes = [n for n in ties if kind is None or ties.nodes[n]["kind"] == kind]
-    effective = nx.effective_size(ties, nodes)
-    constraint = nx.constraint(ties, nodes)
-    return {n: {"constraint": None if constraint[n] != constraint[n] else constraint[n],  # NaN: no ties
-                "effective_size": None if effective[n] != effective[n] else effective[n]} for n in nodes}
+    return {n: {"constraint": None if math.isnan(c) else c, "effective_size": None if math.isnan(e) else e}
+            for n, (c, e) in burt(ties, nodes).items()}
 
 
 def _partners(graph: nx.Graph, nodes: set[str]) -> list[str]:

@@ -33,7 +33,13 @@ def communities(graph: nx.Graph, *, seed: int = 0, resolution: float = 1.0,
     if resolution <= 0:
         raise PartnergraphError("--resolution must be positive")
     social = social_graph(graph)
-    work = weighted(social) if weighted_ties else social
+    source = weighted(social) if weighted_ties else social
+    # Louvain visits nodes and neighbours in the graph's order: fix that order (by id) so that the
+    # same seed gives the same communities whichever store listed the elements first.
+    work = nx.Graph()
+    work.add_nodes_from(sorted(source))
+    work.add_edges_from(sorted((min(u, v), max(u, v), {"strength": d.get("strength", 1)})
+                               for u, v, d in source.edges(data=True)))
     found = nx.community.louvain_communities(work, weight="strength" if weighted_ties else None,
                                              resolution=resolution, seed=seed)
     return sorted((set(c) for c in found), key=lambda c: (-len(c), min(c)))

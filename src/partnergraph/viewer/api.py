@@ -13,6 +13,7 @@ from partnergraph.viewer.common import (
     choice_arg,
     graph_query,
     int_arg,
+    path_options,
     path_query,
     private_only,
     state,
@@ -49,14 +50,17 @@ def holders(partner_id: str) -> Any:
 
 @api.get("/path")
 def path() -> Any:
-    """Return introduction paths: ?from=&to=[&warm=1&k=N&max_hops=N&avoid=ID...] (the CLI's `path --json`)."""
+    """Return introduction paths (the CLI's `path --json`).
+
+    ?from=&to=[&warm=1&k=N&max_hops=N&avoid=ID...&types=KNOWS,HOLDS&current=1&overlap=1&via_issue=ID]
+    or, instead of `to`, a question: &to_issue=ID&to_region=REGION.
+    """
     private_only()
     query = path_query()
-    if not query["source"] or not query["target"]:
-        raise PartnergraphError("both from and to are required")
+    if not query["source"] or not (query["target"] or query["to_issue"] or query["to_region"]):
+        raise PartnergraphError("from is required, and to (or to_issue and/or to_region)")
     with state().workspace() as ws:
-        return jsonify(ws.path(query["source"], query["target"], warm=query["warm"], k=query["k"],
-                               max_hops=query["max_hops"], avoid=query["avoid"]))
+        return jsonify(ws.path(query["source"], query["target"], **path_options(query)))
 
 
 @api.get("/centrality")

@@ -96,10 +96,19 @@ def choice_arg(name: str, choices: tuple[str, ...], default: str | None) -> str 
 
 
 def path_query() -> dict[str, Any]:
-    """Return the path finder's parameters (from, to, warm, k, max_hops, avoid) from the query."""
+    """Return the path finder's parameters from the query (the options of `partnergraph path`)."""
+    types = [t.strip().upper() for value in list_arg("types") for t in value.split(",") if t.strip()]
     return {"source": text_arg("from"), "target": text_arg("to"), "warm": bool_arg("warm"),
             "k": int_arg("k", 1, high=10), "max_hops": int_arg("max_hops", None, high=20),
-            "avoid": list_arg("avoid")}
+            "avoid": list_arg("avoid"), "types": types or None, "current": bool_arg("current"),
+            "overlap": bool_arg("overlap"), "via_issue": text_arg("via_issue"),
+            "to_issue": text_arg("to_issue"), "to_region": text_arg("to_region")}
+
+
+def path_options(query: dict[str, Any]) -> dict[str, Any]:
+    """Return the keyword options of `Workspace.path` from a parsed path query."""
+    return {name: query[name] for name in ("warm", "k", "max_hops", "avoid", "types", "current", "overlap",
+                                            "via_issue", "to_issue", "to_region")}
 
 
 def graph_query() -> dict[str, Any]:

@@ -14,6 +14,7 @@ from partnergraph.viewer.common import (
     MEASURE_NAMES,
     choice_arg,
     int_arg,
+    path_options,
     path_query,
     private_only,
     state,
@@ -103,8 +104,7 @@ def path() -> Any:
     if query["source"] and query["target"]:
         try:
             with state().workspace() as ws:
-                result = ws.path(query["source"], query["target"], warm=query["warm"], k=query["k"],
-                                 max_hops=query["max_hops"], avoid=query["avoid"])
+                result = ws.path(query["source"], query["target"], **path_options(query))
         except PartnergraphError as exc:  # shown beside the form, which keeps what was typed
             error = str(exc)
     return render_template("path.html", query=query, result=result, error=error)
