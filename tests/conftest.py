@@ -31,7 +31,8 @@ NEO4J_PASSWORD = os.environ.get("NEO4J_PASSWORD", "partnergraph")
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         callspec = getattr(item, "callspec", None)
-        if callspec and callspec.params.get("db_url") == "neo4j":
+        uses_server = "neo4j_server" in getattr(item, "fixturenames", ())
+        if uses_server or (callspec and callspec.params.get("db_url") == "neo4j"):
             item.add_marker(pytest.mark.neo4j)
 
 

@@ -85,6 +85,9 @@ class Workspace:
         # The viewer's caches (public graph, layouts, scores), dropped when the store version moves.
         self._browse_cache: dict[Any, Any] = {}
         self._browse_version: str | None = None
+        # Analytics results (scores, communities, criteria), dropped likewise.
+        self._analytics_cache: dict[Any, Any] = {}
+        self._analytics_version: str | None = None
 
     @classmethod
     def open(cls, settings: Settings) -> Workspace:
@@ -191,8 +194,8 @@ class Workspace:
     def _analytics(self, key: Any, compute: Callable[[], Any]) -> Any:
         # Scores are costly on large graphs: keep them until a write moves the store's version.
         self.graph()
-        if getattr(self, "_analytics_version", None) != self._graph_version:
-            self._analytics_cache: dict[Any, Any] = {}
+        if self._analytics_version != self._graph_version:
+            self._analytics_cache = {}
             self._analytics_version = self._graph_version
         if key not in self._analytics_cache:
             self._analytics_cache[key] = compute()

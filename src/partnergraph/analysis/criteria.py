@@ -86,6 +86,10 @@ def parse_criteria(text: str | None = None, source: str = "criteria.toml") -> Cr
     return Criteria(settings, source)
 
 
+def _possessive(name: str) -> str:
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
+
+
 def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
@@ -172,7 +176,7 @@ def score(graph: nx.Graph, organisation: str, criteria: Criteria, *, affiliate: 
     names = ", ".join(graph.nodes[i]["name"] for i in shared)
     whose = graph.nodes[affiliate]["name"] if affiliate else "the movement"
     add("shared_issues", min(section["points_per_issue"] * len(shared), section["max_points"]),
-        f"works on {len(shared)} of {whose}'s issues" + (f": {names}" if shared else ""))
+        f"works on {len(shared)} of {_possessive(whose)} issues" + (f": {names}" if shared else ""))
 
     section = criteria["values"]
     aligned = sorted(_tags(graph, organisation) & {t.casefold() for t in section["tags"]})
@@ -188,7 +192,7 @@ def score(graph: nx.Graph, organisation: str, criteria: Criteria, *, affiliate: 
         add("regional_presence", section["points"],
             f"in {region}, like {whose}" if affiliate else f"{_count(len(near), 'affiliate')} in {region}")
     else:
-        add("regional_presence", 0.0, f"no affiliate in {region}" if not affiliate else f"not in {whose}'s region")
+        add("regional_presence", 0.0, f"no affiliate in {region}" if not affiliate else f"not in {_possessive(whose)} region")
 
     status = data.get("status")
     points = float(criteria["status"].get(status, 0.0)) if status else 0.0

@@ -8,11 +8,18 @@ order of cost, the first state of an organisation that reaches an attachment is 
 can: each attachment is reached through an organisation at most once per search, which keeps
 passages through organisations of thousands of members cheap.
 
-`cheapest` is a bidirectional Dijkstra (one search from each end, stopping when the two cheapest
-open states together cost at least the best meeting found). `cheapest_within` is exact under a
-hop limit (labels per hop count), for the rarer case where the warmest path is too long.
+- `fewest_hops`: a bidirectional breadth-first search by whole levels, expanding the smaller
+  side; each person keeps the cheapest way to reach them within their level, so among equally
+  short chains the warmest is exact. The level that makes the two sides touch is the last, and
+  only the people where they meet are recorded on it.
+- `cheapest`: a bidirectional Dijkstra (one search from each end, stopping when the two cheapest
+  open states together cost at least the best meeting found).
+- `cheapest_within`: exact under a hop limit (labels per hop count), for the rarer case where the
+  warmest chain is too long.
+
 Ends are sets: an organisation as an end stands for all of its attachments, entered at their
-arrival cost.
+arrival cost. Everything here works on the integers of `PathIndex`; `paths` turns the result
+into explained paths.
 """
 
 from __future__ import annotations
@@ -26,9 +33,9 @@ from partnergraph.analysis.path_index import Costs, PathIndex
 INF = float("inf")
 
 # A step of a found chain, from one person to the next (or to an organisation end):
-#   ("tie", tie number)                     a personal tie
-#   ("pass", entered attachment, left attachment)   through an organisation
-#   ("end", attachment)                     from a person to the organisation at that end
+#   ("tie", tie number, -1)                          a personal tie
+#   ("pass", entered attachment, left attachment)    through an organisation
+#   ("end", attachment, -1)                          between a person and the organisation at an end
 Step = tuple[str, int, int]
 
 
