@@ -21,3 +21,16 @@ def test_the_paths_benchmark_runs_and_reports_ratios(tmp_path):
     record = json.loads((tmp_path / "paths.json").read_text())
     assert set(record["results"]) == {"hop-shortest", "warmest", "k=5 distinct warm", "k=5 overlapping warm (Yen)"}
     assert all(r["ours"]["n"] == 8 and r["ratio_median"] > 0 for r in record["results"].values())
+
+
+@pytest.mark.slow
+def test_the_load_benchmark_serves_concurrent_clients_through_gunicorn_without_errors(tmp_path):
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "load.py"), "--people", "300", "--ties", "900",
+                           "--clients", "4", "--seconds", "3", "--baseline-seconds", "1", "--out", str(tmp_path)],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "load: 4 clients" in done.stdout and "errors: 0" in done.stdout
+    record = json.loads((tmp_path / "load.json").read_text())["sqlite"]
+    assert record["load"]["errors"] == 0
+    assert set(record["load"]["endpoints"]) == {"path", "holders", "search", "graph"}
+    assert all(e["requests"] > 0 for e in record["load"]["endpoints"].values())

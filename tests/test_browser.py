@@ -191,3 +191,20 @@ def test_home_search_leads_to_a_partner_page(page):
     page.click("text=National Library of Freedonia")
     assert page.locator("h1").inner_text() == "National Library of Freedonia"
     assert "Eli Cohen" in page.locator("table.holders").inner_text()
+
+
+def test_the_coverage_heat_map_colours_each_cell_by_its_number_of_partners(page):
+    page.goto("/analytics/coverage")
+    table = page.locator("#coverage")
+    assert table.locator("tbody tr").count() == 2  # copyright, open access
+    covered = table.locator("td.heat-1")
+    assert covered.count() == 2 and covered.first.inner_text() == "1"
+    assert covered.first.get_attribute("title") == "Creative Commons"
+    # The colours come from the stylesheet (no inline style): a gap and a covered cell differ.
+    background = "(el) => getComputedStyle(el).backgroundColor"
+    gap = table.locator("td.heat-0").first.evaluate(background)
+    assert covered.first.evaluate(background) == "rgb(227, 236, 251)" and gap == "rgb(251, 227, 225)"
+    page.hover("nav .navmenu > a")
+    page.click("nav .navmenu-items >> text=Communities")
+    page.wait_for_url("**/analytics/communities")
+    assert page.locator("article.community").count() >= 4

@@ -5,6 +5,7 @@ Every test runs on both stores (the `small` fixture); the app is built with crea
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -274,3 +275,201 @@ def test_settings_from_the_environment_can_select_public_mode(tmp_path):
         assert app.test_client().get("/api/nodes/ana").status_code == 404
     finally:
         app.extensions["partnergraph"].close()
+
+
+# -- analytics: brokers, communities, coverage, prospects -----------------------------------------
+
+
+def add_hostile_region_partner(workspace: Workspace) -> None:
+    workspace.import_rows(
+        [Row({"id": "evil-region", "kind": "partner", "name": HOSTILE, "region": HOSTILE, "status": "active",
+              "public": "true", "issues": "copyright"}, Location("test", 2))],
+        [Row({"from": "cai", "to": "evil-region", "type": "HOLDS", "strength": "5"}, Location("test", 2))])
+
+
+@pytest.mark.parametrize(("url", "command"), [
+    ("/api/brokers", ["brokers"]),
+    ("/api/brokers?top=3", ["brokers", "--top", "3"]),
+    ("/api/communities", ["communities"]),
+    ("/api/communities?seed=7&resolution=1.5&weighted=1&top=2",
+     ["communities", "--seed", "7", "--resolution", "1.5", "--weighted", "--top", "2"]),
+    ("/api/coverage", ["coverage"]),
+    ("/api/coverage?status=active&status=prospective", ["coverage", "--status", "active", "--status", "prospective"]),
+    ("/api/criteria", ["criteria"]),
+    ("/api/criteria?org=lib", ["criteria", "lib"]),
+    ("/api/suggest?for=wmke&issue=open-access", ["suggest", "--for", "wmke", "--issue", "open-access"]),
+])
+def test_analytics_api_answers_as_the_cli_json_does(client, cli, url, command):
+    result = cli(*command, "--json")
+    assert result.exit_code == 0, result.output
+    assert client.get(url).get_json() == json.loads(result.output)
+
+
+def test_the_analytics_api_gives_the_hand_checked_answers(client):
+    brokers = client.get("/api/brokers").get_json()
+    first = brokers["structural_holes"][0]
+    assert (first["id"], first["effective_size"], first["constraint"]) == ("cai", 4.0, 0.25)
+    assert [c["id"] for c in brokers["cut_points"]] == ["cai", "ana", "ben", "dia", "eli"]
+    assert brokers["cut_points"][0]["cut_off_partners"] == 2
+    assert [(b["from"]["id"], b["to"]["id"]) for b in brokers["bridges"][:2]] == [("ana", "cai"), ("ana", "wmde")]
+    assert brokers["connectors"]["regions"][0]["regions"] == ["Africa", "Europe", "North America"]
+    found = client.get("/api/communities").get_json()
+    assert found["count"] == 4 and round(found["modularity"], 4) == 0.5077
+    assert [c["members"] for c in found["communities"]] == [
+        ["ana", "cai", "cc", "wmde", "wmf"], ["ben", "eli", "fay", "lib"], ["dia", "uni", "wmke"], ["old"]]
+    coverage = client.get("/api/coverage").get_json()
+    covered = {(c["issue"], c["region"]): c["partners"] for c in coverage["matrix"] if c["count"]}
+    assert covered == {("copyright", "North America"): ["cc"], ("open-access", "Europe"): ["lib"]}
+    assert len(coverage["gaps"]) == 6
+
+
+@pytest.mark.parametrize(("url", "status", "message"), [
+    ("/api/brokers?top=0", 400, "top must be between 1 and 1000"),
+    ("/api/communities?resolution=x", 400, "resolution must be a number, not 'x'"),
+    ("/api/communities?resolution=-1", 400, "resolution must be a positive number"),
+    ("/api/communities?seed=-1", 400, "seed must be at least 0"),
+    ("/api/criteria?org=ghost", 404, "no element with id or name 'ghost'"),
+    ("/api/criteria?org=ana", 400, "'ana' is a contact, not an organisation"),
+    ("/api/suggest", 400, "for is required"),
+    ("/api/suggest?for=cc", 400, "'cc' is a partner, not an affiliate"),
+    ("/api/suggest?for=wmke&issue=ghost", 404, "no element with id or name 'ghost'"),
+])
+def test_analytics_api_errors_are_json_with_400_or_404(client, url, status, message):
+    response = client.get(url)
+    assert response.status_code == status
+    assert response.is_json and message in response.get_json()["error"]
+
+
+def test_analytics_links_to_brokers_communities_coverage_and_prospects(client):
+    page = client.get("/analytics").get_data(as_text=True)
+    tabs = page.split('class="tabs"')[1].split("</nav>")[0]
+    for url in ("/analytics/brokers", "/analytics/communities", "/analytics/coverage", "/analytics/prospects"):
+        assert f'href="{url}"' in tabs, url
+        assert f'href="{url}"' in page.split("</header>")[0], url  # the menu of the top bar
+    assert 'aria-current="page"' in client.get("/analytics/coverage").get_data(as_text=True)
+
+
+def test_the_brokers_page_shows_burts_measures_cut_points_bridges_and_connectors(client):
+    page = client.get("/analytics/brokers").get_data(as_text=True)
+    holes = page.split('id="structural-holes"')[1].split("</table>")[0]
+    assert re.search(r'Cai Chen</a></td><td class="num">4\.00</td><td class="num">0\.250</td>', holes)
+    cut = page.split('id="cut-points"')[1].split("</table>")[0]
+    assert ("without Cai Chen, Creative Commons, National Library of Freedonia, University of Nairobi Press "
+            "become unreachable from Wikimedia Foundation") in cut
+    assert "without Eli Cohen, every affiliate still reaches every partner it reached before" in cut
+    bridges = page.split('id="bridges"')[1].split("</table>")[0]
+    assert bridges.count("<tr><td>") == 9 and "KNOWS" in bridges
+    connectors = page.split('id="connectors"')[1]
+    assert "Africa, Europe, North America" in connectors and "Copyright reform" in connectors
+    two = client.get("/analytics/brokers?top=2").get_data(as_text=True)
+    assert two.split('id="cut-points"')[1].split("</table>")[0].count("<tr><td") == 2
+
+
+def test_the_communities_page_shows_each_community_with_a_link_to_the_graph(client):
+    page = client.get("/analytics/communities").get_data(as_text=True)
+    assert '<span class="number" id="community-count">4</span>' in page
+    assert '<span class="number" id="modularity">0.508</span>' in page
+    first = page.split('id="community-1"')[1].split("</article>")[0]
+    assert "2 affiliates · 2 people · 1 partner" in first
+    assert first.index("Creative Commons") < first.index("Wikimedia Deutschland") < first.index("Wikimedia Foundation")
+    assert 'href="/graph?center=cc&amp;depth=2"' in first
+    assert "North America <b>3</b>" in first and "Copyright reform <b>3</b>" in first
+    assert "Old Coalition" in page.split('id="community-4"')[1]
+    two = client.get("/analytics/communities?top=2").get_data(as_text=True)
+    assert 'id="community-3"' not in two and "… and 2 smaller communities" in two
+
+
+def test_the_coverage_page_shows_the_matrix_as_a_heat_map_and_lists_the_gaps(client):
+    page = client.get("/analytics/coverage").get_data(as_text=True)
+    matrix = page.split('id="coverage"')[1].split("</table>")[0]
+    assert re.findall(r'<th scope="col">([^<]*)</th>', matrix) == [
+        "Issue", "Africa", "Europe", "Latin America &amp; Caribbean", "North America"]
+    cells = re.findall(r'<td class="(heat-\d)"(?: title="([^"]*)")?>(\d+)</td>', matrix)
+    assert len(cells) == 8
+    assert cells[3] == ("heat-1", "Creative Commons", "1")  # copyright in North America
+    assert cells[5] == ("heat-1", "National Library of Freedonia", "1")  # open access in Europe
+    assert [c[0] for c in cells].count("heat-0") == 6
+    gaps = page.split('id="gaps"')[1]
+    assert gaps.count("<tr><td>") == 6
+    assert 'University of Nairobi Press</a> <span class="muted">(prospective)</span>' in gaps
+    wider = client.get("/analytics/coverage?status=active&status=prospective").get_data(as_text=True)
+    assert 'value="prospective" checked' in wider and wider.split('id="gaps"')[1].count("<tr><td>") == 5
+
+
+
+def test_a_coverage_cell_darkens_with_the_number_of_partners(small, client):
+    small.import_rows(
+        [Row({"id": f"p{i}", "kind": "partner", "name": f"Partner {i}", "region": "Europe", "status": "active",
+              "issues": "copyright"}, Location("test", i + 2)) for i in range(5)], [])
+
+    def copyright_in_europe() -> str:
+        page = client.get("/analytics/coverage").get_data(as_text=True)
+        row = page.split('id="coverage"')[1].split("</tr>")[1]  # the first issue: copyright
+        return re.findall(r'<td class="(heat-\d)"[^>]*>(\d+)</td>', row)[1]  # its Europe cell
+
+    assert copyright_in_europe() == ("heat-4", "5")
+    small.import_rows([Row({"id": f"p{i}", "kind": "partner", "name": f"Partner {i}", "status": "dormant"},
+                           Location("test", 2)) for i in range(2)], [])
+    assert copyright_in_europe() == ("heat-3", "3")
+    small.import_rows([Row({"id": "p2", "kind": "partner", "name": "Partner 2", "status": "dormant"},
+                           Location("test", 2))], [])
+    assert copyright_in_europe() == ("heat-2", "2")
+
+
+def test_the_prospects_page_suggests_partners_and_explains_a_partners_criteria(client):
+    page = client.get("/analytics/prospects?for=wmke&partner=lib").get_data(as_text=True)
+    suggestions = page.split('id="suggestions"')[1].split("</ol>")[0]
+    assert suggestions.index("National Library of Freedonia") < suggestions.index("Creative Commons")
+    assert "works on 1 of Wikimedia Kenya User Group&#39;s issues: Open access" in suggestions
+    detail = page.split('id="criteria-detail"')[1].split("</article>")[0]
+    assert "6 points" in detail and "meets the criteria" in detail
+    assert "Ben Okoro knows Eli Cohen of National Library of Freedonia (strength 5)" in detail
+    assert page.split('id="criteria-scores"')[1].count('href="/analytics/prospects?partner=') == 4
+    unknown = client.get("/analytics/prospects?for=ghost").get_data(as_text=True)
+    assert "no element with id or name &#39;ghost&#39;" in unknown
+
+
+def test_hostile_names_are_escaped_on_the_analytics_pages(small, client):
+    add_hostile_partner(small)
+    add_hostile_region_partner(small)
+    escaped = "&lt;img src=x onerror=alert(1)&gt;"
+    for url in ("/analytics/brokers", "/analytics/communities", "/analytics/coverage",
+                "/analytics/prospects?for=wmde&partner=evil"):
+        page = client.get(url).get_data(as_text=True)
+        assert HOSTILE not in page, url
+        assert escaped in page, url
+    coverage = client.get("/analytics/coverage").get_data(as_text=True)
+    assert f'<th scope="col">{escaped}</th>' in coverage  # a hostile region heads a column
+    assert f'title="{escaped}"' in coverage  # and a hostile partner names a cell
+
+
+def test_public_mode_hides_brokers_and_prospects_and_shows_only_public_organisations(small, public_client):
+    add_hostile_partner(small)
+    for url in ("/analytics/brokers", "/api/brokers", "/analytics/prospects", "/api/criteria", "/api/suggest?for=wmde"):
+        assert public_client.get(url).status_code == 404, url
+    nav = public_client.get("/analytics").get_data(as_text=True)
+    assert "/analytics/brokers" not in nav and "/analytics/prospects" not in nav
+    assert "/analytics/coverage" in nav and "/analytics/communities" in nav
+    public_ids = {"wmf", "wmde", "wmke", "cc", "lib", "old", "evil"}
+    found = public_client.get("/api/communities").get_json()
+    members = {m for c in found["communities"] for m in c["members"]}
+    assert members == public_ids
+    assert all("contact" not in c["kinds"] for c in found["communities"])
+    coverage = public_client.get("/api/coverage?status=active&status=prospective").get_json()
+    assert {p for c in coverage["matrix"] for p in c["partners"]} == {"cc", "lib"}  # not uni: it is not public
+    assert "uni" not in json.dumps(coverage)
+    for url in ("/analytics/communities", "/analytics/coverage?status=prospective", "/api/communities",
+                "/api/coverage"):
+        page = public_client.get(url).get_data(as_text=True)
+        assert public_client.get(url).status_code == 200, url
+        for secret in ("Cai Chen", "Ana Lima", "cai@example.org", "University of Nairobi Press"):
+            assert secret not in page, (url, secret)
+
+
+
+def test_analytics_pages_have_no_inline_script_or_style(client):
+    for url in ("/analytics/brokers", "/analytics/communities", "/analytics/coverage",
+                "/analytics/prospects?for=wmke&partner=lib"):
+        page = client.get(url).get_data(as_text=True)
+        assert "<script" not in page and "<style" not in page and " style=" not in page, url
+        assert not re.search(r'(src|href)="(https?:)?//', page), url

@@ -18,6 +18,9 @@ class Settings:
     neo4j_user: str = "neo4j"
     neo4j_password: str | None = None
     neo4j_database: str | None = None
+    # How long a Neo4j transaction is retried through a restart or a leader change before the
+    # caller (the viewer answers 503) hears that Neo4j is unavailable.
+    neo4j_retry_seconds: float = 15.0
     # The viewer shows only the public directory: no people, no personal data (serve --public).
     public: bool = False
 
@@ -34,8 +37,24 @@ def from_env(environ: Mapping[str, str] | None = None) -> Settings:
         neo4j_user=env.get("NEO4J_USER") or "neo4j",
         neo4j_password=env.get("NEO4J_PASSWORD") or None,
         neo4j_database=env.get("NEO4J_DATABASE") or None,
+        neo4j_retry_seconds=_seconds(env, "NEO4J_RETRY_SECONDS", 15.0),
         public=(env.get("PARTNERGRAPH_PUBLIC") or "").strip().lower() in ("1", "true", "yes", "on"),
     )
+
+
+def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not value >= 0:  # also refuses nan
+        from partnergraph.model import PartnergraphError
+
+        raise PartnergraphError(f"{name} must be a number of seconds (0 or more), not {raw!r}")
+    return value
 
 
 def package_root() -> Path:

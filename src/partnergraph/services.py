@@ -262,12 +262,15 @@ class Workspace:
         return {"element": node_summary(graph, node), **found}
 
     def communities(self, *, seed: int = 0, resolution: float = 1.0, weighted: bool = False,
-                    top: int | None = None) -> dict[str, Any]:
-        """Return the Louvain communities (seeded) with a summary of each, largest first."""
+                    top: int | None = None, public: bool = False) -> dict[str, Any]:
+        """Return the Louvain communities (seeded) with a summary of each, largest first.
+
+        With `public`, on the public directory alone (no people, only public organisations).
+        """
         if top is not None and top < 1:
             raise PartnergraphError("--top must be at least 1")
-        graph = self.graph()
-        found = self._analytics(("communities", seed, resolution, weighted),
+        graph = self.view_graph(public=public)
+        found = self._analytics(("communities", seed, resolution, weighted, public),
                                 lambda: community_analysis.communities(graph, seed=seed, resolution=resolution,
                                                                        weighted_ties=weighted))
         summary = community_analysis.summarise(graph, found)
@@ -275,9 +278,12 @@ class Workspace:
         return {"seed": seed, "resolution": resolution, "weighted": weighted, "count": len(found),
                 "modularity": summary["modularity"], "communities": shown}
 
-    def coverage(self, *, statuses: Iterable[str] = ("active",)) -> dict[str, Any]:
-        """Return the issue x region matrix of partners with those statuses, and the gaps."""
-        return coverage_analysis.coverage(self.graph(), statuses=statuses)
+    def coverage(self, *, statuses: Iterable[str] = ("active",), public: bool = False) -> dict[str, Any]:
+        """Return the issue x region matrix of partners with those statuses, and the gaps.
+
+        With `public`, only the public directory's organisations count and appear.
+        """
+        return coverage_analysis.coverage(self.view_graph(public=public), statuses=statuses)
 
     def criteria(self, organisation: str | None = None, *, criteria_file: Path | None = None) -> dict[str, Any]:
         """Score one organisation, or every partner, against the partnership criteria, with reasons."""
@@ -388,8 +394,10 @@ class Workspace:
                   physics_limit: int = 300) -> dict[str, Any]:
         """Return the nodes and edges around `center` (or the whole graph), filtered and capped.
 
-        Above `physics_limit` nodes every node carries x/y from a server layout (cached per store
-        version and node set), so the browser draws it at once instead of simulating physics.
+        Above `physics_limit` nodes every node carries x/y from a server layout, so the browser
+        draws it at once instead of simulating physics. A graph small enough to be shown whole
+        (`browse.WHOLE_LAYOUT_LIMIT` nodes) is laid out once per store version and every view
+        takes its positions from that layout; larger graphs lay out each view (cached per node set).
         """
         if limit < 1:
             raise PartnergraphError("limit must be at least 1")
@@ -409,8 +417,14 @@ class Workspace:
             scores = self._browse(("scores", size_by, public), lambda: centrality(graph, size_by))
         positions: dict[str, tuple[float, float]] = {}
         if len(chosen) > physics_limit:
-            key = ("layout", public, hash(frozenset(chosen)), len(chosen))
-            positions = self._browse(key, lambda: browse.layout(sub))
+            if graph.number_of_nodes() <= browse.WHOLE_LAYOUT_LIMIT:
+                # One layout for every view and filter: computed once, and a filtered or
+                # expanded view keeps each element where it was (the picture stays familiar).
+                whole = self._browse(("whole layout", public), lambda: browse.layout(graph))
+                positions = {n: whole[n] for n in chosen}
+            else:
+                key = ("layout", public, hash(frozenset(chosen)), len(chosen))
+                positions = self._browse(key, lambda: browse.layout(sub))
         nodes = []
         for n in chosen:
             entry: dict[str, Any] = {**browse.describe_node(graph, n), "degree": graph.degree(n)}

@@ -7,10 +7,17 @@ Pure functions on the NetworkX graph of `partnergraph.analysis.graph`, used by t
 from __future__ import annotations
 
 import math
+import random
 from collections.abc import Callable, Iterable
 from typing import Any
 
 import networkx as nx
+import numpy as np
+
+try:  # igraph is a dependency (the compiled centrality kernels); NetworkX stays the fallback
+    import igraph
+except ImportError:  # pragma: no cover - exercised only without igraph installed
+    igraph = None
 
 from partnergraph.analysis.graph import node_summary
 from partnergraph.model import PartnergraphError
@@ -160,14 +167,56 @@ def edge_summaries(graph: nx.Graph) -> list[dict[str, Any]]:
     return edges
 
 
+# Force-directed layout budget: Fruchterman-Reingold without a grid costs n^2 per iteration. The
+# full 500 iterations up to 600 nodes; above that fewer, so that a 2,000-node view stays near a
+# second (the cooling schedule still runs to the end, just in coarser steps).
+LAYOUT_ITERATIONS = 500
+# Graphs up to this many nodes (the viewer's largest view) are laid out whole, once per version.
+WHOLE_LAYOUT_LIMIT = 2000
+LAYOUT_MIN_ITERATIONS = 60
+_LAYOUT_WORK = 600 * 600 * LAYOUT_ITERATIONS
+
+
 def layout(graph: nx.Graph, *, seed: int = 1) -> dict[str, tuple[float, float]]:
-    """Return positions in screen units for every node (a seeded force-directed layout)."""
-    if graph.number_of_nodes() == 0:
+    """Return positions in screen units for every node (a seeded force-directed layout).
+
+    The same graph gives the same positions in every process and on either store: nodes are
+    taken in sorted order and every random choice comes from `seed`. Runs igraph's compiled
+    Fruchterman-Reingold (about 0.1 s for 500 nodes; NetworkX's takes seconds above 500 nodes,
+    where it switches to a per-node loop), or NetworkX's when igraph is missing.
+    """
+    n = graph.number_of_nodes()
+    if n == 0:
         return {}
-    # Spread grows with the square root of the node count, so density on screen stays similar.
-    scale = 40.0 * math.sqrt(graph.number_of_nodes())
-    positions = nx.spring_layout(graph, seed=seed, iterations=60, scale=scale)
-    return {n: (round(float(x), 1), round(float(y), 1)) for n, (x, y) in positions.items()}
+    nodes = sorted(graph)
+    if n == 1:
+        return {nodes[0]: (0.0, 0.0)}
+    if igraph is None:  # pragma: no cover - exercised only without igraph installed
+        spring = nx.spring_layout(graph.subgraph(nodes), seed=seed, iterations=60)
+        coords = np.array([spring[v] for v in nodes])
+    else:
+        index = {v: i for i, v in enumerate(nodes)}
+        # Sorted edges too: the forces are summed in edge order, and floating point remembers it.
+        edges = sorted({tuple(sorted((index[u], index[v]))) for u, v in graph.edges() if u != v})
+        g = igraph.Graph(n=n, edges=edges, directed=False)
+        rng = np.random.default_rng(seed)
+        start = rng.uniform(-1.0, 1.0, size=(n, 2)) * math.sqrt(n) / 2
+        iterations = max(LAYOUT_MIN_ITERATIONS, min(LAYOUT_ITERATIONS, _LAYOUT_WORK // (n * n)))
+        # igraph draws from Python's `random` module (only to separate coincident nodes); a seeded
+        # generator for this call keeps the result reproducible without touching the global one.
+        igraph.set_random_number_generator(random.Random(seed))
+        try:
+            found = g.layout_fruchterman_reingold(niter=iterations, seed=start.tolist(), grid="nogrid")
+        finally:
+            igraph.set_random_number_generator(random)
+        coords = np.array(found.coords, dtype=float)
+    # Centre the bounding box and make its longer side 80 * sqrt(n) units: the density on screen,
+    # and so the zoom at which the viewer fits it and which labels it shows, stays similar.
+    low, high = coords.min(axis=0), coords.max(axis=0)
+    coords -= (low + high) / 2
+    extent = float((high - low).max()) / 2 or 1.0
+    coords *= 40.0 * math.sqrt(n) / extent
+    return {v: (round(float(x), 1), round(float(y), 1)) for v, (x, y) in zip(nodes, coords, strict=True)}
 
 
 def facets(graph: nx.Graph) -> dict[str, list[Any]]:

@@ -11,12 +11,15 @@ from partnergraph.viewer.common import (
     KINDS,
     MEASURE_NAMES,
     choice_arg,
+    communities_query,
+    coverage_statuses,
     graph_query,
     int_arg,
     path_options,
     path_query,
     private_only,
     state,
+    suggest_query,
     text_arg,
 )
 
@@ -90,3 +93,53 @@ def graph() -> Any:
     query = graph_query()
     with state().workspace() as ws:
         return jsonify(ws.ego_graph(**query, public=state().public))
+
+
+@api.get("/brokers")
+def brokers() -> Any:
+    """Return Burt's measures, cut points, bridges and connectors: ?top=N (the CLI's `brokers --json`)."""
+    private_only()  # every broker is a person
+    top = int_arg("top", 10, high=1000)
+    with state().workspace() as ws:
+        return jsonify(ws.brokers(top=top))
+
+
+@api.get("/communities")
+def communities() -> Any:
+    """Return the Louvain communities: ?seed=&resolution=&weighted=1&top= (the CLI's `communities --json`).
+
+    In public mode they are found on the public directory alone: organisations, no people.
+    """
+    query = communities_query()
+    with state().workspace() as ws:
+        return jsonify(ws.communities(**query, public=state().public))
+
+
+@api.get("/coverage")
+def coverage() -> Any:
+    """Return the issue x region matrix and the gaps: ?status=active (repeatable; the CLI's `coverage --json`)."""
+    with state().workspace() as ws:
+        return jsonify(ws.coverage(statuses=coverage_statuses(), public=state().public))
+
+
+@api.get("/criteria")
+def criteria() -> Any:
+    """Return partners scored against the default criteria: ?org=ID&top=N (the CLI's `criteria --json`)."""
+    private_only()  # the reasons name the people who hold warm ties
+    organisation = text_arg("org")
+    top = int_arg("top", None, high=10000)
+    with state().workspace() as ws:
+        result = ws.criteria(organisation)
+    result["results"] = result["results"][:top] if top else result["results"]
+    return jsonify(result)
+
+
+@api.get("/suggest")
+def suggest() -> Any:
+    """Return prospective partners for an affiliate: ?for=ID&issue=&region=&top= (the CLI's `suggest --json`)."""
+    private_only()  # the reasons name shared people
+    query = suggest_query()
+    if not query["affiliate"]:
+        raise PartnergraphError("for is required: the affiliate looking for partners")
+    with state().workspace() as ws:
+        return jsonify(ws.suggest(query.pop("affiliate"), **query))

@@ -121,3 +121,34 @@ def graph_query() -> dict[str, Any]:
             "limit": int_arg("limit", 500, high=MAX_LIMIT), "kinds": kinds, "issue": text_arg("issue"),
             "region": text_arg("region"), "status": text_arg("status"),
             "size_by": choice_arg("size", MEASURE_NAMES, None)}
+
+
+def float_arg(name: str, default: float) -> float:
+    """Return a positive number from the query, or raise a user error naming it."""
+    raw = text_arg(name)
+    if raw is None:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise PartnergraphError(f"{name} must be a number, not {raw!r}") from None
+    if not value > 0 or value == float("inf"):
+        raise PartnergraphError(f"{name} must be a positive number")
+    return value
+
+
+def communities_query(top: int | None = None) -> dict[str, Any]:
+    """Return the options of `partnergraph communities` from the query: seed, resolution, weighted, top."""
+    return {"seed": int_arg("seed", 0, low=0), "resolution": float_arg("resolution", 1.0),
+            "weighted": bool_arg("weighted"), "top": int_arg("top", top, high=1000)}
+
+
+def coverage_statuses() -> tuple[str, ...]:
+    """Return the partner statuses that count as coverage (?status=, repeatable; default active)."""
+    return tuple(list_arg("status")) or ("active",)
+
+
+def suggest_query() -> dict[str, Any]:
+    """Return the options of `partnergraph suggest` from the query: for, issue, region, top."""
+    return {"affiliate": text_arg("for"), "issue": text_arg("issue"), "region": text_arg("region"),
+            "top": int_arg("top", 10, high=200)}

@@ -13,11 +13,14 @@ from partnergraph.viewer.common import (
     MAX_LIMIT,
     MEASURE_NAMES,
     choice_arg,
+    communities_query,
+    coverage_statuses,
     int_arg,
     path_options,
     path_query,
     private_only,
     state,
+    suggest_query,
     text_arg,
 )
 
@@ -135,3 +138,54 @@ def analytics() -> Any:
     ranking["results"] = [r for r in ranking["results"] if r["id"] in shown][:top]
     return render_template("analytics.html", ranking=ranking, measure=measure, kind=kind, top=top,
                            kinds=KINDS, measures=MEASURE_NAMES, risks=risks)
+
+
+@pages.get("/analytics/brokers")
+def brokers() -> Any:
+    private_only()  # every broker is a person
+    top = int_arg("top", 10, high=200) or 10
+    with state().workspace() as ws:
+        found = ws.brokers(top=top)
+    return render_template("analytics_brokers.html", brokers=found, top=top)
+
+
+@pages.get("/analytics/communities")
+def communities() -> Any:
+    query = communities_query(top=50)
+    with state().workspace() as ws:
+        found = ws.communities(**query, public=state().public)
+    return render_template("analytics_communities.html", found=found, query=query)
+
+
+@pages.get("/analytics/coverage")
+def coverage() -> Any:
+    statuses = coverage_statuses()
+    public = state().public
+    with state().workspace() as ws:
+        found = ws.coverage(statuses=statuses, public=public)
+        facets = ws.facets(public=public)
+        graph = ws.view_graph(public=public)
+        names = {p: graph.nodes[p]["name"] for cell in found["matrix"] for p in cell["partners"]}
+    cells = {(c["issue"], c["region"]): c for c in found["matrix"]}
+    return render_template("analytics_coverage.html", coverage=found, cells=cells, names=names,
+                           statuses=facets["statuses"])
+
+
+@pages.get("/analytics/prospects")
+def prospects() -> Any:
+    private_only()  # criteria and suggestions name the people who hold warm ties
+    query = suggest_query()
+    partner = text_arg("partner")
+    suggestions = error = None
+    with state().workspace() as ws:
+        affiliates = ws.centrality("degree", kind="affiliate", top=None)["results"]
+        facets = ws.facets()
+        scores = ws.criteria()
+        try:
+            if query["affiliate"]:
+                suggestions = ws.suggest(**query)
+            chosen = ws.criteria(partner)["results"][0] if partner else None
+        except PartnergraphError as exc:  # shown beside the form, which keeps what was chosen
+            error, chosen = str(exc), None
+    return render_template("analytics_prospects.html", query=query, affiliates=affiliates, facets=facets,
+                           suggestions=suggestions, scores=scores, partner=partner, chosen=chosen, error=error)
