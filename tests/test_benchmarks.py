@@ -14,7 +14,7 @@ from conftest import ROOT
 @pytest.mark.slow
 def test_the_paths_benchmark_runs_and_reports_ratios(tmp_path):
     done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "paths.py"), "--people", "300", "--ties", "1500",
-                           "--pairs", "8", "--baseline-pairs", "8", "--simple-pairs", "3", "--out", str(tmp_path)],
+                           "--pairs", "8", "--baseline-pairs", "8", "--simple-pairs", "3", "--yen-pairs", "8", "--out", str(tmp_path)],
                           capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
     assert "hop-shortest" in done.stdout and "ratio" in done.stdout

@@ -52,6 +52,15 @@ def describe_node(graph: nx.Graph, node: str) -> dict[str, Any]:
     return found
 
 
+def _folded_names(graph: nx.Graph) -> list[tuple[str, str, str]]:
+    """Return (case-folded name, case-folded id, id) of every node, built once per graph."""
+    found = graph.graph.get("folded_names")
+    if found is None:
+        found = graph.graph["folded_names"] = [(name.casefold(), node.casefold(), node)
+                                               for node, name in graph.nodes(data="name")]
+    return found
+
+
 def search(graph: nx.Graph, text: str, *, limit: int = 20) -> list[dict[str, Any]]:
     """Return the elements whose name or id contains `text` (case-insensitive), best matches first.
 
@@ -62,18 +71,17 @@ def search(graph: nx.Graph, text: str, *, limit: int = 20) -> list[dict[str, Any
     if not needle:
         return []
     ranked: list[tuple[int, str, str]] = []
-    for node, name in graph.nodes(data="name"):
-        folded = name.casefold()
-        if folded == needle or node.casefold() == needle:
+    for folded, folded_id, node in _folded_names(graph):
+        if needle not in folded and needle not in folded_id:
+            continue  # most names: one substring test each, in C
+        if folded == needle or folded_id == needle:
             rank = 0
         elif folded.startswith(needle):
             rank = 1
         elif any(word.startswith(needle) for word in folded.split()):
             rank = 2
-        elif needle in folded or needle in node.casefold():
-            rank = 3
         else:
-            continue
+            rank = 3
         ranked.append((rank, folded, node))
     ranked.sort()
     return [describe_node(graph, node) for _, _, node in ranked[:limit]]
