@@ -193,7 +193,7 @@ def cheapest(index: PathIndex, rules: Rules, source: int, targets: list[int]) ->
                     if v in other_dist and nd + other_dist[v] < best:
                         best, meet = nd + other_dist[v], v
             for a in person_atts[u]:
-                if side.remaining.get(att_org[a]) == [] or not attachment_allowed(index, rules, a, passage=True):
+                if not attachment_allowed(index, rules, a, passage=True):
                     continue  # everyone there has been reached from this side already
                 heappush(heap, (key + half_hop + side_cost[a] + pen_u, -1 - a))
         else:
