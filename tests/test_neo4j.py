@@ -141,3 +141,14 @@ def test_the_store_fails_clearly_while_neo4j_is_down_and_recovers_when_it_is_bac
         assert store.counts()["Contact"] == 6  # the same store object, no restart of its user
     finally:
         store.close()
+
+
+def test_a_routing_url_sends_reads_and_writes_through_the_drivers_routing(neo4j_server):
+    # neo4j:// asks the server for a routing table: writes go to the leader, reads to readers
+    # (here one server is both), as with a cluster or Aura.
+    url = neo4j_server.replace("bolt://", "neo4j://")
+    with Workspace.open(settings_for(url)) as workspace:
+        workspace.store.clear()
+        workspace.import_path(SMALL)
+        assert workspace.overview()["Contact"] == 6
+        assert [n["id"] for n in workspace.path("ana", "cc")["paths"][0]["nodes"]] == ["ana", "cai", "cc"]
