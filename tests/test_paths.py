@@ -260,6 +260,13 @@ def test_a_question_reaches_anyone_at_a_partner_on_an_issue_in_a_region(net):
         paths(net, "me")
 
 
+def test_an_organisation_as_the_start_sets_out_through_its_people(net):
+    [path] = paths(net, "wmde", "cc")
+    assert path.nodes == ["wmde", "ana", "cc"]  # Ana left WMDE in 2015, but she was a member
+    assert path.hops[0].source == "wmde" and path.hops[0].type == "MEMBER_OF"
+    assert path.hops[0].why == "Ana was a member of Wikimedia Deutschland (2010-01 to 2015-06)"
+
+
 def test_a_member_of_the_target_is_one_hop_away(net):
     [path] = paths(net, "cai", "uni")
     assert path.nodes == ["cai", "uni"] and path.length == 1

@@ -222,6 +222,15 @@ class _Finder:
 
     # -- explanations --------------------------------------------------------------------------
 
+    def end_hop(self, attachment: int, *, from_org: bool) -> Hop:
+        """Return the hop between an organisation at an end and the person attached to it."""
+        index = self.index
+        relation = index.att_relation[attachment]
+        org, person = index.ids[index.att_org[attachment]], index.ids[index.att_person[attachment]]
+        source, target = (org, person) if from_org else (person, org)
+        return Hop(source, target, relation["type"], describe(self.graph, relation), [relation],
+                   self.rules.costs.arrival[attachment])
+
     def path(self, chain: Found) -> Path:
         """Return a found chain as a `Path`, each hop explained."""
         index, graph, costs = self.index, self.graph, self.rules.costs
@@ -229,11 +238,8 @@ class _Finder:
         nodes: list[str] = []
         hops: list[Hop] = []
         if chain.start is not None:
-            a = chain.start
-            relation = index.att_relation[a]
-            nodes.append(ids[index.att_org[a]])
-            hops.append(Hop(ids[index.att_org[a]], ids[index.att_person[a]], relation["type"],
-                            describe(graph, relation), [relation], costs.arrival[a]))
+            nodes.append(ids[index.att_org[chain.start]])
+            hops.append(self.end_hop(chain.start, from_org=True))
         nodes.extend(ids[p] for p in chain.people)
         for u, step, v in zip(chain.people[:-1], chain.steps, chain.people[1:], strict=True):
             if step[0] == "tie":
@@ -247,11 +253,8 @@ class _Finder:
                 hops.append(Hop(ids[u], ids[v], kind, describe_passage(graph, entered, left), [entered, left],
                                 costs.side[step[1]] + costs.side[step[2]], node_summary(graph, ids[org])))
         if chain.finish is not None:
-            a = chain.finish
-            relation = index.att_relation[a]
-            nodes.append(ids[index.att_org[a]])
-            hops.append(Hop(ids[index.att_person[a]], ids[index.att_org[a]], relation["type"],
-                            describe(graph, relation), [relation], costs.arrival[a]))
+            nodes.append(ids[index.att_org[chain.finish]])
+            hops.append(self.end_hop(chain.finish, from_org=False))
         on_issue = None
         if self.on_issue is not None:
             on_issue = [ids[p] for p in chain.people if p in self.on_issue and p not in self.ends]
