@@ -121,27 +121,25 @@ def export_command(ctx: click.Context, fmt: str, output: Path, public: bool) -> 
     click.echo(f"wrote {counts['elements']} elements and {counts['connections']} connections to {output}")
 
 
-def _as_of(value: Any) -> date | None:
-    return value.date() if value else None
-
-
 as_of_option = click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-                            help="Measure recency as of this date (YYYY-MM-DD; default: today).")
+                            callback=lambda ctx, param, value: value.date() if value else None,
+                            help="Judge recency and staleness as of this date (YYYY-MM-DD; default: today).")
+stale_months_option = click.option("--stale-months", type=click.IntRange(min=0), default=12, show_default=True,
+                                   help="A tie or hold with no contact for longer than this is stale.")
 
 
 @main.command()
 @click.argument("partner")
-@click.option("--stale-months", type=click.IntRange(min=0), default=12, show_default=True,
-              help="A hold with no contact for longer than this is stale.")
+@stale_months_option
 @as_of_option
 @json_option
 @click.pass_context
-def holders(ctx: click.Context, partner: str, stale_months: int, as_of: Any, as_json: bool) -> None:
+def holders(ctx: click.Context, partner: str, stale_months: int, as_of: date | None, as_json: bool) -> None:
     """Show who holds the relationship with PARTNER (an id or exact name), warmest first.
 
     Warns when the partnership hangs on one person, or only on ties gone stale.
     """
-    result = _workspace(ctx).holders(partner, today=_as_of(as_of), stale_months=stale_months)
+    result = _workspace(ctx).holders(partner, today=as_of, stale_months=stale_months)
     if as_json:
         return _print_json(result)
     status = f", {result['partner']['status']}" if result["partner"].get("status") else ""
@@ -189,7 +187,7 @@ def _types(ctx: click.Context, param: click.Parameter, value: str | None) -> lis
 @click.pass_context
 def path(ctx: click.Context, source: str, target: str | None, warm: bool, k: int, overlap: bool,
          max_hops: int | None, avoid: tuple[str, ...], types: list[str] | None, current: bool,
-         via_issue: str | None, to_issue: str | None, to_region: str | None, as_of: Any, as_json: bool) -> None:
+         via_issue: str | None, to_issue: str | None, to_region: str | None, as_of: date | None, as_json: bool) -> None:
     """Find introduction paths from FROM to TO (ids or exact names).
 
     TO may be a person, or an organisation: then any of its members or anyone who holds its
@@ -205,7 +203,7 @@ def path(ctx: click.Context, source: str, target: str | None, warm: bool, k: int
         raise click.UsageError("give TO, or --to-issue and/or --to-region")
     result = _workspace(ctx).path(source, target, warm=warm, k=k, max_hops=max_hops, avoid=avoid, types=types,
                                   current=current, via_issue=via_issue, to_issue=to_issue, to_region=to_region,
-                                  overlap=overlap, today=_as_of(as_of))
+                                  overlap=overlap, today=as_of)
     if as_json:
         return _print_json(result)
     if not result["paths"]:
@@ -260,18 +258,15 @@ def centrality_command(ctx: click.Context, measure: str, kind: str | None, induc
 
 
 @main.command()
-@click.option("--stale-months", type=click.IntRange(min=0), default=12, show_default=True,
-              help="A tie with no contact for longer than this is stale.")
+@stale_months_option
 @click.option("--overload", type=click.IntRange(min=0), default=5, show_default=True,
               help="A person holding more partnerships than this is overloaded.")
-@click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              help="Judge staleness as of this date (default: today).")
+@as_of_option
 @json_option
 @click.pass_context
-def risks(ctx: click.Context, stale_months: int, overload: int, as_of: Any, as_json: bool) -> None:
+def risks(ctx: click.Context, stale_months: int, overload: int, as_of: date | None, as_json: bool) -> None:
     """List partnerships at risk: held by nobody or one person, overloaded holders, stale ties, dormant partners."""
-    today: date | None = as_of.date() if as_of else None
-    result = _workspace(ctx).risks(today=today, stale_months=stale_months, overload=overload)
+    result = _workspace(ctx).risks(today=as_of, stale_months=stale_months, overload=overload)
     if as_json:
         return _print_json(result)
     click.echo(f"partners nobody holds: {len(result['unheld_partners'])}")
