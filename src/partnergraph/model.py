@@ -38,6 +38,10 @@ class StoreUnavailable(StoreError):
     """Raise when a store's server cannot be reached now; the same request may work later."""
 
 
+class Conflict(PartnergraphError):
+    """Raise when an edit was based on a state that someone else has changed since."""
+
+
 class Location(NamedTuple):
     """Where a row came from: a file and its 1-based line (header is line 1 in CSV)."""
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol, runtime_checkable
 
-from partnergraph.model import Connection, Dataset, Element, Kind
+from partnergraph.model import Connection, Dataset, Element, Kind, RelType
 
 # Called with the number of rows written since the last call, for progress bars.
 Progress = Callable[[int], None]
@@ -44,6 +44,83 @@ class Snapshot:
         self.connections.sort(key=lambda c: c.key)
 
 
+@dataclass(frozen=True)
+class Edit:
+    """One element or connection as it was before a change and as it is after (None: absent).
+
+    `before` is what the editor saw. A store applies the edit only if the element or connection
+    is still exactly `before` (compared inside the write transaction), so two editors of the
+    same thing cannot overwrite each other unknowingly: the second one gets a `Conflict`.
+    """
+
+    before: Element | Connection | None
+    after: Element | Connection | None
+
+    @property
+    def target(self) -> tuple[str, ...]:
+        """Return ("element", id) or ("connection", from, to, type): what the edit is about."""
+        item = self.after if self.after is not None else self.before
+        if item is None:
+            raise ValueError("an edit needs a before or an after")
+        if isinstance(item, Element):
+            return ("element", item.id)
+        return ("connection", *item.key)
+
+    @property
+    def touches(self) -> tuple[str, ...]:
+        """Return the ids of the elements this edit is about (for per-element history)."""
+        target = self.target
+        return target[1:2] if target[0] == "element" else target[1:3]
+
+
+@dataclass(frozen=True)
+class ChangeNote:
+    """Who changed the graph, when, how, and on what evidence: the audit entry of a change."""
+
+    author: str
+    action: str  # create, update, delete, merge, interaction, revert, import, restore
+    at: str  # ISO 8601 UTC time, to the second
+    source: str = ""  # provenance: where the information came from
+    comment: str = ""
+    reverts: int | None = None  # the change a revert undoes
+    summary: Mapping[str, Any] = field(default_factory=dict)  # counts, for imports and restores
+
+
+@dataclass(frozen=True)
+class Change:
+    """A recorded change: its number (increasing), its note and its edits."""
+
+    seq: int
+    note: ChangeNote
+    edits: list[Edit]
+
+    @property
+    def touches(self) -> list[str]:
+        """Return the ids of every element the change is about, in first-seen order."""
+        return list(dict.fromkeys(i for edit in self.edits for i in edit.touches))
+
+
+@dataclass(frozen=True)
+class Account:
+    """Someone who may sign in to the viewer; `password_hash` is a KDF hash, never a password."""
+
+    name: str
+    role: str  # viewer, editor or admin
+    password_hash: str
+    created: str
+    disabled: bool = False
+
+
+@dataclass(frozen=True)
+class Token:
+    """An API token of an account; only the SHA-256 of the token itself is kept."""
+
+    digest: str
+    account: str
+    label: str
+    created: str
+
+
 @runtime_checkable
 class GraphStore(Protocol):
     """A place that keeps the graph; implementations must give identical answers."""
@@ -58,12 +135,77 @@ class GraphStore(Protocol):
         """Return the kind of each of `ids` that exists in the store."""
         ...
 
-    def upsert(self, dataset: Dataset, progress: Progress | None = None) -> WriteStats:
-        """Merge elements and connections by id in one transaction: all of it or nothing."""
+    def upsert(self, dataset: Dataset, progress: Progress | None = None,
+               note: ChangeNote | None = None) -> WriteStats:
+        """Merge elements and connections by id in one transaction: all of it or nothing.
+
+        With a `note`, the same transaction records the import in the history (its summary
+        gets the WriteStats counts), if anything changed.
+        """
         ...
 
-    def replace(self, dataset: Dataset, progress: Progress | None = None) -> WriteStats:
+    def replace(self, dataset: Dataset, progress: Progress | None = None,
+                note: ChangeNote | None = None) -> WriteStats:
         """Make the store hold exactly `dataset`, in one transaction: all of it or nothing."""
+        ...
+
+    def apply(self, edits: Sequence[Edit], note: ChangeNote) -> Change:
+        """Apply `edits` and record them with `note`, in one transaction; return the change.
+
+        Raises `Conflict` (and changes nothing) when any edit's `before` is not the current state,
+        when a connection's end does not exist afterwards, or when an element would be deleted
+        while a connection to it remains.
+        """
+        ...
+
+    def history(self, element_id: str | None = None, *, limit: int = 50, before: int | None = None) -> list[Change]:
+        """Return recorded changes, newest first: all, or those about one element."""
+        ...
+
+    def change(self, seq: int) -> Change | None:
+        """Return the recorded change number `seq`, or None."""
+        ...
+
+    def get_connection(self, source: str, target: str, rel: RelType) -> Connection | None:
+        """Return the connection with this key (KNOWS ends in canonical order), or None."""
+        ...
+
+    def connections_of(self, element_id: str) -> list[Connection]:
+        """Return every connection from or to an element, sorted by key."""
+        ...
+
+    # -- accounts --------------------------------------------------------------------------
+
+    def get_account(self, name: str) -> Account | None:
+        """Return the account with this name, or None."""
+        ...
+
+    def list_accounts(self) -> list[Account]:
+        """Return every account, sorted by name."""
+        ...
+
+    def put_account(self, account: Account) -> None:
+        """Create or replace the account with this name."""
+        ...
+
+    def delete_account(self, name: str) -> bool:
+        """Delete an account and its tokens; return whether it existed."""
+        ...
+
+    def add_token(self, token: Token) -> None:
+        """Keep an API token (by its digest) for its account."""
+        ...
+
+    def account_for_token(self, digest: str) -> Account | None:
+        """Return the account an API token digest belongs to, or None."""
+        ...
+
+    def list_tokens(self, account: str) -> list[Token]:
+        """Return the tokens of an account, sorted by creation."""
+        ...
+
+    def delete_tokens(self, account: str, label: str | None = None) -> int:
+        """Delete the tokens of an account (only those with `label`, if given); return how many."""
         ...
 
     def clear(self) -> None:
