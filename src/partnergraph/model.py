@@ -58,6 +58,7 @@ class Problem:
 
     where: Location
     message: str
+    column: str | None = None  # the column (form field) at fault, when there is one
 
     def __str__(self) -> str:
         return f"{self.where}: {self.message}"
@@ -304,7 +305,7 @@ def _parse_props(row: Row, columns: frozenset[str], parsers: dict, problems: lis
         try:
             parsed = parser(_scalar(value, column)) if parser else _text(_scalar(value, column))
         except ValueError as exc:
-            problems.append(Problem(row.where, f"column '{column}': {exc}"))
+            problems.append(Problem(row.where, f"column '{column}': {exc}", column))
             continue
         if parsed != []:  # an empty list is no value: store nothing, so that exports round-trip
             props[column] = parsed
@@ -360,7 +361,7 @@ def validate_dataset(
         values = row.values
         missing = [c for c in ("id", "kind", "name") if _blank(values.get(c))]
         if missing:
-            problems.append(Problem(row.where, f"missing required column value: {', '.join(missing)}"))
+            problems.append(Problem(row.where, f"missing required column value: {', '.join(missing)}", missing[0]))
             continue
         try:
             element_id, name = (_text(_scalar(values[c], c)) for c in ("id", "name"))
@@ -368,23 +369,23 @@ def validate_dataset(
             problems.append(Problem(row.where, f"column 'id' or 'name': {exc}"))
             continue
         if not _ID.match(element_id):
-            problems.append(Problem(row.where, f"id {element_id!r} may not contain spaces or ';'"))
+            problems.append(Problem(row.where, f"id {element_id!r} may not contain spaces or ';'", "id"))
             continue
         try:
             kind = Kind.parse(str(values["kind"]))
         except ValueError as exc:
-            problems.append(Problem(row.where, f"column 'kind': {exc}"))
+            problems.append(Problem(row.where, f"column 'kind': {exc}", "kind"))
             continue
         if element_id in first_seen:
-            problems.append(Problem(row.where, f"duplicate id {element_id!r} (first at {first_seen[element_id]})"))
+            problems.append(Problem(row.where, f"duplicate id {element_id!r} (first at {first_seen[element_id]})", "id"))
             continue
         first_seen[element_id] = row.where
         if existing_kinds.get(element_id, kind) is not kind:
-            problems.append(Problem(row.where, f"id {element_id!r} already exists as {_a(existing_kinds[element_id].slug)}"))
+            problems.append(Problem(row.where, f"id {element_id!r} already exists as {_a(existing_kinds[element_id].slug)}", "id"))
             continue
         props = _parse_props(row, _ELEMENT_PROPERTY_SET, _ELEMENT_PARSERS, problems)
         if kind is Kind.PARTNER and props.get("status") and props["status"].lower() not in PARTNER_STATUSES:
-            problems.append(Problem(row.where, f"column 'status': {props['status']!r} is not one of {', '.join(PARTNER_STATUSES)}"))
+            problems.append(Problem(row.where, f"column 'status': {props['status']!r} is not one of {', '.join(PARTNER_STATUSES)}", "status"))
         elements[element_id] = Element(element_id, kind, name, props)
         for column, rel in (("issues", RelType.WORKS_ON), ("member_of", RelType.MEMBER_OF)):
             if not _blank(values.get(column)):
@@ -401,14 +402,14 @@ def validate_dataset(
         for end, element_id, allowed in (("from", source, allowed_from), ("to", target, allowed_to)):
             kind = kind_of(element_id)
             if kind is None:
-                problems.append(Problem(row.where, f"{rel.value} {end} unknown id {element_id!r}"))
+                problems.append(Problem(row.where, f"{rel.value} {end} unknown id {element_id!r}", end))
                 ok = False
             elif kind not in allowed:
                 names = " or ".join(_a(k.slug) for k in allowed)
-                problems.append(Problem(row.where, f"{rel.value} {end} {element_id!r} must be {names}, not {_a(kind.slug)}"))
+                problems.append(Problem(row.where, f"{rel.value} {end} {element_id!r} must be {names}, not {_a(kind.slug)}", end))
                 ok = False
         if ok and source == target:
-            problems.append(Problem(row.where, f"{rel.value} connects {source!r} to itself"))
+            problems.append(Problem(row.where, f"{rel.value} connects {source!r} to itself", "to"))
             ok = False
         return ok
 
@@ -418,12 +419,12 @@ def validate_dataset(
         values = row.values
         missing = [c for c in ("from", "to", "type") if _blank(values.get(c))]
         if missing:
-            problems.append(Problem(row.where, f"missing required column value: {', '.join(missing)}"))
+            problems.append(Problem(row.where, f"missing required column value: {', '.join(missing)}", missing[0]))
             continue
         try:
             rel = RelType.parse(str(values["type"]))
         except ValueError as exc:
-            problems.append(Problem(row.where, f"column 'type': {exc}"))
+            problems.append(Problem(row.where, f"column 'type': {exc}", "type"))
             continue
         try:
             source, target = (_text(_scalar(values[c], c)) for c in ("from", "to"))
@@ -435,7 +436,7 @@ def validate_dataset(
         # Compare at the coarser of the two precisions: 2021-03 is not before 2021-03-15.
         common = min(len(props.get("since", "")), len(props.get("until", "")))
         if common and props["until"][:common] < props["since"][:common]:
-            problems.append(Problem(row.where, f"until {props['until']} is before since {props['since']}"))
+            problems.append(Problem(row.where, f"until {props['until']} is before since {props['since']}", "until"))
         if not check_ends(row, source, target, rel) or len(problems) > before:
             continue
         conn = connection(source, target, rel, props)

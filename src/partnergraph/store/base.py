@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol, runtime_checkable
 
-from partnergraph.model import Connection, Dataset, Element, Kind, RelType
+from partnergraph.model import Conflict, Connection, Dataset, Element, Kind, RelType
 
 # Called with the number of rows written since the last call, for progress bars.
 Progress = Callable[[int], None]
@@ -86,6 +86,13 @@ class ChangeNote:
     summary: Mapping[str, Any] = field(default_factory=dict)  # counts, for imports and restores
 
 
+def note_with_stats(note: ChangeNote, stats: WriteStats) -> ChangeNote:
+    """Return the note of an import or restore with what it changed in its summary."""
+    summary = {**note.summary, "elements_created": stats.elements_created, "elements_updated": stats.elements_updated,
+               "connections_created": stats.connections_created, "connections_updated": stats.connections_updated}
+    return replace(note, summary=summary)
+
+
 @dataclass(frozen=True)
 class Change:
     """A recorded change: its number (increasing), its note and its edits."""
@@ -98,6 +105,64 @@ class Change:
     def touches(self) -> list[str]:
         """Return the ids of every element the change is about, in first-seen order."""
         return list(dict.fromkeys(i for edit in self.edits for i in edit.touches))
+
+
+def item_to_json(item: Element | Connection | None) -> dict[str, Any] | None:
+    """Return an element or connection as the JSON that history entries keep."""
+    if item is None:
+        return None
+    if isinstance(item, Element):
+        return {"id": item.id, "kind": item.kind.value, "name": item.name, "props": item.props}
+    return {"from": item.source, "to": item.target, "type": item.type.value, "props": item.props}
+
+
+def item_from_json(data: Mapping[str, Any] | None) -> Element | Connection | None:
+    """Return the element or connection that `item_to_json` wrote."""
+    if data is None:
+        return None
+    if "kind" in data:
+        return Element(data["id"], Kind(data["kind"]), data["name"], dict(data["props"]))
+    return Connection(data["from"], data["to"], RelType(data["type"]), dict(data["props"]))
+
+
+def edits_to_json(edits: Sequence[Edit]) -> list[dict[str, Any]]:
+    """Return edits as JSON-ready before/after pairs."""
+    return [{"before": item_to_json(e.before), "after": item_to_json(e.after)} for e in edits]
+
+
+def edits_from_json(data: Sequence[Mapping[str, Any]]) -> list[Edit]:
+    """Return the edits that `edits_to_json` wrote."""
+    return [Edit(item_from_json(d["before"]), item_from_json(d["after"])) for d in data]
+
+
+def check_edit(edit: Edit) -> None:
+    """Raise ValueError unless before and after are about the same thing (and the same kind)."""
+    before, after = edit.before, edit.after
+    if before is None and after is None:
+        raise ValueError("an edit needs a before or an after")
+    if before is not None and after is not None:
+        if type(before) is not type(after) or Edit(before, None).target != Edit(None, after).target:
+            raise ValueError("an edit's before and after must be the same element or connection")
+        if isinstance(before, Element) and before.kind is not after.kind:  # type: ignore[union-attr]
+            raise ValueError(f"{before.id!r} is {before.kind.slug}: an element's kind cannot change")
+
+
+def describe_target(edit: Edit) -> str:
+    """Return what an edit is about, for messages: 'ana' or 'KNOWS ana - ben'."""
+    target = edit.target
+    if target[0] == "element":
+        return repr(target[1])
+    return f"{target[3]} {target[1]!r} -> {target[2]!r}"
+
+
+def conflict(edit: Edit, current: Element | Connection | None) -> Conflict:
+    """Return the Conflict of an edit whose `before` is not the current state `current`."""
+    what = describe_target(edit)
+    if edit.before is None:
+        return Conflict(f"{what} already exists")
+    if current is None:
+        return Conflict(f"{what} no longer exists; someone deleted it after it was read")
+    return Conflict(f"{what} has changed since it was read; reload it and try again")
 
 
 @dataclass(frozen=True)

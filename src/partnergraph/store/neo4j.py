@@ -7,8 +7,9 @@ of UNWIND batches, so it lands whole or not at all.
 
 from __future__ import annotations
 
+import json
 import logging
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
 from urllib.parse import unquote, urlsplit, urlunsplit
@@ -25,8 +26,32 @@ from neo4j.exceptions import (
     SessionExpired,
 )
 
-from partnergraph.model import Connection, Dataset, Element, Kind, RelType, StoreError, StoreUnavailable
-from partnergraph.store.base import Progress, Snapshot, WriteStats
+from partnergraph.model import (
+    Conflict,
+    Connection,
+    Dataset,
+    Element,
+    Kind,
+    RelType,
+    StoreError,
+    StoreUnavailable,
+    connection,
+)
+from partnergraph.store.base import (
+    Account,
+    Change,
+    ChangeNote,
+    Edit,
+    Progress,
+    Snapshot,
+    Token,
+    WriteStats,
+    check_edit,
+    conflict,
+    edits_from_json,
+    edits_to_json,
+    note_with_stats,
+)
 from partnergraph.store.cypher import query
 
 T = TypeVar("T")
@@ -36,7 +61,8 @@ logging.getLogger("neo4j").addHandler(logging.NullHandler())
 # Rows per UNWIND statement; see benchmarks/import for the measurement behind it.
 BATCH = 10_000
 SCHEMA = ("create_element_id", "create_affiliate_id", "create_partner_id", "create_contact_id",
-          "create_issue_id", "create_element_name")
+          "create_issue_id", "create_element_name", "create_change_seq", "create_account_name",
+          "create_token_digest")
 # Relationship types cannot be parameters without losing the index-backed plan: one file each.
 UPSERT_CONNECTIONS = {
     RelType.MEMBER_OF: "write/upsert_member_of",
@@ -53,6 +79,21 @@ LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 def _element(record: Mapping[str, Any]) -> Element:
     props = {k: record["props"][k] for k in sorted(record["props"]) if k not in ("id", "name")}
     return Element(record["id"], Kind(record["label"]), record["name"], props)
+
+
+def _connection(record: Mapping[str, Any]) -> Connection:
+    props = {k: record["props"][k] for k in sorted(record["props"])}
+    return Connection(record["source"], record["target"], RelType(record["type"]), props)
+
+
+def _change(props: Mapping[str, Any]) -> Change:
+    note = ChangeNote(props["author"], props["action"], props["at"], props.get("source", ""),
+                      props.get("comment", ""), props.get("reverts"), json.loads(props["summary"]))
+    return Change(props["seq"], note, edits_from_json(json.loads(props["edits"])))
+
+
+def _account(props: Mapping[str, Any]) -> Account:
+    return Account(props["name"], props["role"], props["password_hash"], props["created"], bool(props["disabled"]))
 
 
 def split_credentials(url: str) -> tuple[str, str | None, str | None]:
@@ -146,27 +187,60 @@ class Neo4jStore:
 
     # -- writes ----------------------------------------------------------------------------
 
-    def upsert(self, dataset: Dataset, progress: Progress | None = None) -> WriteStats:
+    def upsert(self, dataset: Dataset, progress: Progress | None = None,
+               note: ChangeNote | None = None) -> WriteStats:
         """Merge elements and connections by id in one transaction: all of it or nothing."""
-        return self._write(lambda tx: _upsert(tx, dataset, progress))
-
-    def replace(self, dataset: Dataset, progress: Progress | None = None) -> WriteStats:
-        """Make the store hold exactly `dataset`, in one transaction: all of it or nothing."""
         def work(tx: neo4j.ManagedTransaction) -> WriteStats:
-            tx.run(query("write/delete_elements")).consume()
             stats = _upsert(tx, dataset, progress)
-            if not stats.changed:
-                tx.run(query("write/bump_version")).consume()  # an emptied store is a change too
+            if note is not None and stats.changed:
+                _record(tx, _bump(tx), note_with_stats(note, stats), [])
             return stats
 
         return self._write(work)
 
+    def replace(self, dataset: Dataset, progress: Progress | None = None,
+                note: ChangeNote | None = None) -> WriteStats:
+        """Make the store hold exactly `dataset`, in one transaction: all of it or nothing."""
+        def work(tx: neo4j.ManagedTransaction) -> WriteStats:
+            tx.run(query("write/delete_elements")).consume()
+            stats = _upsert(tx, dataset, progress)
+            if not stats.changed or note is not None:
+                seq = _bump(tx)  # an emptied store is a change too
+                if note is not None:
+                    _record(tx, seq, note_with_stats(note, stats), [])
+            return stats
+
+        return self._write(work)
+
+    def apply(self, edits: Sequence[Edit], note: ChangeNote) -> Change:
+        """Apply `edits` and record them with `note`, in one transaction; return the change."""
+        for edit in edits:
+            check_edit(edit)
+        touched = sorted({i for edit in edits for i in edit.touches})
+
+        def work(tx: neo4j.ManagedTransaction) -> int:
+            # The version marker first: edits then run one at a time, and the new version is
+            # the change's number. The element locks keep imports out while we compare.
+            seq = _bump(tx)
+            tx.run(query("write/lock_elements"), ids=touched).consume()
+            for edit in edits:
+                _apply_edit(tx, edit)
+            _record(tx, seq, note, edits)
+            return seq
+
+        return Change(self._write(work), note, list(edits))
+
     def clear(self) -> None:
-        """Delete every element and connection."""
+        """Delete everything: elements, connections, history and accounts (the version moves on)."""
         self._prepare()
         with self._errors(), self._driver.session(database=self.database) as session:
             session.run(query("write/delete_everything")).consume()
-        self._write(lambda tx: tx.run(query("write/bump_version")).consume())
+        def work(tx: neo4j.ManagedTransaction) -> None:
+            tx.run(query("write/delete_history")).consume()
+            tx.run(query("write/delete_accounts")).consume()
+            _bump(tx)
+
+        self._write(work)
 
     # -- reads -----------------------------------------------------------------------------
 
@@ -227,6 +301,123 @@ class Neo4jStore:
             return result
 
         return self._read(work)
+
+
+    def get_connection(self, source: str, target: str, rel: RelType) -> Connection | None:
+        """Return the connection with this key (KNOWS ends in canonical order), or None."""
+        key = connection(source, target, rel).key
+        return self._read(lambda tx: _current_connection(tx, key))
+
+    def connections_of(self, element_id: str) -> list[Connection]:
+        """Return every connection from or to an element, sorted by key."""
+        records = self._read(lambda tx: list(tx.run(query("read/list_element_connections"), id=element_id)))
+        return sorted((_connection(r) for r in records), key=lambda c: c.key)
+
+    # -- history ---------------------------------------------------------------------------
+
+    def history(self, element_id: str | None = None, *, limit: int = 50, before: int | None = None) -> list[Change]:
+        """Return recorded changes, newest first: all, or those about one element."""
+        bound = before if before is not None else 2**63 - 1
+        records = self._read(lambda tx: list(tx.run(query("read/list_changes"), id=element_id, before=bound,
+                                                     limit=limit)))
+        return [_change(r["change"]) for r in records]
+
+    def change(self, seq: int) -> Change | None:
+        """Return the recorded change number `seq`, or None."""
+        record = self._read(lambda tx: tx.run(query("read/get_change"), seq=seq).single())
+        return _change(record["change"]) if record else None
+
+    # -- accounts --------------------------------------------------------------------------
+
+    def get_account(self, name: str) -> Account | None:
+        """Return the account with this name, or None."""
+        record = self._read(lambda tx: tx.run(query("read/get_account"), name=name).single())
+        return _account(record["account"]) if record else None
+
+    def list_accounts(self) -> list[Account]:
+        """Return every account, sorted by name."""
+        return self._read(lambda tx: [_account(r["account"]) for r in tx.run(query("read/list_accounts"))])
+
+    def put_account(self, account: Account) -> None:
+        """Create or replace the account with this name."""
+        self._write(lambda tx: tx.run(query("write/set_account"), name=account.name, role=account.role,
+                                      password_hash=account.password_hash, created=account.created,
+                                      disabled=account.disabled).consume())
+
+    def delete_account(self, name: str) -> bool:
+        """Delete an account and its tokens; return whether it existed."""
+        return self._write(lambda tx: tx.run(query("write/delete_account"), name=name).single()["deleted"] > 0)
+
+    def add_token(self, token: Token) -> None:
+        """Keep an API token (by its digest) for its account."""
+        created = self._write(lambda tx: tx.run(query("write/create_token"), digest=token.digest,
+                                                account=token.account, label=token.label,
+                                                created=token.created).single()["created"])
+        if not created:
+            raise StoreError(f"no account {token.account!r}")
+
+    def account_for_token(self, digest: str) -> Account | None:
+        """Return the account an API token digest belongs to, or None."""
+        record = self._read(lambda tx: tx.run(query("read/get_token_account"), digest=digest).single())
+        return _account(record["account"]) if record else None
+
+    def list_tokens(self, account: str) -> list[Token]:
+        """Return the tokens of an account, sorted by creation."""
+        records = self._read(lambda tx: list(tx.run(query("read/list_tokens"), account=account)))
+        return [Token(t["digest"], t["account"], t["label"], t["created"]) for t in (r["token"] for r in records)]
+
+    def delete_tokens(self, account: str, label: str | None = None) -> int:
+        """Delete the tokens of an account (only those with `label`, if given); return how many."""
+        return self._write(lambda tx: tx.run(query("write/delete_tokens"), account=account,
+                                             label=label).single()["deleted"])
+
+
+def _bump(tx: neo4j.ManagedTransaction) -> int:
+    """Move the version on (taking the marker's write lock until commit) and return it."""
+    return tx.run(query("write/bump_version")).single()["version"]
+
+
+def _current_connection(tx: neo4j.ManagedTransaction, key: tuple[str, str, str]) -> Connection | None:
+    record = tx.run(query("read/get_connection"), source=key[0], target=key[1], type=key[2]).single()
+    return _connection(record) if record else None
+
+
+def _apply_edit(tx: neo4j.ManagedTransaction, edit: Edit) -> None:
+    """Compare one edit's target with its `before` and write its `after`, within `tx`."""
+    target = edit.target
+    if target[0] == "element":
+        record = tx.run(query("read/get_element"), id=target[1]).single()
+        current: Element | Connection | None = _element(record) if record else None
+    else:
+        current = _current_connection(tx, target[1:])
+    if current != edit.before:
+        raise conflict(edit, current)
+    after = edit.after
+    if isinstance(after, Element):
+        tx.run(query("write/set_element"), id=after.id, label=after.kind.value,
+               props={**after.props, "id": after.id, "name": after.name}).consume()
+    elif isinstance(after, Connection):
+        written = tx.run(query("write/set_connection"), source=after.source, target=after.target,
+                         type=after.type.value, props=after.props).single()["written"]
+        if not written:
+            missing = next(end for end in (after.source, after.target)
+                           if tx.run(query("read/get_element"), id=end).single() is None)
+            raise Conflict(f"{after.type.value} {after.source!r} -> {after.target!r}: "
+                           f"{missing!r} does not exist (any more)")
+    elif target[0] == "element":
+        if tx.run(query("read/count_element_connections"), id=target[1]).single()["connections"]:
+            raise Conflict(f"{target[1]!r} still has connections; delete or move them first")
+        tx.run(query("write/delete_element"), id=target[1]).consume()
+    else:
+        tx.run(query("write/delete_connection"), source=target[1], target=target[2], type=target[3]).consume()
+
+
+def _record(tx: neo4j.ManagedTransaction, seq: int, note: ChangeNote, edits: Sequence[Edit]) -> None:
+    touched = list(dict.fromkeys(i for edit in edits for i in edit.touches))
+    tx.run(query("write/create_change"), seq=seq, at=note.at, author=note.author, action=note.action,
+           source=note.source, comment=note.comment, reverts=note.reverts,
+           summary=json.dumps(dict(note.summary), sort_keys=True), edits=json.dumps(edits_to_json(edits)),
+           touches=touched).consume()
 
 
 def _upsert(tx: neo4j.ManagedTransaction, dataset: Dataset, progress: Progress | None) -> WriteStats:

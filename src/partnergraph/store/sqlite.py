@@ -4,12 +4,36 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from partnergraph.model import Connection, Dataset, Element, Kind, RelType, StoreError
-from partnergraph.store.base import Progress, Snapshot, WriteStats
+from partnergraph.model import (
+    Conflict,
+    Connection,
+    Dataset,
+    Element,
+    Kind,
+    RelType,
+    StoreError,
+    connection,
+)
+from partnergraph.store.base import (
+    Account,
+    Change,
+    ChangeNote,
+    Edit,
+    Progress,
+    Snapshot,
+    Token,
+    WriteStats,
+    check_edit,
+    conflict,
+    describe_target,
+    edits_from_json,
+    edits_to_json,
+    note_with_stats,
+)
 
 # Schema migrations: entry N brings a database from user_version N to N + 1.
 MIGRATIONS: tuple[str, ...] = (
@@ -32,6 +56,39 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX connections_target ON connections(target, type);
     CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     INSERT INTO meta (key, value) VALUES ('data_version', '0');
+    """,
+    # 2: accounts, API tokens and the history of changes.
+    """
+    CREATE TABLE accounts (
+        name TEXT PRIMARY KEY,
+        role TEXT NOT NULL,
+        password_hash TEXT NOT NULL,
+        created TEXT NOT NULL,
+        disabled INTEGER NOT NULL DEFAULT 0
+    ) WITHOUT ROWID;
+    CREATE TABLE tokens (
+        digest TEXT PRIMARY KEY,
+        account TEXT NOT NULL REFERENCES accounts(name) ON DELETE CASCADE,
+        label TEXT NOT NULL,
+        created TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX tokens_account ON tokens(account);
+    CREATE TABLE changes (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        at TEXT NOT NULL,
+        author TEXT NOT NULL,
+        action TEXT NOT NULL,
+        source TEXT NOT NULL,
+        comment TEXT NOT NULL,
+        reverts INTEGER,
+        summary TEXT NOT NULL,
+        edits TEXT NOT NULL
+    );
+    CREATE TABLE change_touches (
+        element TEXT NOT NULL,
+        seq INTEGER NOT NULL REFERENCES changes(seq) ON DELETE CASCADE,
+        PRIMARY KEY (element, seq)
+    ) WITHOUT ROWID;
     """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -72,6 +129,23 @@ def _dumps(props: dict) -> str:
 
 def _element(row: tuple) -> Element:
     return Element(row[0], Kind(row[1]), row[2], json.loads(row[3]))
+
+
+def _connection(row: tuple) -> Connection:
+    return Connection(row[0], row[1], RelType(row[2]), json.loads(row[3]))
+
+
+_CHANGE_COLUMNS = "seq, at, author, action, source, comment, reverts, summary, edits"
+
+
+def _change(row: tuple) -> Change:
+    seq, at, author, action, source, comment, reverts, summary, edits = row
+    note = ChangeNote(author, action, at, source, comment, reverts, json.loads(summary))
+    return Change(seq, note, edits_from_json(json.loads(edits)))
+
+
+def _account(row: tuple) -> Account:
+    return Account(row[0], row[1], row[2], row[3], bool(row[4]))
 
 
 class SqliteStore:
@@ -158,14 +232,19 @@ class SqliteStore:
 
     # -- writes ----------------------------------------------------------------------------
 
-    def upsert(self, dataset: Dataset, progress: Progress | None = None) -> WriteStats:
+    def upsert(self, dataset: Dataset, progress: Progress | None = None,
+               note: ChangeNote | None = None) -> WriteStats:
         """Merge elements and connections by id in one transaction: all of it or nothing."""
         conn = self._connect(create=True)
         assert conn is not None
         with _write_transaction(conn):
-            return self._upsert(conn, dataset, progress)
+            stats = self._upsert(conn, dataset, progress)
+            if note is not None and stats.changed:
+                self._record(conn, note_with_stats(note, stats), [])
+        return stats
 
-    def replace(self, dataset: Dataset, progress: Progress | None = None) -> WriteStats:
+    def replace(self, dataset: Dataset, progress: Progress | None = None,
+                note: ChangeNote | None = None) -> WriteStats:
         """Make the store hold exactly `dataset`, in one transaction: all of it or nothing."""
         conn = self._connect(create=True)
         assert conn is not None
@@ -175,7 +254,73 @@ class SqliteStore:
             stats = self._upsert(conn, dataset, progress)
             if not stats.changed:
                 conn.execute(_BUMP_VERSION)  # an emptied store is a change too
+            if note is not None:
+                self._record(conn, note_with_stats(note, stats), [])
         return stats
+
+    def apply(self, edits: Sequence[Edit], note: ChangeNote) -> Change:
+        """Apply `edits` and record them with `note`, in one transaction; return the change."""
+        for edit in edits:
+            check_edit(edit)
+        conn = self._connect(create=True)
+        assert conn is not None
+        # BEGIN IMMEDIATE holds the write lock from the first read: nobody can change a target
+        # between the comparison with `before` and the write.
+        with _write_transaction(conn):
+            for edit in edits:
+                self._apply_edit(conn, edit)
+            conn.execute(_BUMP_VERSION)
+            seq = self._record(conn, note, edits)
+        return Change(seq, note, list(edits))
+
+    def _apply_edit(self, conn: sqlite3.Connection, edit: Edit) -> None:
+        target = edit.target
+        if target[0] == "element":
+            row = conn.execute("SELECT id, kind, name, props FROM elements WHERE id = ?", (target[1],)).fetchone()
+            current: Element | Connection | None = _element(row) if row else None
+        else:
+            row = conn.execute("SELECT source, target, type, props FROM connections "
+                               "WHERE source = ? AND target = ? AND type = ?", target[1:]).fetchone()
+            current = _connection(row) if row else None
+        if current != edit.before:
+            raise conflict(edit, current)
+        after = edit.after
+        if isinstance(after, Element):
+            sql = ("UPDATE elements SET name = ?, props = ? WHERE id = ?" if current is not None
+                   else "INSERT INTO elements (name, props, id, kind) VALUES (?, ?, ?, ?)")
+            args = (after.name, _dumps(after.props), after.id) + (() if current is not None else (after.kind.value,))
+            conn.execute(sql, args)
+        elif isinstance(after, Connection):
+            missing = [end for end in (after.source, after.target)
+                       if conn.execute("SELECT 1 FROM elements WHERE id = ?", (end,)).fetchone() is None]
+            if missing:
+                raise Conflict(f"{describe_target(edit)}: {missing[0]!r} does not exist (any more)")
+            if current is not None:
+                conn.execute("UPDATE connections SET props = ? WHERE source = ? AND target = ? AND type = ?",
+                             (_dumps(after.props), *after.key))
+            else:
+                conn.execute("INSERT INTO connections (source, target, type, props) VALUES (?, ?, ?, ?)",
+                             (*after.key, _dumps(after.props)))
+        elif target[0] == "element":
+            if conn.execute("SELECT 1 FROM connections WHERE source = ? OR target = ? LIMIT 1",
+                            (target[1], target[1])).fetchone():
+                raise Conflict(f"{target[1]!r} still has connections; delete or move them first")
+            conn.execute("DELETE FROM elements WHERE id = ?", (target[1],))
+        else:
+            conn.execute("DELETE FROM connections WHERE source = ? AND target = ? AND type = ?", target[1:])
+
+    @staticmethod
+    def _record(conn: sqlite3.Connection, note: ChangeNote, edits: Sequence[Edit]) -> int:
+        cursor = conn.execute(
+            "INSERT INTO changes (at, author, action, source, comment, reverts, summary, edits) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (note.at, note.author, note.action, note.source, note.comment, note.reverts,
+             _dumps(dict(note.summary)), _dumps(edits_to_json(edits))))
+        seq = cursor.lastrowid
+        assert seq is not None
+        touched = dict.fromkeys(i for edit in edits for i in edit.touches)
+        conn.executemany("INSERT INTO change_touches (element, seq) VALUES (?, ?)", ((i, seq) for i in touched))
+        return seq
 
     def _upsert(self, conn: sqlite3.Connection, dataset: Dataset, progress: Progress | None) -> WriteStats:
         before_elements = conn.execute("SELECT count(*) FROM elements").fetchone()[0]
@@ -193,13 +338,13 @@ class SqliteStore:
         return stats
 
     def clear(self) -> None:
-        """Delete every element and connection (the version still moves on)."""
+        """Delete everything: elements, connections, history and accounts (the version moves on)."""
         conn = self._connect(create=False)
         if conn is None:
             return
         with _write_transaction(conn):
-            conn.execute("DELETE FROM connections")
-            conn.execute("DELETE FROM elements")
+            for table in ("connections", "elements", "change_touches", "changes", "tokens", "accounts"):
+                conn.execute(f"DELETE FROM {table}")
             conn.execute(_BUMP_VERSION)
 
     @staticmethod
@@ -306,3 +451,127 @@ class SqliteStore:
             for rel, n in conn.execute("SELECT type, count(*) FROM connections GROUP BY type"):
                 result[rel] = n
         return result
+
+    def get_connection(self, source: str, target: str, rel: RelType) -> Connection | None:
+        """Return the connection with this key (KNOWS ends in canonical order), or None."""
+        key = connection(source, target, rel).key
+        with self._read() as conn:
+            if conn is None:
+                return None
+            row = conn.execute("SELECT source, target, type, props FROM connections "
+                               "WHERE source = ? AND target = ? AND type = ?", key).fetchone()
+        return _connection(row) if row else None
+
+    def connections_of(self, element_id: str) -> list[Connection]:
+        """Return every connection from or to an element, sorted by key."""
+        with self._read() as conn:
+            if conn is None:
+                return []
+            rows = conn.execute("SELECT source, target, type, props FROM connections WHERE source = ? UNION ALL "
+                                "SELECT source, target, type, props FROM connections WHERE target = ?",
+                                (element_id, element_id)).fetchall()
+        return sorted((_connection(r) for r in rows), key=lambda c: c.key)
+
+    # -- history ---------------------------------------------------------------------------
+
+    def history(self, element_id: str | None = None, *, limit: int = 50, before: int | None = None) -> list[Change]:
+        """Return recorded changes, newest first: all, or those about one element."""
+        bound = before if before is not None else 2**63 - 1
+        with self._read() as conn:
+            if conn is None:
+                return []
+            if element_id is None:
+                rows = conn.execute(f"SELECT {_CHANGE_COLUMNS} FROM changes WHERE seq < ? ORDER BY seq DESC LIMIT ?",
+                                    (bound, limit)).fetchall()
+            else:
+                rows = conn.execute(
+                    f"SELECT {_CHANGE_COLUMNS} FROM changes WHERE seq IN "
+                    "(SELECT seq FROM change_touches WHERE element = ? AND seq < ?) ORDER BY seq DESC LIMIT ?",
+                    (element_id, bound, limit)).fetchall()
+        return [_change(r) for r in rows]
+
+    def change(self, seq: int) -> Change | None:
+        """Return the recorded change number `seq`, or None."""
+        with self._read() as conn:
+            if conn is None:
+                return None
+            row = conn.execute(f"SELECT {_CHANGE_COLUMNS} FROM changes WHERE seq = ?", (seq,)).fetchone()
+        return _change(row) if row else None
+
+    # -- accounts --------------------------------------------------------------------------
+
+    def get_account(self, name: str) -> Account | None:
+        """Return the account with this name, or None."""
+        with self._read() as conn:
+            if conn is None:
+                return None
+            row = conn.execute("SELECT name, role, password_hash, created, disabled FROM accounts WHERE name = ?",
+                               (name,)).fetchone()
+        return _account(row) if row else None
+
+    def list_accounts(self) -> list[Account]:
+        """Return every account, sorted by name."""
+        with self._read() as conn:
+            if conn is None:
+                return []
+            rows = conn.execute("SELECT name, role, password_hash, created, disabled FROM accounts ORDER BY name")
+            return [_account(r) for r in rows]
+
+    def put_account(self, account: Account) -> None:
+        """Create or replace the account with this name."""
+        conn = self._connect(create=True)
+        assert conn is not None
+        with _write_transaction(conn):
+            conn.execute(
+                "INSERT INTO accounts (name, role, password_hash, created, disabled) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT (name) DO UPDATE SET role = excluded.role, password_hash = excluded.password_hash, "
+                "created = excluded.created, disabled = excluded.disabled",
+                (account.name, account.role, account.password_hash, account.created, int(account.disabled)))
+
+    def delete_account(self, name: str) -> bool:
+        """Delete an account and its tokens; return whether it existed."""
+        conn = self._connect(create=False)
+        if conn is None:
+            return False
+        with _write_transaction(conn):
+            conn.execute("DELETE FROM tokens WHERE account = ?", (name,))
+            return conn.execute("DELETE FROM accounts WHERE name = ?", (name,)).rowcount > 0
+
+    def add_token(self, token: Token) -> None:
+        """Keep an API token (by its digest) for its account."""
+        conn = self._connect(create=True)
+        assert conn is not None
+        with _write_transaction(conn):
+            if conn.execute("SELECT 1 FROM accounts WHERE name = ?", (token.account,)).fetchone() is None:
+                raise StoreError(f"no account {token.account!r}")
+            conn.execute("INSERT INTO tokens (digest, account, label, created) VALUES (?, ?, ?, ?)",
+                         (token.digest, token.account, token.label, token.created))
+
+    def account_for_token(self, digest: str) -> Account | None:
+        """Return the account an API token digest belongs to, or None."""
+        with self._read() as conn:
+            if conn is None:
+                return None
+            row = conn.execute("SELECT a.name, a.role, a.password_hash, a.created, a.disabled FROM tokens t "
+                               "JOIN accounts a ON a.name = t.account WHERE t.digest = ?", (digest,)).fetchone()
+        return _account(row) if row else None
+
+    def list_tokens(self, account: str) -> list[Token]:
+        """Return the tokens of an account, sorted by creation."""
+        with self._read() as conn:
+            if conn is None:
+                return []
+            rows = conn.execute("SELECT digest, account, label, created FROM tokens WHERE account = ? "
+                                "ORDER BY created, label", (account,))
+            return [Token(*r) for r in rows]
+
+    def delete_tokens(self, account: str, label: str | None = None) -> int:
+        """Delete the tokens of an account (only those with `label`, if given); return how many."""
+        conn = self._connect(create=False)
+        if conn is None:
+            return 0
+        with _write_transaction(conn):
+            if label is None:
+                return conn.execute("DELETE FROM tokens WHERE account = ?", (account,)).rowcount
+            return conn.execute("DELETE FROM tokens WHERE account = ? AND label = ?", (account, label)).rowcount
+

@@ -1,0 +1,2 @@
+MATCH (n:Element {id: $id})
+RETURN COUNT { (n)--() } AS connections

@@ -1,0 +1,2 @@
+MATCH (a:PartnergraphAccount {name: $name})
+RETURN properties(a) AS account

@@ -1,0 +1,2 @@
+MATCH (c:PartnergraphChange {seq: $seq})
+RETURN properties(c) AS change

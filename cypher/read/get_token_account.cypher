@@ -1,0 +1,3 @@
+MATCH (t:PartnergraphToken {digest: $digest})
+MATCH (a:PartnergraphAccount {name: t.account})
+RETURN properties(a) AS account

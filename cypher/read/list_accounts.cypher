@@ -1,0 +1,3 @@
+MATCH (a:PartnergraphAccount)
+RETURN properties(a) AS account
+ORDER BY a.name

@@ -1,0 +1,3 @@
+MATCH (t:PartnergraphToken {account: $account})
+RETURN properties(t) AS token
+ORDER BY t.created, t.label
