@@ -19,10 +19,12 @@ def compose_command() -> list[str]:
     pytest.fail("no Docker Compose client: .ci/run installs one (apt-get install docker-compose)")
 
 
-def compose(*args: str, password: str | None = "secret") -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k != "NEO4J_PASSWORD"}
+def compose(*args: str, password: str | None = "secret", secret_key: str | None = "k" * 64) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k not in ("NEO4J_PASSWORD", "PARTNERGRAPH_SECRET_KEY")}
     if password is not None:
         env["NEO4J_PASSWORD"] = password
+    if secret_key is not None:
+        env["PARTNERGRAPH_SECRET_KEY"] = secret_key
     return subprocess.run([*compose_command(), "-f", str(ROOT / "docker-compose.yml"), *args],
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
 
@@ -44,3 +46,10 @@ def test_the_neo4j_password_comes_only_from_the_environment():
     done = compose("config", "-q", password=None)
     assert done.returncode != 0
     assert "NEO4J_PASSWORD" in done.stderr
+
+
+def test_the_session_secret_comes_only_from_the_environment():
+    done = compose("config", "-q", secret_key=None)
+    assert done.returncode != 0
+    assert "PARTNERGRAPH_SECRET_KEY" in done.stderr
+    assert "SECRET_KEY:" not in (ROOT / "docker-compose.yml").read_text().replace("PARTNERGRAPH_SECRET_KEY:", "")
