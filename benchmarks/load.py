@@ -118,7 +118,8 @@ class Gunicorn:
 
     def __init__(self, url: str, args: argparse.Namespace):
         self.port = free_port()
-        env = {**os.environ, "PARTNERGRAPH_DB": url, "NEO4J_PASSWORD": args.neo4j_password}
+        env = {**os.environ, "PARTNERGRAPH_DB": url, "NEO4J_PASSWORD": args.neo4j_password,
+               "PARTNERGRAPH_ANONYMOUS_READ": "1"}  # the load is anonymous reading
         env.pop("PARTNERGRAPH_PUBLIC", None)
         self.log_path = args.out / f"load-gunicorn-{args.store}.log"
         self.log = open(self.log_path, "w")  # noqa: SIM115 - closed in stop()

@@ -84,7 +84,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        settings = Settings(db=str(folder / "demo.db"))
+        settings = Settings(db=str(folder / "demo.db"), anonymous_read=True)  # timed pages, no sign-in
         with Workspace.open(settings) as ws:
             ws.import_rows(*demo_rows())
             person = ws.centrality("degree", kind="contact", top=1)["results"][0]["id"]

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
+from partnergraph import accounts
 from partnergraph.cli import main
 from partnergraph.config import Settings
 from partnergraph.services import Workspace
@@ -73,9 +76,9 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return url
 
 
-def settings_for(db_url: str) -> Settings:
-    """Return settings that open the store at `db_url`."""
-    return Settings(db=db_url, neo4j_password=NEO4J_PASSWORD)
+def settings_for(db_url: str, **changes: Any) -> Settings:
+    """Return settings that open the store at `db_url` (with any other settings changed)."""
+    return Settings(db=db_url, neo4j_password=NEO4J_PASSWORD, **changes)
 
 
 @pytest.fixture
@@ -116,3 +119,66 @@ def file_digest(path: Path) -> str:
         if part.exists():
             digest.update(part.read_bytes())
     return digest.hexdigest()
+
+
+# -- signed-in viewers ----------------------------------------------------------------------------
+
+PASSWORD = "correct horse battery"  # the password of every account sign_in creates
+
+
+def csrf_from(page: Any) -> str:
+    """Return the CSRF token in a page (a test client response or HTML): form field or meta tag."""
+    html = page if isinstance(page, str) else page.get_data(as_text=True)
+    found = re.search(r'name="csrf_token" value="([^"]+)"', html) or re.search(
+        r'<meta name="csrf-token" content="([^"]+)"', html)
+    assert found, "no CSRF token in the page"
+    return found.group(1)
+
+
+def sign_in(client: Any, workspace_or_store: Any, role: str, name: str | None = None) -> accounts.Account:
+    """Sign `client` in through the real /login form as `name` (default: the role's name) with `role`.
+
+    Creates the account (password PASSWORD) if it does not exist yet.
+    """
+    store = getattr(workspace_or_store, "store", workspace_or_store)
+    name = name or role
+    account = store.get_account(name) or accounts.create_account(store, name, PASSWORD, role)
+    form = client.get("/login")
+    answer = client.post("/login", data={"name": name, "password": PASSWORD, "csrf_token": csrf_from(form),
+                                         "next": "/"})
+    assert answer.status_code == 303, answer.get_data(as_text=True)
+    return account
+
+
+@pytest.fixture
+def auth_app(small: Workspace, db_url: str):
+    """Return a private viewer (sign-in required, no anonymous reading) on the small network."""
+    from partnergraph.viewer import create_app
+
+    app = create_app(settings_for(db_url, secret_key="test secret key, not for production"))
+    yield app
+    app.extensions["partnergraph"].close()
+
+
+@pytest.fixture
+def viewer_client(auth_app, small: Workspace):
+    """Return a test client of `auth_app` signed in as "viewer" (role viewer)."""
+    client = auth_app.test_client()
+    sign_in(client, small, "viewer")
+    return client
+
+
+@pytest.fixture
+def editor_client(auth_app, small: Workspace):
+    """Return a test client of `auth_app` signed in as "editor" (role editor)."""
+    client = auth_app.test_client()
+    sign_in(client, small, "editor")
+    return client
+
+
+@pytest.fixture
+def admin_client(auth_app, small: Workspace):
+    """Return a test client of `auth_app` signed in as "admin" (role admin)."""
+    client = auth_app.test_client()
+    sign_in(client, small, "admin")
+    return client

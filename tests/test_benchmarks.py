@@ -34,3 +34,17 @@ def test_the_load_benchmark_serves_concurrent_clients_through_gunicorn_without_e
     assert record["load"]["errors"] == 0
     assert set(record["load"]["endpoints"]) == {"path", "holders", "search", "graph"}
     assert all(e["requests"] > 0 for e in record["load"]["endpoints"].values())
+
+
+@pytest.mark.slow
+def test_the_build_benchmark_measures_both_ways_in_fresh_processes(tmp_path):
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "build.py"), "--people", "300", "--ties", "1500",
+                           "--runs", "1", "--memory-limit-gb", "4", "--out", str(tmp_path)],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "ratio baseline / ours" in done.stdout
+    record = json.loads((tmp_path / "build-300-1500-1.json").read_text())
+    ours, baseline = record["results"]["ours"], record["results"]["baseline"]
+    assert ours["nodes"] == baseline["nodes"] > 300 and ours["edges"] == baseline["edges"] > 1500
+    assert ours["peak_mb"] > 0 and ours["index_seconds"] >= 0 and not record["failures"]
+    assert record["import"]["rows"] > 1500 and record["ratio_baseline_over_ours"]["build_seconds"] > 0

@@ -47,7 +47,7 @@ def server(small: Workspace, db_url: str):
         [Row({"id": "evil", "kind": "partner", "name": HOSTILE, "region": "Europe", "status": "active"},
              Location("test", 2))],
         [Row({"from": "cai", "to": "evil", "type": "HOLDS", "strength": "3"}, Location("test", 2))])
-    app = create_app(settings_for(db_url))
+    app = create_app(settings_for(db_url, anonymous_read=True))
     httpd = make_server("127.0.0.1", 0, app, threaded=True, request_handler=Quiet)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()

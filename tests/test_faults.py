@@ -31,7 +31,7 @@ def test_the_neo4j_retry_time_comes_from_the_environment():
 def test_the_viewer_answers_503_while_neo4j_is_down_and_serves_again_once_it_is_back(neo4j_server):
     script = str(ROOT / "scripts" / "neo4j-local")
     # A short retry so that the outage is reported within seconds (the default waits 15 s).
-    settings = replace(settings_for(neo4j_server), neo4j_retry_seconds=2)
+    settings = replace(settings_for(neo4j_server, anonymous_read=True), neo4j_retry_seconds=2)
     with Workspace.open(settings) as workspace:
         workspace.store.clear()
         workspace.import_path(SMALL)

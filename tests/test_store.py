@@ -169,3 +169,38 @@ def test_opening_a_foreign_or_empty_file_changes_nothing_in_it(tmp_path):
     store = SqliteStore(empty)
     assert store.snapshot().elements == [] and store.existing_kinds(["a"]) == {}
     assert empty.read_bytes() == b""
+
+
+def test_a_stream_gives_the_snapshot_row_by_row(workspace):
+    store = workspace.store
+    with store.stream() as rows:
+        assert list(rows.elements) == [] and list(rows.connections) == []
+    store.upsert(small_dataset())
+    snapshot = store.snapshot()
+    with store.stream() as rows:
+        assert rows.version == snapshot.version
+        assert list(rows.elements) == snapshot.elements
+        assert list(rows.connections) == snapshot.connections
+
+
+def test_a_stream_out_of_python_order_is_refused_and_the_graph_sorts_a_snapshot_instead(tmp_path, monkeypatch):
+    from contextlib import contextmanager
+
+    from partnergraph.services import Workspace
+    from partnergraph.store.base import SnapshotStream, StreamOrderError, ordered_elements
+
+    with pytest.raises(StreamOrderError, match="'a' after 'b'"):
+        list(ordered_elements([Element("b", Kind.ISSUE, "B"), Element("a", Kind.ISSUE, "A")]))
+    with Workspace.open(Settings(db=str(tmp_path / "graph.db"))) as workspace:
+        workspace.import_path(SMALL)
+        store, real = workspace.store, workspace.store.stream
+
+        @contextmanager
+        def collated_otherwise():  # as a database whose collation differs from Python's would give
+            with real() as rows:
+                backwards = list(rows.elements)[::-1]
+                yield SnapshotStream(rows.version, ordered_elements(iter(backwards)), rows.connections)
+
+        monkeypatch.setattr(store, "stream", collated_otherwise)
+        graph = workspace.graph()
+        assert list(graph.nodes) == sorted(graph.nodes) and graph.number_of_nodes() == 15

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from conftest import SMALL, settings_for
 from partnergraph.model import Conflict, Element, Kind, RelType, connection
 from partnergraph.store import open_store
 from partnergraph.store.base import Account, ChangeNote, Edit, Token
 from partnergraph.store.sqlite import SqliteStore
-from tests.conftest import SMALL, settings_for
 
 ANA = Element("ana", Kind.CONTACT, "Ana", {"email": "ana@example.org"})
 BEN = Element("ben", Kind.CONTACT, "Ben", {})
@@ -223,3 +223,17 @@ def test_a_database_of_the_first_schema_is_upgraded_keeping_its_graph(tmp_path: 
         assert store.get("ana") == Element("ana", Kind.CONTACT, "Ana", {})
         store.apply([Edit(store.get("ana"), Element("ana", Kind.CONTACT, "Ana Lima", {}))], note("update"))
         assert store.history("ana")[0].note.action == "update"
+
+
+def test_imports_and_restores_from_the_command_line_are_in_the_history(cli, tmp_path: Path):
+    from partnergraph.store import open_store as opened
+
+    assert cli("import", str(SMALL)).exit_code == 0
+    assert cli("backup", str(tmp_path / "b.json")).exit_code == 0
+    assert cli("restore", "--yes", str(tmp_path / "b.json")).exit_code == 0
+
+    with opened(settings_for(cli.db)) as store:
+        history = store.history()
+    assert [c.note.action for c in history] == ["restore", "import"]
+    assert history[1].note.source == str(SMALL) and history[1].note.author.startswith("cli:")
+    assert history[0].note.summary["elements_created"] > 0

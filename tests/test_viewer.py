@@ -20,7 +20,7 @@ HOSTILE = "<img src=x onerror=alert(1)>"
 
 @pytest.fixture
 def client(small: Workspace, db_url: str):
-    app = create_app(settings_for(db_url))
+    app = create_app(settings_for(db_url, anonymous_read=True))
     yield app.test_client()
     app.extensions["partnergraph"].close()
 

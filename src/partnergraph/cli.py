@@ -6,13 +6,14 @@ import json
 import os
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import click
 
-from partnergraph import config
+from partnergraph import accounts, config
 from partnergraph.analysis.centrality import MEASURES
 from partnergraph.analysis.criteria import default_text as default_criteria_text
 from partnergraph.analysis.paths import PATH_TYPES
@@ -103,7 +104,7 @@ def import_command(ctx: click.Context, path: Path) -> None:
     is left unchanged. Importing the same data again changes nothing.
     """
     workspace = _workspace(ctx)
-    stats = workspace.import_path(path, progress=_progress_bar(ctx))
+    stats = workspace.import_path(path, progress=_progress_bar(ctx), note=workspace.note("import", source=str(path)))
     click.echo(f"imported {path} into {workspace.store.url}: "
                f"{stats.elements_created} elements created, {stats.elements_updated} updated; "
                f"{stats.connections_created} connections created, {stats.connections_updated} updated")
@@ -490,6 +491,11 @@ def _serve(settings: config.Settings, host: str, port: int, public: bool) -> Non
     shown = "localhost" if host in ("127.0.0.1", "::1") else host
     click.echo(f"viewer of {settings.db}{' (public directory only)' if public else ''}: "
                f"http://{shown}:{port}/  (Ctrl+C to stop)")
+    if not public:
+        click.echo("anyone who can reach it may read; sign in to change anything" if settings.anonymous_read
+                   else "reading needs an account (or --anonymous-read)")
+        if not settings.anonymous_read and not app.extensions["partnergraph"].ws.store.list_accounts():
+            click.echo("no account yet: partnergraph user add NAME --role admin", err=True)
     serve(app, host, port)
 
 
@@ -508,7 +514,8 @@ def demo(ctx: click.Context, no_serve: bool, host: str, port: int) -> None:
     """Load the demo network (fictional organisations, synthetic people), show what to ask, open the viewer."""
     workspace = _workspace(ctx)
     element_rows, connection_rows = demo_rows()
-    stats = workspace.import_rows(element_rows, connection_rows)
+    stats = workspace.import_rows(element_rows, connection_rows,
+                                  note=workspace.note("import", source="partnergraph demo network"))
     counts = workspace.overview()
     click.echo(f"demo network loaded into {workspace.store.url} "
                f"({stats.elements_created} elements and {stats.connections_created} connections new): "
@@ -528,18 +535,163 @@ def demo(ctx: click.Context, no_serve: bool, host: str, port: int) -> None:
     click.echo(f"  partnergraph{db} centrality --measure betweenness --kind contact")
     click.echo(f"  partnergraph{db} risks")
     if not no_serve:
-        _serve(ctx.obj, host, port, public=False)
+        # Fictional data on this machine: readable without signing in; editing still needs an account.
+        click.echo("to edit in the viewer: partnergraph user add NAME --role editor, then sign in")
+        _serve(replace(ctx.obj, anonymous_read=True), host, port, public=False)
 
 
 @main.command()
 @host_option
 @port_option
 @click.option("--public", is_flag=True, help="Show only the public directory: no people, no personal data.")
+@click.option("--anonymous-read", is_flag=True,
+              help="Let visitors read without signing in (changes still need an editor account). "
+                   "Default: $PARTNERGRAPH_ANONYMOUS_READ, else off.")
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int, public: bool) -> None:
-    """Start the viewer: search, a page per element, the graph, the path finder, analytics."""
+def serve(ctx: click.Context, host: str, port: int, public: bool, anonymous_read: bool) -> None:
+    """Start the viewer: search, a page per element, the graph, the path finder, analytics.
+
+    Visitors sign in with an account (see `partnergraph user`), unless --anonymous-read.
+    """
     settings: config.Settings = ctx.obj
+    if anonymous_read:
+        settings = replace(settings, anonymous_read=True)
     _serve(settings, host, port, public=public or settings.public)
+
+
+# -- accounts -------------------------------------------------------------------------------------
+
+
+@main.group("user")
+def user_group() -> None:
+    """Manage the accounts that sign in to the viewer, and their API tokens.
+
+    Roles: viewer (reads), editor (also changes the graph), admin (also manages accounts).
+    """
+
+
+def _read_password(password_stdin: bool) -> str:
+    if password_stdin:
+        line = click.get_text_stream("stdin").readline()
+        password = line[:-1] if line.endswith("\n") else line
+        if password.endswith("\r"):
+            password = password[:-1]
+        if not password:
+            raise PartnergraphError("no password on standard input")
+    else:
+        password = click.prompt("password", hide_input=True, confirmation_prompt=True, err=True)
+    return accounts.check_password(password)
+
+
+password_stdin_option = click.option("--password-stdin", is_flag=True,
+                                     help="Read the password from the first line of standard input (for scripts).")
+
+
+@user_group.command("add")
+@click.argument("name")
+@click.option("--role", type=click.Choice(accounts.ROLES), required=True, help="What the account may do.")
+@password_stdin_option
+@click.pass_context
+def user_add(ctx: click.Context, name: str, role: str, password_stdin: bool) -> None:
+    """Add an account NAME with a ROLE; the password is asked for (never given as an argument)."""
+    accounts.check_name(name)
+    workspace = _workspace(ctx)
+    if workspace.store.get_account(name) is not None:  # before asking for a password in vain
+        raise PartnergraphError(f"an account named {name!r} exists already")
+    account = accounts.create_account(workspace.store, name, _read_password(password_stdin), role)
+    click.echo(f"added {account.name} ({account.role}) to {workspace.store.url}")
+
+
+@user_group.command("list")
+@json_option
+@click.pass_context
+def user_list(ctx: click.Context, as_json: bool) -> None:
+    """List the accounts: name, role, whether disabled, and the labels of their API tokens."""
+    store = _workspace(ctx).store
+    found = [{"name": a.name, "role": a.role, "disabled": a.disabled, "created": a.created,
+              "tokens": [{"label": t.label, "created": t.created} for t in store.list_tokens(a.name)]}
+             for a in store.list_accounts()]
+    if as_json:
+        return _print_json({"accounts": found})
+    if not found:
+        click.echo("no accounts: partnergraph user add NAME --role admin")
+    for a in found:
+        tokens = ", ".join(t["label"] for t in a["tokens"]) or "none"
+        click.echo(f"{a['name']}  {a['role']}{'  (disabled)' if a['disabled'] else ''}  since {a['created'][:10]}"
+                   f"  tokens: {tokens}")
+
+
+@user_group.command("set-role")
+@click.argument("name")
+@click.argument("role", type=click.Choice(accounts.ROLES))
+@click.pass_context
+def user_set_role(ctx: click.Context, name: str, role: str) -> None:
+    """Give account NAME another ROLE (takes effect on its next request)."""
+    account = accounts.set_role(_workspace(ctx).store, name, role)
+    click.echo(f"{account.name} is now {account.role}")
+
+
+@user_group.command("passwd")
+@click.argument("name")
+@password_stdin_option
+@click.pass_context
+def user_passwd(ctx: click.Context, name: str, password_stdin: bool) -> None:
+    """Set a new password for account NAME; its open sessions end."""
+    store = _workspace(ctx).store
+    accounts.get(store, name)  # before asking for a password in vain
+    accounts.set_password(store, name, _read_password(password_stdin))
+    click.echo(f"new password set for {name}; its sessions have ended")
+
+
+@user_group.command("disable")
+@click.argument("name")
+@click.pass_context
+def user_disable(ctx: click.Context, name: str) -> None:
+    """Disable account NAME: no sign-in, its sessions end, its API tokens stop working."""
+    accounts.disable(_workspace(ctx).store, name)
+    click.echo(f"disabled {name}")
+
+
+@user_group.command("enable")
+@click.argument("name")
+@click.pass_context
+def user_enable(ctx: click.Context, name: str) -> None:
+    """Enable account NAME again."""
+    accounts.enable(_workspace(ctx).store, name)
+    click.echo(f"enabled {name}")
+
+
+@user_group.command("remove")
+@click.argument("name")
+@click.pass_context
+def user_remove(ctx: click.Context, name: str) -> None:
+    """Delete account NAME and its API tokens."""
+    accounts.remove(_workspace(ctx).store, name)
+    click.echo(f"removed {name} and its API tokens")
+
+
+@user_group.command("token")
+@click.argument("name")
+@click.option("--label", default=accounts.DEFAULT_LABEL, show_default=True, help="What the token is for.")
+@click.pass_context
+def user_token(ctx: click.Context, name: str, label: str) -> None:
+    """Issue an API token for account NAME and print it once (only its SHA-256 is kept).
+
+    Scripts send it as `Authorization: Bearer TOKEN`; it acts with the account's role.
+    """
+    secret = accounts.issue_token(_workspace(ctx).store, name, label)
+    click.echo(f"API token {label!r} for {name} (shown once; keep it secret):", err=True)
+    click.echo(secret)
+
+
+@user_group.command("revoke")
+@click.argument("name")
+@click.option("--label", default=None, help="Revoke only the token with this label (default: all of NAME's).")
+@click.pass_context
+def user_revoke(ctx: click.Context, name: str, label: str | None) -> None:
+    """Revoke the API tokens of account NAME (or only the one labelled --label)."""
+    count = accounts.revoke_tokens(_workspace(ctx).store, name, label)
+    click.echo(f"revoked {count} token{'s' if count != 1 else ''} of {name}")
 
 
 @main.command()
@@ -569,7 +721,7 @@ def restore(ctx: click.Context, file: Path, yes: bool) -> None:
     workspace = _workspace(ctx)
     if not yes:
         click.confirm(f"replace everything in {workspace.store.url} with {file}?", abort=True, err=True)
-    header = workspace.restore(file, progress=_progress_bar(ctx))
+    header = workspace.restore(file, progress=_progress_bar(ctx), note=workspace.note("restore", source=str(file)))
     click.echo(f"restored {header['elements']} elements and {header['connections']} connections "
                f"from {file} into {workspace.store.url} (sha256 verified)")
 

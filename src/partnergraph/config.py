@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -23,6 +24,22 @@ class Settings:
     neo4j_retry_seconds: float = 15.0
     # The viewer shows only the public directory: no people, no personal data (serve --public).
     public: bool = False
+    # Signs the viewer's session cookies: PARTNERGRAPH_SECRET_KEY, never a default in the code.
+    # None: the viewer makes a random key per process (sessions end when it restarts).
+    secret_key: str | None = None
+    # Whether visitors who are not signed in may read the (private) viewer.
+    anonymous_read: bool = False
+    # Session cookies marked Secure (sent over HTTPS only). Browsers treat http://127.0.0.1 and
+    # http://localhost as secure, so this also works for a local viewer; turn it off only for a
+    # viewer reached over plain HTTP on another host.
+    secure_cookies: bool = True
+    # A session ends this long after signing in.
+    session_hours: float = 12.0
+    # How many reverse proxies in front of the viewer set X-Forwarded-For/-Proto/-Host (0: none,
+    # trust no such header): the client address of the sign-in limit and HTTPS detection.
+    trusted_proxies: int = 0
+    # Who runs the command line, for the audit entries of what it changes.
+    actor: str = "cli"
 
     def with_db(self, db: str | None) -> Settings:
         """Return a copy with another store URL, or this one if `db` is None."""
@@ -39,10 +56,36 @@ def from_env(environ: Mapping[str, str] | None = None) -> Settings:
         neo4j_database=env.get("NEO4J_DATABASE") or None,
         neo4j_retry_seconds=_seconds(env, "NEO4J_RETRY_SECONDS", 15.0),
         public=(env.get("PARTNERGRAPH_PUBLIC") or "").strip().lower() in ("1", "true", "yes", "on"),
+        secret_key=env.get("PARTNERGRAPH_SECRET_KEY") or None,
+        anonymous_read=_flag(env, "PARTNERGRAPH_ANONYMOUS_READ", False),
+        secure_cookies=_flag(env, "PARTNERGRAPH_SECURE_COOKIES", True),
+        session_hours=_seconds(env, "PARTNERGRAPH_SESSION_HOURS", 12.0, unit="hours") or 12.0,
+        trusted_proxies=int(_seconds(env, "PARTNERGRAPH_TRUSTED_PROXIES", 0, unit="proxies")),
+        actor=f"cli:{_user()}",
     )
 
 
-def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
+def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = (env.get(name) or "").strip().lower()
+    if not raw:
+        return default
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    from partnergraph.model import PartnergraphError
+
+    raise PartnergraphError(f"{name} must be 1/true/yes/on or 0/false/no/off, not {raw!r}")
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name at all (some containers): still say it was the CLI
+        return "unknown"
+
+
+def _seconds(env: Mapping[str, str], name: str, default: float, unit: str = "seconds") -> float:
     raw = (env.get(name) or "").strip()
     if not raw:
         return default
@@ -53,7 +96,7 @@ def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
     if not value >= 0:  # also refuses nan
         from partnergraph.model import PartnergraphError
 
-        raise PartnergraphError(f"{name} must be a number of seconds (0 or more), not {raw!r}")
+        raise PartnergraphError(f"{name} must be a number of {unit} (0 or more), not {raw!r}")
     return value
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Callable, Iterable, Sequence
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -26,12 +26,23 @@ from partnergraph.analysis.path_index import path_index
 from partnergraph.analysis.paths import introduction_paths
 from partnergraph.analysis.relationships import OVERLOAD, STALE_MONTHS, holder_warnings, holders, relationship_risks
 from partnergraph.config import Settings
+from partnergraph.editing import Editor
 from partnergraph.io import backup as backups
+from partnergraph.io import directory as directories
 from partnergraph.io import export as exporting
 from partnergraph.io.metrics import write_metrics
 from partnergraph.io.reader import read_rows
-from partnergraph.model import Kind, NoPath, PartnergraphError, Row, parse_list, validate_dataset
+from partnergraph.model import (
+    PERSONAL_PROPERTIES,
+    Kind,
+    NoPath,
+    PartnergraphError,
+    Row,
+    parse_list,
+    validate_dataset,
+)
 from partnergraph.store import GraphStore, Progress, WriteStats, open_store
+from partnergraph.store.base import ChangeNote, StreamOrderError
 
 # Called as a stage of an import begins ("checking", then "writing") with its number of rows;
 # returns a callback for rows done in that stage, or None.
@@ -64,6 +75,23 @@ def _referenced_ids(element_rows: Sequence[Row], connection_rows: Sequence[Row])
     return ids
 
 
+def redact(result: Any) -> Any:
+    """Return a copy of a result without personal data: no email, phone or notes at any depth.
+
+    The one redaction for readers who are not signed in. It works on the JSON-like results of
+    `Workspace` and `Editor` (dicts and lists), where these names are only ever properties of an
+    element or a relationship (results never key a mapping by element id), or the `field` of a
+    history entry's before/after. Notes go whatever they are on: free text about an organisation
+    or a tie may name people.
+    """
+    if isinstance(result, dict):
+        return {k: redact(v) for k, v in result.items() if k not in PERSONAL_PROPERTIES}
+    if isinstance(result, (list, tuple)):
+        return [redact(v) for v in result
+                if not (isinstance(v, dict) and v.get("field") in PERSONAL_PROPERTIES)]
+    return result
+
+
 def load_criteria(path: Path | None) -> criteria_analysis.Criteria:
     """Return the partnership criteria of a TOML file laid over the defaults (the defaults when None)."""
     if path is None:
@@ -78,8 +106,9 @@ def load_criteria(path: Path | None) -> criteria_analysis.Criteria:
 class Workspace:
     """The use cases of partnergraph over one store."""
 
-    def __init__(self, store: GraphStore):
+    def __init__(self, store: GraphStore, *, actor: str = "cli"):
         self.store = store
+        self.actor = actor  # who is named in the history for imports and restores
         self._graph: nx.Graph | None = None
         self._graph_version: str | None = None
         # The viewer's caches (public graph, layouts, scores), dropped when the store version moves.
@@ -92,11 +121,21 @@ class Workspace:
     @classmethod
     def open(cls, settings: Settings) -> Workspace:
         """Return a workspace on the store that `settings` selects."""
-        return cls(open_store(settings))
+        return cls(open_store(settings), actor=settings.actor)
+
+    def note(self, action: str, *, source: str = "", comment: str = "") -> ChangeNote:
+        """Return the history entry of a change this workspace's actor makes now."""
+        at = datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+        return ChangeNote(self.actor, action, at, source=source, comment=comment)
 
     def close(self) -> None:
         """Close the store."""
         self.store.close()
+
+    @property
+    def editing(self) -> Editor:
+        """Return the editing use cases on this store: create, update, delete, merge, history, revert."""
+        return Editor(self.store)
 
     def __enter__(self) -> Workspace:
         return self
@@ -112,28 +151,40 @@ class Workspace:
         if self._graph is None or version != self._graph_version:
             self._graph = None
             gc.unfreeze()  # let the collector reclaim the previous version's graph
-            snapshot = self.store.snapshot()
-            self._graph = build_graph(snapshot.elements, snapshot.connections)
-            self._graph_version = snapshot.version
+            try:
+                # Rows go into the graph as they are read: the whole snapshot is never held.
+                with self.store.stream() as rows:
+                    self._graph = build_graph(rows.elements, rows.connections)
+                    self._graph_version = rows.version
+            except StreamOrderError:
+                # The database sorted some ids unlike Python: read the lists and sort them here.
+                self._graph = None
+                snapshot = self.store.snapshot()
+                self._graph = build_graph(snapshot.elements, snapshot.connections)
+                self._graph_version = snapshot.version
             _settle()
         return self._graph
 
     # -- import and export -----------------------------------------------------------------
 
     def import_rows(self, element_rows: Sequence[Row], connection_rows: Sequence[Row],
-                    progress: ProgressFactory | None = None) -> WriteStats:
-        """Validate rows against the file and the store, then upsert all of them or none."""
+                    progress: ProgressFactory | None = None, *, note: ChangeNote | None = None) -> WriteStats:
+        """Validate rows against the file and the store, then upsert all of them or none.
+
+        With a `note`, the import is recorded in the history (if it changed anything).
+        """
         if progress:
             progress("checking", len(element_rows) + len(connection_rows))
         existing = self.store.existing_kinds(_referenced_ids(element_rows, connection_rows))
         dataset = validate_dataset(element_rows, connection_rows, existing)
         callback = progress("writing", len(dataset.elements) + len(dataset.connections)) if progress else None
-        return self.store.upsert(dataset, callback)
+        return self.store.upsert(dataset, callback, note=note)
 
-    def import_path(self, path: Path, progress: ProgressFactory | None = None) -> WriteStats:
+    def import_path(self, path: Path, progress: ProgressFactory | None = None, *,
+                    note: ChangeNote | None = None) -> WriteStats:
         """Import a CSV folder, JSON file or XLSX workbook; all of it or nothing."""
         element_rows, connection_rows = read_rows(path)
-        return self.import_rows(element_rows, connection_rows, progress)
+        return self.import_rows(element_rows, connection_rows, progress, note=note)
 
     def export(self, fmt: str, path: Path, *, public: bool = False) -> dict[str, int]:
         """Write the whole graph to `path`; return how many elements and connections were written."""
@@ -336,11 +387,15 @@ class Workspace:
         snapshot = self.store.snapshot()
         return backups.write_backup(path, snapshot.elements, snapshot.connections, source=self.store.url)
 
-    def restore(self, path: Path, progress: ProgressFactory | None = None) -> dict[str, Any]:
-        """Replace the whole graph with a backup's, in one transaction; check its hash before and after."""
+    def restore(self, path: Path, progress: ProgressFactory | None = None, *,
+                note: ChangeNote | None = None) -> dict[str, Any]:
+        """Replace the whole graph with a backup's, in one transaction; check its hash before and after.
+
+        With a `note`, the restore is recorded in the history (the history itself is not replaced).
+        """
         dataset, header = backups.read_backup(path)
         callback = progress("writing", len(dataset.elements) + len(dataset.connections)) if progress else None
-        self.store.replace(dataset, callback)
+        self.store.replace(dataset, callback, note=note)
         snapshot = self.store.snapshot()
         if backups.content_digest(snapshot.elements, snapshot.connections) != header["sha256"]:
             raise PartnergraphError(f"{self.store.url}: after restoring, the store's content does not match "
@@ -368,6 +423,21 @@ class Workspace:
             snapshot = self.store.snapshot()
             return build_graph(*exporting.public_view(snapshot.elements, snapshot.connections))
         return self._browse(("public",), build)
+
+    def directory(self, *, region: str | None = None, issue: str | None = None) -> dict[str, Any]:
+        """Return the public directory: public partners by region and issue, with role-based routes.
+
+        `issue` takes an id or exact name of a public issue. The same for every reader, signed in
+        or not: it is built from `public_view` alone (see `partnergraph.io.directory`).
+        """
+        issue_id = resolve(self.view_graph(public=True), issue) if issue else None
+
+        def build() -> dict[str, Any]:
+            snapshot = self.store.snapshot()
+            return directories.public_directory(snapshot.elements, snapshot.connections)
+        # Filtered views are cheap to derive: only the whole directory is cached (per day, as
+        # partnerships end on a date).
+        return directories.narrow(self._browse(("directory", date.today()), build), region=region, issue=issue_id)
 
     def search(self, text: str, *, limit: int = 20, public: bool = False) -> list[dict[str, Any]]:
         """Return elements whose name or id contains `text`, best matches first."""

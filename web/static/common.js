@@ -30,6 +30,35 @@ window.partnergraph = (function () {
     return body;
   }
 
+  /* The session's CSRF token (base.html puts it in a meta tag for signed-in users), or "". */
+  function csrfToken() {
+    const meta = document.querySelector('meta[name="csrf-token"]');
+    return meta ? meta.getAttribute("content") : "";
+  }
+
+  /* Fetch with the CSRF header added to every request that may change something (POST, PUT,
+     PATCH, DELETE): the server refuses those without it. */
+  function send(url, options) {
+    const init = Object.assign({}, options || {});
+    const method = (init.method || "GET").toUpperCase();
+    const headers = new Headers(init.headers || {});
+    if (!["GET", "HEAD", "OPTIONS"].includes(method)) headers.set("X-CSRF-Token", csrfToken());
+    if (!headers.has("Accept")) headers.set("Accept", "application/json");
+    init.headers = headers;
+    init.credentials = "same-origin";
+    return fetch(url, init);
+  }
+
+  /* POST a JSON body with the CSRF header; an answer with {"error"} becomes an Error. */
+  async function postJSON(url, data) {
+    const response = await send(url, { method: "POST", headers: { "Content-Type": "application/json" },
+                                       body: JSON.stringify(data) });
+    let body = null;
+    try { body = await response.json(); } catch (e) { body = null; }
+    if (!response.ok) throw new Error((body && body.error) || ("the server answered " + response.status));
+    return body;
+  }
+
   function elementUrl(kind, id) {
     return "/" + PLURAL[kind] + "/" + encodeURIComponent(id).replace(/%2F/g, "/");
   }
@@ -38,5 +67,5 @@ window.partnergraph = (function () {
     return [node.type, node.region, node.country, node.status].filter(Boolean).join(" · ");
   }
 
-  return { KIND_COLORS, el, getJSON, elementUrl, facts };
+  return { KIND_COLORS, el, getJSON, csrfToken, send, postJSON, elementUrl, facts };
 })();

@@ -4,6 +4,13 @@ The analysis graph is an undirected `nx.Graph`: one node per element (attributes
 and the element's properties) and one edge per pair of related elements. Two elements can be
 related in more than one way (a person both works at and holds a partner); the edge keeps every
 relationship in its `relations` list, so that nothing is lost and explanations can cite them all.
+Each relationship is a dict: `type`, `from`, `to` and its properties.
+
+At a million people the graph is tens of millions of small objects, so the builder shares what
+repeats instead of keeping a copy per row: the `from`/`to` of a relationship and the ends in the
+adjacency are the node's own id string, and property names, type names and repeated text values
+(dates, sources, roles, countries, names) are one string each. Shared strings are immutable, so
+no analysis can tell the difference; it only sees less memory.
 """
 
 from __future__ import annotations
@@ -15,18 +22,64 @@ import networkx as nx
 
 from partnergraph.model import Connection, Element, UnknownNode
 
+# Text values longer than this are kept as they come: long text (notes, websites) rarely repeats,
+# and keeping it out of the build's string table keeps that table small.
+_SHARED_TEXT = 64
+
 
 def build_graph(elements: Iterable[Element], connections: Iterable[Connection]) -> nx.Graph:
-    """Return the undirected analysis graph of `elements` and `connections`."""
+    """Return the undirected analysis graph of `elements` and `connections`.
+
+    Both may be one-pass iterators (a store's stream): elements are read first, then connections,
+    and neither is held. Nodes and edges are added in the order given, which fixes the graph's
+    iteration order; stores give elements by id and connections by key.
+    """
     graph = nx.Graph()
+    # One string per distinct id, key and short value, for the duration of the build.
+    table: dict[str, str] = {}
+    share = table.setdefault
+    nodes, adjacency = graph._node, graph._adj  # filled directly: add_node/add_edge cost 3x more per call
+
+    def shared_props(props: dict[str, Any], into: dict[str, Any]) -> None:
+        for key, value in props.items():
+            if type(value) is str and len(value) <= _SHARED_TEXT:
+                value = share(value, value)
+            into[share(key, key)] = value
+
     for element in elements:
-        graph.add_node(element.id, **element.props, kind=element.kind.slug, name=element.name)
-    for conn in connections:
-        relation: dict[str, Any] = {"type": conn.type.value, "from": conn.source, "to": conn.target, **conn.props}
-        if graph.has_edge(conn.source, conn.target):
-            graph.edges[conn.source, conn.target]["relations"].append(relation)
+        node = share(element.id, element.id)
+        attrs: dict[str, Any] = {}
+        shared_props(element.props, attrs)
+        # The key order add_node(id, **props, kind=..., name=...) gives: properties first.
+        attrs["kind"] = share(element.kind.slug, element.kind.slug)
+        attrs["name"] = share(element.name, element.name) if len(element.name) <= _SHARED_TEXT else element.name
+        if node in nodes:
+            nodes[node].update(attrs)
         else:
-            graph.add_edge(conn.source, conn.target, relations=[relation])
+            nodes[node] = attrs
+            adjacency[node] = {}
+    for conn in connections:
+        source, target = share(conn.source, conn.source), share(conn.target, conn.target)
+        if source not in nodes:  # an end that is no element given: a bare node, as add_edge made
+            nodes[source] = {}
+            adjacency[source] = {}
+        if target not in nodes:
+            nodes[target] = {}
+            adjacency[target] = {}
+        relation: dict[str, Any] = {"type": conn.type.value, "from": source, "to": target}
+        for key, value in conn.props.items():  # shared_props, inlined: this loop runs per tie
+            if type(value) is str and len(value) <= _SHARED_TEXT:
+                value = share(value, value)
+            relation[share(key, key)] = value
+        data = adjacency[source].get(target)
+        if data is not None:
+            data["relations"].append(relation)
+        else:
+            data = {"relations": [relation]}
+            adjacency[source][target] = data
+            adjacency[target][source] = data
+    del table
+    nx._clear_cache(graph)
     # Names are looked up on every question; index them once with the graph.
     by_name: dict[str, list[str]] = {}
     for node, name in graph.nodes(data="name"):

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol, runtime_checkable
 
-from partnergraph.model import Conflict, Connection, Dataset, Element, Kind, RelType
+from partnergraph.model import Conflict, Connection, Dataset, Element, Kind, RelType, StoreError
 
 # Called with the number of rows written since the last call, for progress bars.
 Progress = Callable[[int], None]
@@ -42,6 +43,48 @@ class Snapshot:
     def __post_init__(self) -> None:
         self.elements.sort(key=lambda e: e.id)
         self.connections.sort(key=lambda c: c.key)
+
+
+class StreamOrderError(StoreError):
+    """A store's stream gave rows out of Python's order; read a `Snapshot` instead."""
+
+
+@dataclass(frozen=True)
+class SnapshotStream:
+    """Every element and connection of a store as one-pass iterators over one read transaction.
+
+    The same rows, order and version as `Snapshot`, without holding them: elements by id, then
+    connections by (from, to, type), in Python's code-point order. Valid only inside the `with
+    GraphStore.stream()` block that gave it, which should make no other call on the store (the
+    embedded store's connection is busy with the stream); read the elements, then the
+    connections. A row out of that order (a database that collates some text differently)
+    raises `StreamOrderError`, so that nothing order-dependent is built from it silently.
+    """
+
+    version: str
+    elements: Iterator[Element]
+    connections: Iterator[Connection]
+
+
+def ordered_elements(elements: Iterable[Element]) -> Iterator[Element]:
+    """Yield `elements`, raising `StreamOrderError` unless their ids strictly increase."""
+    previous = None
+    for element in elements:
+        if previous is not None and not previous < element.id:
+            raise StreamOrderError(f"the store gave element {element.id!r} after {previous!r}")
+        previous = element.id
+        yield element
+
+
+def ordered_connections(connections: Iterable[Connection]) -> Iterator[Connection]:
+    """Yield `connections`, raising `StreamOrderError` unless their keys strictly increase."""
+    previous = None
+    for conn in connections:
+        key = conn.key
+        if previous is not None and not previous < key:
+            raise StreamOrderError(f"the store gave connection {key!r} after {previous!r}")
+        previous = key
+        yield conn
 
 
 @dataclass(frozen=True)
@@ -279,6 +322,16 @@ class GraphStore(Protocol):
 
     def snapshot(self) -> Snapshot:
         """Return all elements and connections, consistently, with the version they belong to."""
+        ...
+
+    def stream(self) -> AbstractContextManager[SnapshotStream]:
+        """Open one read transaction and give its version and rows as they arrive.
+
+        Use as ``with store.stream() as rows:``; see `SnapshotStream` for the order and the
+        rules. For readers that fold every row into something smaller (the analysis graph), so
+        that the whole snapshot is never held at once; `snapshot()` stays for readers that need
+        the lists.
+        """
         ...
 
     def get(self, element_id: str) -> Element | None:

@@ -44,6 +44,7 @@ from partnergraph.store.base import (
     Edit,
     Progress,
     Snapshot,
+    SnapshotStream,
     Token,
     WriteStats,
     check_edit,
@@ -51,6 +52,8 @@ from partnergraph.store.base import (
     edits_from_json,
     edits_to_json,
     note_with_stats,
+    ordered_connections,
+    ordered_elements,
 )
 from partnergraph.store.cypher import query
 
@@ -273,6 +276,33 @@ class Neo4jStore:
             return Snapshot(version, elements, connections)
 
         return self._read(work)
+
+    @contextmanager
+    def stream(self) -> Iterator[SnapshotStream]:
+        """Give the version and every element and connection as read, in one read transaction.
+
+        An explicit transaction rather than a managed one: a managed transaction's work must
+        finish inside it (and may be replayed on a retry), which would mean holding every row.
+        Records arrive in the driver's batches as the caller iterates; each query starts only
+        when the previous one is read, because a second query in the transaction would make the
+        driver buffer what is left of the first. No retry: a failure is a StoreError.
+        """
+        self._prepare()
+        with self._errors(), self._driver.session(database=self.database,
+                                                  default_access_mode=neo4j.READ_ACCESS) as session:
+            with session.begin_transaction() as tx:
+                version = str(tx.run(query("read/get_version")).single()["version"])
+
+                def elements() -> Iterator[Element]:
+                    for record in tx.run(query("read/list_elements")):
+                        yield _element(record)
+
+                def connections() -> Iterator[Connection]:
+                    for record in tx.run(query("read/list_connections")):
+                        yield _connection(record)
+
+                # Neo4j's ORDER BY may collate some text unlike Python: the order is checked.
+                yield SnapshotStream(version, ordered_elements(elements()), ordered_connections(connections()))
 
     def get(self, element_id: str) -> Element | None:
         """Return the element with this id, or None."""

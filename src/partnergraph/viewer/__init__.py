@@ -29,7 +29,9 @@ CONTENT_SECURITY_POLICY = (
 
 def create_app(settings: config.Settings | None = None, *, public: bool | None = None) -> Flask:
     """Return the viewer app on the store of `settings` (default: from the environment)."""
+    from partnergraph.viewer import auth
     from partnergraph.viewer.api import api
+    from partnergraph.viewer.edit import edit, edit_api
     from partnergraph.viewer.pages import pages
 
     settings = settings or config.from_env()
@@ -40,6 +42,9 @@ def create_app(settings: config.Settings | None = None, *, public: bool | None =
                                                  settings.public if public is None else public)
     app.register_blueprint(pages)
     app.register_blueprint(api, url_prefix="/api")
+    app.register_blueprint(edit)  # editing pages, history and revert (/edit/..., /history/...)
+    app.register_blueprint(edit_api, url_prefix="/api")
+    auth.install(app, settings)  # sessions, the sign-in gate, CSRF, /login and /accounts
 
     @app.get("/healthz")
     def healthz() -> Any:

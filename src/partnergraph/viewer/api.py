@@ -10,6 +10,7 @@ from partnergraph.model import PartnergraphError
 from partnergraph.viewer.common import (
     KINDS,
     MEASURE_NAMES,
+    as_allowed,
     choice_arg,
     communities_query,
     coverage_statuses,
@@ -40,7 +41,7 @@ def search() -> Any:
 def node(node_id: str) -> Any:
     """Return one element, its properties and its neighbours grouped by relationship."""
     with state().workspace() as ws:
-        return jsonify(ws.element(node_id, public=state().public))
+        return jsonify(as_allowed(ws.element(node_id, public=state().public)))
 
 
 @api.get("/holders/<path:partner_id>")
@@ -48,7 +49,7 @@ def holders(partner_id: str) -> Any:
     """Return who holds the relationship with a partner (the CLI's `holders --json`)."""
     private_only()
     with state().workspace() as ws:
-        return jsonify(ws.holders(partner_id))
+        return jsonify(as_allowed(ws.holders(partner_id)))
 
 
 @api.get("/path")
@@ -63,7 +64,17 @@ def path() -> Any:
     if not query["source"] or not (query["target"] or query["to_issue"] or query["to_region"]):
         raise PartnergraphError("from is required, and to (or to_issue and/or to_region)")
     with state().workspace() as ws:
-        return jsonify(ws.path(query["source"], query["target"], **path_options(query)))
+        return jsonify(as_allowed(ws.path(query["source"], query["target"], **path_options(query))))
+
+
+@api.get("/directory")
+def directory() -> Any:
+    """Return the public directory: public partners by region and issue, with routes in: ?region=&issue=.
+
+    The same in every mode and for every reader: it holds nothing that may not be published.
+    """
+    with state().workspace() as ws:
+        return jsonify(ws.directory(region=text_arg("region"), issue=text_arg("issue")))
 
 
 @api.get("/centrality")

@@ -8,12 +8,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import abort, current_app, request
+from flask import abort, current_app, g, request
 
 from partnergraph.analysis.centrality import MEASURES
 from partnergraph.config import package_root
 from partnergraph.model import PartnergraphError
-from partnergraph.services import Workspace
+from partnergraph.services import Workspace, redact
 
 # templates/ and static/ live in web/ next to cypher/: the repository root in a checkout, the
 # package folder in an installed wheel (pyproject's force-include).
@@ -51,6 +51,21 @@ def private_only() -> None:
     """Answer 404 in public mode: people and who-knows-whom are not part of the public directory."""
     if state().public:
         abort(404, description="not available in the public directory")
+
+
+def personal_data_allowed() -> bool:
+    """Return whether this request may see personal data (email, phone, notes): only a signed-in user's.
+
+    The one place that decides it. Never in public mode; otherwise only when sign-in
+    (`partnergraph.viewer.auth`) has put the account in `g.user`: anonymous readers of a private
+    viewer see people and ties, not how to reach them nor what was noted about them.
+    """
+    return not state().public and getattr(g, "user", None) is not None
+
+
+def as_allowed(result: Any) -> Any:
+    """Return a workspace result as this request may see it: redacted unless personal data is allowed."""
+    return result if personal_data_allowed() else redact(result)
 
 
 def text_arg(name: str, default: str | None = None) -> str | None:

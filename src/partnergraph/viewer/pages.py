@@ -12,6 +12,7 @@ from partnergraph.viewer.common import (
     KINDS,
     MAX_LIMIT,
     MEASURE_NAMES,
+    as_allowed,
     choice_arg,
     communities_query,
     coverage_statuses,
@@ -52,6 +53,8 @@ def element_url(element: dict[str, Any]) -> str:
 @pages.get("/")
 def home() -> Any:
     public = state().public
+    if public:  # the public viewer opens on the directory: who to turn to, by region and issue
+        return directory()
     with state().workspace() as ws:
         if public:
             graph = ws.view_graph(public=True)
@@ -66,6 +69,17 @@ def home() -> Any:
         shown = ws.view_graph(public=public)
     partners = [p for p in partners if p["id"] in shown][:5]
     return render_template("home.html", counts=counts, risks=risks, brokers=brokers, partners=partners)
+
+
+@pages.get("/directory")
+def directory() -> Any:
+    """Show the public directory (the same page in every mode): partners by region or issue, routes in."""
+    region, issue = text_arg("region"), text_arg("issue")
+    group = choice_arg("group", ("region", "issue"), "region")
+    with state().workspace() as ws:
+        found = ws.directory(region=region, issue=issue)
+    partners = {p["id"]: p for p in found["partners"]}
+    return render_template("directory.html", directory=found, partners=partners, group=group)
 
 
 @pages.get("/search")
@@ -86,7 +100,7 @@ def any_element(node_id: str) -> Any:
 @pages.get("/<any(affiliates, partners, contacts, issues):kinds>/<path:node_id>")
 def element(kinds: str, node_id: str) -> Any:
     with state().workspace() as ws:
-        found = ws.element(node_id, public=state().public)
+        found = as_allowed(ws.element(node_id, public=state().public))
     if PLURAL[found["kind"]] != kinds:
         return redirect(element_url(found))
     sections = [(key, title, found[key]) for key, title in SECTION_TITLES[found["kind"]] if found.get(key)]
@@ -107,7 +121,7 @@ def path() -> Any:
     if query["source"] and query["target"]:
         try:
             with state().workspace() as ws:
-                result = ws.path(query["source"], query["target"], **path_options(query))
+                result = as_allowed(ws.path(query["source"], query["target"], **path_options(query)))
         except PartnergraphError as exc:  # shown beside the form, which keeps what was typed
             error = str(exc)
     return render_template("path.html", query=query, result=result, error=error)

@@ -1,0 +1,307 @@
+"""Accounts, roles, passwords and API tokens: the rules, shared by the CLI and the viewer.
+
+Roles nest: a viewer reads, an editor also changes the graph, an admin also manages accounts.
+Passwords are kept as scrypt hashes (hashlib's, a standard memory-hard KDF) with their
+parameters and salt in the string; API tokens are kept as SHA-256 digests only, so neither a
+password nor a token can be read back from the store.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import re
+import secrets
+import threading
+import time
+from collections import deque
+from dataclasses import replace
+from datetime import UTC, datetime
+
+from partnergraph.model import PartnergraphError
+from partnergraph.store.base import Account, GraphStore, Token
+
+ROLES = ("viewer", "editor", "admin")
+NAME_PATTERN = re.compile(r"[A-Za-z0-9._-]{1,64}")
+MIN_PASSWORD = 10
+# Long enough for any passphrase, short enough that hashing one is not a way to tie up the server.
+MAX_PASSWORD = 1024
+TOKEN_PREFIX = "pgt_"
+LABEL_PATTERN = re.compile(r"[A-Za-z0-9._ -]{1,64}")
+DEFAULT_LABEL = "api"
+
+# scrypt at N=2^15, r=8, p=3: one of OWASP's equivalent minimum settings (32 MiB, ~0.1-0.4 s).
+# The parameters travel in each hash, so raising them later keeps old hashes verifiable.
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**15, 8, 3
+SCRYPT_MAXMEM = 128 * 1024 * 1024
+# Each hash takes 32 MiB: a burst of sign-ins must not take the server's memory with it.
+_hashing = threading.BoundedSemaphore(4)
+_dummy_hash: str | None = None
+
+
+def allows(role: str | None, needed: str) -> bool:
+    """Return whether `role` may do what `needed` may (admin includes editor includes viewer)."""
+    if role not in ROLES or needed not in ROLES:
+        return False
+    return ROLES.index(role) >= ROLES.index(needed)
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def _scrypt(password: str, salt: bytes, n: int, r: int, p: int) -> bytes:
+    with _hashing:
+        return hashlib.scrypt(password.encode("utf-8"), salt=salt, n=n, r=r, p=p, dklen=32, maxmem=SCRYPT_MAXMEM)
+
+
+def hash_password(password: str) -> str:
+    """Return a scrypt hash of `password`: "scrypt$N$r$p$salt$key", salt and key in base64."""
+    salt = secrets.token_bytes(16)
+    key = _scrypt(password, salt, SCRYPT_N, SCRYPT_R, SCRYPT_P)
+    return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${_b64(salt)}${_b64(key)}"
+
+
+def verify_password(password: str, password_hash: str) -> bool:
+    """Return whether `password` matches `password_hash` (constant-time comparison)."""
+    try:
+        scheme, n_text, r_text, p_text, salt_text, key_text = password_hash.split("$")
+        n, r, p = int(n_text), int(r_text), int(p_text)
+        salt, key = base64.b64decode(salt_text, validate=True), base64.b64decode(key_text, validate=True)
+    except ValueError:
+        return False
+    # A damaged or hostile hash must not make us allocate gigabytes.
+    if scheme != "scrypt" or not (2 <= n <= 2**20 and n & (n - 1) == 0 and 1 <= r <= 32 and 1 <= p <= 16):
+        return False
+    if len(password) > MAX_PASSWORD:
+        return False
+    return hmac.compare_digest(_scrypt(password, salt, n, r, p), key)
+
+
+def password_fingerprint(account: Account) -> str:
+    """Return a short digest of the account's password hash, kept in its sessions.
+
+    A session whose fingerprint no longer matches (password changed) is signed out.
+    """
+    return hashlib.sha256(account.password_hash.encode("utf-8")).hexdigest()[:16]
+
+
+def _now(now: datetime | None) -> str:
+    return (now or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def check_name(name: str) -> str:
+    """Return `name` if it is a valid account name, or raise a user error saying what is allowed."""
+    if not NAME_PATTERN.fullmatch(name or ""):
+        raise PartnergraphError(f"account name {name!r} is not valid: use 1 to 64 letters, digits, '.', '_' or '-'")
+    return name
+
+
+def check_role(role: str) -> str:
+    """Return `role` if it is one of ROLES, or raise a user error naming them."""
+    if role not in ROLES:
+        raise PartnergraphError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
+    return role
+
+
+def check_password(password: str) -> str:
+    """Return `password` if it is long enough (and not absurdly long), or raise a user error."""
+    if len(password) < MIN_PASSWORD:
+        raise PartnergraphError(f"the password must have at least {MIN_PASSWORD} characters")
+    if len(password) > MAX_PASSWORD:
+        raise PartnergraphError(f"the password must have at most {MAX_PASSWORD} characters")
+    return password
+
+
+def get(store: GraphStore, name: str) -> Account:
+    """Return the account `name`, or raise a user error saying there is none."""
+    account = store.get_account(name)
+    if account is None:
+        raise PartnergraphError(f"no account named {name!r}")
+    return account
+
+
+def create_account(store: GraphStore, name: str, password: str, role: str, *,
+                   now: datetime | None = None) -> Account:
+    """Create an account with a hashed password; refuse invalid names, short passwords, duplicates."""
+    check_name(name)
+    check_role(role)
+    check_password(password)
+    # Names differing only in case would be told apart by nobody reading an audit entry.
+    taken = [a.name for a in store.list_accounts() if a.name.lower() == name.lower()]
+    if taken:
+        raise PartnergraphError(f"an account named {taken[0]!r} exists already")
+    account = Account(name=name, role=role, password_hash=hash_password(password), created=_now(now))
+    store.put_account(account)
+    return account
+
+
+def verify_account(account: Account | None, password: str) -> Account | None:
+    """Return `account` if it is enabled and `password` is its password, else None.
+
+    Takes about as long for a missing account as for a real one, so that the answer time does
+    not tell which names exist.
+    """
+    global _dummy_hash
+    if account is None:
+        if _dummy_hash is None:
+            _dummy_hash = hash_password(secrets.token_urlsafe(16))
+        verify_password(password, _dummy_hash)
+        return None
+    matches = verify_password(password, account.password_hash)
+    return account if matches and not account.disabled else None
+
+
+def authenticate(store: GraphStore, name: str, password: str) -> Account | None:
+    """Return the account if `name` and `password` match an enabled account, else None."""
+    account = store.get_account(name) if NAME_PATTERN.fullmatch(name or "") else None
+    return verify_account(account, password)
+
+
+def _enabled_admins(store: GraphStore) -> list[str]:
+    return [a.name for a in store.list_accounts() if a.role == "admin" and not a.disabled]
+
+
+def _keep_an_admin(store: GraphStore, account: Account, what: str) -> None:
+    # Refuse to leave nobody who can manage accounts in the viewer (the CLI could still add one,
+    # but a locked-out team may not have shell access).
+    if account.role == "admin" and not account.disabled and _enabled_admins(store) == [account.name]:
+        raise PartnergraphError(f"cannot {what} {account.name!r}: it is the last enabled admin; add another admin first")
+
+
+def set_role(store: GraphStore, name: str, role: str) -> Account:
+    """Give account `name` another role; the last enabled admin keeps theirs."""
+    check_role(role)
+    account = get(store, name)
+    if role != "admin":
+        _keep_an_admin(store, account, f"make a {role} of")
+    changed = replace(account, role=role)
+    store.put_account(changed)
+    return changed
+
+
+def set_password(store: GraphStore, name: str, password: str) -> Account:
+    """Give account `name` a new password; its open sessions end (its API tokens stay valid)."""
+    check_password(password)
+    changed = replace(get(store, name), password_hash=hash_password(password))
+    store.put_account(changed)
+    return changed
+
+
+def disable(store: GraphStore, name: str) -> Account:
+    """Disable account `name`: it can no longer sign in, its sessions end and its tokens stop working."""
+    account = get(store, name)
+    _keep_an_admin(store, account, "disable")
+    changed = replace(account, disabled=True)
+    store.put_account(changed)
+    return changed
+
+
+def enable(store: GraphStore, name: str) -> Account:
+    """Enable account `name` again."""
+    changed = replace(get(store, name), disabled=False)
+    store.put_account(changed)
+    return changed
+
+
+def remove(store: GraphStore, name: str) -> None:
+    """Delete account `name` and its API tokens."""
+    account = get(store, name)
+    _keep_an_admin(store, account, "remove")
+    store.delete_account(name)
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def issue_token(store: GraphStore, name: str, label: str = DEFAULT_LABEL, *, now: datetime | None = None) -> str:
+    """Create an API token for account `name` and return its secret: shown this once, never kept."""
+    account = get(store, name)
+    if not LABEL_PATTERN.fullmatch(label or ""):
+        raise PartnergraphError(f"token label {label!r} is not valid: use 1 to 64 letters, digits, spaces, "
+                                "'.', '_' or '-'")
+    if any(t.label == label for t in store.list_tokens(account.name)):
+        raise PartnergraphError(f"{name!r} has a token labelled {label!r} already: revoke it or choose another label")
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    store.add_token(Token(digest=_digest(secret), account=account.name, label=label, created=_now(now)))
+    return secret
+
+
+def account_for_token(store: GraphStore, secret: str) -> Account | None:
+    """Return the enabled account an API token belongs to, or None (unknown, revoked, disabled)."""
+    if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
+        return None
+    account = store.account_for_token(_digest(secret))
+    return account if account is not None and not account.disabled else None
+
+
+def list_tokens(store: GraphStore, name: str) -> list[Token]:
+    """Return the tokens of account `name` (labels and dates; the secrets are not kept)."""
+    return store.list_tokens(get(store, name).name)
+
+
+def revoke_tokens(store: GraphStore, name: str, label: str | None = None) -> int:
+    """Delete the API tokens of account `name` (only those labelled `label`, if given); return how many."""
+    count = store.delete_tokens(get(store, name).name, label)
+    if label is not None and count == 0:
+        raise PartnergraphError(f"{name!r} has no token labelled {label!r}")
+    return count
+
+
+class LoginLimiter:
+    """Count failed sign-ins per key (client address, account name) in a sliding window.
+
+    Kept in the memory of one process: with several worker processes each counts on its own, so
+    an attacker gets at most `workers` times the limit; a restart forgets the counts.
+    """
+
+    def __init__(self, limits: dict[str, int] | None = None, window: float = 600.0, clock=time.monotonic,
+                 max_keys: int = 50_000):
+        self.limits = limits or {"address": 20, "name": 5}
+        self.window = window
+        self.clock = clock
+        self.max_keys = max_keys
+        self._failures: dict[tuple[str, str], deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def _recent(self, key: tuple[str, str], now: float) -> deque[float]:
+        times = self._failures.get(key)
+        if times is None:
+            return deque()
+        while times and times[0] <= now - self.window:
+            times.popleft()
+        if not times:
+            del self._failures[key]
+        return times
+
+    def retry_after(self, keys: dict[str, str]) -> float:
+        """Return how many seconds to wait before trying again (0: may try now)."""
+        now = self.clock()
+        wait = 0.0
+        with self._lock:
+            for kind, value in keys.items():
+                times = self._recent((kind, value), now)
+                limit = self.limits.get(kind)
+                if limit is not None and len(times) >= limit:
+                    # The oldest failure that keeps the count at the limit must leave the window.
+                    wait = max(wait, times[len(times) - limit] + self.window - now)
+        return wait
+
+    def failed(self, keys: dict[str, str]) -> None:
+        """Record one failed sign-in for every key."""
+        now = self.clock()
+        with self._lock:
+            if len(self._failures) >= self.max_keys:
+                # Under a spray of names, forget the stalest keys rather than grow without bound.
+                for key in sorted(self._failures, key=lambda k: self._failures[k][-1])[: self.max_keys // 10]:
+                    del self._failures[key]
+            for kind, value in keys.items():
+                self._failures.setdefault((kind, value), deque()).append(now)
+
+    def succeeded(self, keys: dict[str, str]) -> None:
+        """Forget the failures of these keys (a correct password resets its account's count)."""
+        with self._lock:
+            for kind, value in keys.items():
+                self._failures.pop((kind, value), None)

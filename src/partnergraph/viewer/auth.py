@@ -1,0 +1,458 @@
+"""Sign-in, roles, API tokens and CSRF for the viewer; the admin pages that manage accounts.
+
+`install(app, settings)` puts a gate in front of every request: it finds who is asking (a signed
+session cookie, or `Authorization: Bearer <API token>`), sends anonymous visitors to /login
+unless anonymous reading is on, and refuses state changes (POST, PUT, PATCH, DELETE) made with
+the cookie but without the session's CSRF token. Views that change something add
+`@require_role("editor")` (or "admin"). In public mode there are no accounts at all.
+"""
+
+from __future__ import annotations
+
+import functools
+import hmac
+import logging
+import math
+import secrets
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+
+from partnergraph import accounts
+from partnergraph.config import Settings
+from partnergraph.model import PartnergraphError
+from partnergraph.store.base import Account
+from partnergraph.viewer.common import state
+
+log = logging.getLogger("partnergraph.auth")
+auth = Blueprint("auth", __name__)
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+ANONYMOUS_API_ERROR = "sign in or send an API token"
+CSRF_ERROR = "missing or wrong CSRF token"
+# Browsers keep Secure cookies from these over plain http (checked with Debian's chromium).
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+MIN_SECRET_KEY = 16
+
+
+@dataclass
+class AuthState:
+    """The app's sign-in settings and its counter of failed sign-ins."""
+
+    public: bool
+    anonymous_read: bool
+    secure_cookies: bool
+    session_seconds: float
+    limiter: accounts.LoginLimiter
+
+
+def _auth_state() -> AuthState:
+    return current_app.extensions["partnergraph.auth"]
+
+
+def install(app: Flask, settings: Settings) -> None:
+    """Configure sessions and register the gate, the CSRF check and (unless public) the sign-in pages."""
+    public = app.extensions["partnergraph"].public
+    # Flask would turn debug mode on from FLASK_DEBUG: never here, it shows tracebacks to visitors.
+    app.debug = False
+    app.secret_key = _secret_key(settings)
+    hours = min(settings.session_hours, 24 * 365)
+    app.config.update(
+        SESSION_COOKIE_NAME="partnergraph_session",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.secure_cookies,
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=hours),
+        # The cookie is signed once, at sign-in: its age is the session's age (checked on every
+        # request), and responses do not each carry a fresh Set-Cookie.
+        SESSION_REFRESH_EACH_REQUEST=False,
+    )
+    if settings.trusted_proxies:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        n = settings.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
+    app.extensions["partnergraph.auth"] = AuthState(public, settings.anonymous_read, settings.secure_cookies,
+                                                    hours * 3600, accounts.LoginLimiter())
+    app.add_template_global(csrf_token)
+    app.add_template_global(current_user)
+    if not public:
+        app.register_blueprint(auth)
+    app.before_request(_gate)
+    app.after_request(_no_store)
+
+
+def _secret_key(settings: Settings) -> str:
+    if settings.secret_key is not None:
+        if len(settings.secret_key) < MIN_SECRET_KEY:
+            raise PartnergraphError(f"PARTNERGRAPH_SECRET_KEY must have at least {MIN_SECRET_KEY} characters "
+                                    "(make one with: python -c 'import secrets; print(secrets.token_hex(32))')")
+        return settings.secret_key
+    if not settings.public:
+        log.warning("PARTNERGRAPH_SECRET_KEY is not set: using a random key, so sessions end when the viewer "
+                    "restarts, and several worker processes (gunicorn --workers N) cannot share sessions: set "
+                    "PARTNERGRAPH_SECRET_KEY to the same secret for all of them")
+    return secrets.token_hex(32)
+
+
+# -- who is asking --------------------------------------------------------------------------------
+
+
+def current_user() -> Account | None:
+    """Return the account of the current request (session or API token), or None."""
+    return g.get("user")
+
+
+def actor() -> str:
+    """Return who makes the current request, for audit entries: the account name."""
+    user = current_user()
+    return user.name if user is not None else "anonymous"
+
+
+def csrf_token() -> str:
+    """Return the session's CSRF token, creating it on first use (a template global)."""
+    if _auth_state().public:
+        return ""
+    token = session.get("csrf")
+    if not token:
+        token = session["csrf"] = secrets.token_urlsafe(32)
+    return token
+
+
+def _wants_json() -> bool:
+    if request.path.startswith("/api/") or request.is_json:
+        return True
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json" and "text/html" not in request.accept_mimetypes.values()
+
+
+def _json_error(status: int, message: str) -> Response:
+    response = jsonify({"error": message})
+    response.status_code = status
+    if status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="partnergraph"'
+    return response
+
+
+def _here() -> str:
+    """Return the path and query of this request, to come back to after signing in."""
+    return request.full_path.rstrip("?") if request.query_string else request.path
+
+
+def safe_next(target: str | None) -> str:
+    """Return `target` if it is a path on this site (not //host, no scheme), else "/"."""
+    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return "/"
+    if any(ord(c) < 32 or c == "\\" for c in target):
+        return "/"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return "/"
+    if parts.path in ("/login", "/logout"):
+        return "/"
+    return target
+
+
+def _login_redirect() -> Response:
+    # Only a GET can be repeated after signing in; a form posted anonymously starts over at home.
+    target = _here() if request.method == "GET" else None
+    return redirect(url_for("auth.login", next=target) if target and target != "/" else url_for("auth.login"))
+
+
+def _open_path() -> bool:
+    path = request.path
+    return path in ("/healthz", "/login", "/favicon.ico") or path.startswith("/static/")
+
+
+def _load_user() -> Response | None:
+    """Set g.user from an API token or the session; answer 401 to a wrong token."""
+    g.user = None
+    g.auth_via = None
+    scheme, _, secret = request.headers.get("Authorization", "").strip().partition(" ")
+    # Other schemes (a proxy's Basic auth passed through) are not ours to judge.
+    if scheme.lower() == "bearer":
+        with state().workspace() as ws:
+            account = accounts.account_for_token(ws.store, secret.strip())
+        if account is None:
+            return _json_error(401, "invalid or revoked API token")
+        g.user, g.auth_via = account, "token"
+        return None
+    name = session.get("user")
+    if not name:
+        return None
+    with state().workspace() as ws:
+        account = ws.store.get_account(name)
+    expired = time.time() - float(session.get("since", 0)) > _auth_state().session_seconds
+    if (account is None or account.disabled or expired
+            or not hmac.compare_digest(str(session.get("fp", "")), accounts.password_fingerprint(account))):
+        # Removed, disabled, password changed, or simply too old: this session is over.
+        session.clear()
+        return None
+    g.user, g.auth_via = account, "session"
+    return None
+
+
+def _csrf_ok() -> bool:
+    expected = session.get("csrf")
+    given = request.form.get("csrf_token") or request.headers.get("X-CSRF-Token")
+    return bool(expected and given) and hmac.compare_digest(str(expected), str(given))
+
+
+def _gate() -> Response | None:
+    config = _auth_state()
+    if config.public:
+        g.user = None
+        g.auth_via = None
+        if request.method not in SAFE_METHODS and request.routing_exception is None:
+            abort(404, description="not available in the public directory")
+        return None
+    if request.path.startswith("/static/"):
+        g.user = None
+        g.auth_via = None
+        return None
+    refused = _load_user()
+    if refused is not None:
+        return refused
+    if g.user is None and not config.anonymous_read and not _open_path():
+        if request.path.startswith("/api/"):
+            return _json_error(401, ANONYMOUS_API_ERROR)
+        return _login_redirect()
+    if (request.method not in SAFE_METHODS and g.auth_via != "token" and request.routing_exception is None
+            and not _csrf_ok()):
+        # An API token travels in a header no other site can make a browser send: no CSRF
+        # token needed. A cookie travels by itself, so cookie (and anonymous) changes need one.
+        log.warning("refused %s %s from %s: %s", request.method, request.path, request.remote_addr, CSRF_ERROR)
+        if _wants_json():
+            return _json_error(400, CSRF_ERROR)
+        abort(400, description=f"{CSRF_ERROR}: reload the page and try again")
+    return None
+
+
+def _no_store(response: Response) -> Response:
+    # Pages for a signed-in account hold private data: no shared cache may keep them.
+    if g.get("user") is not None and "Cache-Control" not in response.headers:
+        response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def require_role(role: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Return a view decorator that lets only accounts with `role` (or a higher one) through.
+
+    Anonymous: pages redirect to /login?next=..., the API answers 401. Too low a role: 403.
+    """
+    accounts.check_role(role)
+
+    def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(view)
+        def guarded(*args: Any, **kwargs: Any) -> Any:
+            if _auth_state().public:
+                abort(404, description="not available in the public directory")
+            user = current_user()
+            if user is None:
+                return _json_error(401, ANONYMOUS_API_ERROR) if _wants_json() else _login_redirect()
+            if not accounts.allows(user.role, role):
+                message = f"this needs the {role} role; {user.name} is a {user.role}"
+                if _wants_json():
+                    return _json_error(403, message)
+                abort(403, description=message)
+            return view(*args, **kwargs)
+        return guarded
+    return decorate
+
+
+# -- signing in and out -----------------------------------------------------------------------------
+
+
+def _plain_http_warning() -> str | None:
+    """Say why signing in cannot work when Secure cookies are sent over plain HTTP to another host."""
+    host = urlsplit(f"//{request.host}").hostname or ""
+    if _auth_state().secure_cookies and not request.is_secure and host not in LOOPBACK_HOSTS:
+        return ("This viewer is reached over plain HTTP, but its session cookie is marked Secure, so the browser "
+                "will not keep it: serve it over HTTPS (or set PARTNERGRAPH_SECURE_COOKIES=0 on a trusted network).")
+    return None
+
+
+def _render_login(target: str, status: int = 200, error: str | None = None, name: str = "") -> Response:
+    response = current_app.make_response((render_template("login.html", next=target, error=error, name=name,
+                                                          http_warning=_plain_http_warning()), status))
+    return response
+
+
+@auth.route("/login", methods=["GET", "POST"])
+def login() -> Any:
+    target = safe_next(request.values.get("next"))
+    if request.method == "GET":
+        if current_user() is not None:
+            return redirect(target)
+        return _render_login(target)
+    name = request.form.get("name", "").strip()
+    password = request.form.get("password", "")
+    keys = {"address": request.remote_addr or "unknown", "name": name.lower()}
+    limiter = _auth_state().limiter
+    wait = limiter.retry_after(keys)
+    if wait > 0:
+        minutes = max(1, math.ceil(wait / 60))
+        when = time.strftime("%H:%M UTC", time.gmtime(time.time() + wait))
+        response = _render_login(target, 429, f"Too many failed sign-ins. Try again in {minutes} minute"
+                                              f"{'s' if minutes != 1 else ''} (after {when}).", name)
+        response.headers["Retry-After"] = str(math.ceil(wait))
+        return response
+    with state().workspace() as ws:
+        found = ws.store.get_account(name) if accounts.NAME_PATTERN.fullmatch(name) else None
+    # The slow password check runs outside the workspace lock, so other requests go on meanwhile.
+    account = accounts.verify_account(found, password)
+    if account is None:
+        limiter.failed(keys)
+        log.warning("failed sign-in as %r from %s", name[:64], request.remote_addr)
+        return _render_login(target, 401, "Wrong name or password (or the account is disabled).", name)
+    limiter.succeeded({"name": keys["name"]})
+    # A new session (new CSRF token too): nothing set before signing in carries over.
+    session.clear()
+    session.permanent = True
+    session.update(user=account.name, fp=accounts.password_fingerprint(account), since=int(time.time()),
+                   csrf=secrets.token_urlsafe(32))
+    log.info("%s signed in from %s", account.name, request.remote_addr)
+    return redirect(target, 303)
+
+
+@auth.post("/logout")
+def logout() -> Any:
+    user = current_user()
+    session.clear()
+    if user is not None:
+        log.info("%s signed out", user.name)
+    return redirect(url_for("auth.login"), 303)
+
+
+# -- managing accounts (admin) --------------------------------------------------------------------
+
+
+def _accounts_page() -> Response:
+    return redirect(url_for("auth.accounts_list"), 303)
+
+
+def _new_password() -> str:
+    password = request.form.get("password", "")
+    if password != request.form.get("password2", ""):
+        raise PartnergraphError("the two passwords differ")
+    return password
+
+
+def _admin_action(what: str, change: Callable[[Any], str]) -> Response:
+    """Run one account change, flash its outcome (or the user error), and go back to the list."""
+    try:
+        with state().workspace() as ws:
+            message = change(ws.store)
+    except PartnergraphError as exc:
+        flash(str(exc), "error")
+    else:
+        log.info("accounts: %s (%s, by %s)", message, what, actor())
+        flash(message, "done")
+    return _accounts_page()
+
+
+@auth.get("/accounts")
+@require_role("admin")
+def accounts_list() -> Any:
+    with state().workspace() as ws:
+        found = ws.store.list_accounts()
+        tokens = {a.name: ws.store.list_tokens(a.name) for a in found}
+    return render_template("accounts.html", accounts=found, tokens=tokens, roles=accounts.ROLES,
+                           min_password=accounts.MIN_PASSWORD)
+
+
+@auth.post("/accounts")
+@require_role("admin")
+def accounts_add() -> Any:
+    name = request.form.get("name", "").strip()
+    role = request.form.get("role", "")
+
+    def add(store: Any) -> str:
+        accounts.create_account(store, name, _new_password(), role)
+        return f"added {name} ({role})"
+    return _admin_action("add", add)
+
+
+@auth.post("/accounts/<name>/role")
+@require_role("admin")
+def accounts_role(name: str) -> Any:
+    role = request.form.get("role", "")
+    return _admin_action("role", lambda store: f"{accounts.set_role(store, name, role).name} is now {role}")
+
+
+@auth.post("/accounts/<name>/disable")
+@require_role("admin")
+def accounts_disable(name: str) -> Any:
+    return _admin_action("disable", lambda store: f"disabled {accounts.disable(store, name).name}")
+
+
+@auth.post("/accounts/<name>/enable")
+@require_role("admin")
+def accounts_enable(name: str) -> Any:
+    return _admin_action("enable", lambda store: f"enabled {accounts.enable(store, name).name}")
+
+
+@auth.post("/accounts/<name>/password")
+@require_role("admin")
+def accounts_password(name: str) -> Any:
+    def reset(store: Any) -> str:
+        accounts.set_password(store, name, _new_password())
+        return f"set a new password for {name}; its sessions have ended"
+    return _admin_action("password", reset)
+
+
+@auth.post("/accounts/<name>/remove")
+@require_role("admin")
+def accounts_remove(name: str) -> Any:
+    def remove(store: Any) -> str:
+        accounts.remove(store, name)
+        return f"removed {name} and its API tokens"
+    return _admin_action("remove", remove)
+
+
+@auth.post("/accounts/<name>/tokens")
+@require_role("admin")
+def accounts_token(name: str) -> Any:
+    label = request.form.get("label", "").strip() or accounts.DEFAULT_LABEL
+    try:
+        with state().workspace() as ws:
+            secret = accounts.issue_token(ws.store, name, label)
+    except PartnergraphError as exc:
+        flash(str(exc), "error")
+        return _accounts_page()
+    log.info("accounts: issued token %r for %s (by %s)", label, name, actor())
+    # The secret is on this page only: it is not kept anywhere, and no cache may keep the page.
+    response = current_app.make_response(render_template("accounts_token.html", name=name, label=label,
+                                                         secret=secret))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@auth.post("/accounts/<name>/tokens/revoke")
+@require_role("admin")
+def accounts_revoke(name: str) -> Any:
+    label = request.form.get("label", "").strip() or None
+
+    def revoke(store: Any) -> str:
+        count = accounts.revoke_tokens(store, name, label)
+        return f"revoked {count} token{'s' if count != 1 else ''} of {name}"
+    return _admin_action("revoke", revoke)

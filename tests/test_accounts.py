@@ -1,0 +1,267 @@
+"""Accounts as an admin manages them: roles, hashed passwords, API tokens, the `partnergraph user` commands.
+
+Tests that take `workspace` or `cli` run on both stores.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from datetime import UTC, datetime
+
+import pytest
+
+from conftest import Cli
+from partnergraph import accounts
+from partnergraph.cli import main
+from partnergraph.config import from_env
+from partnergraph.model import PartnergraphError
+from partnergraph.services import Workspace
+
+PASSWORD = "correct horse battery"
+
+
+# -- passwords and roles --------------------------------------------------------------------------
+
+
+def test_a_password_is_kept_as_a_salted_scrypt_hash_that_only_the_same_password_matches():
+    first, second = accounts.hash_password(PASSWORD), accounts.hash_password(PASSWORD)
+    assert first.startswith("scrypt$32768$8$3$") and PASSWORD not in first
+    assert first != second  # a fresh salt each time
+    assert accounts.verify_password(PASSWORD, first) and accounts.verify_password(PASSWORD, second)
+    assert not accounts.verify_password(PASSWORD + "!", first)
+    assert not accounts.verify_password("", first)
+    for damaged in ("", "plain", first.replace("scrypt", "md5"), first[:-8], "scrypt$1099511627776$8$1$AAAA$AAAA"):
+        assert not accounts.verify_password(PASSWORD, damaged)
+
+
+def test_roles_nest_admin_over_editor_over_viewer():
+    assert accounts.ROLES == ("viewer", "editor", "admin")
+    assert accounts.allows("admin", "editor") and accounts.allows("admin", "viewer") and accounts.allows("admin", "admin")
+    assert accounts.allows("editor", "viewer") and accounts.allows("editor", "editor")
+    assert not accounts.allows("editor", "admin") and not accounts.allows("viewer", "editor")
+    assert not accounts.allows(None, "viewer") and not accounts.allows("root", "viewer")
+
+
+# -- accounts in the store ------------------------------------------------------------------------
+
+
+def test_adding_an_account_checks_its_name_role_and_password_and_refuses_duplicates(workspace: Workspace):
+    store = workspace.store
+    when = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+    account = accounts.create_account(store, "ana.lima", PASSWORD, "editor", now=when)
+    assert (account.name, account.role, account.created, account.disabled) == ("ana.lima", "editor",
+                                                                               "2026-03-01T12:00:00Z", False)
+    assert store.get_account("ana.lima") == account
+    assert accounts.verify_password(PASSWORD, account.password_hash)
+    problems = {
+        ("", PASSWORD, "viewer"): "account name '' is not valid",
+        ("a b", PASSWORD, "viewer"): "is not valid: use 1 to 64 letters",
+        ("x" * 65, PASSWORD, "viewer"): "is not valid",
+        ("bob", "short", "viewer"): "at least 10 characters",
+        ("bob", PASSWORD, "root"): "role must be one of viewer, editor, admin",
+        ("ana.lima", PASSWORD, "viewer"): "an account named 'ana.lima' exists already",
+        ("ANA.LIMA", PASSWORD, "viewer"): "an account named 'ana.lima' exists already",
+    }
+    for (name, password, role), message in problems.items():
+        with pytest.raises(PartnergraphError, match=message):
+            accounts.create_account(store, name, password, role)
+    assert [a.name for a in store.list_accounts()] == ["ana.lima"]
+
+
+def test_signing_in_needs_the_right_password_and_an_enabled_account(workspace: Workspace):
+    store = workspace.store
+    accounts.create_account(store, "ana", PASSWORD, "viewer")
+    assert accounts.authenticate(store, "ana", PASSWORD).name == "ana"
+    assert accounts.authenticate(store, "ana", PASSWORD.upper()) is None
+    assert accounts.authenticate(store, "nobody", PASSWORD) is None
+    assert accounts.authenticate(store, "bad name!", PASSWORD) is None
+    accounts.disable(store, "ana")
+    assert accounts.authenticate(store, "ana", PASSWORD) is None
+    accounts.enable(store, "ana")
+    assert accounts.authenticate(store, "ana", PASSWORD) is not None
+
+
+def test_an_unknown_name_takes_as_long_to_refuse_as_a_wrong_password(workspace: Workspace):
+    accounts.create_account(workspace.store, "ana", PASSWORD, "viewer")
+    accounts.authenticate(workspace.store, "nobody", "warm-up")  # the stand-in hash is made once
+
+    def timed(name: str) -> float:
+        start = time.perf_counter()
+        assert accounts.authenticate(workspace.store, name, "wrong password") is None
+        return time.perf_counter() - start
+
+    known = min(timed("ana") for _ in range(3))
+    unknown = min(timed("nobody") for _ in range(3))
+    assert 0.5 < unknown / known < 2.0, (known, unknown)
+
+
+def test_a_new_password_replaces_the_old_one_and_changes_the_session_fingerprint(workspace: Workspace):
+    store = workspace.store
+    before = accounts.create_account(store, "ana", PASSWORD, "viewer")
+    after = accounts.set_password(store, "ana", "another good password")
+    assert accounts.password_fingerprint(before) != accounts.password_fingerprint(after)
+    assert accounts.authenticate(store, "ana", PASSWORD) is None
+    assert accounts.authenticate(store, "ana", "another good password") is not None
+    with pytest.raises(PartnergraphError, match="at least 10"):
+        accounts.set_password(store, "ana", "short")
+    with pytest.raises(PartnergraphError, match="no account named 'bob'"):
+        accounts.set_password(store, "bob", PASSWORD)
+
+
+def test_the_last_enabled_admin_cannot_be_demoted_disabled_or_removed(workspace: Workspace):
+    store = workspace.store
+    accounts.create_account(store, "root", PASSWORD, "admin")
+    for change in (lambda: accounts.set_role(store, "root", "editor"), lambda: accounts.disable(store, "root"),
+                   lambda: accounts.remove(store, "root")):
+        with pytest.raises(PartnergraphError, match="last enabled admin"):
+            change()
+    accounts.create_account(store, "second", PASSWORD, "admin")
+    assert accounts.set_role(store, "root", "editor").role == "editor"
+    assert store.get_account("root").role == "editor"
+    accounts.remove(store, "root")
+    assert store.get_account("root") is None
+
+
+def test_an_api_token_is_shown_once_and_kept_only_as_its_sha256(workspace: Workspace):
+    store = workspace.store
+    accounts.create_account(store, "bot", PASSWORD, "editor")
+    secret = accounts.issue_token(store, "bot", "nightly import")
+    assert secret.startswith("pgt_") and len(secret) > 40
+    [token] = store.list_tokens("bot")
+    assert (token.label, token.digest) == ("nightly import", hashlib.sha256(secret.encode()).hexdigest())
+    assert secret not in repr(store.list_tokens("bot"))
+    assert accounts.account_for_token(store, secret).name == "bot"
+    assert accounts.account_for_token(store, secret + "x") is None
+    assert accounts.account_for_token(store, "not a token") is None
+    with pytest.raises(PartnergraphError, match="has a token labelled 'nightly import' already"):
+        accounts.issue_token(store, "bot", "nightly import")
+    with pytest.raises(PartnergraphError, match="no account named 'nobody'"):
+        accounts.issue_token(store, "nobody", "x")
+
+    accounts.disable(store, "bot")  # a disabled account's tokens stop working
+    assert accounts.account_for_token(store, secret) is None
+    accounts.enable(store, "bot")
+    other = accounts.issue_token(store, "bot", "other")
+    assert accounts.revoke_tokens(store, "bot", "nightly import") == 1
+    assert accounts.account_for_token(store, secret) is None
+    assert accounts.account_for_token(store, other).name == "bot"
+    with pytest.raises(PartnergraphError, match="no token labelled 'nightly import'"):
+        accounts.revoke_tokens(store, "bot", "nightly import")
+    accounts.remove(store, "bot")
+    assert accounts.account_for_token(store, other) is None
+
+
+def test_failed_sign_ins_are_counted_per_name_and_per_address_within_a_window():
+    now = [1000.0]
+    limiter = accounts.LoginLimiter({"address": 8, "name": 3}, window=600, clock=lambda: now[0])
+    ana = {"address": "10.0.0.1", "name": "ana"}
+    for _ in range(3):
+        assert limiter.retry_after(ana) == 0
+        limiter.failed(ana)
+        now[0] += 10
+    assert limiter.retry_after(ana) == pytest.approx(1000 + 600 - now[0])
+    # Another name from the same address may still try, up to the address's own limit.
+    for n in range(5):
+        assert limiter.retry_after({"address": "10.0.0.1", "name": f"user{n}"}) == 0
+        limiter.failed({"address": "10.0.0.1", "name": f"user{n}"})
+    assert limiter.retry_after({"address": "10.0.0.1", "name": "fresh"}) > 0
+    assert limiter.retry_after({"address": "10.0.0.2", "name": "fresh"}) == 0
+    now[0] += 601  # the window slides past the failures
+    assert limiter.retry_after(ana) == 0
+    limiter.failed(ana)
+    limiter.succeeded({"name": "ana"})
+    assert limiter._failures.get(("name", "ana")) is None
+
+
+# -- the command line -----------------------------------------------------------------------------
+
+
+def user(cli: Cli, *args: str, input: str | None = None):
+    return cli.runner.invoke(main, ["--db", cli.db, "user", *args], input=input, catch_exceptions=False)
+
+
+def test_user_add_asks_for_the_password_twice_or_reads_it_from_stdin(cli: Cli):
+    added = user(cli, "add", "ana", "--role", "admin", input=f"{PASSWORD}\n{PASSWORD}\n")
+    assert added.exit_code == 0, added.output
+    assert "added ana (admin)" in added.output
+    mistyped = user(cli, "add", "ben", "--role", "editor", input=f"{PASSWORD}\nsomething else\n\n")
+    assert mistyped.exit_code != 0
+    scripted = user(cli, "add", "bot", "--role", "editor", "--password-stdin", input=f"{PASSWORD}\n")
+    assert scripted.exit_code == 0, scripted.output
+    with Workspace.open(cli_settings(cli)) as ws:
+        assert accounts.authenticate(ws.store, "ana", PASSWORD).role == "admin"
+        assert accounts.authenticate(ws.store, "bot", PASSWORD).role == "editor"
+        assert ws.store.get_account("ben") is None
+    # There is no option that takes a password on the command line (it would sit in the shell history).
+    assert user(cli, "add", "eve", "--role", "viewer", "--password", PASSWORD).exit_code == 2
+
+
+def cli_settings(cli: Cli):
+    from conftest import settings_for
+
+    return settings_for(cli.db)
+
+
+def test_user_commands_list_change_roles_disable_and_remove_accounts(cli: Cli):
+    for name, role in (("ana", "admin"), ("ben", "viewer")):
+        assert user(cli, "add", name, "--role", role, "--password-stdin", input=PASSWORD + "\n").exit_code == 0
+    listed = json.loads(user(cli, "list", "--json").output)
+    assert [(a["name"], a["role"], a["disabled"]) for a in listed["accounts"]] == [("ana", "admin", False),
+                                                                                 ("ben", "viewer", False)]
+    assert "password" not in json.dumps(listed)
+    assert user(cli, "set-role", "ben", "editor").output.strip() == "ben is now editor"
+    assert "disabled ben" in user(cli, "disable", "ben").output
+    assert "(disabled)" in user(cli, "list").output
+    assert "enabled ben" in user(cli, "enable", "ben").output
+    new_password = "a brand new password"
+    assert user(cli, "passwd", "ben", "--password-stdin", input=new_password + "\n").exit_code == 0
+    with Workspace.open(cli_settings(cli)) as ws:
+        account = ws.store.get_account("ben")
+        assert (account.role, account.disabled) == ("editor", False)
+        assert accounts.verify_password(new_password, account.password_hash)
+    assert "removed ben" in user(cli, "remove", "ben").output
+    assert [a["name"] for a in json.loads(user(cli, "list", "--json").output)["accounts"]] == ["ana"]
+
+
+def test_user_token_prints_the_secret_once_and_revoke_takes_it_back(cli: Cli):
+    user(cli, "add", "bot", "--role", "editor", "--password-stdin", input=PASSWORD + "\n")
+    issued = user(cli, "token", "bot", "--label", "nightly")
+    assert issued.exit_code == 0
+    secret = issued.stdout.strip()
+    assert secret.startswith("pgt_") and "\n" not in secret  # stdout holds only the secret, for scripts
+    listed = json.loads(user(cli, "list", "--json").output)
+    assert [t["label"] for t in listed["accounts"][0]["tokens"]] == ["nightly"]
+    assert secret not in user(cli, "list", "--json").output
+    with Workspace.open(cli_settings(cli)) as ws:
+        assert accounts.account_for_token(ws.store, secret).name == "bot"
+    assert "revoked 1 token of bot" in user(cli, "revoke", "bot", "--label", "nightly").output
+    with Workspace.open(cli_settings(cli)) as ws:
+        assert accounts.account_for_token(ws.store, secret) is None
+
+
+def test_user_errors_are_one_line_and_exit_1(cli: Cli):
+    user(cli, "add", "ana", "--role", "admin", "--password-stdin", input=PASSWORD + "\n")
+    cases = {
+        ("add", "ana", "--role", "viewer"): "error: an account named 'ana' exists already",
+        ("add", "no way", "--role", "viewer"): "error: account name 'no way' is not valid",
+        ("set-role", "nobody", "editor"): "error: no account named 'nobody'",
+        ("set-role", "ana", "viewer"): "error: cannot make a viewer of 'ana': it is the last enabled admin",
+        ("disable", "ana"): "error: cannot disable 'ana': it is the last enabled admin",
+        ("revoke", "ana", "--label", "none"): "error: 'ana' has no token labelled 'none'",
+        ("token", "nobody"): "error: no account named 'nobody'",
+    }
+    for args, message in cases.items():
+        done = user(cli, *args)
+        assert done.exit_code == 1, args
+        assert done.stderr.strip().splitlines() == [done.stderr.strip()] and done.stderr.startswith(message), done.stderr
+    short = user(cli, "add", "ben", "--role", "viewer", "--password-stdin", input="short\n")
+    assert (short.exit_code, short.stderr.strip()) == (1, "error: the password must have at least 10 characters")
+    assert user(cli, "add", "ben", "--role", "boss").exit_code == 2
+
+
+def test_the_cli_names_who_runs_it_for_audit_entries():
+    import getpass
+
+    assert from_env({}).actor == f"cli:{getpass.getuser()}"

@@ -1,0 +1,372 @@
+"""Privacy, proved by crawling: no personal data in any public page, API answer, graph payload or export.
+
+The network below puts a unique canary into every personal field: emails, phones, notes on
+people, on organisations and on ties, and (for the public directory) the names, roles, tags and
+ids of people, the sources of ties and the organisations not marked public. Every GET route of
+the app, enumerated from its URL map so that routes added later are crawled too, is requested
+with its path parameters filled with real ids of every kind and with the query strings its pages
+use; no canary may appear in any answer. A canary in the request itself (an id in the path) may
+come back in an error message: that echoes the reader, it reveals nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote, unquote
+
+import networkx as nx
+import pytest
+from flask import Flask
+
+from conftest import NEO4J_PASSWORD
+from crawl import every_url
+from partnergraph.config import Settings
+from partnergraph.io.directory import public_directory, safe_url
+from partnergraph.io.export import FORMATS
+from partnergraph.model import Location, Row
+from partnergraph.services import Workspace, redact
+from partnergraph.viewer import create_app
+
+# Canaries: each value holds a token found nowhere else. Seen by no reader who is not signed in.
+PERSONAL = {
+    "zqemailuno": "zqemailuno@example.org", "zqemaildos": "zqemaildos@example.org",
+    "zqemailtres": "zqemailtres@example.org",
+    "zqphoneuno": "+99 zqphoneuno", "zqphonedos": "+99 zqphonedos",
+    "zqpersonnoteuno": "zqpersonnoteuno: on leave", "zqpersonnotedos": "zqpersonnotedos",
+    "zqorgnote": "zqorgnote about the board", "zqpartnernote": "zqpartnernote",
+    "zqknowsnote": "zqknowsnote: met at a funeral", "zqholdsnote": "zqholdsnote",
+    "zqmembernote": "zqmembernote", "zqpartnersnote": "zqpartnersnote",
+    # Set by edits, so that the history of changes holds them too (before and after).
+    "zqhistemail": "zqhistemail@example.org", "zqhistphone": "+99 zqhistphone", "zqhistnote": "zqhistnote",
+    "zqhistknows": "zqhistknows",
+}
+# Seen by readers of the private viewer, never in the public directory nor a public export.
+NOT_PUBLIC = {
+    "zqnameuno": "Uno Zqnameuno", "zqnamedos": "Dos Zqnamedos", "zqnametres": "Tres Zqnametres",
+    "zqroleuno": "zqroleuno officer", "zqtaguno": "zqtaguno", "zqmemberrole": "zqmemberrole",
+    "zqknowssource": "zqknowssource", "zqholdssource": "zqholdssource", "zqpartnerssource": "zqpartnerssource",
+    "zqprivorg": "Hidden Zqprivorg", "zqprivpartner": "Secret Zqprivpartner", "zqprivissue": "Zqprivissue",
+    "zqperson": "ids of people (zqperson-uno...)",
+}
+
+ELEMENTS = [
+    {"id": "aff-pub", "kind": "affiliate", "name": "Wikimedia Testland", "type": "chapter", "country": "DE",
+     "region": "Europe", "public": "true", "website": "https://testland.example.org/", "issues": "iss-copy",
+     "notes": PERSONAL["zqorgnote"]},
+    {"id": "aff-priv", "kind": "affiliate", "name": NOT_PUBLIC["zqprivorg"], "region": "Africa", "public": "false"},
+    {"id": "par-pub", "kind": "partner", "name": "Open Library Alliance", "type": "glam", "country": "FR",
+     "region": "Europe", "status": "active", "public": "true", "website": "https://ola.example.org/",
+     "issues": "iss-copy", "notes": PERSONAL["zqpartnernote"], "tags": "libraries"},
+    {"id": "par-pub2", "kind": "partner", "name": "Digital Rights Network", "type": "ngo", "country": "KE",
+     "region": "Africa", "status": "prospective", "public": "true", "issues": "iss-open"},
+    {"id": "par-priv", "kind": "partner", "name": NOT_PUBLIC["zqprivpartner"], "region": "Europe",
+     "status": "active", "public": "false", "issues": "iss-copy"},
+    {"id": "iss-copy", "kind": "issue", "name": "Copyright reform"},
+    {"id": "iss-open", "kind": "issue", "name": "Open access"},
+    {"id": "iss-priv", "kind": "issue", "name": NOT_PUBLIC["zqprivissue"], "public": "false"},
+    {"id": "zqperson-uno", "kind": "contact", "name": NOT_PUBLIC["zqnameuno"], "country": "DE", "region": "Europe",
+     "email": PERSONAL["zqemailuno"], "phone": PERSONAL["zqphoneuno"], "notes": PERSONAL["zqpersonnoteuno"],
+     "role": NOT_PUBLIC["zqroleuno"], "tags": NOT_PUBLIC["zqtaguno"]},
+    {"id": "zqperson-dos", "kind": "contact", "name": NOT_PUBLIC["zqnamedos"], "region": "Europe",
+     "email": PERSONAL["zqemaildos"], "phone": PERSONAL["zqphonedos"], "notes": PERSONAL["zqpersonnotedos"],
+     "member_of": "par-pub"},
+    {"id": "zqperson-tres", "kind": "contact", "name": NOT_PUBLIC["zqnametres"], "region": "Africa",
+     "email": PERSONAL["zqemailtres"], "member_of": "aff-priv"},
+]
+CONNECTIONS = [
+    {"from": "zqperson-uno", "to": "zqperson-dos", "type": "KNOWS", "strength": "4", "since": "2019-05",
+     "last_contact": "2026-01", "source": NOT_PUBLIC["zqknowssource"], "notes": PERSONAL["zqknowsnote"]},
+    {"from": "zqperson-dos", "to": "par-pub", "type": "HOLDS", "strength": "3", "since": "2020-01",
+     "last_contact": "2023-01", "source": NOT_PUBLIC["zqholdssource"], "notes": PERSONAL["zqholdsnote"]},
+    {"from": "zqperson-tres", "to": "par-pub2", "type": "HOLDS", "strength": "2"},
+    {"from": "zqperson-uno", "to": "aff-pub", "type": "MEMBER_OF", "role": NOT_PUBLIC["zqmemberrole"],
+     "since": "2015-01", "notes": PERSONAL["zqmembernote"]},
+    {"from": "aff-pub", "to": "par-pub", "type": "PARTNERS_WITH", "status": "active", "since": "2020-02",
+     "issues": "iss-copy", "source": NOT_PUBLIC["zqpartnerssource"], "notes": PERSONAL["zqpartnersnote"]},
+    {"from": "aff-pub", "to": "par-priv", "type": "PARTNERS_WITH", "status": "active"},
+    {"from": "aff-priv", "to": "par-pub2", "type": "PARTNERS_WITH", "status": "informal"},
+    {"from": "par-pub2", "to": "iss-priv", "type": "WORKS_ON"},
+]
+IDS = [e["id"] for e in ELEMENTS]
+REGIONS = ("Europe", "Africa", "No region given")
+
+# Query strings the pages and the API take, sent to every route without path parameters (a route
+# ignores what it does not use). Per-element ones are built from IDS.
+QUERIES = [
+    "", "?q=zq", "?q=a", "?q=Uno", "?q=zqperson-uno", "?limit=2000", "?depth=3&limit=2000",
+    "?size=degree&limit=2000", "?size=betweenness", "?measure=betweenness&top=500", "?measure=pagerank&kind=contact",
+    "?kind=contact&top=500", "?kind=partner", "?status=active&status=prospective&status=dormant",
+    "?seed=3&resolution=1.5&weighted=1&top=1000", "?top=1000", "?group=issue", "?group=region",
+    "?for=aff-pub", "?for=aff-pub&issue=iss-open&region=Africa", "?org=par-pub",
+    "?from=zqperson-uno&to=par-pub&warm=1&k=3", "?from=zqperson-uno&to_issue=iss-copy&to_region=Europe",
+    "?from=zqperson-tres&to=zqperson-uno&k=5&overlap=1&current=1&via_issue=iss-copy",
+    *(f"?format={fmt}" for fmt in FORMATS), *(f"?format={fmt}&public=1" for fmt in FORMATS),
+    *(f"?region={quote(r)}&group=issue" for r in REGIONS),
+    "?keep=zqperson-uno&drop=zqperson-dos", "?before=3&limit=2", "?next=/contacts/zqperson-uno",
+    "?type=KNOWS&from=zqperson-uno&to=zqperson-dos&with=zqperson-dos&max_hops=3&types=KNOWS,HOLDS&rev=x",
+]
+PER_ELEMENT = [
+    "?center={id}&depth={depth}&limit=2000",
+    "?q={id}&to={id}&from=zqperson-uno&org={id}&partner={id}&k=3&warm=1",
+    "?issue={id}&group=issue&for=aff-pub&measure=degree&kind=partner",
+    "?from={id}&to=par-pub&avoid=zqperson-dos",
+    "?keep={id}&drop=zqperson-dos&with={id}&type=HOLDS&to={id}",
+]
+
+
+def canary_rows() -> tuple[list[Row], list[Row]]:
+    return ([Row(values, Location("canaries", i + 2)) for i, values in enumerate(ELEMENTS)],
+            [Row(values, Location("canaries", i + 2)) for i, values in enumerate(CONNECTIONS)])
+
+
+@pytest.fixture
+def canaries(workspace: Workspace) -> Workspace:
+    """Return a workspace holding the canary network, and a history of edits to personal fields."""
+    workspace.import_rows(*canary_rows())
+    edits = workspace.editing
+    edits.update_element("zqperson-uno", {"email": PERSONAL["zqhistemail"], "phone": PERSONAL["zqhistphone"],
+                                          "notes": PERSONAL["zqhistnote"]}, actor="editor", source="a phone call")
+    edits.update_connection("zqperson-uno", "zqperson-dos", "KNOWS", {"notes": PERSONAL["zqhistknows"]},
+                            actor="editor", source="a phone call")
+    edits.update_element("zqperson-uno", {"email": PERSONAL["zqemailuno"], "phone": PERSONAL["zqphoneuno"],
+                                          "notes": PERSONAL["zqpersonnoteuno"]}, actor="editor", source="a letter")
+    edits.update_connection("zqperson-uno", "zqperson-dos", "KNOWS", {"notes": PERSONAL["zqknowsnote"]},
+                            actor="editor", source="a letter")
+    return workspace
+
+
+def anonymous_read_settings(db_url: str) -> Settings:
+    """Return settings of a private viewer that lets visitors read without signing in."""
+    return Settings(db=db_url, neo4j_password=NEO4J_PASSWORD, anonymous_read=True)
+
+
+@pytest.fixture
+def public_app(canaries: Workspace, db_url: str) -> Iterator[Flask]:
+    app = create_app(Settings(db=db_url, neo4j_password=NEO4J_PASSWORD), public=True)
+    yield app
+    app.extensions["partnergraph"].close()
+
+
+@pytest.fixture
+def anonymous_app(canaries: Workspace, db_url: str) -> Iterator[Flask]:
+    app = create_app(anonymous_read_settings(db_url))
+    yield app
+    app.extensions["partnergraph"].close()
+
+
+def crawl(app: Flask) -> Iterator[str]:
+    """Yield every GET URL of `app`, with the canary ids in its path parameters and typical queries."""
+    return every_url(app, IDS, queries=QUERIES, per_element=PER_ELEMENT,
+                     param_queries=("", "?format=json", "?format=csv", "?depth=2"))
+
+
+def leaks(app: Flask, secrets: dict[str, str]) -> tuple[list[str], int]:
+    """Return which canary tokens any answer holds (URL, status, token), and how many URLs were read."""
+    client = app.test_client()
+    found, count = [], 0
+    for url in crawl(app):
+        response = client.get(url)
+        count += 1
+        assert response.status_code < 500, (url, response.status_code, response.get_data(as_text=True)[:300])
+        body = response.get_data().decode("utf-8", "replace").casefold()
+        headers = str(response.headers).casefold()
+        asked = unquote(url).casefold()
+        for token in secrets:
+            if token in asked:  # an error may echo what was asked
+                continue
+            if token in body or token in headers:
+                found.append(f"{url} ({response.status_code}): {token}")
+    return found, count
+
+
+def test_no_public_page_api_answer_or_graph_payload_holds_anything_personal(public_app):
+    found, count = leaks(public_app, {**PERSONAL, **NOT_PUBLIC})
+    assert count > 1000  # the crawl reached every route, with every id
+    assert found == [], "\n".join(found[:30])
+
+
+def test_anonymous_readers_see_no_email_phone_or_notes_anywhere(anonymous_app):
+    found, count = leaks(anonymous_app, PERSONAL)
+    assert count > 1000
+    assert found == [], "\n".join(found[:30])
+
+
+def test_anonymous_readers_still_see_people_and_their_ties(anonymous_app):
+    client = anonymous_app.test_client()
+    person = client.get("/api/nodes/zqperson-uno").get_json()
+    assert person["name"] == NOT_PUBLIC["zqnameuno"]
+    assert "email" not in person["properties"] and "phone" not in person["properties"]
+    assert person["properties"]["role"] == NOT_PUBLIC["zqroleuno"]
+    assert [k["id"] for k in person["knows"]] == ["zqperson-dos"]
+    assert person["knows"][0]["relation"]["source"] == NOT_PUBLIC["zqknowssource"]
+    assert "notes" not in person["knows"][0]["relation"]
+    hops = client.get("/api/path?from=zqperson-uno&to=par-pub").get_json()["paths"][0]["hops"]
+    assert hops and all("notes" not in evidence for hop in hops for evidence in hop["evidence"])
+    page = client.get("/contacts/zqperson-uno").get_data(as_text=True)
+    assert NOT_PUBLIC["zqnameuno"] in page and "zqemailuno" not in page
+
+
+def test_the_crawl_reaches_pages_with_path_parameters_of_every_kind(anonymous_app):
+    urls = set(crawl(anonymous_app))
+    for url in ("/contacts/zqperson-uno", "/partners/par-pub", "/affiliates/aff-priv", "/issues/iss-copy",
+                "/api/nodes/zqperson-dos", "/api/holders/par-pub", "/api/graph?center=zqperson-uno&depth=3&limit=2000",
+                "/api/directory?region=Africa&group=issue", "/directory?group=issue"):
+        assert url in urls, url
+
+
+def test_the_crawl_sends_every_query_parameter_the_viewer_reads():
+    viewer = Path(__file__).resolve().parent.parent / "src" / "partnergraph" / "viewer"
+    source = "".join(p.read_text(encoding="utf-8") for p in viewer.glob("*.py"))
+    read = set(re.findall(r"(?:_arg|args\.get|args\.getlist|values\.get)\(\"([a-z_]+)\"", source))
+    sent = {name for q in QUERIES + PER_ELEMENT for name in re.findall(r"[?&]([a-z_]+)=", q)}
+    assert read - sent == set()
+
+
+def test_redaction_removes_personal_fields_at_any_depth():
+    result = {"id": "a", "properties": {"email": "x", "phone": "y", "notes": "z", "role": "r"},
+              "knows": [{"id": "b", "relation": {"notes": "n", "strength": 3}}],
+              "hops": [{"evidence": [{"type": "KNOWS", "notes": "n", "source": "s"}]}]}
+    assert redact(result) == {"id": "a", "properties": {"role": "r"}, "knows": [{"id": "b", "relation": {"strength": 3}}],
+                              "hops": [{"evidence": [{"type": "KNOWS", "source": "s"}]}]}
+    change = {"edits": [{"fields": [{"field": "email", "before": "x", "after": "y"},
+                                    {"field": "name", "before": "A", "after": "B"}],
+                         "before": {"id": "a", "props": {"phone": "p", "role": "r"}}}]}
+    assert redact(change) == {"edits": [{"fields": [{"field": "name", "before": "A", "after": "B"}],
+                                         "before": {"id": "a", "props": {"role": "r"}}}]}
+    assert result["properties"]["email"] == "x"  # a copy: the cached original is untouched
+
+
+# -- exports ---------------------------------------------------------------------------------------
+
+
+def exported_text(path: Path) -> str:
+    if path.is_dir():
+        return "".join(p.read_text(encoding="utf-8") for p in sorted(path.iterdir()))
+    return path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_public_export_in_every_format_holds_no_person_and_nothing_personal(canaries, db_url, tmp_path, fmt):
+    from conftest import Cli
+
+    out = tmp_path / ("export" if fmt == "csv" else f"export.{fmt}")
+    result = Cli(db_url)("export", "--format", fmt, "--public", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    text = exported_text(out).casefold()
+    assert [t for t in {**PERSONAL, **NOT_PUBLIC} if t in text] == []
+    if fmt == "json":
+        document = json.loads(out.read_text(encoding="utf-8"))
+        kinds = {e["kind"] for e in document["elements"]}
+        types = {c["type"] for c in document["connections"]}
+        keys = {k for e in document["elements"] for k in e} | {k for c in document["connections"] for k in c}
+    elif fmt == "csv":
+        with open(out / "elements.csv", encoding="utf-8") as handle:
+            rows = list(csv.DictReader(handle))
+        with open(out / "connections.csv", encoding="utf-8") as handle:
+            links = list(csv.DictReader(handle))
+        kinds = {r["kind"] for r in rows}
+        types = {c["type"] for c in links}
+        # The import format's columns stay (the file must import); personal ones are empty everywhere.
+        keys = {k for r in rows + links for k, v in r.items() if v}
+    else:
+        graph = nx.read_graphml(out) if fmt == "graphml" else nx.read_gexf(out)
+        kinds = {d["kind"] for _, d in graph.nodes(data=True)}
+        types = {d["relationship"] for _, _, d in graph.edges(data=True)}
+        keys = {k for _, d in graph.nodes(data=True) for k in d} | {k for _, _, d in graph.edges(data=True) for k in d}
+    assert kinds == {"affiliate", "partner", "issue"}
+    assert types == {"PARTNERS_WITH", "WORKS_ON"}
+    assert not keys & {"email", "phone", "notes", "source"}
+
+
+# -- the public directory --------------------------------------------------------------------------
+
+
+def test_the_public_directory_lists_public_partners_by_region_and_issue_with_team_routes(public_app):
+    client = public_app.test_client()
+    found = client.get("/api/directory").get_json()
+    assert [p["id"] for p in found["partners"]] == ["par-pub2", "par-pub"]  # by name
+    ola = found["partners"][1]
+    assert ola == {"id": "par-pub", "name": "Open Library Alliance", "kind": "partner", "type": "glam",
+                   "country": "FR", "region": "Europe", "status": "active", "website": "https://ola.example.org/",
+                   "issues": [{"id": "iss-copy", "name": "Copyright reform"}],
+                   "routes": [{"team": "partnerships", "affiliate": {"id": "aff-pub", "name": "Wikimedia Testland"},
+                               "text": "Contact the partnerships team of Wikimedia Testland",
+                               "url": "https://testland.example.org/"}]}
+    assert found["partners"][0]["routes"] == []  # its only partner affiliate is not public
+    assert found["by_region"] == [{"region": "Africa", "partners": ["par-pub2"]},
+                                  {"region": "Europe", "partners": ["par-pub"]}]
+    assert [g["issue"]["id"] for g in found["by_issue"]] == ["iss-copy", "iss-open"]
+    narrowed = client.get("/api/directory?region=Europe&issue=Copyright reform").get_json()
+    assert [p["id"] for p in narrowed["partners"]] == ["par-pub"]
+    assert narrowed["filters"] == {"region": "Europe", "issue": "iss-copy"}
+    assert client.get("/api/directory?issue=iss-priv").status_code == 404  # not a public issue
+
+
+def test_the_public_viewer_opens_on_the_directory(public_app):
+    client = public_app.test_client()
+    home = client.get("/").get_data(as_text=True)
+    assert "Public directory" in home and "Contact the partnerships team of" in home
+    assert 'href="https://testland.example.org/"' in home and 'href="https://ola.example.org/"' in home
+    by_issue = client.get("/directory?group=issue&issue=iss-open").get_data(as_text=True)
+    assert "Digital Rights Network" in by_issue and "Open Library Alliance" not in by_issue
+
+
+def test_the_private_viewer_shows_the_same_directory(public_app, anonymous_app):
+    public = public_app.test_client().get("/api/directory").get_json()
+    assert anonymous_app.test_client().get("/api/directory").get_json() == public
+
+
+def test_only_http_and_https_websites_become_links():
+    assert safe_url("https://example.org/a?b=c") == "https://example.org/a?b=c"
+    assert safe_url(" HTTP://example.org ") == "HTTP://example.org"
+    for bad in ("javascript:alert(1)", "JavaScript:alert(1)", " javascript:alert(1)", "data:text/html,<b>",
+                "//evil.example", "vbscript:x", "http:/nohost", "example.org", "", None, 3, "http://[::1"):
+        assert safe_url(bad) is None, bad
+
+
+def test_an_ended_partnership_is_no_route_in(canaries):
+    from datetime import date
+
+    snapshot = canaries.store.snapshot()
+    connections = [c for c in snapshot.connections]
+    found = public_directory(snapshot.elements, connections, today=date(2026, 1, 1))
+    assert found["partners"][1]["routes"]
+    ended = [type(c)(c.source, c.target, c.type, {**c.props, "until": "2025-12"}) if c.source == "aff-pub" else c
+             for c in connections]
+    assert public_directory(snapshot.elements, ended, today=date(2026, 1, 1))["partners"][1]["routes"] == []
+    this_month = [type(c)(c.source, c.target, c.type, {**c.props, "until": "2026-01"}) if c.source == "aff-pub" else c
+                  for c in connections]
+    assert public_directory(snapshot.elements, this_month, today=date(2026, 1, 15))["partners"][1]["routes"]
+
+
+# -- signed in ---------------------------------------------------------------------------------------
+
+
+def test_a_signed_in_viewer_sees_email_phone_and_notes(viewer_client):
+    """The `viewer_client` fixture (tests/conftest.py) is signed in on the small network."""
+    person = viewer_client.get("/api/nodes/ana").get_json()
+    assert person["properties"]["email"] == "ana@example.org"
+    assert person["properties"]["notes"] == "prefers Signal"
+    assert "ana@example.org" in viewer_client.get("/contacts/ana").get_data(as_text=True)
+
+
+def test_signing_in_shows_the_personal_data_that_anonymous_readers_do_not_see(canaries, db_url):
+    from conftest import sign_in
+
+    app = create_app(Settings(db=db_url, neo4j_password=NEO4J_PASSWORD))
+    try:
+        client = app.test_client()
+        assert client.get("/api/nodes/zqperson-uno").status_code == 401  # no anonymous reading here
+        sign_in(client, canaries, "viewer")
+        person = client.get("/api/nodes/zqperson-uno").get_json()
+        assert person["properties"]["email"] == PERSONAL["zqemailuno"]
+        assert person["knows"][0]["relation"]["notes"] == PERSONAL["zqknowsnote"]
+        page = client.get("/contacts/zqperson-uno").get_data(as_text=True)
+        assert PERSONAL["zqphoneuno"] in page and PERSONAL["zqpersonnoteuno"] in page
+        assert "zqknowsnote" in client.get("/api/path?from=zqperson-uno&to=par-pub").get_data(as_text=True)
+    finally:
+        app.extensions["partnergraph"].close()
