@@ -76,6 +76,11 @@ def page(browser, server):
     assert hosts <= {"127.0.0.1", "data", "blob"}, hosts
 
 
+def wait_for_nodes(page, count: int) -> None:
+    page.wait_for_function("n => window.partnergraphReady === true && window.partnergraphData.nodes.length === n",
+                           arg=count)
+
+
 def node_ids(page) -> set[str]:
     return set(page.evaluate("() => window.partnergraphData.nodes.getIds()"))
 
@@ -124,17 +129,17 @@ def test_filters_change_the_view(page):
     page.wait_for_function(READY)
     assert len(node_ids(page)) == 16
     page.uncheck("input[name=kind][value=contact]")
-    page.wait_for_function(READY)
+    wait_for_nodes(page, 10)  # a filter reloads the view a moment later: wait for the new one
     kinds = set(page.evaluate("() => window.partnergraphData.nodes.map(n => n.raw.kind)"))
     assert kinds == {"affiliate", "partner", "issue"}
     page.select_option("#graph-region", "Africa")
-    page.wait_for_function(READY)
+    wait_for_nodes(page, 4)
     assert node_ids(page) == {"wmke", "uni", "copyright", "open-access"}
     page.check("input[name=kind][value=contact]")
     page.select_option("#graph-region", "")
     page.fill("#graph-limit", "5")
     page.locator("#graph-limit").dispatch_event("change")
-    page.wait_for_function(READY)
+    wait_for_nodes(page, 5)
     assert len(node_ids(page)) == 5
     assert "Showing 5 of 16 elements" in page.locator("#graph-message").inner_text()
 

@@ -76,8 +76,11 @@
   }
 
   /* Load a view: the ego network of `center` (or the whole graph); `merge` adds to what is shown. */
+  let latestLoad = 0;  // filters fire loads in quick succession: only the newest may draw
+
   async function load(center, depth, merge) {
     window.partnergraphReady = false;
+    const mine = ++latestLoad;
     const params = query(center, depth);
     if (params.getAll("kind").includes("none")) {
       nodes.clear(); edges.clear(); say("Tick at least one kind to show.", "warn"); window.partnergraphReady = true; return;
@@ -87,8 +90,10 @@
     try {
       data = await getJSON(canvas.dataset.api + "?" + params.toString());
     } catch (error) {
-      say(error.message, "err"); window.partnergraphReady = true; return;
+      if (mine === latestLoad) { say(error.message, "err"); window.partnergraphReady = true; }
+      return;
     }
+    if (mine !== latestLoad) return;  // a newer load has started; its answer replaces this one
     if (!merge) {
       view.center = center; view.depth = depth;
       const url = new URL(window.location.href);
