@@ -48,3 +48,26 @@ def test_the_build_benchmark_measures_both_ways_in_fresh_processes(tmp_path):
     assert ours["nodes"] == baseline["nodes"] > 300 and ours["edges"] == baseline["edges"] > 1500
     assert ours["peak_mb"] > 0 and ours["index_seconds"] >= 0 and not record["failures"]
     assert record["import"]["rows"] > 1500 and record["ratio_baseline_over_ours"]["build_seconds"] > 0
+
+
+def test_the_streamed_graph_is_the_old_graph_in_every_detail(tmp_path):
+    import importlib.util
+
+    from partnergraph.config import Settings
+    from partnergraph.services import Workspace, generate
+
+    spec = importlib.util.spec_from_file_location("build_benchmark", ROOT / "benchmarks" / "build.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    generate(300, 1500, 1, tmp_path / "network")
+    with Workspace.open(Settings(db=str(tmp_path / "graph.db"))) as workspace:
+        workspace.import_path(tmp_path / "network")
+        snapshot = workspace.store.snapshot()
+        old, new = module.old_build_graph(snapshot.elements, snapshot.connections), workspace.graph()
+    assert list(new.nodes(data=True)) == list(old.nodes(data=True))
+    assert all(list(new.nodes[n].items()) == list(old.nodes[n].items()) for n in old)
+    assert all(list(new.adj[n]) == list(old.adj[n]) for n in old)
+    assert list(new.edges(data=True)) == list(old.edges(data=True))
+    assert all([list(r.items()) for r in new.edges[u, v]["relations"]] == [list(r.items()) for r in d["relations"]]
+               for u, v, d in old.edges(data=True))
+    assert new.graph["by_name"] == old.graph["by_name"]
