@@ -552,3 +552,26 @@ def test_injection_through_the_edit_api_is_stored_as_data_and_touches_nothing_el
         assert len(after.elements) == len(before.elements) + len(INJECTION_IDS)
     finally:
         app.extensions["partnergraph"].close()
+
+
+TRAVERSALS = (
+    "/static/../pyproject.toml",
+    "/static/..%2fpyproject.toml",
+    "/static/%2e%2e/%2e%2e/pyproject.toml",
+    "/static/vendor/../../../pyproject.toml",
+    "/static/..%5c..%5cpyproject.toml",
+    "/static//etc/passwd",
+    "/static/%2fetc%2fpasswd",
+    "/elements/..%2f..%2f..%2fetc%2fpasswd",
+    "/contacts/../../../etc/passwd",
+    "/api/nodes/..%2f..%2fpyproject.toml",
+    "/history/..%2f..%2fpyproject.toml",
+)
+
+
+@pytest.mark.parametrize("url", TRAVERSALS)
+def test_paths_in_urls_never_reach_files_outside_the_static_folder(editor_client, url):
+    response = editor_client.get(url)
+    body = response.get_data(as_text=True)
+    assert response.status_code in (301, 302, 308, 400, 404), (url, response.status_code)
+    assert "[project]" not in body and "root:x:0:0" not in body
