@@ -80,12 +80,87 @@ def build_graph(elements: Iterable[Element], connections: Iterable[Connection]) 
             adjacency[target][source] = data
     del table
     nx._clear_cache(graph)
+    _index_names(graph)
+    return graph
+
+
+def _index_names(graph: nx.Graph) -> None:
     # Names are looked up on every question; index them once with the graph.
     by_name: dict[str, list[str]] = {}
     for node, name in graph.nodes(data="name"):
         by_name.setdefault(name, []).append(node)
     graph.graph["by_name"] = by_name
-    return graph
+
+
+Item = Element | Connection | None
+
+
+def update_graph(graph: nx.Graph, changes: Iterable[tuple[Item, Item]]) -> None:
+    """Apply recorded changes (each an element or connection before and after) to `graph` in place.
+
+    The result is the graph `build_graph` would give for the changed store, down to the order of
+    nodes, of each node's neighbours and of each edge's relationships, so every analysis answers
+    exactly as after a rebuild. Everything derived from the graph and kept on it (the path index,
+    the search list) is dropped, to be derived again when next asked for.
+    """
+    nodes, adjacency = graph._node, graph._adj
+    touched: set[str] = set()
+    added = False
+    for before, after in changes:
+        item = after if after is not None else before
+        if isinstance(item, Element):
+            if after is None:
+                for neighbour in adjacency.pop(item.id, {}):
+                    if neighbour != item.id:
+                        del adjacency[neighbour][item.id]
+                        touched.add(neighbour)
+                nodes.pop(item.id, None)
+                continue
+            assert isinstance(after, Element)
+            attrs: dict[str, Any] = {key: after.props[key] for key in sorted(after.props)}
+            attrs["kind"], attrs["name"] = after.kind.slug, after.name
+            if after.id not in nodes:
+                adjacency[after.id] = {}
+                added = True
+            nodes[after.id] = attrs
+        elif isinstance(item, Connection):
+            u, v, rel = item.source, item.target, item.type.value
+            data = adjacency.get(u, {}).get(v)
+            if data is not None:
+                data["relations"] = [r for r in data["relations"]
+                                     if not (r["type"] == rel and r["from"] == u and r["to"] == v)]
+            if isinstance(after, Connection):
+                relation: dict[str, Any] = {"type": rel, "from": u, "to": v}
+                relation.update((key, after.props[key]) for key in sorted(after.props))
+                if data is None:
+                    for end in (u, v):
+                        if end not in nodes:  # as build_graph: an end that is no element is a bare node
+                            nodes[end], adjacency[end], added = {}, {}, True
+                    data = adjacency[u][v] = adjacency[v][u] = {"relations": []}
+                data["relations"].append(relation)
+                data["relations"].sort(key=_relation_key)
+            elif data is not None and not data["relations"]:
+                del adjacency[u][v]
+                if u != v:
+                    del adjacency[v][u]
+            touched.update((u, v))
+    # The build adds nodes by id, and each node's neighbours as the first connection between
+    # the two comes (connections by key): put what changed back in that order.
+    if added:
+        graph._node = dict(sorted(nodes.items()))
+        graph._adj = dict(sorted(graph._adj.items()))
+    for node in touched:
+        neighbours = graph._adj.get(node)
+        if neighbours:
+            graph._adj[node] = dict(sorted(neighbours.items(),
+                                           key=lambda item: min(map(_relation_key, item[1]["relations"]))))
+    nx._clear_cache(graph)
+    graph.graph.clear()
+    _index_names(graph)
+
+
+def _relation_key(relation: dict[str, Any]) -> tuple[str, str, str]:
+    return (relation["from"], relation["to"], relation["type"])
 
 
 def relations(graph: nx.Graph, u: str, v: str, *types: str) -> list[dict[str, Any]]:

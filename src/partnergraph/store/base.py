@@ -138,7 +138,11 @@ def note_with_stats(note: ChangeNote, stats: WriteStats) -> ChangeNote:
 
 @dataclass(frozen=True)
 class Change:
-    """A recorded change: its number (increasing), its note and its edits."""
+    """A recorded change: its number, its note and its edits.
+
+    The number is the store version the change made, in both stores: a reader of version V has
+    seen every change up to V, and the changes V+1 to W (if each was recorded) lead to W.
+    """
 
     seq: int
     note: ChangeNote

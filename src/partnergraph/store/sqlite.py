@@ -318,13 +318,14 @@ class SqliteStore:
 
     @staticmethod
     def _record(conn: sqlite3.Connection, note: ChangeNote, edits: Sequence[Edit]) -> int:
-        cursor = conn.execute(
-            "INSERT INTO changes (at, author, action, source, comment, reverts, summary, edits) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (note.at, note.author, note.action, note.source, note.comment, note.reverts,
+        # A change's number is the version it made (it is recorded after the version moved on),
+        # as in the Neo4j store: a reader at version V catches up by applying changes V+1, V+2...
+        seq = int(conn.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()[0])
+        conn.execute(
+            "INSERT INTO changes (seq, at, author, action, source, comment, reverts, summary, edits) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (seq, note.at, note.author, note.action, note.source, note.comment, note.reverts,
              _dumps(dict(note.summary)), _dumps(edits_to_json(edits))))
-        seq = cursor.lastrowid
-        assert seq is not None
         touched = dict.fromkeys(i for edit in edits for i in edit.touches)
         conn.executemany("INSERT INTO change_touches (element, seq) VALUES (?, ?)", ((i, seq) for i in touched))
         return seq
