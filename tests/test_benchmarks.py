@@ -50,6 +50,17 @@ def test_the_build_benchmark_measures_both_ways_in_fresh_processes(tmp_path):
     assert record["import"]["rows"] > 1500 and record["ratio_baseline_over_ours"]["build_seconds"] > 0
 
 
+@pytest.mark.slow
+def test_the_edits_benchmark_catches_up_after_each_edit_and_compares_with_a_rebuild(tmp_path):
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "edits.py"), "--people", "300", "--ties", "1500",
+                           "--edits", "4", "--baseline-edits", "1", "--out", str(tmp_path)],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    record = json.loads((tmp_path / "edits.json").read_text())
+    assert record["holders_edits"] == record["path_edits"] == 2 and record["baseline_edits"] == 1
+    assert record["ratio_holders"] > 0 and record["ratio_path"] > 0
+
+
 def test_the_streamed_graph_is_the_old_graph_in_every_detail(tmp_path):
     import importlib.util
 
