@@ -15,6 +15,7 @@ no analysis can tell the difference; it only sees less memory.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable
 from typing import Any
 
@@ -104,11 +105,14 @@ def update_graph(graph: nx.Graph, changes: Iterable[tuple[Item, Item]]) -> None:
     the search list) is dropped, to be derived again when next asked for.
     """
     nodes, adjacency = graph._node, graph._adj
+    by_name: dict[Any, list[str]] = graph.graph["by_name"]
     touched: set[str] = set()
     added = False
     for before, after in changes:
         item = after if after is not None else before
         if isinstance(item, Element):
+            if item.id in nodes:
+                _unname(by_name, nodes[item.id].get("name"), item.id)
             if after is None:
                 for neighbour in adjacency.pop(item.id, {}):
                     if neighbour != item.id:
@@ -123,6 +127,8 @@ def update_graph(graph: nx.Graph, changes: Iterable[tuple[Item, Item]]) -> None:
                 adjacency[after.id] = {}
                 added = True
             nodes[after.id] = attrs
+            # Each name's ids in node order, which is id order: as the build lists them.
+            bisect.insort(by_name.setdefault(after.name, []), after.id)
         elif isinstance(item, Connection):
             u, v, rel = item.source, item.target, item.type.value
             data = adjacency.get(u, {}).get(v)
@@ -156,7 +162,15 @@ def update_graph(graph: nx.Graph, changes: Iterable[tuple[Item, Item]]) -> None:
                                            key=lambda item: min(map(_relation_key, item[1]["relations"]))))
     nx._clear_cache(graph)
     graph.graph.clear()
-    _index_names(graph)
+    graph.graph["by_name"] = by_name
+
+
+def _unname(by_name: dict[Any, list[str]], name: Any, node: str) -> None:
+    ids = by_name.get(name)
+    if ids is not None and node in ids:
+        ids.remove(node)
+        if not ids:
+            del by_name[name]
 
 
 def _relation_key(relation: dict[str, Any]) -> tuple[str, str, str]:
