@@ -101,16 +101,21 @@ def update_graph(graph: nx.Graph, changes: Iterable[tuple[Item, Item]]) -> None:
 
     The result is the graph `build_graph` would give for the changed store, down to the order of
     nodes, of each node's neighbours and of each edge's relationships, so every analysis answers
-    exactly as after a rebuild. Everything derived from the graph and kept on it (the path index,
-    the search list) is dropped, to be derived again when next asked for.
+    exactly as after a rebuild. What is derived from the graph and kept on it is dropped, to be
+    derived again when next asked for; only the path index stays when the changes leave what it
+    holds as it was (element properties, partnerships, a tie's or membership's properties other
+    than its dates), and then it forgets its costs, which depend on those properties.
     """
     nodes, adjacency = graph._node, graph._adj
     by_name: dict[Any, list[str]] = graph.graph["by_name"]
     touched: set[str] = set()
     added = False
+    # Whether the path index (people, ties, attachments and their periods) must be built anew.
+    reindex = False
     for before, after in changes:
         item = after if after is not None else before
         if isinstance(item, Element):
+            reindex = reindex or before is None or after is None
             if item.id in nodes:
                 _unname(by_name, nodes[item.id].get("name"), item.id)
             if after is None:
@@ -132,6 +137,18 @@ def update_graph(graph: nx.Graph, changes: Iterable[tuple[Item, Item]]) -> None:
         elif isinstance(item, Connection):
             u, v, rel = item.source, item.target, item.type.value
             data = adjacency.get(u, {}).get(v)
+            current = None if data is None or not isinstance(after, Connection) else next(
+                (r for r in data["relations"] if _relation_key(r) == (u, v, rel)), None)
+            if isinstance(before, Connection) and current is not None:
+                assert isinstance(after, Connection)
+                # The same relationship with other properties: change its dict where it is, so
+                # that its place in the graph and the path index's reference to it stay.
+                current.clear()
+                current.update(type=rel, **{"from": u, "to": v})
+                current.update((key, after.props[key]) for key in sorted(after.props))
+                reindex = reindex or any(before.props.get(k) != after.props.get(k) for k in ("since", "until"))
+                continue
+            reindex = reindex or rel != "PARTNERS_WITH"
             if data is not None:
                 data["relations"] = [r for r in data["relations"]
                                      if not (r["type"] == rel and r["from"] == u and r["to"] == v)]
@@ -161,8 +178,12 @@ def update_graph(graph: nx.Graph, changes: Iterable[tuple[Item, Item]]) -> None:
             graph._adj[node] = dict(sorted(neighbours.items(),
                                            key=lambda item: min(map(_relation_key, item[1]["relations"]))))
     nx._clear_cache(graph)
+    index = None if reindex else graph.graph.get("path_index")
     graph.graph.clear()
     graph.graph["by_name"] = by_name
+    if index is not None:
+        index.forget_costs()
+        graph.graph["path_index"] = index
 
 
 def _unname(by_name: dict[Any, list[str]], name: Any, node: str) -> None:

@@ -74,6 +74,10 @@ class PathIndex:
             self._costs = {today: found}  # one day at a time: questions are asked about today
         return found
 
+    def forget_costs(self) -> None:
+        """Drop the cached costs: the properties of ties or attachments they come from changed."""
+        self._costs = {}
+
     def is_current(self, attachment: int) -> bool:
         """Return whether an attachment has no end date."""
         return self.att_end[attachment] == LATEST

@@ -351,8 +351,12 @@ class SqliteStore:
         if conn is None:
             return
         with _write_transaction(conn):
-            for table in ("connections", "elements", "change_touches", "changes", "tokens", "accounts"):
-                conn.execute(f"DELETE FROM {table}")
+            conn.execute("DELETE FROM connections")
+            conn.execute("DELETE FROM elements")
+            conn.execute("DELETE FROM change_touches")
+            conn.execute("DELETE FROM changes")
+            conn.execute("DELETE FROM tokens")
+            conn.execute("DELETE FROM accounts")
             conn.execute(_BUMP_VERSION)
 
     @staticmethod
