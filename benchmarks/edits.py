@@ -100,6 +100,8 @@ def main() -> None:
         for i in range(args.edits):
             kind = KINDS[i % len(KINDS)]
             question = "holders" if (i // len(KINDS)) % 2 == 0 else "path"
+            if question == "path":  # as a server that answers paths has it: the index ready, frozen
+                ws.path(rng.choice(people), rng.choice(partners))
             started = time.perf_counter()
             edit(kind)
             assert ws.graph() is graph, "the graph was rebuilt instead of caught up"

@@ -104,14 +104,17 @@ def update_graph(graph: nx.Graph, changes: Iterable[tuple[Item, Item]]) -> None:
     exactly as after a rebuild. What is derived from the graph and kept on it is dropped, to be
     derived again when next asked for; only the path index stays when the changes leave what it
     holds as it was (element properties, partnerships, a tie's or membership's properties other
-    than its dates), and then it forgets its costs, which depend on those properties.
+    than its dates), and then the costs of the ties and memberships that changed are computed
+    again.
     """
     nodes, adjacency = graph._node, graph._adj
     by_name: dict[Any, list[str]] = graph.graph["by_name"]
     touched: set[str] = set()
     added = False
-    # Whether the path index (people, ties, attachments and their periods) must be built anew.
+    # Whether the path index (people, ties, attachments and their periods) must be built anew,
+    # and the relationships it holds whose properties changed in place (their costs move).
     reindex = False
+    refreshed: list[dict[str, Any]] = []
     for before, after in changes:
         item = after if after is not None else before
         if isinstance(item, Element):
@@ -147,6 +150,7 @@ def update_graph(graph: nx.Graph, changes: Iterable[tuple[Item, Item]]) -> None:
                 current.update(type=rel, **{"from": u, "to": v})
                 current.update((key, after.props[key]) for key in sorted(after.props))
                 reindex = reindex or any(before.props.get(k) != after.props.get(k) for k in ("since", "until"))
+                refreshed.append(current)
                 continue
             reindex = reindex or rel != "PARTNERS_WITH"
             if data is not None:
@@ -182,7 +186,8 @@ def update_graph(graph: nx.Graph, changes: Iterable[tuple[Item, Item]]) -> None:
     graph.graph.clear()
     graph.graph["by_name"] = by_name
     if index is not None:
-        index.forget_costs()
+        if not all([index.refresh(relation) for relation in refreshed]):
+            index.forget_costs()
         graph.graph["path_index"] = index
 
 

@@ -74,8 +74,34 @@ class PathIndex:
             self._costs = {today: found}  # one day at a time: questions are asked about today
         return found
 
+    def refresh(self, relation: dict[str, Any]) -> bool:
+        """Recompute the cached costs of one tie or attachment whose properties changed in place.
+
+        Relationships the index does not hold (partnerships, issues) need nothing. Return False
+        when a tie or attachment is not found in the index (the caller then drops every cost).
+        """
+        if relation["type"] not in ("KNOWS", "MEMBER_OF", "HOLDS"):
+            return True
+        person = self.number.get(relation["from"])
+        if person is None:
+            return False
+        if relation["type"] == "KNOWS":
+            for _, tie in self.knows[person]:
+                if self.tie_relation[tie] is relation:
+                    for day, costs in self._costs.items():
+                        costs.tie[tie] = tie_cost(relation, day)
+                    return True
+        elif relation["type"] in ("MEMBER_OF", "HOLDS"):
+            for attachment in self.person_atts[person]:
+                if self.att_relation[attachment] is relation:
+                    for day, costs in self._costs.items():
+                        costs.side[attachment] = side_cost(relation, day)
+                        costs.arrival[attachment] = arrival_cost(relation, day)
+                    return True
+        return False
+
     def forget_costs(self) -> None:
-        """Drop the cached costs: the properties of ties or attachments they come from changed."""
+        """Drop the cached costs, to be computed again on the next question."""
         self._costs = {}
 
     def is_current(self, attachment: int) -> bool:
