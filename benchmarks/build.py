@@ -120,7 +120,7 @@ def work_import(args: argparse.Namespace) -> dict[str, Any]:
         # connections, whose ends are then all in the store.
         for name, is_elements in (("elements.csv", True), ("connections.csv", False)):
             for part in csv_parts(args.folder / name, args.import_rows):
-                workspace.import_rows(part, []) if is_elements else workspace.import_rows([], part)
+                workspace.data.import_rows(part, []) if is_elements else workspace.data.import_rows([], part)
                 rows += len(part)
                 transactions += 1
         counts = workspace.store.counts()
@@ -139,7 +139,7 @@ def work_build(args: argparse.Namespace) -> dict[str, Any]:
     before = status_mb("VmRSS")
     start = time.perf_counter()
     if args.work == "ours":
-        graph = workspace.graph()
+        graph = workspace.cache.graph()
     else:
         snapshot = workspace.store.snapshot()
         graph = old_build_graph(snapshot.elements, snapshot.connections)

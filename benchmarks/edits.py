@@ -32,6 +32,7 @@ from typing import Any
 from partnergraph.config import Settings
 from partnergraph.model import RelType
 from partnergraph.services import Workspace, generate
+from partnergraph.services.options import HoldersQuery, PathQuery
 
 KINDS = ("property", "interaction", "new tie")
 WHO = {"actor": "benchmark", "source": "benchmarks/edits.py"}
@@ -46,7 +47,7 @@ def store_copy(out: Path, people: int, ties: int, seed: int) -> Path:
         if not network.exists():
             generate(people, ties, seed, network)
         with Workspace.open(Settings(db=str(source))) as ws:
-            ws.import_path(network)
+            ws.data.import_path(network)
     copy = out / f"edits-{people}-{ties}-{seed}.db"
     for suffix in ("", "-wal", "-shm"):
         Path(f"{copy}{suffix}").unlink(missing_ok=True)
@@ -70,14 +71,14 @@ def main() -> None:
     rng = random.Random(args.seed)
     with Workspace.open(settings) as ws:
         start = time.perf_counter()
-        graph = ws.graph()
+        graph = ws.cache.graph()
         first_build = time.perf_counter() - start
         nodes = list(graph.nodes(data="kind"))
         people = [n for n, kind in nodes if kind == "contact"]
         partners = [n for n, kind in nodes if kind == "partner"]
         print(f"{db.name}: {graph.number_of_nodes():,} nodes, {graph.number_of_edges():,} edges; "
               f"first build {first_build:.1f} s")
-        ws.path(people[0], partners[0])  # the path index, built once as a server would have it
+        ws.questions.path(PathQuery(people[0], partners[0]))  # the path index, built once as a server would have it
 
         ties = [(u, v) for u, v, data in graph.edges(data="relations")
                 if any(r["type"] == "KNOWS" for r in data)][:10_000]
@@ -101,14 +102,14 @@ def main() -> None:
             kind = KINDS[i % len(KINDS)]
             question = "holders" if (i // len(KINDS)) % 2 == 0 else "path"
             if question == "path":  # as a server that answers paths has it: the index ready, frozen
-                ws.path(rng.choice(people), rng.choice(partners))
+                ws.questions.path(PathQuery(rng.choice(people), rng.choice(partners)))
             started = time.perf_counter()
             edit(kind)
-            assert ws.graph() is graph, "the graph was rebuilt instead of caught up"
+            assert ws.cache.graph() is graph, "the graph was rebuilt instead of caught up"
             if question == "holders":
-                ws.holders(rng.choice(partners))
+                ws.questions.holders(HoldersQuery(rng.choice(partners)))
             else:
-                ws.path(rng.choice(people), rng.choice(partners))
+                ws.questions.path(PathQuery(rng.choice(people), rng.choice(partners)))
             ours[f"{question} after {kind}"].append(time.perf_counter() - started)
 
     baseline: list[float] = []

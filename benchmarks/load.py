@@ -108,7 +108,7 @@ def prepare(args: argparse.Namespace) -> tuple[str, Path]:
             store.clear()  # the benchmark replaces whatever the shared server held
     started = time.perf_counter()
     with Workspace.open(Settings(db=url, neo4j_password=args.neo4j_password)) as workspace:
-        workspace.import_path(folder)
+        workspace.data.import_path(folder)
     print(f"imported the network into {url} in {time.perf_counter() - started:.1f} s", flush=True)
     return url, folder
 

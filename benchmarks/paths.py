@@ -88,13 +88,13 @@ def main() -> None:
         folder = out / f"network-{args.people}-{args.ties}-{args.seed}"
         generate(args.people, args.ties, args.seed, folder)
         with Workspace.open(Settings(db=str(db))) as workspace:
-            seconds = timed(lambda: workspace.import_path(folder))
+            seconds = timed(lambda: workspace.data.import_path(folder))
         print(f"imported the generated network into {db} in {seconds:.1f} s")
 
     workspace = Workspace.open(Settings(db=str(db)))
     before = rss_mb()
     build_seconds = timed(workspace.graph)
-    graph = workspace.graph()
+    graph = workspace.cache.graph()
     graph_mb = rss_mb() - before
     index_seconds = timed(lambda: path_index(graph))
     costs_seconds = timed(lambda: path_index(graph).costs(date.today()))

@@ -36,6 +36,7 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 
 from partnergraph.config import Settings
 from partnergraph.services import Workspace, demo_rows
+from partnergraph.services.options import CentralityQuery, GraphQuery
 from partnergraph.viewer import create_app
 
 CHROMIUM = "/usr/bin/chromium"
@@ -86,10 +87,10 @@ def main() -> None:
         folder = Path(tmp)
         settings = Settings(db=str(folder / "demo.db"), anonymous_read=True)  # timed pages, no sign-in
         with Workspace.open(settings) as ws:
-            ws.import_rows(*demo_rows())
-            person = ws.centrality("degree", kind="contact", top=1)["results"][0]["id"]
-            ego = ws.ego_graph(person, depth=3, limit=500)
-            whole = ws.ego_graph(limit=1000)
+            ws.data.import_rows(*demo_rows())
+            person = ws.questions.centrality(CentralityQuery("degree", kind="contact", top=1))["results"][0]["id"]
+            ego = ws.browse.ego_graph(GraphQuery(person, depth=3, limit=500))
+            whole = ws.browse.ego_graph(GraphQuery(limit=1000))
         cases = [
             ("ego graph", f"/graph?center={person}&depth=3&limit=500", ego, "ego"),
             ("whole demo graph", "/graph?limit=1000", whole, "whole"),

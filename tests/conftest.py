@@ -18,10 +18,9 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from partnergraph import accounts
 from partnergraph.cli import main
 from partnergraph.config import Settings
-from partnergraph.services import Workspace
+from partnergraph.services import Workspace, accounts
 from partnergraph.store.neo4j import Neo4jStore
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -91,7 +90,7 @@ def workspace(db_url: str):
 @pytest.fixture
 def small(workspace: Workspace) -> Workspace:
     """Return a workspace holding the hand-made network of tests/data/small."""
-    workspace.import_path(SMALL)
+    workspace.data.import_path(SMALL)
     return workspace
 
 
@@ -142,7 +141,7 @@ def sign_in(client: Any, workspace_or_store: Any, role: str, name: str | None = 
     """
     store = getattr(workspace_or_store, "store", workspace_or_store)
     name = name or role
-    account = store.get_account(name) or accounts.create_account(store, name, PASSWORD, role)
+    account = store.get_account(name) or accounts.Accounts(store).create_account(name, PASSWORD, role)
     form = client.get("/login")
     answer = client.post("/login", data={"name": name, "password": PASSWORD, "csrf_token": csrf_from(form),
                                          "next": "/"})

@@ -13,11 +13,10 @@ from datetime import UTC, datetime
 import pytest
 
 from conftest import Cli
-from partnergraph import accounts
 from partnergraph.cli import main
 from partnergraph.config import from_env
 from partnergraph.model import PartnergraphError
-from partnergraph.services import Workspace
+from partnergraph.services import Workspace, accounts
 
 PASSWORD = "correct horse battery"
 
@@ -50,7 +49,7 @@ def test_roles_nest_admin_over_editor_over_viewer():
 def test_adding_an_account_checks_its_name_role_and_password_and_refuses_duplicates(workspace: Workspace):
     store = workspace.store
     when = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
-    account = accounts.create_account(store, "ana.lima", PASSWORD, "editor", now=when)
+    account = accounts.Accounts(store).create_account("ana.lima", PASSWORD, "editor", now=when)
     assert (account.name, account.role, account.created, account.disabled) == ("ana.lima", "editor",
                                                                                "2026-03-01T12:00:00Z", False)
     assert store.get_account("ana.lima") == account
@@ -66,30 +65,30 @@ def test_adding_an_account_checks_its_name_role_and_password_and_refuses_duplica
     }
     for (name, password, role), message in problems.items():
         with pytest.raises(PartnergraphError, match=message):
-            accounts.create_account(store, name, password, role)
+            accounts.Accounts(store).create_account(name, password, role)
     assert [a.name for a in store.list_accounts()] == ["ana.lima"]
 
 
 def test_signing_in_needs_the_right_password_and_an_enabled_account(workspace: Workspace):
     store = workspace.store
-    accounts.create_account(store, "ana", PASSWORD, "viewer")
-    assert accounts.authenticate(store, "ana", PASSWORD).name == "ana"
-    assert accounts.authenticate(store, "ana", PASSWORD.upper()) is None
-    assert accounts.authenticate(store, "nobody", PASSWORD) is None
-    assert accounts.authenticate(store, "bad name!", PASSWORD) is None
-    accounts.disable(store, "ana")
-    assert accounts.authenticate(store, "ana", PASSWORD) is None
-    accounts.enable(store, "ana")
-    assert accounts.authenticate(store, "ana", PASSWORD) is not None
+    accounts.Accounts(store).create_account("ana", PASSWORD, "viewer")
+    assert accounts.Accounts(store).authenticate("ana", PASSWORD).name == "ana"
+    assert accounts.Accounts(store).authenticate("ana", PASSWORD.upper()) is None
+    assert accounts.Accounts(store).authenticate("nobody", PASSWORD) is None
+    assert accounts.Accounts(store).authenticate("bad name!", PASSWORD) is None
+    accounts.Accounts(store).disable("ana")
+    assert accounts.Accounts(store).authenticate("ana", PASSWORD) is None
+    accounts.Accounts(store).enable("ana")
+    assert accounts.Accounts(store).authenticate("ana", PASSWORD) is not None
 
 
 def test_an_unknown_name_takes_as_long_to_refuse_as_a_wrong_password(workspace: Workspace):
-    accounts.create_account(workspace.store, "ana", PASSWORD, "viewer")
-    accounts.authenticate(workspace.store, "nobody", "warm-up")  # the stand-in hash is made once
+    accounts.Accounts(workspace.store).create_account("ana", PASSWORD, "viewer")
+    accounts.Accounts(workspace.store).authenticate("nobody", "warm-up")  # the stand-in hash is made once
 
     def timed(name: str) -> float:
         start = time.perf_counter()
-        assert accounts.authenticate(workspace.store, name, "wrong password") is None
+        assert accounts.Accounts(workspace.store).authenticate(name, "wrong password") is None
         return time.perf_counter() - start
 
     known = min(timed("ana") for _ in range(3))
@@ -99,58 +98,58 @@ def test_an_unknown_name_takes_as_long_to_refuse_as_a_wrong_password(workspace: 
 
 def test_a_new_password_replaces_the_old_one_and_changes_the_session_fingerprint(workspace: Workspace):
     store = workspace.store
-    before = accounts.create_account(store, "ana", PASSWORD, "viewer")
-    after = accounts.set_password(store, "ana", "another good password")
+    before = accounts.Accounts(store).create_account("ana", PASSWORD, "viewer")
+    after = accounts.Accounts(store).set_password("ana", "another good password")
     assert accounts.password_fingerprint(before) != accounts.password_fingerprint(after)
-    assert accounts.authenticate(store, "ana", PASSWORD) is None
-    assert accounts.authenticate(store, "ana", "another good password") is not None
+    assert accounts.Accounts(store).authenticate("ana", PASSWORD) is None
+    assert accounts.Accounts(store).authenticate("ana", "another good password") is not None
     with pytest.raises(PartnergraphError, match="at least 10"):
-        accounts.set_password(store, "ana", "short")
+        accounts.Accounts(store).set_password("ana", "short")
     with pytest.raises(PartnergraphError, match="no account named 'bob'"):
-        accounts.set_password(store, "bob", PASSWORD)
+        accounts.Accounts(store).set_password("bob", PASSWORD)
 
 
 def test_the_last_enabled_admin_cannot_be_demoted_disabled_or_removed(workspace: Workspace):
     store = workspace.store
-    accounts.create_account(store, "root", PASSWORD, "admin")
-    for change in (lambda: accounts.set_role(store, "root", "editor"), lambda: accounts.disable(store, "root"),
-                   lambda: accounts.remove(store, "root")):
+    accounts.Accounts(store).create_account("root", PASSWORD, "admin")
+    for change in (lambda: accounts.Accounts(store).set_role("root", "editor"), lambda: accounts.Accounts(store).disable("root"),
+                   lambda: accounts.Accounts(store).remove("root")):
         with pytest.raises(PartnergraphError, match="last enabled admin"):
             change()
-    accounts.create_account(store, "second", PASSWORD, "admin")
-    assert accounts.set_role(store, "root", "editor").role == "editor"
+    accounts.Accounts(store).create_account("second", PASSWORD, "admin")
+    assert accounts.Accounts(store).set_role("root", "editor").role == "editor"
     assert store.get_account("root").role == "editor"
-    accounts.remove(store, "root")
+    accounts.Accounts(store).remove("root")
     assert store.get_account("root") is None
 
 
 def test_an_api_token_is_shown_once_and_kept_only_as_its_sha256(workspace: Workspace):
     store = workspace.store
-    accounts.create_account(store, "bot", PASSWORD, "editor")
-    secret = accounts.issue_token(store, "bot", "nightly import")
+    accounts.Accounts(store).create_account("bot", PASSWORD, "editor")
+    secret = accounts.Accounts(store).issue_token("bot", "nightly import")
     assert secret.startswith("pgt_") and len(secret) > 40
     [token] = store.list_tokens("bot")
     assert (token.label, token.digest) == ("nightly import", hashlib.sha256(secret.encode()).hexdigest())
     assert secret not in repr(store.list_tokens("bot"))
-    assert accounts.account_for_token(store, secret).name == "bot"
-    assert accounts.account_for_token(store, secret + "x") is None
-    assert accounts.account_for_token(store, "not a token") is None
+    assert accounts.Accounts(store).account_for_token(secret).name == "bot"
+    assert accounts.Accounts(store).account_for_token(secret + "x") is None
+    assert accounts.Accounts(store).account_for_token("not a token") is None
     with pytest.raises(PartnergraphError, match="has a token labelled 'nightly import' already"):
-        accounts.issue_token(store, "bot", "nightly import")
+        accounts.Accounts(store).issue_token("bot", "nightly import")
     with pytest.raises(PartnergraphError, match="no account named 'nobody'"):
-        accounts.issue_token(store, "nobody", "x")
+        accounts.Accounts(store).issue_token("nobody", "x")
 
-    accounts.disable(store, "bot")  # a disabled account's tokens stop working
-    assert accounts.account_for_token(store, secret) is None
-    accounts.enable(store, "bot")
-    other = accounts.issue_token(store, "bot", "other")
-    assert accounts.revoke_tokens(store, "bot", "nightly import") == 1
-    assert accounts.account_for_token(store, secret) is None
-    assert accounts.account_for_token(store, other).name == "bot"
+    accounts.Accounts(store).disable("bot")  # a disabled account's tokens stop working
+    assert accounts.Accounts(store).account_for_token(secret) is None
+    accounts.Accounts(store).enable("bot")
+    other = accounts.Accounts(store).issue_token("bot", "other")
+    assert accounts.Accounts(store).revoke_tokens("bot", "nightly import") == 1
+    assert accounts.Accounts(store).account_for_token(secret) is None
+    assert accounts.Accounts(store).account_for_token(other).name == "bot"
     with pytest.raises(PartnergraphError, match="no token labelled 'nightly import'"):
-        accounts.revoke_tokens(store, "bot", "nightly import")
-    accounts.remove(store, "bot")
-    assert accounts.account_for_token(store, other) is None
+        accounts.Accounts(store).revoke_tokens("bot", "nightly import")
+    accounts.Accounts(store).remove("bot")
+    assert accounts.Accounts(store).account_for_token(other) is None
 
 
 def test_failed_sign_ins_are_counted_per_name_and_per_address_within_a_window():
@@ -191,8 +190,8 @@ def test_user_add_asks_for_the_password_twice_or_reads_it_from_stdin(cli: Cli):
     scripted = user(cli, "add", "bot", "--role", "editor", "--password-stdin", input=f"{PASSWORD}\n")
     assert scripted.exit_code == 0, scripted.output
     with Workspace.open(cli_settings(cli)) as ws:
-        assert accounts.authenticate(ws.store, "ana", PASSWORD).role == "admin"
-        assert accounts.authenticate(ws.store, "bot", PASSWORD).role == "editor"
+        assert accounts.Accounts(ws.store).authenticate("ana", PASSWORD).role == "admin"
+        assert accounts.Accounts(ws.store).authenticate("bot", PASSWORD).role == "editor"
         assert ws.store.get_account("ben") is None
     # There is no option that takes a password on the command line (it would sit in the shell history).
     assert user(cli, "add", "eve", "--role", "viewer", "--password", PASSWORD).exit_code == 2
@@ -235,10 +234,10 @@ def test_user_token_prints_the_secret_once_and_revoke_takes_it_back(cli: Cli):
     assert [t["label"] for t in listed["accounts"][0]["tokens"]] == ["nightly"]
     assert secret not in user(cli, "list", "--json").output
     with Workspace.open(cli_settings(cli)) as ws:
-        assert accounts.account_for_token(ws.store, secret).name == "bot"
+        assert accounts.Accounts(ws.store).account_for_token(secret).name == "bot"
     assert "revoked 1 token of bot" in user(cli, "revoke", "bot", "--label", "nightly").output
     with Workspace.open(cli_settings(cli)) as ws:
-        assert accounts.account_for_token(ws.store, secret) is None
+        assert accounts.Accounts(ws.store).account_for_token(secret) is None
 
 
 def test_user_errors_are_one_line_and_exit_1(cli: Cli):

@@ -30,6 +30,7 @@ from partnergraph.model import (
     WrongKind,
     validate_dataset,
 )
+from partnergraph.services.options import BrokersQuery, CentralityQuery, CommunitiesQuery, CoverageQuery
 from test_published_networks import NETWORKS
 
 
@@ -282,26 +283,26 @@ def test_risks_find_overloaded_holders_and_dormant_partners(graph):
 # -- through the stores and the command line --------------------------------------------------------
 
 def test_workspace_answers_every_analytics_question(small):
-    assert small.brokers(top=1)["cut_points"][0]["id"] == "cai"
-    assert small.without("Cai Chen")["unreachable"][0]["affiliate"]["id"] == "wmde"
-    assert small.communities(seed=0)["count"] == 4
-    assert len(small.coverage()["gaps"]) == 6
-    europe = small.centrality("betweenness", region="Europe", top=1)
+    assert small.questions.brokers(BrokersQuery(top=1))["cut_points"][0]["id"] == "cai"
+    assert small.questions.without("Cai Chen")["unreachable"][0]["affiliate"]["id"] == "wmde"
+    assert small.questions.communities(CommunitiesQuery(seed=0))["count"] == 4
+    assert len(small.questions.coverage(CoverageQuery())["gaps"]) == 6
+    europe = small.questions.centrality(CentralityQuery("betweenness", region="Europe", top=1))
     assert europe["results"][0]["id"] == "ben" and europe["scope"]["nodes"] == 5
-    issue = small.centrality("degree", issue="Open access", kind="partner", top=None)
+    issue = small.questions.centrality(CentralityQuery("degree", issue="Open access", kind="partner", top=None))
     assert issue["scope"]["issue"] == "open-access" and [r["id"] for r in issue["results"]] == ["lib", "uni"]
     with pytest.raises(PartnergraphError, match="--induced needs --kind"):
-        small.centrality("degree", induced=True)
+        small.questions.centrality(CentralityQuery("degree", induced=True))
 
 
 def test_scores_are_cached_until_the_store_changes(small, tmp_path):
-    first = small.centrality("betweenness", top=None)
-    assert small.centrality("betweenness", top=None) == first
+    first = small.questions.centrality(CentralityQuery("betweenness", top=None))
+    assert small.questions.centrality(CentralityQuery("betweenness", top=None)) == first
     (tmp_path / "more").mkdir()
     (tmp_path / "more" / "elements.csv").write_text("id,kind,name\ngus,contact,Gus\n")
     (tmp_path / "more" / "connections.csv").write_text("from,to,type\ngus,fay,KNOWS\n")
-    small.import_path(tmp_path / "more")
-    after = small.centrality("betweenness", top=None)
+    small.data.import_path(tmp_path / "more")
+    after = small.questions.centrality(CentralityQuery("betweenness", top=None))
     assert "gus" in [r["id"] for r in after["results"]] and after != first
 
 
@@ -356,13 +357,13 @@ def test_betweenness_of_a_large_store_comes_from_the_kernel_and_equals_networkx(
     from partnergraph.services import generate
 
     generate(700, 3000, 2, tmp_path / "net")
-    workspace.import_path(tmp_path / "net")
-    graph = workspace.graph()
+    workspace.data.import_path(tmp_path / "net")
+    graph = workspace.cache.graph()
     assert graph.number_of_nodes() >= KERNEL_MIN_NODES  # so "auto" picks the compiled kernel
-    answer = workspace.centrality("betweenness", top=None)
+    answer = workspace.questions.centrality(CentralityQuery("betweenness", top=None))
     expected = nx.betweenness_centrality(graph)
     assert max(abs(r["score"] - expected[r["id"]]) for r in answer["results"]) <= 1e-9
-    sampled = workspace.centrality("betweenness", top=None, sample=40, seed=5)
+    sampled = workspace.questions.centrality(CentralityQuery("betweenness", top=None, sample=40, seed=5))
     expected = nx.betweenness_centrality(graph, k=40, seed=5)
     assert sampled["approximate"] is True
     assert max(abs(r["score"] - expected[r["id"]]) for r in sampled["results"]) <= 1e-9

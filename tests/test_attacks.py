@@ -27,12 +27,11 @@ from flask import Flask
 
 from conftest import NEO4J_PASSWORD, PASSWORD, sign_in
 from crawl import every_url
-from partnergraph import accounts
 from partnergraph.cli import main
 from partnergraph.config import Settings
 from partnergraph.io.backup import content_digest
 from partnergraph.model import Location, Row
-from partnergraph.services import Workspace
+from partnergraph.services import Workspace, accounts
 from partnergraph.viewer import create_app
 
 IMG = "<img src=x onerror=alert(1)>"
@@ -95,7 +94,7 @@ def ids_of(workspace: Workspace) -> list[str]:
 @pytest.fixture
 def hostile(small: Workspace) -> Workspace:
     """Return the small network with a hostile element of every kind, tied to it by every relationship."""
-    small.import_rows(*rows(SCRIPT_ELEMENTS, SCRIPT_CONNECTIONS))
+    small.data.import_rows(*rows(SCRIPT_ELEMENTS, SCRIPT_CONNECTIONS))
     return small
 
 
@@ -265,7 +264,7 @@ def live(hostile: Workspace, db_url: str) -> Iterator[tuple[str, Flask]]:
         def log_request(self, *args: object) -> None:
             pass
 
-    accounts.create_account(hostile.store, "editor", PASSWORD, "editor")  # sees the edit forms too
+    accounts.Accounts(hostile.store).create_account("editor", PASSWORD, "editor")  # sees the edit forms too
     app = create_app(Settings(db=db_url, neo4j_password=NEO4J_PASSWORD))
     httpd = make_server("127.0.0.1", 0, app, threaded=True, request_handler=Quiet)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
@@ -401,7 +400,7 @@ def injection_rows() -> tuple[list[dict[str, str]], list[dict[str, str]]]:
 def test_injection_strings_import_as_data_and_touch_nothing_else(small, db_url):
     before = small.store.snapshot()
     elements, connections = injection_rows()
-    small.import_rows(*rows(elements, connections))
+    small.data.import_rows(*rows(elements, connections))
     after = small.store.snapshot()
     imported = {e["id"] for e in elements}
     kept = [e for e in after.elements if e.id not in imported]
@@ -418,7 +417,7 @@ def test_injection_strings_import_as_data_and_touch_nothing_else(small, db_url):
     for text, ident in zip(INJECTIONS, INJECTION_IDS, strict=True):
         assert links[(f"{ident}-person", ident, "HOLDS")].props["source"] == text
         assert links[("wmde", ident, "PARTNERS_WITH")].props["status"] == text
-    small.import_rows(*rows(elements, connections))  # idempotent, as any import
+    small.data.import_rows(*rows(elements, connections))  # idempotent, as any import
     assert digest(db_url) == content_digest(after.elements, after.connections)
 
 
@@ -484,7 +483,7 @@ def test_an_injected_account_name_is_refused_and_changes_no_account(small, db_ur
 
 def test_injection_through_every_viewer_parameter_changes_nothing(small, db_url):
     elements, connections = injection_rows()
-    small.import_rows(*rows(elements, connections))
+    small.data.import_rows(*rows(elements, connections))
     before = digest(db_url)
     app = create_app(Settings(db=db_url, neo4j_password=NEO4J_PASSWORD))
     try:

@@ -23,10 +23,9 @@ import pytest
 from flask import Flask
 
 from conftest import PASSWORD, csrf_from, settings_for
-from partnergraph import accounts
 from partnergraph.config import Settings, from_env
 from partnergraph.model import PartnergraphError
-from partnergraph.services import Workspace
+from partnergraph.services import Workspace, accounts
 from partnergraph.viewer import create_app
 from partnergraph.viewer.auth import safe_next
 
@@ -65,7 +64,7 @@ def signed_in_as(client) -> str | None:
 
 
 def test_a_visitor_signs_in_lands_where_they_were_going_and_signs_out(auth_app, small: Workspace):
-    accounts.create_account(small.store, "ana", PASSWORD, "viewer")
+    accounts.Accounts(small.store).create_account("ana", PASSWORD, "viewer")
     client = auth_app.test_client()
     asked = client.get("/partners/lib?tab=holders")
     assert asked.status_code == 302
@@ -93,7 +92,7 @@ def test_a_visitor_signs_in_lands_where_they_were_going_and_signs_out(auth_app, 
 
 
 def test_a_wrong_password_or_unknown_name_does_not_sign_in(auth_app, small: Workspace):
-    accounts.create_account(small.store, "ana", PASSWORD, "viewer")
+    accounts.Accounts(small.store).create_account("ana", PASSWORD, "viewer")
     client = auth_app.test_client()
     for name, password in (("ana", "not the password"), ("nobody", PASSWORD), ("ana", ""), ("<b>x</b>", PASSWORD)):
         answer = login_form(client, name, password)
@@ -105,13 +104,13 @@ def test_a_wrong_password_or_unknown_name_does_not_sign_in(auth_app, small: Work
 
 
 def test_a_disabled_account_cannot_sign_in(auth_app, small: Workspace):
-    accounts.create_account(small.store, "ana", PASSWORD, "editor")
-    accounts.disable(small.store, "ana")
+    accounts.Accounts(small.store).create_account("ana", PASSWORD, "editor")
+    accounts.Accounts(small.store).disable("ana")
     assert login_form(auth_app.test_client(), "ana", PASSWORD).status_code == 401
 
 
 def test_signing_in_starts_a_new_session_so_a_planted_cookie_gains_nothing(auth_app, small: Workspace):
-    accounts.create_account(small.store, "ana", PASSWORD, "viewer")
+    accounts.Accounts(small.store).create_account("ana", PASSWORD, "viewer")
     client = auth_app.test_client()
     before_token = csrf_from(client.get("/login"))
     planted = client.get_cookie("partnergraph_session").value
@@ -134,7 +133,7 @@ def test_after_signing_in_only_pages_of_this_site_are_followed(target, expected)
 
 
 def test_a_next_pointing_to_another_site_goes_home_instead(auth_app, small: Workspace):
-    accounts.create_account(small.store, "ana", PASSWORD, "viewer")
+    accounts.Accounts(small.store).create_account("ana", PASSWORD, "viewer")
     answer = login_form(auth_app.test_client(), "ana", PASSWORD, next_page="//evil.example/phish")
     assert (answer.status_code, answer.headers["Location"]) == (303, "/")
 
@@ -223,7 +222,7 @@ def test_a_viewer_posting_an_edit_gets_403_and_nothing_changes(viewer_client, au
     assert ("POST", "/edit/elements/lib") in routes and ("PATCH", "/api/elements/lib") in routes
     before = small.store.snapshot()
     token = csrf_from(viewer_client.get("/"))
-    secret = accounts.issue_token(small.store, "viewer", "script")
+    secret = accounts.Accounts(small.store).issue_token("viewer", "script")
     form = {"csrf_token": token, "name": "Changed", "comment": "x", "with": "ana", "drop": "old"}
     for method, url in routes:
         answer = viewer_client.open(url, method=method, data=form)
@@ -280,7 +279,7 @@ def test_an_admin_adds_an_account_changes_its_role_resets_its_password_and_remov
     new_password = "an entirely new password"
     assert "set a new password for ben" in post("/accounts/ben/password", password=new_password,
                                                 password2=new_password)
-    assert accounts.authenticate(small.store, "ben", new_password) is not None
+    assert accounts.Accounts(small.store).authenticate("ben", new_password) is not None
     assert "cannot disable 'admin': it is the last enabled admin" in post("/accounts/admin/disable")
     assert "removed ben" in post("/accounts/ben/remove")
     assert small.store.get_account("ben") is None
@@ -290,8 +289,8 @@ def test_an_admin_adds_an_account_changes_its_role_resets_its_password_and_remov
 
 
 def test_a_script_reads_the_api_with_a_token_until_it_is_revoked(auth_app, small: Workspace):
-    accounts.create_account(small.store, "bot", PASSWORD, "viewer")
-    secret = accounts.issue_token(small.store, "bot", "script")
+    accounts.Accounts(small.store).create_account("bot", PASSWORD, "viewer")
+    secret = accounts.Accounts(small.store).issue_token("bot", "script")
     client = auth_app.test_client()
     bearer = {"Authorization": f"Bearer {secret}"}
     answer = client.get("/api/nodes/lib", headers=bearer)
@@ -300,7 +299,7 @@ def test_a_script_reads_the_api_with_a_token_until_it_is_revoked(auth_app, small
     assert client.get("/api/nodes/lib").status_code == 401  # the next request without it is anonymous
     wrong = client.get("/api/nodes/lib", headers={"Authorization": f"Bearer {secret[:-2]}xx"})
     assert (wrong.status_code, wrong.get_json()) == (401, {"error": "invalid or revoked API token"})
-    accounts.revoke_tokens(small.store, "bot", "script")
+    accounts.Accounts(small.store).revoke_tokens("bot", "script")
     assert client.get("/api/nodes/lib", headers=bearer).status_code == 401
 
 
@@ -352,7 +351,7 @@ def test_changes_without_the_right_csrf_token_are_refused_and_change_nothing(adm
 
 
 def test_the_sign_in_form_itself_needs_its_csrf_token(auth_app, small: Workspace):
-    accounts.create_account(small.store, "ana", PASSWORD, "viewer")
+    accounts.Accounts(small.store).create_account("ana", PASSWORD, "viewer")
     client = auth_app.test_client()
     client.get("/login")
     answer = client.post("/login", data={"name": "ana", "password": PASSWORD})
@@ -371,7 +370,7 @@ def test_pages_of_a_signed_in_user_carry_the_csrf_token_for_scripts(viewer_clien
 
 
 def test_repeated_failed_sign_ins_are_refused_for_a_while_even_with_the_right_password(auth_app, small: Workspace):
-    accounts.create_account(small.store, "ana", PASSWORD, "viewer")
+    accounts.Accounts(small.store).create_account("ana", PASSWORD, "viewer")
     client = auth_app.test_client()
     for _ in range(5):
         assert login_form(client, "ana", "guess guess guess").status_code == 401
@@ -384,7 +383,7 @@ def test_repeated_failed_sign_ins_are_refused_for_a_while_even_with_the_right_pa
 
 
 def test_a_successful_sign_in_resets_the_accounts_count(auth_app, small: Workspace):
-    accounts.create_account(small.store, "ana", PASSWORD, "viewer")
+    accounts.Accounts(small.store).create_account("ana", PASSWORD, "viewer")
     client = auth_app.test_client()
     for _ in range(4):
         login_form(client, "ana", "guess guess guess")
@@ -411,7 +410,7 @@ def test_one_address_trying_many_names_is_limited_too(auth_app):
 
 
 def test_the_session_cookie_is_httponly_samesite_lax_and_secure(auth_app, app_factory, small: Workspace):
-    accounts.create_account(small.store, "ana", PASSWORD, "viewer")
+    accounts.Accounts(small.store).create_account("ana", PASSWORD, "viewer")
     answer = login_form(auth_app.test_client(), "ana", PASSWORD)
     cookie = answer.headers["Set-Cookie"]
     assert cookie.startswith("partnergraph_session=")
@@ -432,24 +431,24 @@ def test_the_sign_in_page_warns_when_secure_cookies_cannot_work_over_plain_http(
 
 
 def test_a_new_password_or_disabling_ends_the_accounts_other_sessions(auth_app, small: Workspace):
-    accounts.create_account(small.store, "ana", PASSWORD, "editor")
+    accounts.Accounts(small.store).create_account("ana", PASSWORD, "editor")
     laptop, phone = auth_app.test_client(), auth_app.test_client()
     for client in (laptop, phone):
         assert login_form(client, "ana", PASSWORD).status_code == 303
-    accounts.set_password(small.store, "ana", "a fresh new password")
+    accounts.Accounts(small.store).set_password("ana", "a fresh new password")
     assert phone.get("/").status_code == 302 and laptop.get("/").status_code == 302
     assert login_form(phone, "ana", "a fresh new password").status_code == 303
     assert phone.get("/").status_code == 200
-    accounts.create_account(small.store, "root", PASSWORD, "admin")
-    accounts.disable(small.store, "ana")
+    accounts.Accounts(small.store).create_account("root", PASSWORD, "admin")
+    accounts.Accounts(small.store).disable("ana")
     assert phone.get("/").status_code == 302
-    accounts.enable(small.store, "ana")
-    accounts.remove(small.store, "ana")
+    accounts.Accounts(small.store).enable("ana")
+    accounts.Accounts(small.store).remove("ana")
     assert phone.get("/api/nodes/lib").status_code == 401
 
 
 def test_a_session_ends_after_its_lifetime(auth_app, small: Workspace):
-    accounts.create_account(small.store, "ana", PASSWORD, "viewer")
+    accounts.Accounts(small.store).create_account("ana", PASSWORD, "viewer")
     client = auth_app.test_client()
     login_form(client, "ana", PASSWORD)
     assert client.get("/").status_code == 200
@@ -523,7 +522,7 @@ def test_signing_in_works_in_chromium_on_127_0_0_1_with_secure_cookies(auth_app,
         def log_request(self, *args: object) -> None:
             pass
 
-    accounts.create_account(small.store, "ana", PASSWORD, "admin")
+    accounts.Accounts(small.store).create_account("ana", PASSWORD, "admin")
     httpd = make_server("127.0.0.1", 0, auth_app, threaded=True, request_handler=Quiet)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()

@@ -20,9 +20,9 @@ from partnergraph.services import Workspace, generate
 
 
 def test_a_backup_restores_into_an_empty_store_exactly(small, tmp_path):
-    header = small.backup(tmp_path / "backup.json")
+    header = small.data.backup(tmp_path / "backup.json")
     assert header["elements"] == 15 and header["connections"] == 22 and len(header["sha256"]) == 64
-    before = small.export("json", tmp_path / "before.json")
+    before = small.data.export("json", tmp_path / "before.json")
     with Workspace.open(settings_for(str(tmp_path / "other.db"))) as other:
         restored = other.restore(tmp_path / "backup.json")
         other.export("json", tmp_path / "after.json")
@@ -31,35 +31,35 @@ def test_a_backup_restores_into_an_empty_store_exactly(small, tmp_path):
 
 
 def test_a_restore_replaces_everything_the_store_held(small, tmp_path):
-    small.backup(tmp_path / "backup.json")
+    small.data.backup(tmp_path / "backup.json")
     extra = {"id": "zed", "kind": "contact", "name": "Zed"}
-    small.import_rows([Row(extra, Location("extra.csv", 2))], [])
-    assert small.overview()["Contact"] == 7
-    small.restore(tmp_path / "backup.json")
-    assert small.overview()["Contact"] == 6 and small.store.get("zed") is None
+    small.data.import_rows([Row(extra, Location("extra.csv", 2))], [])
+    assert small.questions.overview()["Contact"] == 7
+    small.data.restore(tmp_path / "backup.json")
+    assert small.questions.overview()["Contact"] == 6 and small.store.get("zed") is None
 
 
 def test_a_damaged_backup_is_refused_and_nothing_changes(small, tmp_path):
-    small.backup(tmp_path / "backup.json")
+    small.data.backup(tmp_path / "backup.json")
     text = (tmp_path / "backup.json").read_text().replace("Creative Commons", "Creative Commoners")
     (tmp_path / "damaged.json").write_text(text)
     version = small.store.version()
     with pytest.raises(PartnergraphError, match="does not match its SHA-256"):
-        small.restore(tmp_path / "damaged.json")
+        small.data.restore(tmp_path / "damaged.json")
     assert small.store.version() == version and small.store.get("cc").name == "Creative Commons"
 
 
 def test_a_backup_from_a_newer_schema_is_refused_with_a_clear_message(small, tmp_path):
-    small.backup(tmp_path / "backup.json")
+    small.data.backup(tmp_path / "backup.json")
     document = json.loads((tmp_path / "backup.json").read_text())
     document["backup"]["schema"] = 99
     (tmp_path / "newer.json").write_text(json.dumps(document))
     with pytest.raises(PartnergraphError, match="newer partnergraph .backup schema 99"):
-        small.restore(tmp_path / "newer.json")
+        small.data.restore(tmp_path / "newer.json")
     (tmp_path / "export.json").write_text(json.dumps({k: v for k, v in document.items() if k != "backup"}))
     with pytest.raises(PartnergraphError, match="no backup header"):
-        small.restore(tmp_path / "export.json")
-    assert small.overview()["Contact"] == 6
+        small.data.restore(tmp_path / "export.json")
+    assert small.questions.overview()["Contact"] == 6
 
 
 def test_backup_and_restore_from_the_command_line(cli, tmp_path):
@@ -79,7 +79,7 @@ def test_backup_and_restore_from_the_command_line(cli, tmp_path):
 def test_an_import_killed_halfway_leaves_the_store_as_it_was(db_url, tmp_path):
     generate(20_000, 80_000, 3, tmp_path / "big")
     with Workspace.open(settings_for(db_url)) as workspace:
-        workspace.import_path(SMALL)
+        workspace.data.import_path(SMALL)
         before = workspace.store.snapshot()
     env = {**os.environ, "NEO4J_PASSWORD": NEO4J_PASSWORD}
     process = subprocess.Popen([sys.executable, "-m", "partnergraph", "--db", db_url, "import", str(tmp_path / "big")],
@@ -100,7 +100,7 @@ def test_an_import_killed_halfway_leaves_the_store_as_it_was(db_url, tmp_path):
 def test_an_import_waits_for_another_writer_instead_of_failing(tmp_path):
     db = tmp_path / "busy.db"
     with Workspace.open(settings_for(str(db))) as workspace:
-        workspace.import_path(SMALL)
+        workspace.data.import_path(SMALL)
     blocker = sqlite3.connect(db, isolation_level=None)
     blocker.execute("BEGIN IMMEDIATE")  # another process holding the write lock
     outcome: list[object] = []
@@ -108,7 +108,7 @@ def test_an_import_waits_for_another_writer_instead_of_failing(tmp_path):
     def importing() -> None:
         with Workspace.open(settings_for(str(db))) as workspace:
             row = Row({"id": "zed", "kind": "contact", "name": "Zed"}, Location("zed.csv", 2))
-            outcome.append(workspace.import_rows([row], []))
+            outcome.append(workspace.data.import_rows([row], []))
 
     worker = threading.Thread(target=importing)
     worker.start()

@@ -74,9 +74,9 @@ def test_the_streamed_graph_is_the_old_graph_in_every_detail(tmp_path):
     spec.loader.exec_module(module)
     generate(300, 1500, 1, tmp_path / "network")
     with Workspace.open(Settings(db=str(tmp_path / "graph.db"))) as workspace:
-        workspace.import_path(tmp_path / "network")
+        workspace.data.import_path(tmp_path / "network")
         snapshot = workspace.store.snapshot()
-        old, new = module.old_build_graph(snapshot.elements, snapshot.connections), workspace.graph()
+        old, new = module.old_build_graph(snapshot.elements, snapshot.connections), workspace.cache.graph()
     assert list(new.nodes(data=True)) == list(old.nodes(data=True))
     assert all(list(new.nodes[n].items()) == list(old.nodes[n].items()) for n in old)
     assert all(list(new.adj[n]) == list(old.adj[n]) for n in old)

@@ -43,7 +43,7 @@ def server(small: Workspace, db_url: str):
         def log_request(self, *args: object) -> None:
             pass
 
-    small.import_rows(
+    small.data.import_rows(
         [Row({"id": "evil", "kind": "partner", "name": HOSTILE, "region": "Europe", "status": "active"},
              Location("test", 2))],
         [Row({"from": "cai", "to": "evil", "type": "HOLDS", "strength": "3"}, Location("test", 2))])

@@ -14,10 +14,9 @@ from pathlib import Path
 import pytest
 
 from conftest import csrf_from, settings_for
-from partnergraph import accounts, editing
-from partnergraph.model import RelType
-from partnergraph.services import Workspace
-from partnergraph.viewer import create_app
+from partnergraph.model import Kind, RelType
+from partnergraph.services import Workspace, accounts, edit_checks
+from partnergraph.viewer import create_app, forms
 
 HOSTILE = '"><script>alert(1)</script>'
 
@@ -54,7 +53,7 @@ def test_editors_see_edit_links_on_an_element_page_and_viewers_do_not(editor_cli
 @pytest.mark.parametrize("kind", ["affiliate", "partner", "contact", "issue"])
 def test_a_form_for_each_kind_renders_every_field(editor_client, kind: str):
     page = editor_client.get(f"/edit/new/{kind}").get_data(as_text=True)
-    for name in ("id", *editing.ELEMENT_FIELDS[editing.Kind.parse(kind)], "provenance", "comment", "csrf_token"):
+    for name in ("id", *forms.ELEMENT_FIELDS[Kind.parse(kind)], "provenance", "comment", "csrf_token"):
         assert f'name="{name}"' in page
     assert "<script>" not in page.replace('<script src="/static/edit.js"></script>', "")  # no inline script (CSP)
 
@@ -62,7 +61,7 @@ def test_a_form_for_each_kind_renders_every_field(editor_client, kind: str):
 @pytest.mark.parametrize("rel", [r.value for r in RelType])
 def test_a_form_for_each_relationship_type_renders_every_field(editor_client, rel: str):
     page = editor_client.get(f"/edit/connections/new?type={rel}&from=ana").get_data(as_text=True)
-    for name in ("from", "to", *editing.CONNECTION_FIELDS[RelType(rel)], "provenance"):
+    for name in ("from", "to", *forms.CONNECTION_FIELDS[RelType(rel)], "provenance"):
         assert f'name="{name}"' in page
     assert 'value="ana"' in page  # the element the editor came from is filled in
     chooser = editor_client.get("/edit/connections/new").get_data(as_text=True)
@@ -128,7 +127,7 @@ def test_an_editor_creates_a_partner_and_lands_on_its_page(editor_client, small:
 def test_validation_messages_sit_next_to_their_field_and_keep_what_was_typed(editor_client, small: Workspace):
     before = store_state(small)
     answer = editor_client.post("/edit/elements/cc", data={
-        "csrf_token": token(editor_client), "rev": editing.revision(small.store.get("cc")), "name": HOSTILE,
+        "csrf_token": token(editor_client), "rev": edit_checks.revision(small.store.get("cc")), "name": HOSTILE,
         "country": "ZZ", "status": "closed", "public": "true", "provenance": ""})
     assert answer.status_code == 400
     html = answer.get_data(as_text=True)
@@ -204,7 +203,7 @@ def test_deleting_asks_first_and_can_be_reverted_from_the_history(editor_client,
 
 def test_logging_an_interaction_from_a_contacts_page(editor_client, small: Workspace):
     page = editor_client.get("/edit/interaction/ana").get_data(as_text=True)
-    assert f'value="{editing.today()}"' in page and ">Cai Chen<" in page  # today, and Ana's ties offered
+    assert f'value="{edit_checks.today()}"' in page and ">Cai Chen<" in page  # today, and Ana's ties offered
     answer = editor_client.post("/edit/interaction/ana", data={
         "csrf_token": csrf_from(page), "with": "Cai Chen", "on": "2026-10-20", "strength": "5",
         "note": "lunch", "provenance": "calendar"})
@@ -329,7 +328,7 @@ def test_scripts_edit_through_the_json_api(editor_client, small: Workspace):
 
 
 def test_a_script_with_an_api_token_edits_without_a_session(auth_app, small: Workspace):
-    secret = accounts.issue_token(small.store, accounts.create_account(small.store, "bot", "long enough pass", "editor").name,
+    secret = accounts.Accounts(small.store).issue_token(accounts.Accounts(small.store).create_account("bot", "long enough pass", "editor").name,
                                   "script")
     client = auth_app.test_client()
     answer = client.post("/api/interactions", headers={"Authorization": f"Bearer {secret}"},

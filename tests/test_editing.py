@@ -9,10 +9,10 @@ import re
 
 import pytest
 
-from partnergraph import editing
-from partnergraph.editing import ValidationError
 from partnergraph.model import Conflict, Connection, Element, Kind, PartnergraphError, RelType, UnknownNode, WrongKind
 from partnergraph.services import Workspace
+from partnergraph.services import edit_checks as editing
+from partnergraph.services.edit_checks import ValidationError
 
 AT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
 
@@ -347,7 +347,7 @@ def test_saving_a_form_over_someone_elses_change_is_a_conflict_naming_them(small
 
 def test_the_store_rechecks_before_inside_its_transaction(small: Workspace):
     # Two editors who both loaded the same state: the second write is refused by the store itself.
-    from partnergraph.store.base import ChangeNote, Edit
+    from partnergraph.records import ChangeNote, Edit
 
     loaded = small.store.get("old")
     changed = Element(loaded.id, loaded.kind, loaded.name, {**loaded.props, "status": "active"})

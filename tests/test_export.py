@@ -16,7 +16,7 @@ PEOPLE = ("ana", "ben", "cai", "dia", "eli", "fay")
 
 def test_json_export_import_export_is_identical(small, tmp_path):
     first = tmp_path / "first.json"
-    small.export("json", first)
+    small.data.export("json", first)
     with Workspace.open(Settings(db=str(tmp_path / "fresh.db"))) as fresh:
         fresh.import_path(first)
         second = tmp_path / "second.json"
@@ -32,8 +32,8 @@ def test_json_export_import_export_is_identical(small, tmp_path):
 
 
 def test_csv_export_is_the_import_format(small, tmp_path):
-    small.export("csv", tmp_path / "csv")
-    small.export("json", tmp_path / "before.json")
+    small.data.export("csv", tmp_path / "csv")
+    small.data.export("json", tmp_path / "before.json")
     with Workspace.open(Settings(db=str(tmp_path / "fresh.db"))) as fresh:
         fresh.import_path(tmp_path / "csv")
         fresh.export("json", tmp_path / "after.json")
@@ -43,7 +43,7 @@ def test_csv_export_is_the_import_format(small, tmp_path):
 @pytest.mark.parametrize("fmt, read", [("graphml", nx.read_graphml), ("gexf", nx.read_gexf)])
 def test_graphml_and_gexf_open_in_networkx_with_properties_as_attributes(small, tmp_path, fmt, read):
     path = tmp_path / f"graph.{fmt}"
-    small.export(fmt, path)
+    small.data.export(fmt, path)
     graph = read(path)
     assert graph.number_of_nodes() == 15 and graph.number_of_edges() == 22
     assert graph.nodes["cc"]["kind"] == "partner"
@@ -56,7 +56,7 @@ def test_graphml_and_gexf_open_in_networkx_with_properties_as_attributes(small, 
 def test_public_export_has_no_people_and_no_private_organisations(small, tmp_path):
     for fmt in ("json", "graphml", "gexf", "csv"):
         path = tmp_path / f"public-{fmt}"
-        small.export(fmt, path, public=True)
+        small.data.export(fmt, path, public=True)
         text = "".join(p.read_text() for p in path.iterdir()) if path.is_dir() else path.read_text()
         for person in ("Ana Lima", "Ben Okoro", "Cai Chen", "example.org", "+49", "Signal"):
             assert person not in text, (fmt, person)
@@ -70,9 +70,9 @@ def test_public_export_has_no_people_and_no_private_organisations(small, tmp_pat
 
 def test_exporting_into_a_missing_folder_is_a_clear_error(small, tmp_path):
     with pytest.raises(PartnergraphError, match="does not exist"):
-        small.export("json", tmp_path / "no" / "such" / "file.json")
+        small.data.export("json", tmp_path / "no" / "such" / "file.json")
 
 
 def test_an_empty_store_exports_an_empty_graph(workspace, tmp_path):
-    workspace.export("json", tmp_path / "empty.json")
+    workspace.data.export("json", tmp_path / "empty.json")
     assert json.loads((tmp_path / "empty.json").read_text())["elements"] == []

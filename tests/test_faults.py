@@ -34,7 +34,7 @@ def test_the_viewer_answers_503_while_neo4j_is_down_and_serves_again_once_it_is_
     settings = replace(settings_for(neo4j_server, anonymous_read=True), neo4j_retry_seconds=2)
     with Workspace.open(settings) as workspace:
         workspace.store.clear()
-        workspace.import_path(SMALL)
+        workspace.data.import_path(SMALL)
     app = create_app(settings)
     client = app.test_client()
     try:

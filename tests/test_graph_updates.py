@@ -18,6 +18,7 @@ from partnergraph.analysis.path_index import PathIndex, build_path_index
 from partnergraph.analysis.paths import introduction_paths
 from partnergraph.model import NoPath
 from partnergraph.services import Workspace
+from partnergraph.services.options import PathQuery
 
 WHO = {"actor": "ana", "source": "test"}
 TODAY = date(2026, 11, 24)
@@ -54,8 +55,8 @@ def rebuilt(ws: Workspace) -> nx.Graph:
 
 
 def test_edits_reach_the_cached_graph_without_a_rebuild_and_match_a_rebuild(small: Workspace):
-    graph = small.graph()
-    small.path("ana", "cc")  # the path index now sits on the graph; an edit must drop it
+    graph = small.cache.graph()
+    small.questions.path(PathQuery("ana", "cc"))  # the path index now sits on the graph; an edit must drop it
     edits = small.editing
     steps = [
         lambda: edits.create_element("partner", {"id": "aaa", "name": "Aardvark Archive", "country": "ZA"}, **WHO),
@@ -78,14 +79,14 @@ def test_edits_reach_the_cached_graph_without_a_rebuild_and_match_a_rebuild(smal
     kept = 0
     for step in steps:
         step()
-        assert small.graph() is graph  # caught up in place, not rebuilt
+        assert small.cache.graph() is graph  # caught up in place, not rebuilt
         fresh = rebuilt(small)
         assert layout_of(graph) == layout_of(fresh)
         if "path_index" in graph.graph:  # kept: it must be the index a rebuild would derive
             kept += 1
             assert index_of(graph.graph["path_index"]) == index_of(build_path_index(fresh))
         for source, target in (("ana", "cc"), ("ben", "uni"), ("eli", "wmke")):
-            answer = small.path(source, target, warm=True, k=2, today=TODAY)["paths"]
+            answer = small.questions.path(PathQuery(source, target, warm=True, k=2, today=TODAY))["paths"]
             assert answer == paths_on(fresh, source, target)
     assert kept >= 3  # property edits and logged interactions keep the index
 
@@ -93,17 +94,17 @@ def test_edits_reach_the_cached_graph_without_a_rebuild_and_match_a_rebuild(smal
     small.editing.revert(change.seq, actor="ana")
     merged = small.store.history("zed")[0]
     small.editing.revert(merged.seq, actor="ana")
-    assert small.graph() is graph
+    assert small.cache.graph() is graph
     assert layout_of(graph) == layout_of(rebuilt(small))
     # And the answers follow: Zed is back, with his own ties.
-    assert small.path("zed", "aaa")["paths"][0]["length"] == 1
+    assert small.questions.path(PathQuery("zed", "aaa"))["paths"][0]["length"] == 1
 
 
 def test_an_import_or_many_versions_behind_rebuilds_the_graph(small: Workspace, tmp_path):
-    graph = small.graph()
-    small.import_rows(*_one_partner_rows())
-    assert small.graph() is not graph
-    assert layout_of(small.graph()) == layout_of(rebuilt(small))
+    graph = small.cache.graph()
+    small.data.import_rows(*_one_partner_rows())
+    assert small.cache.graph() is not graph
+    assert layout_of(small.cache.graph()) == layout_of(rebuilt(small))
 
 
 def test_a_second_workspace_on_the_same_store_catches_up_on_another_ones_edits(small: Workspace, db_url: str):

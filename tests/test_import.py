@@ -29,7 +29,7 @@ def write_folder(folder: Path, elements: str, connections: str | None = None) ->
 
 def problems_of(workspace: Workspace, path: Path) -> list[str]:
     with pytest.raises(ImportFailed) as failure:
-        workspace.import_path(path)
+        workspace.data.import_path(path)
     return [str(p) for p in failure.value.problems]
 
 
@@ -58,8 +58,8 @@ def small_as_xlsx(tmp_path: Path) -> Path:
 
 
 def test_importing_a_csv_folder_creates_every_element_and_connection(workspace):
-    stats = workspace.import_path(SMALL)
-    counts = workspace.overview()
+    stats = workspace.data.import_path(SMALL)
+    counts = workspace.questions.overview()
     assert stats.elements_created == 15
     assert (counts["Affiliate"], counts["Partner"], counts["Contact"], counts["Issue"]) == (3, 4, 6, 2)
     # member_of and issues columns create MEMBER_OF and WORKS_ON besides the explicit rows.
@@ -68,9 +68,9 @@ def test_importing_a_csv_folder_creates_every_element_and_connection(workspace):
 
 
 def test_reimporting_the_same_data_changes_nothing(workspace):
-    workspace.import_path(SMALL)
+    workspace.data.import_path(SMALL)
     version = workspace.store.version()
-    stats = workspace.import_path(SMALL)
+    stats = workspace.data.import_path(SMALL)
     assert not stats.changed
     assert workspace.store.version() == version
 
@@ -80,17 +80,17 @@ def test_json_and_xlsx_imports_give_the_same_graph_as_csv(tmp_path):
     for source in (SMALL, small_as_json(tmp_path), small_as_xlsx(tmp_path)):
         db = tmp_path / f"{source.name}.db"
         with Workspace.open(Settings(db=str(db))) as ws:
-            ws.import_path(source)
+            ws.data.import_path(source)
             out = tmp_path / f"{source.name}.export.json"
-            ws.export("json", out)
+            ws.data.export("json", out)
             exports.append(out.read_text())
     assert exports[0] == exports[1] == exports[2]
 
 
 def test_reimport_updates_changed_properties_and_keeps_the_rest(workspace, tmp_path):
-    workspace.import_path(SMALL)
+    workspace.data.import_path(SMALL)
     folder = write_folder(tmp_path / "update", "id,kind,name,website\ncc,partner,Creative Commons,https://cc.example\n")
-    stats = workspace.import_path(folder)
+    stats = workspace.data.import_path(folder)
     assert stats.elements_updated == 1 and stats.elements_created == 0
     cc = workspace.store.get("cc")
     assert cc.props["website"] == "https://cc.example"
@@ -98,9 +98,9 @@ def test_reimport_updates_changed_properties_and_keeps_the_rest(workspace, tmp_p
 
 
 def test_connections_may_refer_to_elements_already_in_the_store(workspace, tmp_path):
-    workspace.import_path(SMALL)
+    workspace.data.import_path(SMALL)
     folder = write_folder(tmp_path / "more", ELEMENTS_HEAD, CONNECTIONS_HEAD + "ana,eli,knows,3,2020-01,2026-01\n")
-    assert workspace.import_path(folder).connections_created == 1
+    assert workspace.data.import_path(folder).connections_created == 1
 
 
 BAD_ROWS = [
@@ -182,7 +182,7 @@ def test_xlsx_problems_name_the_sheet_and_row(workspace, tmp_path):
 
 
 def test_a_bad_import_leaves_the_database_file_unchanged(workspace, tmp_path):
-    workspace.import_path(SMALL)
+    workspace.data.import_path(SMALL)
     bad = tmp_path / "bad"
     shutil.copytree(SMALL, bad)
     with open(bad / "connections.csv", "a", encoding="utf-8") as handle:
@@ -205,7 +205,7 @@ def test_a_bad_import_into_a_new_store_creates_no_file(tmp_path):
 
 def test_a_missing_path_is_a_clear_error(workspace, tmp_path):
     with pytest.raises(PartnergraphError, match="no such file or folder"):
-        workspace.import_path(tmp_path / "nowhere")
+        workspace.data.import_path(tmp_path / "nowhere")
 
 
 def test_json_numbers_and_workbook_numbers_are_read_as_text_where_text_is_meant(workspace, tmp_path):
@@ -214,7 +214,7 @@ def test_json_numbers_and_workbook_numbers_are_read_as_text_where_text_is_meant(
         {"id": 7, "kind": "partner", "name": 2021, "website": 12.0, "public": True},
         {"id": "p", "kind": "contact", "name": "P", "phone": 4930123},
     ], "connections": [{"from": "p", "to": 7, "type": "HOLDS", "strength": 4.0}]}))
-    workspace.import_path(path)
+    workspace.data.import_path(path)
     assert workspace.store.get("7").name == "2021" and workspace.store.get("7").props["website"] == "12"
     assert workspace.store.get("p").props["phone"] == "4930123"
     assert workspace.store.snapshot().connections[0].props == {"strength": 4}
@@ -235,13 +235,13 @@ def test_values_that_are_not_plain_data_are_problems(workspace, tmp_path, value,
 
 def test_tabs_and_newlines_in_notes_are_kept(workspace, tmp_path):
     folder = write_folder(tmp_path / "notes", 'id,kind,name,notes\na,contact,A,"first line\nsecond\tline"\n')
-    workspace.import_path(folder)
+    workspace.data.import_path(folder)
     assert workspace.store.get("a").props["notes"] == "first line\nsecond\tline"
 
 
 def test_an_empty_list_is_no_value_so_exports_round_trip(workspace, tmp_path):
     folder = write_folder(tmp_path / "tags", "id,kind,name,tags\na,partner,A, ; \n")
-    workspace.import_path(folder)
+    workspace.data.import_path(folder)
     assert "tags" not in workspace.store.get("a").props
 
 
@@ -258,7 +258,7 @@ def test_crlf_files_unicode_line_separators_and_long_cells_are_read(workspace, t
     folder.mkdir()
     (folder / "elements.csv").write_bytes(
         f"id,kind,name,notes\r\na,contact,A\u2028B,{long_note}\r\nb,contact,B,\r\n".encode())
-    workspace.import_path(folder)
+    workspace.data.import_path(folder)
     assert workspace.store.get("a").name == "A\u2028B"
     assert len(workspace.store.get("a").props["notes"]) == 300_000
 

@@ -6,16 +6,17 @@ import networkx as nx
 
 from partnergraph.analysis import browse
 from partnergraph.services import Workspace
+from partnergraph.services.options import GraphQuery
 
 
 def test_a_filtered_large_view_keeps_every_element_where_the_whole_graph_put_it(small: Workspace):
-    whole = small.ego_graph(physics_limit=5)
+    whole = small.browse.ego_graph(GraphQuery(physics_limit=5))
     where = {n["id"]: (n["x"], n["y"]) for n in whole["nodes"]}
     assert len(where) == 15 and len(set(where.values())) == 15  # nobody drawn on top of anyone
-    people = small.ego_graph(kinds=["contact"], physics_limit=5)
+    people = small.browse.ego_graph(GraphQuery(kinds=["contact"], physics_limit=5))
     assert people["physics"] is False and len(people["nodes"]) == 6
     assert all((n["x"], n["y"]) == where[n["id"]] for n in people["nodes"])
-    around = small.ego_graph("cai", depth=2, physics_limit=5)
+    around = small.browse.ego_graph(GraphQuery("cai", depth=2, physics_limit=5))
     assert all((n["x"], n["y"]) == where[n["id"]] for n in around["nodes"])
 
 

@@ -15,6 +15,7 @@ from partnergraph.cli import main
 from partnergraph.config import Settings
 from partnergraph.model import StoreUnavailable
 from partnergraph.services import Workspace
+from partnergraph.services.options import PathQuery
 from partnergraph.store import is_neo4j_url, open_store
 from partnergraph.store.cypher import all_names, query
 from partnergraph.store.neo4j import Neo4jStore, split_credentials
@@ -128,7 +129,7 @@ def test_the_store_fails_clearly_while_neo4j_is_down_and_recovers_when_it_is_bac
     env = {"NEO4J_PASSWORD": NEO4J_PASSWORD}
     with Workspace.open(settings_for(neo4j_server)) as workspace:
         workspace.store.clear()
-        workspace.import_path(SMALL)
+        workspace.data.import_path(SMALL)
     store = Neo4jStore(neo4j_server, password=NEO4J_PASSWORD, retry_seconds=2)
     try:
         assert store.counts()["Contact"] == 6
@@ -149,6 +150,6 @@ def test_a_routing_url_sends_reads_and_writes_through_the_drivers_routing(neo4j_
     url = neo4j_server.replace("bolt://", "neo4j://")
     with Workspace.open(settings_for(url)) as workspace:
         workspace.store.clear()
-        workspace.import_path(SMALL)
-        assert workspace.overview()["Contact"] == 6
-        assert [n["id"] for n in workspace.path("ana", "cc")["paths"][0]["nodes"]] == ["ana", "cai", "cc"]
+        workspace.data.import_path(SMALL)
+        assert workspace.questions.overview()["Contact"] == 6
+        assert [n["id"] for n in workspace.questions.path(PathQuery("ana", "cc"))["paths"][0]["nodes"]] == ["ana", "cai", "cc"]

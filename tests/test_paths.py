@@ -41,6 +41,7 @@ from partnergraph.model import (
     connection,
     validate_dataset,
 )
+from partnergraph.services.options import PathQuery
 
 TODAY = date(2026, 11, 15)
 RECENT = "2026-11"
@@ -438,22 +439,22 @@ def test_distinct_alternatives_on_a_generated_network_share_no_intermediary():
 
 
 def test_the_graph_and_its_path_index_are_reused_until_a_write_changes_the_store(small):
-    graph = small.graph()
-    before = small.path("ana", "lib", today=TODAY)
+    graph = small.cache.graph()
+    before = small.questions.path(PathQuery("ana", "lib", today=TODAY))
     index = graph.graph["path_index"]
-    assert small.graph() is graph and graph.graph["path_index"] is index
+    assert small.cache.graph() is graph and graph.graph["path_index"] is index
     assert [n["id"] for n in before["paths"][0]["nodes"]] == ["ana", "ben", "lib"]
     row = {"from": "ana", "to": "lib", "type": "HOLDS", "strength": "5", "last_contact": "2026-11"}
-    small.import_rows([], [Row(row, Location("new.csv", 2))])
-    assert small.graph() is not graph
-    after = small.path("ana", "lib", today=TODAY)
+    small.data.import_rows([], [Row(row, Location("new.csv", 2))])
+    assert small.cache.graph() is not graph
+    after = small.questions.path(PathQuery("ana", "lib", today=TODAY))
     assert [n["id"] for n in after["paths"][0]["nodes"]] == ["ana", "lib"]
 
 
 def test_paths_take_names_for_ends_avoided_people_and_issues(small):
-    answer = small.path("Ana Lima", to_issue="Open access", to_region="KE", avoid=["Dia Mwangi"],
-                        via_issue="Copyright reform", today=TODAY)
+    answer = small.questions.path(PathQuery("Ana Lima", to_issue="Open access", to_region="KE", avoid=["Dia Mwangi"],
+                        via_issue="Copyright reform", today=TODAY))
     assert answer["to"] == {"issue": "open-access", "region": "KE"}
     assert answer["paths"] == [] and "no path" in answer["reason"]
-    found = small.path("Ana Lima", to_issue="Open access", to_region="KE", today=TODAY)
+    found = small.questions.path(PathQuery("Ana Lima", to_issue="Open access", to_region="KE", today=TODAY))
     assert [n["id"] for n in found["paths"][0]["nodes"]] == ["ana", "cai", "dia", "uni"]

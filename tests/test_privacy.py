@@ -126,7 +126,7 @@ def canary_rows() -> tuple[list[Row], list[Row]]:
 @pytest.fixture
 def canaries(workspace: Workspace) -> Workspace:
     """Return a workspace holding the canary network, and a history of edits to personal fields."""
-    workspace.import_rows(*canary_rows())
+    workspace.data.import_rows(*canary_rows())
     edits = workspace.editing
     edits.update_element("zqperson-uno", {"email": PERSONAL["zqhistemail"], "phone": PERSONAL["zqhistphone"],
                                           "notes": PERSONAL["zqhistnote"]}, actor="editor", source="a phone call")

@@ -192,7 +192,7 @@ def test_a_stream_out_of_python_order_is_refused_and_the_graph_sorts_a_snapshot_
     with pytest.raises(StreamOrderError, match="'a' after 'b'"):
         list(ordered_elements([Element("b", Kind.ISSUE, "B"), Element("a", Kind.ISSUE, "A")]))
     with Workspace.open(Settings(db=str(tmp_path / "graph.db"))) as workspace:
-        workspace.import_path(SMALL)
+        workspace.data.import_path(SMALL)
         store, real = workspace.store, workspace.store.stream
 
         @contextmanager
@@ -202,5 +202,5 @@ def test_a_stream_out_of_python_order_is_refused_and_the_graph_sorts_a_snapshot_
                 yield SnapshotStream(rows.version, ordered_elements(iter(backwards)), rows.connections)
 
         monkeypatch.setattr(store, "stream", collated_otherwise)
-        graph = workspace.graph()
+        graph = workspace.cache.graph()
         assert list(graph.nodes) == sorted(graph.nodes) and graph.number_of_nodes() == 15

@@ -13,8 +13,8 @@ import pytest
 
 from conftest import SMALL, settings_for
 from partnergraph.model import Conflict, Element, Kind, RelType, connection
+from partnergraph.records import Account, ChangeNote, Edit, Token
 from partnergraph.store import open_store
-from partnergraph.store.base import Account, ChangeNote, Edit, Token
 from partnergraph.store.sqlite import SqliteStore
 
 ANA = Element("ana", Kind.CONTACT, "Ana", {"email": "ana@example.org"})

@@ -13,6 +13,7 @@ import pytest
 from conftest import SMALL, settings_for
 from partnergraph.model import Location, Row
 from partnergraph.services import Workspace
+from partnergraph.services.options import GraphQuery
 from partnergraph.viewer import create_app
 
 HOSTILE = "<img src=x onerror=alert(1)>"
@@ -33,7 +34,7 @@ def public_client(small: Workspace, db_url: str):
 
 
 def add_hostile_partner(workspace: Workspace) -> None:
-    workspace.import_rows(
+    workspace.data.import_rows(
         [Row({"id": "evil", "kind": "partner", "name": HOSTILE, "region": "Europe", "public": "true",
               "notes": "<script>alert('notes')</script>"}, Location("test", 2))],
         [Row({"from": "cai", "to": "evil", "type": "HOLDS", "strength": "3"}, Location("test", 2))])
@@ -129,9 +130,9 @@ def test_a_capped_graph_says_so_and_large_views_come_with_a_layout(client):
 
 
 def test_large_views_are_laid_out_on_the_server_once(small):
-    graph = small.ego_graph(physics_limit=10)
+    graph = small.browse.ego_graph(GraphQuery(physics_limit=10))
     assert graph["physics"] is False and all("x" in n and "y" in n for n in graph["nodes"])
-    again = small.ego_graph(physics_limit=10)
+    again = small.browse.ego_graph(GraphQuery(physics_limit=10))
     assert [(n["x"], n["y"]) for n in again["nodes"]] == [(n["x"], n["y"]) for n in graph["nodes"]]
 
 
@@ -269,7 +270,7 @@ def test_settings_from_the_environment_can_select_public_mode(tmp_path):
 
     settings = from_env({"PARTNERGRAPH_DB": str(tmp_path / "g.db"), "PARTNERGRAPH_PUBLIC": "true"})
     with Workspace.open(settings) as ws:
-        ws.import_path(SMALL)
+        ws.data.import_path(SMALL)
     app = create_app(settings)
     try:
         assert app.test_client().get("/api/nodes/ana").status_code == 404
@@ -281,7 +282,7 @@ def test_settings_from_the_environment_can_select_public_mode(tmp_path):
 
 
 def add_hostile_region_partner(workspace: Workspace) -> None:
-    workspace.import_rows(
+    workspace.data.import_rows(
         [Row({"id": "evil-region", "kind": "partner", "name": HOSTILE, "region": HOSTILE, "status": "active",
               "public": "true", "issues": "copyright"}, Location("test", 2))],
         [Row({"from": "cai", "to": "evil-region", "type": "HOLDS", "strength": "5"}, Location("test", 2))])
@@ -398,7 +399,7 @@ def test_the_coverage_page_shows_the_matrix_as_a_heat_map_and_lists_the_gaps(cli
 
 
 def test_a_coverage_cell_darkens_with_the_number_of_partners(small, client):
-    small.import_rows(
+    small.data.import_rows(
         [Row({"id": f"p{i}", "kind": "partner", "name": f"Partner {i}", "region": "Europe", "status": "active",
               "issues": "copyright"}, Location("test", i + 2)) for i in range(5)], [])
 
@@ -408,10 +409,10 @@ def test_a_coverage_cell_darkens_with_the_number_of_partners(small, client):
         return re.findall(r'<td class="(heat-\d)"[^>]*>(\d+)</td>', row)[1]  # its Europe cell
 
     assert copyright_in_europe() == ("heat-4", "5")
-    small.import_rows([Row({"id": f"p{i}", "kind": "partner", "name": f"Partner {i}", "status": "dormant"},
+    small.data.import_rows([Row({"id": f"p{i}", "kind": "partner", "name": f"Partner {i}", "status": "dormant"},
                            Location("test", 2)) for i in range(2)], [])
     assert copyright_in_europe() == ("heat-3", "3")
-    small.import_rows([Row({"id": "p2", "kind": "partner", "name": "Partner 2", "status": "dormant"},
+    small.data.import_rows([Row({"id": "p2", "kind": "partner", "name": "Partner 2", "status": "dormant"},
                            Location("test", 2))], [])
     assert copyright_in_europe() == ("heat-2", "2")
 

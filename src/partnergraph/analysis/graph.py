@@ -221,7 +221,15 @@ def resolve(graph: nx.Graph, ref: str) -> str:
         return ref
     names = graph.graph.get("by_name")
     found = names.get(ref, []) if names is not None else [n for n, name in graph.nodes(data="name") if name == ref]
-    matches = sorted(found)
+    return one_match(ref, found)
+
+
+def one_match(ref: str, ids: Iterable[str]) -> str:
+    """Return the one id a name matched, or raise `UnknownNode`: none, or several (ambiguous, use an id).
+
+    The one rule for names, wherever an element is looked up (the analysis graph or the store).
+    """
+    matches = sorted(ids)
     if len(matches) == 1:
         return matches[0]
     if matches:

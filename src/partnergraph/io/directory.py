@@ -1,7 +1,7 @@
 """The public directory: public partners by region and by issue, each with role-based routes in.
 
-Built from what `partnergraph.io.export.public_view` lets through, so it can hold nothing that
-may not be published: no people, no personal data, no notes, no organisation not marked public.
+Built only from what `partnergraph.services.privacy.public_view` lets through (the caller
+passes that), so it can hold nothing that may not be published: no people, no personal data, no notes, no organisation not marked public.
 A route in is a team, never a person: "Contact the partnerships team of <affiliate>" for every
 public affiliate that currently partners with the partner.
 """
@@ -13,7 +13,6 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
 
-from partnergraph.io.export import public_view
 from partnergraph.model import Connection, Element, Kind, RelType
 
 NO_REGION = "No region given"
@@ -49,7 +48,9 @@ def _route(affiliate: Element) -> dict[str, Any]:
 
 def public_directory(elements: Iterable[Element], connections: Iterable[Connection], *,
                      today: date | None = None) -> dict[str, Any]:
-    """Return the public directory of a graph: every public partner, grouped by region and by issue.
+    """Return the public directory of a public graph: every public partner, grouped by region and by issue.
+
+    `elements` and `connections` must be a public view (`partnergraph.services.privacy.public_view`).
 
     Every public partner appears with its public facts (type, country, region, status, a website
     only when it is an http(s) URL), the issues it works on or partners on, and its routes in.
@@ -57,7 +58,7 @@ def public_directory(elements: Iterable[Element], connections: Iterable[Connecti
     the filters of `narrow` can take.
     """
     today_text = (today or date.today()).isoformat()
-    kept, links = public_view(elements, connections)
+    kept, links = list(elements), list(connections)
     by_id = {e.id: e for e in kept}
     issues = {e.id: e for e in kept if e.kind is Kind.ISSUE}
     partner_issues: dict[str, set[str]] = {e.id: set() for e in kept if e.kind is Kind.PARTNER}

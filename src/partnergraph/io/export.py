@@ -17,41 +17,12 @@ import networkx as nx
 from partnergraph.model import (
     CONNECTION_COLUMNS,
     ELEMENT_COLUMNS,
-    PERSONAL_PROPERTIES,
     Connection,
     Element,
-    Kind,
     PartnergraphError,
 )
 
 FORMATS = ("json", "graphml", "gexf", "csv")
-# Free text on a relationship may name people or private circumstances.
-PRIVATE_CONNECTION_PROPERTIES = ("notes", "source")
-
-
-def public_view(elements: Iterable[Element], connections: Iterable[Connection]) -> tuple[list[Element], list[Connection]]:
-    """Return only what may be published: public organisations and issues, no people, no notes.
-
-    Contacts are people and never appear. Affiliates and partners appear only when marked
-    `public`; issues are topics and appear unless marked `public: false`.
-    """
-    kept: list[Element] = []
-    for e in elements:
-        if e.kind is Kind.CONTACT:
-            continue
-        is_public = e.props.get("public", e.kind is Kind.ISSUE)
-        if is_public is not True:
-            continue
-        props = {k: v for k, v in e.props.items() if k not in PERSONAL_PROPERTIES}
-        kept.append(Element(e.id, e.kind, e.name, props))
-    ids = {e.id for e in kept}
-    links = [
-        Connection(c.source, c.target, c.type, {k: v for k, v in c.props.items() if k not in PRIVATE_CONNECTION_PROPERTIES})
-        for c in connections if c.source in ids and c.target in ids
-    ]
-    return kept, links
-
-
 def _sorted(elements: Iterable[Element], connections: Iterable[Connection]) -> tuple[list[Element], list[Connection]]:
     return sorted(elements, key=lambda e: e.id), sorted(connections, key=lambda c: c.key)
 
@@ -107,12 +78,10 @@ def write_csv_folder(folder: Path, elements: Iterable[dict[str, Any]], connectio
                 writer.writerow([_cell(row.get(c)) for c in columns])
 
 
-def export(elements: Iterable[Element], connections: Iterable[Connection], fmt: str, path: Path, *, public: bool = False) -> None:
-    """Write the graph to `path` in format `fmt`; with `public`, only what may be published."""
+def export(elements: Iterable[Element], connections: Iterable[Connection], fmt: str, path: Path) -> None:
+    """Write the graph to `path` in format `fmt` (the caller picks what may be written)."""
     if fmt not in FORMATS:
         raise PartnergraphError(f"unknown export format {fmt!r} (expected one of {', '.join(FORMATS)})")
-    if public:
-        elements, connections = public_view(elements, connections)
     if fmt == "csv":
         if path.exists() and not path.is_dir():
             raise PartnergraphError(f"{path}: CSV export writes a folder, and this is a file")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from partnergraph.config import Settings
 from partnergraph.model import StoreError
-from partnergraph.store.base import GraphStore, Progress, Snapshot, WriteStats
+from partnergraph.records import Progress, WriteStats
+from partnergraph.store.base import GraphStore, Snapshot
 
 NEO4J_SCHEMES = ("neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc")
 

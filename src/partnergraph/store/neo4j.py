@@ -37,14 +37,12 @@ from partnergraph.model import (
     StoreUnavailable,
     connection,
 )
-from partnergraph.store.base import (
+from partnergraph.records import (
     Account,
     Change,
     ChangeNote,
     Edit,
     Progress,
-    Snapshot,
-    SnapshotStream,
     Token,
     WriteStats,
     check_edit,
@@ -52,9 +50,8 @@ from partnergraph.store.base import (
     edits_from_json,
     edits_to_json,
     note_with_stats,
-    ordered_connections,
-    ordered_elements,
 )
+from partnergraph.store.base import Snapshot, SnapshotStream, ordered_connections, ordered_elements
 from partnergraph.store.cypher import query
 
 T = TypeVar("T")

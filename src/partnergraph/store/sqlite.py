@@ -18,14 +18,12 @@ from partnergraph.model import (
     StoreError,
     connection,
 )
-from partnergraph.store.base import (
+from partnergraph.records import (
     Account,
     Change,
     ChangeNote,
     Edit,
     Progress,
-    Snapshot,
-    SnapshotStream,
     Token,
     WriteStats,
     check_edit,
@@ -34,9 +32,8 @@ from partnergraph.store.base import (
     edits_from_json,
     edits_to_json,
     note_with_stats,
-    ordered_connections,
-    ordered_elements,
 )
+from partnergraph.store.base import Snapshot, SnapshotStream, ordered_connections, ordered_elements
 
 # Schema migrations: entry N brings a database from user_version N to N + 1.
 MIGRATIONS: tuple[str, ...] = (

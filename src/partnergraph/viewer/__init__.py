@@ -15,7 +15,7 @@ from werkzeug.exceptions import HTTPException
 from partnergraph import config
 from partnergraph.model import PartnergraphError, StoreError, UnknownNode
 from partnergraph.services import Workspace
-from partnergraph.viewer.common import WEB_ROOT, ViewerState
+from partnergraph.viewer.common import WEB_ROOT, ViewerState, describe_error
 
 # No inline script or style, nothing from another host; images may be data: (vis-network's
 # CSS icons) and blob: (PNG export). vis-network sets element styles from script (CSSOM), which
@@ -50,7 +50,7 @@ def create_app(settings: config.Settings | None = None, *, public: bool | None =
     def healthz() -> Any:
         state: ViewerState = app.extensions["partnergraph"]
         with state.workspace() as ws:
-            ws.store.version()  # proves the store answers
+            ws.version()  # proves the store answers
         return jsonify({"status": "ok", "public": state.public})
 
     @app.after_request
@@ -79,7 +79,7 @@ def create_app(settings: config.Settings | None = None, *, public: bool | None =
 
     @app.errorhandler(PartnergraphError)
     def user_error(exc: PartnergraphError) -> Any:
-        return error(400, str(exc))
+        return error(400, describe_error(exc))
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> Any:

@@ -37,10 +37,10 @@ from flask import (
     url_for,
 )
 
-from partnergraph import accounts
 from partnergraph.config import Settings
 from partnergraph.model import PartnergraphError
-from partnergraph.store.base import Account
+from partnergraph.records import Account
+from partnergraph.services import accounts
 from partnergraph.viewer.common import state
 
 log = logging.getLogger("partnergraph.auth")
@@ -191,7 +191,7 @@ def _load_user() -> Response | None:
     # Other schemes (a proxy's Basic auth passed through) are not ours to judge.
     if scheme.lower() == "bearer":
         with state().workspace() as ws:
-            account = accounts.account_for_token(ws.store, secret.strip())
+            account = ws.accounts.account_for_token(secret.strip())
         if account is None:
             return _json_error(401, "invalid or revoked API token")
         g.user, g.auth_via = account, "token"
@@ -200,7 +200,7 @@ def _load_user() -> Response | None:
     if not name:
         return None
     with state().workspace() as ws:
-        account = ws.store.get_account(name)
+        account = ws.accounts.find(name)
     expired = time.time() - float(session.get("since", 0)) > _auth_state().session_seconds
     if (account is None or account.disabled or expired
             or not hmac.compare_digest(str(session.get("fp", "")), accounts.password_fingerprint(account))):
@@ -317,7 +317,7 @@ def login() -> Any:
         response.headers["Retry-After"] = str(math.ceil(wait))
         return response
     with state().workspace() as ws:
-        found = ws.store.get_account(name) if accounts.NAME_PATTERN.fullmatch(name) else None
+        found = ws.accounts.find(name) if accounts.NAME_PATTERN.fullmatch(name) else None
     # The slow password check runs outside the workspace lock, so other requests go on meanwhile.
     account = accounts.verify_account(found, password)
     if account is None:
@@ -357,11 +357,11 @@ def _new_password() -> str:
     return password
 
 
-def _admin_action(what: str, change: Callable[[Any], str]) -> Response:
+def _admin_action(what: str, change: Callable[[accounts.Accounts], str]) -> Response:
     """Run one account change, flash its outcome (or the user error), and go back to the list."""
     try:
         with state().workspace() as ws:
-            message = change(ws.store)
+            message = change(ws.accounts)
     except PartnergraphError as exc:
         flash(str(exc), "error")
     else:
@@ -374,8 +374,8 @@ def _admin_action(what: str, change: Callable[[Any], str]) -> Response:
 @require_role("admin")
 def accounts_list() -> Any:
     with state().workspace() as ws:
-        found = ws.store.list_accounts()
-        tokens = {a.name: ws.store.list_tokens(a.name) for a in found}
+        found = ws.accounts.list_accounts()
+        tokens = {a.name: ws.accounts.list_tokens(a.name) for a in found}
     return render_template("accounts.html", accounts=found, tokens=tokens, roles=accounts.ROLES,
                            min_password=accounts.MIN_PASSWORD)
 
@@ -386,8 +386,8 @@ def accounts_add() -> Any:
     name = request.form.get("name", "").strip()
     role = request.form.get("role", "")
 
-    def add(store: Any) -> str:
-        accounts.create_account(store, name, _new_password(), role)
+    def add(people: accounts.Accounts) -> str:
+        people.create_account(name, _new_password(), role)
         return f"added {name} ({role})"
     return _admin_action("add", add)
 
@@ -396,26 +396,26 @@ def accounts_add() -> Any:
 @require_role("admin")
 def accounts_role(name: str) -> Any:
     role = request.form.get("role", "")
-    return _admin_action("role", lambda store: f"{accounts.set_role(store, name, role).name} is now {role}")
+    return _admin_action("role", lambda people: f"{people.set_role(name, role).name} is now {role}")
 
 
 @auth.post("/accounts/<name>/disable")
 @require_role("admin")
 def accounts_disable(name: str) -> Any:
-    return _admin_action("disable", lambda store: f"disabled {accounts.disable(store, name).name}")
+    return _admin_action("disable", lambda people: f"disabled {people.disable(name).name}")
 
 
 @auth.post("/accounts/<name>/enable")
 @require_role("admin")
 def accounts_enable(name: str) -> Any:
-    return _admin_action("enable", lambda store: f"enabled {accounts.enable(store, name).name}")
+    return _admin_action("enable", lambda people: f"enabled {people.enable(name).name}")
 
 
 @auth.post("/accounts/<name>/password")
 @require_role("admin")
 def accounts_password(name: str) -> Any:
-    def reset(store: Any) -> str:
-        accounts.set_password(store, name, _new_password())
+    def reset(people: accounts.Accounts) -> str:
+        people.set_password(name, _new_password())
         return f"set a new password for {name}; its sessions have ended"
     return _admin_action("password", reset)
 
@@ -423,8 +423,8 @@ def accounts_password(name: str) -> Any:
 @auth.post("/accounts/<name>/remove")
 @require_role("admin")
 def accounts_remove(name: str) -> Any:
-    def remove(store: Any) -> str:
-        accounts.remove(store, name)
+    def remove(people: accounts.Accounts) -> str:
+        people.remove(name)
         return f"removed {name} and its API tokens"
     return _admin_action("remove", remove)
 
@@ -435,7 +435,7 @@ def accounts_token(name: str) -> Any:
     label = request.form.get("label", "").strip() or accounts.DEFAULT_LABEL
     try:
         with state().workspace() as ws:
-            secret = accounts.issue_token(ws.store, name, label)
+            secret = ws.accounts.issue_token(name, label)
     except PartnergraphError as exc:
         flash(str(exc), "error")
         return _accounts_page()
@@ -452,7 +452,7 @@ def accounts_token(name: str) -> Any:
 def accounts_revoke(name: str) -> Any:
     label = request.form.get("label", "").strip() or None
 
-    def revoke(store: Any) -> str:
-        count = accounts.revoke_tokens(store, name, label)
+    def revoke(people: accounts.Accounts) -> str:
+        count = people.revoke_tokens(name, label)
         return f"revoked {count} token{'s' if count != 1 else ''} of {name}"
     return _admin_action("revoke", revoke)

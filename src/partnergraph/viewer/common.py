@@ -12,14 +12,14 @@ from flask import abort, current_app, g, request
 
 from partnergraph.analysis.centrality import MEASURES
 from partnergraph.config import package_root
-from partnergraph.model import PartnergraphError
+from partnergraph.model import Kind, PartnergraphError
 from partnergraph.services import Workspace, redact
+from partnergraph.services.options import CommunitiesQuery, CoverageQuery, GraphQuery, InvalidOption
 
 # templates/ and static/ live in web/ next to cypher/: the repository root in a checkout, the
 # package folder in an installed wheel (pyproject's force-include).
 WEB_ROOT = package_root() / "web"
-KINDS = ("affiliate", "partner", "contact", "issue")
-MAX_LIMIT = 2000
+KINDS = tuple(k.slug for k in Kind)
 MEASURE_NAMES = tuple(MEASURES)
 
 
@@ -74,19 +74,38 @@ def text_arg(name: str, default: str | None = None) -> str | None:
     return value.strip() or default
 
 
-def int_arg(name: str, default: int | None, *, low: int = 1, high: int | None = None) -> int | None:
-    """Return an integer query parameter within [low, high], or raise a user error naming it."""
+# The query parameter that carries each option whose name differs from its field's.
+QUERY_NAMES = {"source": "from", "target": "to", "affiliate": "for", "organisation": "org", "size_by": "size",
+               "kinds": "kind", "text": "q"}
+
+
+def describe_error(exc: PartnergraphError) -> str:
+    """Return a user error as the API and pages phrase it: an option by its query parameter's name."""
+    if isinstance(exc, InvalidOption):
+        return f"{QUERY_NAMES.get(exc.param, exc.param)} {exc.problem}"
+    return str(exc)
+
+
+def int_arg(name: str, default: int | None) -> int | None:
+    """Return an integer query parameter, or raise a user error naming it (bounds are the options')."""
     raw = text_arg(name)
     if raw is None:
         return default
     try:
-        value = int(raw)
+        return int(raw)
     except ValueError:
         raise PartnergraphError(f"{name} must be a whole number, not {raw!r}") from None
-    if value < low or (high is not None and value > high):
-        bounds = f"between {low} and {high}" if high is not None else f"at least {low}"
-        raise PartnergraphError(f"{name} must be {bounds}")
-    return value
+
+
+def float_arg(name: str, default: float) -> float:
+    """Return a number from the query, or raise a user error naming it."""
+    raw = text_arg(name)
+    if raw is None:
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise PartnergraphError(f"{name} must be a number, not {raw!r}") from None
 
 
 def bool_arg(name: str) -> bool:
@@ -110,60 +129,34 @@ def choice_arg(name: str, choices: tuple[str, ...], default: str | None) -> str 
     return value
 
 
-def path_query() -> dict[str, Any]:
-    """Return the path finder's parameters from the query (the options of `partnergraph path`)."""
-    types = [t.strip().upper() for value in list_arg("types") for t in value.split(",") if t.strip()]
+def path_args() -> dict[str, Any]:
+    """Return the path finder's fields from the query, as typed (the form shows them back as they are)."""
+    types = tuple(t.strip().upper() for value in list_arg("types") for t in value.split(",") if t.strip())
     return {"source": text_arg("from"), "target": text_arg("to"), "warm": bool_arg("warm"),
-            "k": int_arg("k", 1, high=10), "max_hops": int_arg("max_hops", None, high=20),
-            "avoid": list_arg("avoid"), "types": types or None, "current": bool_arg("current"),
-            "overlap": bool_arg("overlap"), "via_issue": text_arg("via_issue"),
-            "to_issue": text_arg("to_issue"), "to_region": text_arg("to_region")}
+            "k": int_arg("k", 1), "max_hops": int_arg("max_hops", None), "avoid": tuple(list_arg("avoid")),
+            "types": types or None, "current": bool_arg("current"), "overlap": bool_arg("overlap"),
+            "via_issue": text_arg("via_issue"), "to_issue": text_arg("to_issue"), "to_region": text_arg("to_region")}
 
 
-def path_options(query: dict[str, Any]) -> dict[str, Any]:
-    """Return the keyword options of `Workspace.path` from a parsed path query."""
-    return {name: query[name] for name in ("warm", "k", "max_hops", "avoid", "types", "current", "overlap",
-                                            "via_issue", "to_issue", "to_region")}
+def graph_query(*, public: bool) -> GraphQuery:
+    """Return the graph view's options (centre, depth, limit, filters, size) from the query."""
+    return GraphQuery(center=text_arg("center"), depth=int_arg("depth", 1), limit=int_arg("limit", 500),
+                      kinds=tuple(list_arg("kind")), issue=text_arg("issue"), region=text_arg("region"),
+                      status=text_arg("status"), size_by=text_arg("size"), public=public)
 
 
-def graph_query() -> dict[str, Any]:
-    """Return the graph view's parameters (centre, depth, limit, filters, size) from the query."""
-    kinds = list_arg("kind")
-    for kind in kinds:
-        if kind.lower() not in KINDS:
-            raise PartnergraphError(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
-    return {"center": text_arg("center"), "depth": int_arg("depth", 1, high=3),
-            "limit": int_arg("limit", 500, high=MAX_LIMIT), "kinds": kinds, "issue": text_arg("issue"),
-            "region": text_arg("region"), "status": text_arg("status"),
-            "size_by": choice_arg("size", MEASURE_NAMES, None)}
-
-
-def float_arg(name: str, default: float) -> float:
-    """Return a positive number from the query, or raise a user error naming it."""
-    raw = text_arg(name)
-    if raw is None:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise PartnergraphError(f"{name} must be a number, not {raw!r}") from None
-    if not value > 0 or value == float("inf"):
-        raise PartnergraphError(f"{name} must be a positive number")
-    return value
-
-
-def communities_query(top: int | None = None) -> dict[str, Any]:
+def communities_query(*, top: int | None = None, public: bool) -> CommunitiesQuery:
     """Return the options of `partnergraph communities` from the query: seed, resolution, weighted, top."""
-    return {"seed": int_arg("seed", 0, low=0), "resolution": float_arg("resolution", 1.0),
-            "weighted": bool_arg("weighted"), "top": int_arg("top", top, high=1000)}
+    return CommunitiesQuery(seed=int_arg("seed", 0), resolution=float_arg("resolution", 1.0),
+                            weighted=bool_arg("weighted"), top=int_arg("top", top), public=public)
 
 
-def coverage_statuses() -> tuple[str, ...]:
+def coverage_query(*, public: bool) -> CoverageQuery:
     """Return the partner statuses that count as coverage (?status=, repeatable; default active)."""
-    return tuple(list_arg("status")) or ("active",)
+    return CoverageQuery(statuses=tuple(list_arg("status")) or ("active",), public=public)
 
 
-def suggest_query() -> dict[str, Any]:
-    """Return the options of `partnergraph suggest` from the query: for, issue, region, top."""
+def suggest_args() -> dict[str, Any]:
+    """Return the fields of `partnergraph suggest` from the query: for, issue, region, top."""
     return {"affiliate": text_arg("for"), "issue": text_arg("issue"), "region": text_arg("region"),
-            "top": int_arg("top", 10, high=200)}
+            "top": int_arg("top", 10)}

@@ -2,26 +2,34 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Any
 
 from flask import Blueprint, abort, redirect, render_template, url_for
 
 from partnergraph.model import PartnergraphError
+from partnergraph.services.options import (
+    BrokersQuery,
+    CentralityQuery,
+    CriteriaQuery,
+    GraphQuery,
+    PathQuery,
+    RisksQuery,
+    SearchQuery,
+    SuggestQuery,
+)
 from partnergraph.viewer.common import (
     KINDS,
-    MAX_LIMIT,
     MEASURE_NAMES,
     as_allowed,
     choice_arg,
     communities_query,
-    coverage_statuses,
+    coverage_query,
+    describe_error,
     int_arg,
-    path_options,
-    path_query,
+    path_args,
     private_only,
     state,
-    suggest_query,
+    suggest_args,
     text_arg,
 )
 
@@ -52,22 +60,13 @@ def element_url(element: dict[str, Any]) -> str:
 
 @pages.get("/")
 def home() -> Any:
-    public = state().public
-    if public:  # the public viewer opens on the directory: who to turn to, by region and issue
+    if state().public:  # the public viewer opens on the directory: who to turn to, by region and issue
         return directory()
     with state().workspace() as ws:
-        if public:
-            graph = ws.view_graph(public=True)
-            counts = dict(Counter(kind.capitalize() for _, kind in graph.nodes(data="kind")))
-            counts["connections"] = graph.number_of_edges()
-            risks = None
-        else:
-            counts = ws.overview()
-            risks = ws.risks()
-        brokers = [] if public else ws.centrality("betweenness", kind="contact", top=5)["results"]
-        partners = ws.centrality("degree", kind="partner", top=None)["results"]
-        shown = ws.view_graph(public=public)
-    partners = [p for p in partners if p["id"] in shown][:5]
+        counts = ws.questions.overview()
+        risks = ws.questions.risks(RisksQuery())
+        brokers = ws.questions.centrality(CentralityQuery("betweenness", kind="contact", top=5))["results"]
+        partners = ws.questions.centrality(CentralityQuery("degree", kind="partner", top=5))["results"]
     return render_template("home.html", counts=counts, risks=risks, brokers=brokers, partners=partners)
 
 
@@ -77,7 +76,7 @@ def directory() -> Any:
     region, issue = text_arg("region"), text_arg("issue")
     group = choice_arg("group", ("region", "issue"), "region")
     with state().workspace() as ws:
-        found = ws.directory(region=region, issue=issue)
+        found = ws.browse.directory(region=region, issue=issue)
     partners = {p["id"]: p for p in found["partners"]}
     return render_template("directory.html", directory=found, partners=partners, group=group)
 
@@ -86,21 +85,21 @@ def directory() -> Any:
 def search() -> Any:
     query = text_arg("q", "") or ""
     with state().workspace() as ws:
-        results = ws.search(query, limit=100, public=state().public) if query else []
+        results = ws.browse.search(SearchQuery(query, limit=100, public=state().public)) if query else []
     return render_template("search.html", query=query, results=results)
 
 
 @pages.get("/elements/<path:node_id>")
 def any_element(node_id: str) -> Any:
     with state().workspace() as ws:
-        found = ws.element(node_id, public=state().public)
+        found = ws.browse.element(node_id, public=state().public)
     return redirect(element_url(found))
 
 
 @pages.get("/<any(affiliates, partners, contacts, issues):kinds>/<path:node_id>")
 def element(kinds: str, node_id: str) -> Any:
     with state().workspace() as ws:
-        found = as_allowed(ws.element(node_id, public=state().public))
+        found = as_allowed(ws.browse.element(node_id, public=state().public))
     if PLURAL[found["kind"]] != kinds:
         return redirect(element_url(found))
     sections = [(key, title, found[key]) for key, title in SECTION_TITLES[found["kind"]] if found.get(key)]
@@ -116,69 +115,65 @@ def element(kinds: str, node_id: str) -> Any:
 @pages.get("/path")
 def path() -> Any:
     private_only()
-    query = path_query()
+    query = path_args()
     result = error = None
     if query["source"] and query["target"]:
         try:
             with state().workspace() as ws:
-                result = as_allowed(ws.path(query["source"], query["target"], **path_options(query)))
+                result = as_allowed(ws.questions.path(PathQuery(**query)))
         except PartnergraphError as exc:  # shown beside the form, which keeps what was typed
-            error = str(exc)
+            error = describe_error(exc)
     return render_template("path.html", query=query, result=result, error=error)
 
 
 @pages.get("/graph")
 def graph() -> Any:
     with state().workspace() as ws:
-        facets = ws.facets(public=state().public)
+        facets = ws.browse.facets(public=state().public)
     kinds = [k for k in KINDS if not (state().public and k == "contact")]
+    view = GraphQuery(center=text_arg("center"), depth=int_arg("depth", 1), limit=int_arg("limit", 1000))
     return render_template("graph.html", facets=facets, kinds=kinds, measures=MEASURE_NAMES,
-                           center=text_arg("center", "") or "", depth=int_arg("depth", 1, high=3),
-                           limit=int_arg("limit", 1000, high=MAX_LIMIT))
+                           center=view.center or "", depth=view.depth, limit=view.limit)
 
 
 @pages.get("/analytics")
 def analytics() -> Any:
-    measure = choice_arg("measure", MEASURE_NAMES, "betweenness") or "betweenness"
-    kind = choice_arg("kind", KINDS, None)
-    top = int_arg("top", 20, high=500) or 20
     public = state().public
-    if public and kind == "contact":
+    query = CentralityQuery(text_arg("measure", "betweenness") or "betweenness", kind=text_arg("kind"),
+                            top=int_arg("top", 20), public=public)
+    if public and query.kind == "contact":
         abort(404, description="people are not part of the public directory")
     with state().workspace() as ws:
-        ranking = ws.centrality(measure, kind=kind, top=None if public else top)
-        shown = ws.view_graph(public=public)
-        risks = None if public else ws.risks()
-    ranking["results"] = [r for r in ranking["results"] if r["id"] in shown][:top]
-    return render_template("analytics.html", ranking=ranking, measure=measure, kind=kind, top=top,
+        ranking = ws.questions.centrality(query)
+        risks = None if public else ws.questions.risks(RisksQuery())
+    return render_template("analytics.html", ranking=ranking, measure=query.measure, kind=query.kind, top=query.top,
                            kinds=KINDS, measures=MEASURE_NAMES, risks=risks)
 
 
 @pages.get("/analytics/brokers")
 def brokers() -> Any:
     private_only()  # every broker is a person
-    top = int_arg("top", 10, high=200) or 10
+    query = BrokersQuery(top=int_arg("top", 10))
     with state().workspace() as ws:
-        found = ws.brokers(top=top)
-    return render_template("analytics_brokers.html", brokers=found, top=top)
+        found = ws.questions.brokers(query)
+    return render_template("analytics_brokers.html", brokers=found, top=query.top)
 
 
 @pages.get("/analytics/communities")
 def communities() -> Any:
-    query = communities_query(top=50)
+    query = communities_query(top=50, public=state().public)
     with state().workspace() as ws:
-        found = ws.communities(**query, public=state().public)
+        found = ws.questions.communities(query)
     return render_template("analytics_communities.html", found=found, query=query)
 
 
 @pages.get("/analytics/coverage")
 def coverage() -> Any:
-    statuses = coverage_statuses()
-    public = state().public
+    query = coverage_query(public=state().public)
     with state().workspace() as ws:
-        found = ws.coverage(statuses=statuses, public=public)
-        facets = ws.facets(public=public)
-        graph = ws.view_graph(public=public)
+        found = ws.questions.coverage(query)
+        facets = ws.browse.facets(public=query.public)
+        graph = ws.browse.view_graph(public=query.public)
         names = {p: graph.nodes[p]["name"] for cell in found["matrix"] for p in cell["partners"]}
     cells = {(c["issue"], c["region"]): c for c in found["matrix"]}
     return render_template("analytics_coverage.html", coverage=found, cells=cells, names=names,
@@ -188,18 +183,18 @@ def coverage() -> Any:
 @pages.get("/analytics/prospects")
 def prospects() -> Any:
     private_only()  # criteria and suggestions name the people who hold warm ties
-    query = suggest_query()
+    query = suggest_args()
     partner = text_arg("partner")
     suggestions = error = None
     with state().workspace() as ws:
-        affiliates = ws.centrality("degree", kind="affiliate", top=None)["results"]
-        facets = ws.facets()
-        scores = ws.criteria()
+        affiliates = ws.questions.centrality(CentralityQuery("degree", kind="affiliate", top=None))["results"]
+        facets = ws.browse.facets()
+        scores = ws.questions.criteria(CriteriaQuery())
         try:
             if query["affiliate"]:
-                suggestions = ws.suggest(**query)
-            chosen = ws.criteria(partner)["results"][0] if partner else None
+                suggestions = ws.questions.suggest(SuggestQuery(**query))
+            chosen = ws.questions.criteria(CriteriaQuery(partner))["results"][0] if partner else None
         except PartnergraphError as exc:  # shown beside the form, which keeps what was chosen
-            error, chosen = str(exc), None
+            error, chosen = describe_error(exc), None
     return render_template("analytics_prospects.html", query=query, affiliates=affiliates, facets=facets,
                            suggestions=suggestions, scores=scores, partner=partner, chosen=chosen, error=error)

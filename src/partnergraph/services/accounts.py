@@ -20,7 +20,8 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 from partnergraph.model import PartnergraphError
-from partnergraph.store.base import Account, GraphStore, Token
+from partnergraph.records import Account, Token
+from partnergraph.store import GraphStore
 
 ROLES = ("viewer", "editor", "admin")
 NAME_PATTERN = re.compile(r"[A-Za-z0-9._-]{1,64}")
@@ -114,29 +115,6 @@ def check_password(password: str) -> str:
     return password
 
 
-def get(store: GraphStore, name: str) -> Account:
-    """Return the account `name`, or raise a user error saying there is none."""
-    account = store.get_account(name)
-    if account is None:
-        raise PartnergraphError(f"no account named {name!r}")
-    return account
-
-
-def create_account(store: GraphStore, name: str, password: str, role: str, *,
-                   now: datetime | None = None) -> Account:
-    """Create an account with a hashed password; refuse invalid names, short passwords, duplicates."""
-    check_name(name)
-    check_role(role)
-    check_password(password)
-    # Names differing only in case would be told apart by nobody reading an audit entry.
-    taken = [a.name for a in store.list_accounts() if a.name.lower() == name.lower()]
-    if taken:
-        raise PartnergraphError(f"an account named {taken[0]!r} exists already")
-    account = Account(name=name, role=role, password_hash=hash_password(password), created=_now(now))
-    store.put_account(account)
-    return account
-
-
 def verify_account(account: Account | None, password: str) -> Account | None:
     """Return `account` if it is enabled and `password` is its password, else None.
 
@@ -153,101 +131,125 @@ def verify_account(account: Account | None, password: str) -> Account | None:
     return account if matches and not account.disabled else None
 
 
-def authenticate(store: GraphStore, name: str, password: str) -> Account | None:
-    """Return the account if `name` and `password` match an enabled account, else None."""
-    account = store.get_account(name) if NAME_PATTERN.fullmatch(name or "") else None
-    return verify_account(account, password)
-
-
-def _enabled_admins(store: GraphStore) -> list[str]:
-    return [a.name for a in store.list_accounts() if a.role == "admin" and not a.disabled]
-
-
-def _keep_an_admin(store: GraphStore, account: Account, what: str) -> None:
-    # Refuse to leave nobody who can manage accounts in the viewer (the CLI could still add one,
-    # but a locked-out team may not have shell access).
-    if account.role == "admin" and not account.disabled and _enabled_admins(store) == [account.name]:
-        raise PartnergraphError(f"cannot {what} {account.name!r}: it is the last enabled admin; add another admin first")
-
-
-def set_role(store: GraphStore, name: str, role: str) -> Account:
-    """Give account `name` another role; the last enabled admin keeps theirs."""
-    check_role(role)
-    account = get(store, name)
-    if role != "admin":
-        _keep_an_admin(store, account, f"make a {role} of")
-    changed = replace(account, role=role)
-    store.put_account(changed)
-    return changed
-
-
-def set_password(store: GraphStore, name: str, password: str) -> Account:
-    """Give account `name` a new password; its open sessions end (its API tokens stay valid)."""
-    check_password(password)
-    changed = replace(get(store, name), password_hash=hash_password(password))
-    store.put_account(changed)
-    return changed
-
-
-def disable(store: GraphStore, name: str) -> Account:
-    """Disable account `name`: it can no longer sign in, its sessions end and its tokens stop working."""
-    account = get(store, name)
-    _keep_an_admin(store, account, "disable")
-    changed = replace(account, disabled=True)
-    store.put_account(changed)
-    return changed
-
-
-def enable(store: GraphStore, name: str) -> Account:
-    """Enable account `name` again."""
-    changed = replace(get(store, name), disabled=False)
-    store.put_account(changed)
-    return changed
-
-
-def remove(store: GraphStore, name: str) -> None:
-    """Delete account `name` and its API tokens."""
-    account = get(store, name)
-    _keep_an_admin(store, account, "remove")
-    store.delete_account(name)
-
-
 def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
-def issue_token(store: GraphStore, name: str, label: str = DEFAULT_LABEL, *, now: datetime | None = None) -> str:
-    """Create an API token for account `name` and return its secret: shown this once, never kept."""
-    account = get(store, name)
-    if not LABEL_PATTERN.fullmatch(label or ""):
-        raise PartnergraphError(f"token label {label!r} is not valid: use 1 to 64 letters, digits, spaces, "
-                                "'.', '_' or '-'")
-    if any(t.label == label for t in store.list_tokens(account.name)):
-        raise PartnergraphError(f"{name!r} has a token labelled {label!r} already: revoke it or choose another label")
-    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    store.add_token(Token(digest=_digest(secret), account=account.name, label=label, created=_now(now)))
-    return secret
+class Accounts:
+    """Accounts, roles and API tokens of one store: who may sign in to the viewer and what they may do."""
 
+    def __init__(self, store: GraphStore):
+        self.store = store
 
-def account_for_token(store: GraphStore, secret: str) -> Account | None:
-    """Return the enabled account an API token belongs to, or None (unknown, revoked, disabled)."""
-    if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
-        return None
-    account = store.account_for_token(_digest(secret))
-    return account if account is not None and not account.disabled else None
+    def list_accounts(self) -> list[Account]:
+        """Return every account, by name."""
+        return self.store.list_accounts()
 
+    def find(self, name: str) -> Account | None:
+        """Return the account `name`, or None."""
+        return self.store.get_account(name)
 
-def list_tokens(store: GraphStore, name: str) -> list[Token]:
-    """Return the tokens of account `name` (labels and dates; the secrets are not kept)."""
-    return store.list_tokens(get(store, name).name)
+    def get(self, name: str) -> Account:
+        """Return the account `name`, or raise a user error saying there is none."""
+        account = self.store.get_account(name)
+        if account is None:
+            raise PartnergraphError(f"no account named {name!r}")
+        return account
 
+    def create_account(self, name: str, password: str, role: str, *,
+                       now: datetime | None = None) -> Account:
+        """Create an account with a hashed password; refuse invalid names, short passwords, duplicates."""
+        check_name(name)
+        check_role(role)
+        check_password(password)
+        # Names differing only in case would be told apart by nobody reading an audit entry.
+        taken = [a.name for a in self.store.list_accounts() if a.name.lower() == name.lower()]
+        if taken:
+            raise PartnergraphError(f"an account named {taken[0]!r} exists already")
+        account = Account(name=name, role=role, password_hash=hash_password(password), created=_now(now))
+        self.store.put_account(account)
+        return account
 
-def revoke_tokens(store: GraphStore, name: str, label: str | None = None) -> int:
-    """Delete the API tokens of account `name` (only those labelled `label`, if given); return how many."""
-    count = store.delete_tokens(get(store, name).name, label)
-    if label is not None and count == 0:
-        raise PartnergraphError(f"{name!r} has no token labelled {label!r}")
-    return count
+    def authenticate(self, name: str, password: str) -> Account | None:
+        """Return the account if `name` and `password` match an enabled account, else None."""
+        account = self.store.get_account(name) if NAME_PATTERN.fullmatch(name or "") else None
+        return verify_account(account, password)
+
+    def _enabled_admins(self) -> list[str]:
+        return [a.name for a in self.store.list_accounts() if a.role == "admin" and not a.disabled]
+
+    def _keep_an_admin(self, account: Account, what: str) -> None:
+        # Refuse to leave nobody who can manage accounts in the viewer (the CLI could still add one,
+        # but a locked-out team may not have shell access).
+        if account.role == "admin" and not account.disabled and self._enabled_admins() == [account.name]:
+            raise PartnergraphError(f"cannot {what} {account.name!r}: it is the last enabled admin; add another admin first")
+
+    def set_role(self, name: str, role: str) -> Account:
+        """Give account `name` another role; the last enabled admin keeps theirs."""
+        check_role(role)
+        account = self.get(name)
+        if role != "admin":
+            self._keep_an_admin(account, f"make a {role} of")
+        changed = replace(account, role=role)
+        self.store.put_account(changed)
+        return changed
+
+    def set_password(self, name: str, password: str) -> Account:
+        """Give account `name` a new password; its open sessions end (its API tokens stay valid)."""
+        check_password(password)
+        changed = replace(self.get(name), password_hash=hash_password(password))
+        self.store.put_account(changed)
+        return changed
+
+    def disable(self, name: str) -> Account:
+        """Disable account `name`: it can no longer sign in, its sessions end and its tokens stop working."""
+        account = self.get(name)
+        self._keep_an_admin(account, "disable")
+        changed = replace(account, disabled=True)
+        self.store.put_account(changed)
+        return changed
+
+    def enable(self, name: str) -> Account:
+        """Enable account `name` again."""
+        changed = replace(self.get(name), disabled=False)
+        self.store.put_account(changed)
+        return changed
+
+    def remove(self, name: str) -> None:
+        """Delete account `name` and its API tokens."""
+        account = self.get(name)
+        self._keep_an_admin(account, "remove")
+        self.store.delete_account(name)
+
+    def issue_token(self, name: str, label: str = DEFAULT_LABEL, *, now: datetime | None = None) -> str:
+        """Create an API token for account `name` and return its secret: shown this once, never kept."""
+        account = self.get(name)
+        if not LABEL_PATTERN.fullmatch(label or ""):
+            raise PartnergraphError(f"token label {label!r} is not valid: use 1 to 64 letters, digits, spaces, "
+                                    "'.', '_' or '-'")
+        if any(t.label == label for t in self.store.list_tokens(account.name)):
+            raise PartnergraphError(f"{name!r} has a token labelled {label!r} already: revoke it or choose another label")
+        secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+        self.store.add_token(Token(digest=_digest(secret), account=account.name, label=label, created=_now(now)))
+        return secret
+
+    def account_for_token(self, secret: str) -> Account | None:
+        """Return the enabled account an API token belongs to, or None (unknown, revoked, disabled)."""
+        if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
+            return None
+        account = self.store.account_for_token(_digest(secret))
+        return account if account is not None and not account.disabled else None
+
+    def list_tokens(self, name: str) -> list[Token]:
+        """Return the tokens of account `name` (labels and dates; the secrets are not kept)."""
+        return self.store.list_tokens(self.get(name).name)
+
+    def revoke_tokens(self, name: str, label: str | None = None) -> int:
+        """Delete the API tokens of account `name` (only those labelled `label`, if given); return how many."""
+        count = self.store.delete_tokens(self.get(name).name, label)
+        if label is not None and count == 0:
+            raise PartnergraphError(f"{name!r} has no token labelled {label!r}")
+        return count
 
 
 class LoginLimiter:

@@ -1,0 +1,121 @@
+"""Browsing: search, an element's page, facets, the graph view and the public directory.
+
+What the viewer shows, shaped for it. With `public`, every answer is computed on what the
+public may see (`partnergraph.services.privacy.public_view`) and nothing else.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import networkx as nx
+
+from partnergraph.analysis import browse
+from partnergraph.analysis.centrality import centrality
+from partnergraph.analysis.graph import build_graph, resolve
+from partnergraph.analysis.relationships import holders
+from partnergraph.io import directory as directories
+from partnergraph.services.cache import GraphCache
+from partnergraph.services.options import GraphQuery, SearchQuery
+from partnergraph.services.privacy import public_view
+
+
+class Browse:
+    """What the viewer's pages and the JSON API show of one store."""
+
+    def __init__(self, cache: GraphCache):
+        self.cache = cache
+
+    def view_graph(self, *, public: bool = False) -> nx.Graph:
+        """Return the analysis graph, or with `public` only what the public directory may show."""
+        if not public:
+            return self.cache.graph()
+
+        def build() -> nx.Graph:
+            snapshot = self.cache.store.snapshot()
+            return build_graph(*public_view(snapshot.elements, snapshot.connections))
+        return self.cache.memo("public", "graph", build)
+
+    def directory(self, *, region: str | None = None, issue: str | None = None) -> dict[str, Any]:
+        """Return the public directory: public partners by region and issue, with role-based routes.
+
+        `issue` takes an id or exact name of a public issue. The same for every reader, signed in
+        or not: it is built from `public_view` alone (see `partnergraph.io.directory`).
+        """
+        issue_id = resolve(self.view_graph(public=True), issue) if issue else None
+
+        def build() -> dict[str, Any]:
+            snapshot = self.cache.store.snapshot()
+            return directories.public_directory(*public_view(snapshot.elements, snapshot.connections))
+        # Filtered views are cheap to derive: only the whole directory is cached (per day, as
+        # partnerships end on a date).
+        whole = self.cache.memo("public", ("directory", date.today()), build)
+        return directories.narrow(whole, region=region, issue=issue_id)
+
+    def search(self, query: SearchQuery) -> list[dict[str, Any]]:
+        """Return elements whose name or id contains the text, best matches first."""
+        return browse.search(self.view_graph(public=query.public), query.text, limit=query.limit)
+
+    def element(self, ref: str, *, public: bool = False) -> dict[str, Any]:
+        """Return an element with all its properties and its neighbours grouped by relationship."""
+        graph = self.view_graph(public=public)
+        node = resolve(graph, ref)
+        properties = {k: v for k, v in graph.nodes[node].items() if k not in ("kind", "name")}
+        result: dict[str, Any] = {**browse.describe_node(graph, node), "properties": properties,
+                                  "degree": graph.degree(node), **browse.neighbourhood(graph, node)}
+        if graph.nodes[node]["kind"] == "partner" and not public:
+            result["holders"] = holders(graph, node)  # ordered and with affiliates, as `holders` gives them
+        return result
+
+    def facets(self, *, public: bool = False) -> dict[str, list[Any]]:
+        """Return the issues, regions and statuses the graph can be filtered by."""
+        return self.cache.memo("facets", public, lambda: browse.facets(self.view_graph(public=public)))
+
+    def ego_graph(self, query: GraphQuery) -> dict[str, Any]:
+        """Return the nodes and edges around the centre (or the whole graph), filtered and capped.
+
+        Above `physics_limit` nodes every node carries x/y from a server layout, so the browser
+        draws it at once instead of simulating physics. A graph small enough to be shown whole
+        (`browse.WHOLE_LAYOUT_LIMIT` nodes) is laid out once per store version and every view
+        takes its positions from that layout; larger graphs lay out each view (cached per node set).
+        """
+        public, depth = query.public, query.depth
+        graph = self.view_graph(public=public)
+        centre = resolve(graph, query.center) if query.center else None
+        issue_id = resolve(graph, query.issue) if query.issue else None
+        keep = browse.node_filter(graph, kinds=query.kinds, issue=issue_id, region=query.region, status=query.status)
+        view = nx.subgraph_view(graph, filter_node=lambda n: n == centre or keep(n))
+        if centre is not None:
+            chosen, total = browse.ego_nodes(view, centre, depth, query.limit)
+        else:
+            chosen, total = browse.busiest_nodes(view, query.limit)
+        sub = view.subgraph(chosen)
+        scores: dict[str, float] = {}
+        if query.size_by:
+            scores = self.cache.memo("scores", (query.size_by, public), lambda: centrality(graph, query.size_by))
+        positions: dict[str, tuple[float, float]] = {}
+        if len(chosen) > query.physics_limit:
+            if graph.number_of_nodes() <= browse.WHOLE_LAYOUT_LIMIT:
+                # One layout for every view and filter: computed once, and a filtered or
+                # expanded view keeps each element where it was (the picture stays familiar).
+                whole = self.cache.memo("layout", ("whole", public), lambda: browse.layout(graph))
+                positions = {n: whole[n] for n in chosen}
+            else:
+                key = (public, hash(frozenset(chosen)), len(chosen))
+                positions = self.cache.memo("layout", key, lambda: browse.layout(sub))
+        nodes = []
+        for n in chosen:
+            entry: dict[str, Any] = {**browse.describe_node(graph, n), "degree": graph.degree(n)}
+            if n in positions:
+                entry["x"], entry["y"] = positions[n]
+            if query.size_by:
+                entry["score"] = scores.get(n, 0.0)
+            nodes.append(entry)
+        truncated = total > len(chosen)
+        where = f"within {depth} step{'s' if depth > 1 else ''} of {graph.nodes[centre]['name']}" if centre else "in the graph"
+        message = (f"Showing {len(chosen):,} of {total:,} elements {where}: the best connected first. "
+                   "Narrow it with the filters, a smaller depth or a centre.") if truncated else None
+        return {"center": browse.describe_node(graph, centre) if centre else None, "depth": depth if centre else None,
+                "nodes": nodes, "edges": browse.edge_summaries(sub), "total": total, "truncated": truncated,
+                "message": message, "physics": not positions, "size_by": query.size_by}
