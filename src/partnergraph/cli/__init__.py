@@ -1,0 +1,68 @@
+"""The `partnergraph` command line: parse, call services, print. Nothing else lives here.
+
+The group `main` and its error handling are here; the commands live by area in `data`,
+`questions`, `users` and `serve`, and what they share in `common`.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+import click
+
+from partnergraph import config
+from partnergraph.cli import data, questions, serve, users
+from partnergraph.model import ImportFailed, PartnergraphError
+
+
+class PartnergraphGroup(click.Group):
+    """A click group that turns user errors into one line on stderr and exit code 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ImportFailed as exc:
+            for problem in exc.problems:
+                click.echo(str(problem), err=True)
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(1)
+        except PartnergraphError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(1)
+        except BrokenPipeError:
+            # The reader (e.g. `| head`) went away: stop quietly, as Python's docs advise.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(1)
+        except OSError as exc:
+            where = f"{exc.filename}: " if exc.filename else ""
+            click.echo(f"error: {where}{exc.strerror or exc}", err=True)
+            sys.exit(1)
+
+
+@click.group(cls=PartnergraphGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--db", metavar="URL", default=None,
+              help="Store: a file path or sqlite:///PATH (embedded, default ./partnergraph.db), "
+                   "or neo4j:// / bolt:// for Neo4j. Default: $PARTNERGRAPH_DB.")
+@click.version_option(package_name="partnergraph")
+@click.pass_context
+def main(ctx: click.Context, db: str | None) -> None:
+    """Explore who knows whom across an advocacy network: partners, affiliates, contacts, issues.
+
+    Start with `partnergraph demo`, or `partnergraph import FOLDER` to load your own directory.
+    """
+    ctx.obj = config.from_env().with_db(db)
+
+
+for _command in (
+    data.import_command, data.export_command, data.metrics_command, data.backup, data.restore,
+    data.generate_command,
+    questions.holders, questions.path, questions.centrality_command, questions.risks, questions.brokers_command,
+    questions.without_command, questions.communities_command, questions.coverage_command,
+    questions.criteria_command, questions.suggest_command, questions.info,
+    serve.demo, serve.serve,
+    users.user_group,
+):
+    main.add_command(_command)
+del _command

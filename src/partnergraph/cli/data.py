@@ -1,0 +1,106 @@
+"""Data in and out: import, export, metrics, backup, restore, generate."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from partnergraph.cli.common import open_workspace, progress_bar
+from partnergraph.io.export import FORMATS
+from partnergraph.io.metrics import METRIC_FORMATS
+from partnergraph.services import generate
+
+
+@click.command("import")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.pass_context
+def import_command(ctx: click.Context, path: Path) -> None:
+    """Import a CSV folder (elements.csv, connections.csv), a .json file or an .xlsx workbook.
+
+    All or nothing: if any row is invalid, every problem is listed as file:line and the store
+    is left unchanged. Importing the same data again changes nothing.
+    """
+    workspace = open_workspace(ctx)
+    stats = workspace.import_path(path, progress=progress_bar(ctx), note=workspace.note("import", source=str(path)))
+    click.echo(f"imported {path} into {workspace.store.url}: "
+               f"{stats.elements_created} elements created, {stats.elements_updated} updated; "
+               f"{stats.connections_created} connections created, {stats.connections_updated} updated")
+
+
+@click.command("export")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), required=True, help="Output format.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
+              help="File to write (a folder for csv).")
+@click.option("--public", is_flag=True, help="Only what may be published: no people, no personal data.")
+@click.pass_context
+def export_command(ctx: click.Context, fmt: str, output: Path, public: bool) -> None:
+    """Export the graph as JSON (lossless), GraphML or GEXF (Gephi), or CSV (import format)."""
+    counts = open_workspace(ctx).export(fmt, output, public=public)
+    click.echo(f"wrote {counts['elements']} elements and {counts['connections']} connections to {output}")
+
+
+
+@click.command("metrics")
+@click.option("--format", "fmt", type=click.Choice(METRIC_FORMATS), required=True,
+              help="csv or json: one row per element; graphml or gexf: the graph with metrics as node attributes.")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), required=True, help="File to write.")
+@click.option("--sample", type=click.IntRange(min=1), default=None, metavar="K",
+              help="Approximate betweenness from K sampled sources (large graphs).")
+@click.option("--seed", type=int, default=None, help="Random seed for --sample.")
+@click.option("--community-seed", type=int, default=0, show_default=True, help="Random seed for the communities.")
+@click.option("--weighted", is_flag=True, help="Use tie strength (a strong tie is a short distance).")
+@click.pass_context
+def metrics_command(ctx: click.Context, fmt: str, output: Path, sample: int | None, seed: int | None,
+                    community_seed: int, weighted: bool) -> None:
+    """Export every metric of every element: centralities, constraint, effective size, community.
+
+    GraphML and GEXF carry them as node attributes, so Gephi can size and colour by them.
+    """
+    result = open_workspace(ctx).export_metrics(fmt, output, sample=sample, seed=seed, community_seed=community_seed,
+                                            weighted=weighted)
+    click.echo(f"wrote {', '.join(result['columns'])} of {result['elements']} elements to {output}")
+
+
+
+@click.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_context
+def backup(ctx: click.Context, file: Path) -> None:
+    """Write the whole graph to FILE (JSON with its schema and a SHA-256 of its content).
+
+    The graph is read in one transaction, so a backup taken while others write is consistent.
+    """
+    header = open_workspace(ctx).backup(file)
+    click.echo(f"backed up {header['elements']} elements and {header['connections']} connections "
+               f"to {file} (sha256 {header['sha256'][:16]}...)")
+
+
+@click.command("restore")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask before replacing the store's content.")
+@click.pass_context
+def restore(ctx: click.Context, file: Path, yes: bool) -> None:
+    """Replace everything in the store with the graph in backup FILE.
+
+    The file's hash is checked before anything is written, the replacement is one transaction,
+    and the store's content is hashed again afterwards. A backup from a newer partnergraph is
+    refused.
+    """
+    workspace = open_workspace(ctx)
+    if not yes:
+        click.confirm(f"replace everything in {workspace.store.url} with {file}?", abort=True, err=True)
+    header = workspace.restore(file, progress=progress_bar(ctx), note=workspace.note("restore", source=str(file)))
+    click.echo(f"restored {header['elements']} elements and {header['connections']} connections "
+               f"from {file} into {workspace.store.url} (sha256 verified)")
+
+
+@click.command("generate")
+@click.option("--people", type=click.IntRange(min=1), required=True, help="Number of people (contacts).")
+@click.option("--ties", type=click.IntRange(min=0), required=True, help="Number of personal ties and held relationships.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed: same seed, same network.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help="Folder to write.")
+def generate_command(people: int, ties: int, seed: int, output: Path) -> None:
+    """Write a synthetic network in the import format (elements.csv, connections.csv)."""
+    counts = generate(people, ties, seed, output)
+    click.echo(f"wrote {counts['elements']} elements and {counts['connections']} connections to {output}")
