@@ -24,8 +24,8 @@ def test_a_backup_restores_into_an_empty_store_exactly(small, tmp_path):
     assert header["elements"] == 15 and header["connections"] == 22 and len(header["sha256"]) == 64
     before = small.data.export("json", tmp_path / "before.json")
     with Workspace.open(settings_for(str(tmp_path / "other.db"))) as other:
-        restored = other.restore(tmp_path / "backup.json")
-        other.export("json", tmp_path / "after.json")
+        restored = other.data.restore(tmp_path / "backup.json")
+        other.data.export("json", tmp_path / "after.json")
     assert restored["sha256"] == header["sha256"] and before["elements"] == 15
     assert (tmp_path / "before.json").read_bytes() == (tmp_path / "after.json").read_bytes()
 

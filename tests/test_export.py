@@ -18,9 +18,9 @@ def test_json_export_import_export_is_identical(small, tmp_path):
     first = tmp_path / "first.json"
     small.data.export("json", first)
     with Workspace.open(Settings(db=str(tmp_path / "fresh.db"))) as fresh:
-        fresh.import_path(first)
+        fresh.data.import_path(first)
         second = tmp_path / "second.json"
-        fresh.export("json", second)
+        fresh.data.export("json", second)
     assert first.read_bytes() == second.read_bytes()
     document = json.loads(first.read_text())
     assert len(document["elements"]) == 15 and len(document["connections"]) == 22
@@ -35,8 +35,8 @@ def test_csv_export_is_the_import_format(small, tmp_path):
     small.data.export("csv", tmp_path / "csv")
     small.data.export("json", tmp_path / "before.json")
     with Workspace.open(Settings(db=str(tmp_path / "fresh.db"))) as fresh:
-        fresh.import_path(tmp_path / "csv")
-        fresh.export("json", tmp_path / "after.json")
+        fresh.data.import_path(tmp_path / "csv")
+        fresh.data.export("json", tmp_path / "after.json")
     assert (tmp_path / "before.json").read_text() == (tmp_path / "after.json").read_text()
 
 

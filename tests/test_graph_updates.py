@@ -111,10 +111,10 @@ def test_a_second_workspace_on_the_same_store_catches_up_on_another_ones_edits(s
     from conftest import settings_for
 
     with Workspace.open(settings_for(db_url)) as other:
-        graph = other.graph()
+        graph = other.cache.graph()
         small.editing.update_element("lib", {"region": "Africa"}, **WHO)
         small.editing.create_element("issue", {"id": "privacy", "name": "Privacy"}, **WHO)
-        assert other.graph() is graph
+        assert other.cache.graph() is graph
         assert graph.nodes["lib"]["region"] == "Africa" and "privacy" in graph
         assert layout_of(graph) == layout_of(rebuilt(other))
 

@@ -95,8 +95,8 @@ def test_moving_a_graph_between_stores_and_back_is_lossless(neo4j_server, tmp_pa
         store.clear()
     embedded = settings_for(str(tmp_path / "a.db"))
     with Workspace.open(embedded) as first:
-        first.import_path(SMALL)
-        first.export("json", tmp_path / "from-sqlite.json")
+        first.data.import_path(SMALL)
+        first.data.export("json", tmp_path / "from-sqlite.json")
     with Workspace.open(settings_for(neo4j_server)) as neo:
         neo.import_path(tmp_path / "from-sqlite.json")
         neo.export("json", tmp_path / "from-neo4j.json")

@@ -6,6 +6,8 @@ import re
 import subprocess
 import sys
 
+import pytest
+
 from conftest import ROOT
 
 PACKAGE = ROOT / "src" / "partnergraph"
@@ -18,23 +20,65 @@ def test_ruff_finds_nothing():
 
 
 def imports_of(path) -> set[str]:
-    return set(re.findall(r"^\s*(?:from|import) (partnergraph(?:\.\w+)*|neo4j|flask)\b", path.read_text(), re.M))
+    """Return the modules a file imports: partnergraph's own, and the libraries that mark a layer."""
+    return set(re.findall(r"^\s*(?:from|import) (partnergraph(?:\.\w+)*|neo4j|flask|click|werkzeug)\b",
+                          path.read_text(), re.M))
 
 
-def test_analysis_uses_neither_stores_nor_web_nor_the_cli():
-    for path in (PACKAGE / "analysis").glob("*.py"):
+def layer_of(module: str) -> str:
+    """Return the layer a partnergraph module belongs to: its first name under the package."""
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else ""
+
+
+# What each layer may import of partnergraph (besides itself). Dependencies point one way:
+# viewer and cli -> services -> analysis / store / io -> records / schema / model.
+ALLOWED = {
+    "model": {"schema"},
+    "schema": {"model"},
+    "records": {"model", "schema"},
+    "config": {"model"},
+    "analysis": {"model", "schema", "records"},
+    "store": {"model", "schema", "records", "config"},
+    "io": {"model", "schema", "records", "analysis"},
+    "services": {"model", "schema", "records", "config", "analysis", "store", "io"},
+    "cli": {"services", "model", "schema", "records", "config", "viewer"},
+    "viewer": {"services", "model", "schema", "records", "config"},
+}
+
+
+def package_modules():
+    for path in PACKAGE.rglob("*.py"):
+        relative = path.relative_to(PACKAGE).with_suffix("")
+        yield path, relative.parts[0] if relative.parts[0] not in ("__init__", "__main__") else ""
+
+
+@pytest.mark.parametrize("layer", sorted(ALLOWED))
+def test_each_layer_imports_only_the_layers_below_it(layer: str):
+    for path, own in package_modules():
+        if own != layer:
+            continue
+        reached = {layer_of(m) for m in imports_of(path) if m.startswith("partnergraph.")} - {layer, ""}
+        # `from partnergraph import config` names the module after the package
+        reached |= {name for name in re.findall(r"^\s*from partnergraph import (\w+)", path.read_text(), re.M)} - {layer}
+        assert reached <= ALLOWED[layer], f"{path.relative_to(ROOT)} imports {sorted(reached - ALLOWED[layer])}"
+
+
+def test_flask_and_click_stay_in_the_viewer_and_the_cli():
+    for path, own in package_modules():
         found = imports_of(path)
-        assert not {m for m in found if m.split(".")[:2] in (["partnergraph", "store"], ["partnergraph", "services"],
-                                                               ["partnergraph", "cli"], ["partnergraph", "io"])}, path
-        assert "neo4j" not in found and "flask" not in found, path
+        if own != "viewer":
+            assert not {"flask", "werkzeug"} & found, f"{path.relative_to(ROOT)} imports flask or werkzeug"
+        if own != "cli":
+            assert "click" not in found, f"{path.relative_to(ROOT)} imports click"
+        if own not in ("store",):
+            assert "neo4j" not in found, f"{path.relative_to(ROOT)} imports the neo4j driver"
 
 
-def test_stores_and_io_do_not_reach_up_to_services_or_the_cli():
-    for folder in ("store", "io"):
+def test_the_viewer_and_the_cli_never_reach_the_store_through_the_workspace():
+    for folder in ("viewer", "cli"):
         for path in (PACKAGE / folder).glob("*.py"):
-            found = imports_of(path)
-            assert not any(m.startswith(("partnergraph.services", "partnergraph.cli", "partnergraph.viewer")) for m in found), path
-            assert "flask" not in found, path
+            assert not re.search(r"\bws\.store\b|workspace\.store\b|\.store\.", path.read_text()), path
 
 
 def test_only_config_reads_the_environment():

@@ -15,6 +15,16 @@ import click
 from partnergraph import config
 from partnergraph.cli import data, questions, serve, users
 from partnergraph.model import ImportFailed, PartnergraphError
+from partnergraph.services.options import InvalidOption
+
+
+def _flag(param: str, ctx: click.Context) -> str:
+    """Return how the running command spells an option (`--max-hops`, `-k`, `FROM`), by its parameter name."""
+    sub = ctx.command.get_command(ctx, ctx.invoked_subcommand) if ctx.invoked_subcommand else None
+    for spec in getattr(sub, "params", ()):
+        if spec.name == param:
+            return spec.opts[0] if isinstance(spec, click.Option) else spec.human_readable_name
+    return "--" + param.replace("_", "-")
 
 
 class PartnergraphGroup(click.Group):
@@ -28,6 +38,9 @@ class PartnergraphGroup(click.Group):
                 click.echo(str(problem), err=True)
             click.echo(f"error: {exc}", err=True)
             sys.exit(1)
+        except InvalidOption as exc:
+            # A value out of its option's bounds is a usage error, phrased with the flag's name.
+            raise click.UsageError(f"{_flag(exc.param, ctx)} {exc.problem}", ctx) from None
         except PartnergraphError as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(1)

@@ -10,8 +10,8 @@ from typing import Any
 import click
 
 from partnergraph import config
+from partnergraph.records import Progress
 from partnergraph.services import Workspace
-from partnergraph.store import Progress
 
 # Below this many rows an import is quick enough that a progress bar would only flicker.
 PROGRESS_THRESHOLD = 20_000
@@ -51,6 +51,6 @@ json_option = click.option("--json", "as_json", is_flag=True, help="Print the re
 as_of_option = click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
                             callback=lambda ctx, param, value: value.date() if value else None,
                             help="Judge recency and staleness as of this date (YYYY-MM-DD; default: today).")
-stale_months_option = click.option("--stale-months", type=click.IntRange(min=0), default=12, show_default=True,
+stale_months_option = click.option("--stale-months", type=int, default=12, show_default=True,
                                    help="A tie or hold with no contact for longer than this is stale.")
 

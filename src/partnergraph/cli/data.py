@@ -7,9 +7,10 @@ from pathlib import Path
 import click
 
 from partnergraph.cli.common import open_workspace, progress_bar
-from partnergraph.io.export import FORMATS
-from partnergraph.io.metrics import METRIC_FORMATS
 from partnergraph.services import generate
+from partnergraph.services.data import EXPORT_FORMATS as FORMATS
+from partnergraph.services.data import METRIC_FORMATS
+from partnergraph.services.options import MetricsQuery
 
 
 @click.command("import")
@@ -22,8 +23,8 @@ def import_command(ctx: click.Context, path: Path) -> None:
     is left unchanged. Importing the same data again changes nothing.
     """
     workspace = open_workspace(ctx)
-    stats = workspace.import_path(path, progress=progress_bar(ctx), note=workspace.note("import", source=str(path)))
-    click.echo(f"imported {path} into {workspace.store.url}: "
+    stats = workspace.data.import_path(path, progress=progress_bar(ctx), note=workspace.note("import", source=str(path)))
+    click.echo(f"imported {path} into {workspace.url}: "
                f"{stats.elements_created} elements created, {stats.elements_updated} updated; "
                f"{stats.connections_created} connections created, {stats.connections_updated} updated")
 
@@ -36,7 +37,7 @@ def import_command(ctx: click.Context, path: Path) -> None:
 @click.pass_context
 def export_command(ctx: click.Context, fmt: str, output: Path, public: bool) -> None:
     """Export the graph as JSON (lossless), GraphML or GEXF (Gephi), or CSV (import format)."""
-    counts = open_workspace(ctx).export(fmt, output, public=public)
+    counts = open_workspace(ctx).data.export(fmt, output, public=public)
     click.echo(f"wrote {counts['elements']} elements and {counts['connections']} connections to {output}")
 
 
@@ -45,7 +46,7 @@ def export_command(ctx: click.Context, fmt: str, output: Path, public: bool) -> 
 @click.option("--format", "fmt", type=click.Choice(METRIC_FORMATS), required=True,
               help="csv or json: one row per element; graphml or gexf: the graph with metrics as node attributes.")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), required=True, help="File to write.")
-@click.option("--sample", type=click.IntRange(min=1), default=None, metavar="K",
+@click.option("--sample", type=int, default=None, metavar="K",
               help="Approximate betweenness from K sampled sources (large graphs).")
 @click.option("--seed", type=int, default=None, help="Random seed for --sample.")
 @click.option("--community-seed", type=int, default=0, show_default=True, help="Random seed for the communities.")
@@ -57,8 +58,8 @@ def metrics_command(ctx: click.Context, fmt: str, output: Path, sample: int | No
 
     GraphML and GEXF carry them as node attributes, so Gephi can size and colour by them.
     """
-    result = open_workspace(ctx).export_metrics(fmt, output, sample=sample, seed=seed, community_seed=community_seed,
-                                            weighted=weighted)
+    result = open_workspace(ctx).data.export_metrics(
+        fmt, output, MetricsQuery(sample=sample, seed=seed, community_seed=community_seed, weighted=weighted))
     click.echo(f"wrote {', '.join(result['columns'])} of {result['elements']} elements to {output}")
 
 
@@ -71,7 +72,7 @@ def backup(ctx: click.Context, file: Path) -> None:
 
     The graph is read in one transaction, so a backup taken while others write is consistent.
     """
-    header = open_workspace(ctx).backup(file)
+    header = open_workspace(ctx).data.backup(file)
     click.echo(f"backed up {header['elements']} elements and {header['connections']} connections "
                f"to {file} (sha256 {header['sha256'][:16]}...)")
 
@@ -89,10 +90,10 @@ def restore(ctx: click.Context, file: Path, yes: bool) -> None:
     """
     workspace = open_workspace(ctx)
     if not yes:
-        click.confirm(f"replace everything in {workspace.store.url} with {file}?", abort=True, err=True)
-    header = workspace.restore(file, progress=progress_bar(ctx), note=workspace.note("restore", source=str(file)))
+        click.confirm(f"replace everything in {workspace.url} with {file}?", abort=True, err=True)
+    header = workspace.data.restore(file, progress=progress_bar(ctx), note=workspace.note("restore", source=str(file)))
     click.echo(f"restored {header['elements']} elements and {header['connections']} connections "
-               f"from {file} into {workspace.store.url} (sha256 verified)")
+               f"from {file} into {workspace.url} (sha256 verified)")
 
 
 @click.command("generate")

@@ -7,10 +7,21 @@ from pathlib import Path
 
 import click
 
-from partnergraph.analysis.centrality import MEASURES
-from partnergraph.analysis.criteria import default_text as default_criteria_text
-from partnergraph.analysis.paths import PATH_TYPES
 from partnergraph.cli.common import KINDS, as_of_option, json_option, open_workspace, print_json, stale_months_option
+from partnergraph.services.options import MEASURE_NAMES as MEASURES
+from partnergraph.services.options import (
+    PATH_TYPES,
+    BrokersQuery,
+    CentralityQuery,
+    CommunitiesQuery,
+    CoverageQuery,
+    CriteriaQuery,
+    HoldersQuery,
+    PathQuery,
+    RisksQuery,
+    SuggestQuery,
+)
+from partnergraph.services.questions import default_criteria_text
 
 
 @click.command("holders")
@@ -24,7 +35,7 @@ def holders(ctx: click.Context, partner: str, stale_months: int, as_of: date | N
 
     Warns when the partnership hangs on one person, or only on ties gone stale.
     """
-    result = open_workspace(ctx).holders(partner, today=as_of, stale_months=stale_months)
+    result = open_workspace(ctx).questions.holders(HoldersQuery(partner, today=as_of, stale_months=stale_months))
     if as_json:
         return print_json(result)
     status = f", {result['partner']['status']}" if result["partner"].get("status") else ""
@@ -54,10 +65,10 @@ def _types(ctx: click.Context, param: click.Parameter, value: str | None) -> lis
 @click.argument("target", metavar="[TO]", required=False)
 @click.option("--warm", is_flag=True,
               help="Rank by warmth (tie strength and recent contact) instead of by number of hops.")
-@click.option("-k", "k", type=click.IntRange(min=1), default=1, show_default=True,
+@click.option("-k", "k", type=int, default=1, show_default=True,
               help="How many alternatives; they share no one but the two ends (see --overlap).")
 @click.option("--overlap", is_flag=True, help="Let alternatives share people (Yen's k shortest paths).")
-@click.option("--max-hops", type=click.IntRange(min=1), default=None, help="Longest acceptable path.")
+@click.option("--max-hops", type=int, default=None, help="Longest acceptable path.")
 @click.option("--avoid", multiple=True, metavar="ID", help="Do not pass this person or organisation (repeatable).")
 @click.option("--types", callback=_types, default=None, metavar="T1,T2",
               help="Relationship types to use, of KNOWS, HOLDS, MEMBER_OF (default: all three).")
@@ -86,9 +97,9 @@ def path(ctx: click.Context, source: str, target: str | None, warm: bool, k: int
     """
     if target is None and to_issue is None and to_region is None:
         raise click.UsageError("give TO, or --to-issue and/or --to-region")
-    result = open_workspace(ctx).path(source, target, warm=warm, k=k, max_hops=max_hops, avoid=avoid, types=types,
+    result = open_workspace(ctx).questions.path(PathQuery(source, target, warm=warm, k=k, max_hops=max_hops, avoid=avoid, types=types,
                                   current=current, via_issue=via_issue, to_issue=to_issue, to_region=to_region,
-                                  overlap=overlap, today=as_of)
+                                  overlap=overlap, today=as_of))
     if as_json:
         return print_json(result)
     if not result["paths"]:
@@ -114,8 +125,8 @@ def path(ctx: click.Context, source: str, target: str | None, warm: bool, k: int
 @click.option("--weighted", is_flag=True,
               help="Use tie strength: a strong tie is a short distance (betweenness, closeness) "
                    "and a heavy weight (degree, pagerank, eigenvector).")
-@click.option("--top", type=click.IntRange(min=1), default=10, show_default=True, help="How many to show.")
-@click.option("--sample", type=click.IntRange(min=1), default=None, metavar="K",
+@click.option("--top", type=int, default=10, show_default=True, help="How many to show.")
+@click.option("--sample", type=int, default=None, metavar="K",
               help="Approximate betweenness from K sampled sources (faster on large graphs).")
 @click.option("--seed", type=int, default=None, help="Random seed for --sample.")
 @json_option
@@ -128,8 +139,8 @@ def centrality_command(ctx: click.Context, measure: str, kind: str | None, induc
     Betweenness runs on a compiled kernel (igraph) on large graphs, with NetworkX's definition
     and normalisation.
     """
-    result = open_workspace(ctx).centrality(measure, kind=kind, top=top, sample=sample, seed=seed, weighted=weighted,
-                                        region=region, issue=issue, induced=induced)
+    result = open_workspace(ctx).questions.centrality(CentralityQuery(measure, kind=kind, top=top, sample=sample, seed=seed, weighted=weighted,
+                                        region=region, issue=issue, induced=induced))
     if as_json:
         return print_json(result)
     flags = [f for f, on in (("weighted", weighted), ("approximate", result["approximate"])) if on]
@@ -144,14 +155,14 @@ def centrality_command(ctx: click.Context, measure: str, kind: str | None, induc
 
 @click.command("risks")
 @stale_months_option
-@click.option("--overload", type=click.IntRange(min=0), default=5, show_default=True,
+@click.option("--overload", type=int, default=5, show_default=True,
               help="A person holding more partnerships than this is overloaded.")
 @as_of_option
 @json_option
 @click.pass_context
 def risks(ctx: click.Context, stale_months: int, overload: int, as_of: date | None, as_json: bool) -> None:
     """List partnerships at risk: held by nobody or one person, overloaded holders, stale ties, dormant partners."""
-    result = open_workspace(ctx).risks(today=as_of, stale_months=stale_months, overload=overload)
+    result = open_workspace(ctx).questions.risks(RisksQuery(today=as_of, stale_months=stale_months, overload=overload))
     if as_json:
         return print_json(result)
     click.echo(f"partners nobody holds: {len(result['unheld_partners'])}")
@@ -174,7 +185,7 @@ def risks(ctx: click.Context, stale_months: int, overload: int, as_of: date | No
 
 
 @click.command("brokers")
-@click.option("--top", type=click.IntRange(min=1), default=10, show_default=True, help="How many of each to show.")
+@click.option("--top", type=int, default=10, show_default=True, help="How many of each to show.")
 @json_option
 @click.pass_context
 def brokers_command(ctx: click.Context, top: int, as_json: bool) -> None:
@@ -184,7 +195,7 @@ def brokers_command(ctx: click.Context, top: int, as_json: bool) -> None:
     network (with the partners each affiliate would no longer reach); a bridge is a tie whose
     loss does; connectors tie several regions or issues together.
     """
-    result = open_workspace(ctx).brokers(top=top)
+    result = open_workspace(ctx).questions.brokers(BrokersQuery(top=top))
     if as_json:
         return print_json(result)
     click.echo("structural holes (largest effective size, lowest constraint):")
@@ -212,7 +223,7 @@ def brokers_command(ctx: click.Context, top: int, as_json: bool) -> None:
 @click.pass_context
 def without_command(ctx: click.Context, element: str, as_json: bool) -> None:
     """Show what the network would lose without ELEMENT: the partners each affiliate could no longer reach."""
-    result = open_workspace(ctx).without(element)
+    result = open_workspace(ctx).questions.without(element)
     if as_json:
         return print_json(result)
     name = result["element"]["name"]
@@ -225,16 +236,16 @@ def without_command(ctx: click.Context, element: str, as_json: bool) -> None:
 
 @click.command("communities")
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed: same seed, same communities.")
-@click.option("--resolution", type=click.FloatRange(min=0, min_open=True), default=1.0, show_default=True,
+@click.option("--resolution", type=float, default=1.0, show_default=True,
               help="Above 1 favours smaller communities, below 1 larger ones.")
 @click.option("--weighted", is_flag=True, help="Stronger ties count more.")
-@click.option("--top", type=click.IntRange(min=1), default=None, help="Show only the largest N communities.")
+@click.option("--top", type=int, default=None, help="Show only the largest N communities.")
 @json_option
 @click.pass_context
 def communities_command(ctx: click.Context, seed: int, resolution: float, weighted: bool, top: int | None,
                         as_json: bool) -> None:
     """Find communities (Louvain) and summarise each: size, regions, issues, main organisations."""
-    result = open_workspace(ctx).communities(seed=seed, resolution=resolution, weighted=weighted, top=top)
+    result = open_workspace(ctx).questions.communities(CommunitiesQuery(seed=seed, resolution=resolution, weighted=weighted, top=top))
     if as_json:
         return print_json(result)
     click.echo(f"{result['count']} communities, modularity {result['modularity']:.3f}")
@@ -252,7 +263,7 @@ def communities_command(ctx: click.Context, seed: int, resolution: float, weight
 @click.pass_context
 def coverage_command(ctx: click.Context, statuses: tuple[str, ...], as_json: bool) -> None:
     """Show the issue x region matrix of active partners, and the gaps where there is none."""
-    result = open_workspace(ctx).coverage(statuses=statuses)
+    result = open_workspace(ctx).questions.coverage(CoverageQuery(statuses=statuses))
     if as_json:
         return print_json(result)
     regions = result["regions"]
@@ -277,7 +288,7 @@ criteria_option = click.option(
 @click.argument("organisation", metavar="[ORG]", required=False)
 @criteria_option
 @click.option("--print-default", is_flag=True, help="Print the documented default criteria file and exit.")
-@click.option("--top", type=click.IntRange(min=1), default=None, help="Show only the best N partners.")
+@click.option("--top", type=int, default=None, help="Show only the best N partners.")
 @json_option
 @click.pass_context
 def criteria_command(ctx: click.Context, organisation: str | None, criteria_file: Path | None, print_default: bool,
@@ -291,9 +302,7 @@ def criteria_command(ctx: click.Context, organisation: str | None, criteria_file
     if print_default:
         click.echo(default_criteria_text(), nl=False)
         return
-    result = open_workspace(ctx).criteria(organisation, criteria_file=criteria_file)
-    if top is not None:
-        result["results"] = result["results"][:top]
+    result = open_workspace(ctx).questions.criteria(CriteriaQuery(organisation, criteria_file=criteria_file, top=top))
     if as_json:
         return print_json(result)
     click.echo(f"criteria: {result['criteria']} (meets them at {result['approve_at']:g} points, no veto)")
@@ -309,7 +318,7 @@ def criteria_command(ctx: click.Context, organisation: str | None, criteria_file
 @click.option("--for", "affiliate", required=True, metavar="AFFILIATE", help="The affiliate looking for partners.")
 @click.option("--issue", default=None, help="Only organisations working on this issue (id or name).")
 @click.option("--region", default=None, help="Only organisations in this region.")
-@click.option("--top", type=click.IntRange(min=1), default=10, show_default=True, help="How many to show.")
+@click.option("--top", type=int, default=10, show_default=True, help="How many to show.")
 @criteria_option
 @json_option
 @click.pass_context
@@ -320,7 +329,7 @@ def suggest_command(ctx: click.Context, affiliate: str, issue: str | None, regio
     The rank adds the partnership criteria (judged from the affiliate's side: its issues, its
     region, its people's warm ties) and graph proximity (Adamic-Adar and common neighbours).
     """
-    result = open_workspace(ctx).suggest(affiliate, issue=issue, region=region, top=top, criteria_file=criteria_file)
+    result = open_workspace(ctx).questions.suggest(SuggestQuery(affiliate, issue=issue, region=region, top=top, criteria_file=criteria_file))
     if as_json:
         return print_json(result)
     click.echo(f"prospective partners for {result['for']['name']}:")
@@ -340,10 +349,10 @@ def suggest_command(ctx: click.Context, affiliate: str, issue: str | None, regio
 def info(ctx: click.Context, as_json: bool) -> None:
     """Show which store is used and how many elements and connections it holds."""
     workspace = open_workspace(ctx)
-    counts = workspace.overview()
+    counts = workspace.questions.overview()
     if as_json:
-        return print_json({"store": workspace.store.url, "counts": counts})
-    click.echo(f"store: {workspace.store.url}")
+        return print_json({"store": workspace.url, "counts": counts})
+    click.echo(f"store: {workspace.url}")
     for name, n in counts.items():
         click.echo(f"  {name}: {n}")
 

@@ -9,6 +9,7 @@ import click
 from partnergraph import config
 from partnergraph.cli.common import open_workspace
 from partnergraph.services import demo_rows
+from partnergraph.services.options import CentralityQuery, RisksQuery
 
 
 def _serve(settings: config.Settings, host: str, port: int, public: bool) -> None:
@@ -21,7 +22,7 @@ def _serve(settings: config.Settings, host: str, port: int, public: bool) -> Non
     if not public:
         click.echo("anyone who can reach it may read; sign in to change anything" if settings.anonymous_read
                    else "reading needs an account (or --anonymous-read)")
-        if not settings.anonymous_read and not app.extensions["partnergraph"].ws.store.list_accounts():
+        if not settings.anonymous_read and not app.extensions["partnergraph"].ws.accounts.list_accounts():
             click.echo("no account yet: partnergraph user add NAME --role admin", err=True)
     serve(app, host, port)
 
@@ -41,16 +42,16 @@ def demo(ctx: click.Context, no_serve: bool, host: str, port: int) -> None:
     """Load the demo network (fictional organisations, synthetic people), show what to ask, open the viewer."""
     workspace = open_workspace(ctx)
     element_rows, connection_rows = demo_rows()
-    stats = workspace.import_rows(element_rows, connection_rows,
+    stats = workspace.data.import_rows(element_rows, connection_rows,
                                   note=workspace.note("import", source="partnergraph demo network"))
-    counts = workspace.overview()
-    click.echo(f"demo network loaded into {workspace.store.url} "
+    counts = workspace.questions.overview()
+    click.echo(f"demo network loaded into {workspace.url} "
                f"({stats.elements_created} elements and {stats.connections_created} connections new): "
                f"{counts['Affiliate']} affiliates, {counts['Partner']} partners, {counts['Contact']} people, "
                f"{counts['Issue']} issues")
-    top = workspace.centrality("betweenness", kind="contact", top=3)["results"]
+    top = workspace.questions.centrality(CentralityQuery("betweenness", kind="contact", top=3))["results"]
     click.echo("brokers (betweenness): " + ", ".join(f"{r['name']} ({r['id']})" for r in top))
-    risks_found = workspace.risks()
+    risks_found = workspace.questions.risks(RisksQuery())
     single = risks_found["single_holder_partners"]
     click.echo(f"partners held by one person: {len(single)}; by nobody: {len(risks_found['unheld_partners'])}")
     db = "" if ctx.obj.db == config.DEFAULT_DB else f" --db {ctx.obj.db}"

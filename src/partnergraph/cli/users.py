@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import click
 
-from partnergraph import accounts
 from partnergraph.cli.common import json_option, open_workspace, print_json
 from partnergraph.model import PartnergraphError
+from partnergraph.services import accounts
 
 
 @click.group("user")
@@ -43,10 +43,10 @@ def user_add(ctx: click.Context, name: str, role: str, password_stdin: bool) -> 
     """Add an account NAME with a ROLE; the password is asked for (never given as an argument)."""
     accounts.check_name(name)
     workspace = open_workspace(ctx)
-    if workspace.store.get_account(name) is not None:  # before asking for a password in vain
+    if workspace.accounts.find(name) is not None:  # before asking for a password in vain
         raise PartnergraphError(f"an account named {name!r} exists already")
-    account = accounts.create_account(workspace.store, name, _read_password(password_stdin), role)
-    click.echo(f"added {account.name} ({account.role}) to {workspace.store.url}")
+    account = workspace.accounts.create_account(name, _read_password(password_stdin), role)
+    click.echo(f"added {account.name} ({account.role}) to {workspace.url}")
 
 
 @user_group.command("list")
@@ -54,10 +54,10 @@ def user_add(ctx: click.Context, name: str, role: str, password_stdin: bool) -> 
 @click.pass_context
 def user_list(ctx: click.Context, as_json: bool) -> None:
     """List the accounts: name, role, whether disabled, and the labels of their API tokens."""
-    store = open_workspace(ctx).store
+    people = open_workspace(ctx).accounts
     found = [{"name": a.name, "role": a.role, "disabled": a.disabled, "created": a.created,
-              "tokens": [{"label": t.label, "created": t.created} for t in store.list_tokens(a.name)]}
-             for a in store.list_accounts()]
+              "tokens": [{"label": t.label, "created": t.created} for t in people.list_tokens(a.name)]}
+             for a in people.list_accounts()]
     if as_json:
         return print_json({"accounts": found})
     if not found:
@@ -74,7 +74,7 @@ def user_list(ctx: click.Context, as_json: bool) -> None:
 @click.pass_context
 def user_set_role(ctx: click.Context, name: str, role: str) -> None:
     """Give account NAME another ROLE (takes effect on its next request)."""
-    account = accounts.set_role(open_workspace(ctx).store, name, role)
+    account = open_workspace(ctx).accounts.set_role(name, role)
     click.echo(f"{account.name} is now {account.role}")
 
 
@@ -84,9 +84,9 @@ def user_set_role(ctx: click.Context, name: str, role: str) -> None:
 @click.pass_context
 def user_passwd(ctx: click.Context, name: str, password_stdin: bool) -> None:
     """Set a new password for account NAME; its open sessions end."""
-    store = open_workspace(ctx).store
-    accounts.get(store, name)  # before asking for a password in vain
-    accounts.set_password(store, name, _read_password(password_stdin))
+    people = open_workspace(ctx).accounts
+    people.get(name)  # before asking for a password in vain
+    people.set_password(name, _read_password(password_stdin))
     click.echo(f"new password set for {name}; its sessions have ended")
 
 
@@ -95,7 +95,7 @@ def user_passwd(ctx: click.Context, name: str, password_stdin: bool) -> None:
 @click.pass_context
 def user_disable(ctx: click.Context, name: str) -> None:
     """Disable account NAME: no sign-in, its sessions end, its API tokens stop working."""
-    accounts.disable(open_workspace(ctx).store, name)
+    open_workspace(ctx).accounts.disable(name)
     click.echo(f"disabled {name}")
 
 
@@ -104,7 +104,7 @@ def user_disable(ctx: click.Context, name: str) -> None:
 @click.pass_context
 def user_enable(ctx: click.Context, name: str) -> None:
     """Enable account NAME again."""
-    accounts.enable(open_workspace(ctx).store, name)
+    open_workspace(ctx).accounts.enable(name)
     click.echo(f"enabled {name}")
 
 
@@ -113,7 +113,7 @@ def user_enable(ctx: click.Context, name: str) -> None:
 @click.pass_context
 def user_remove(ctx: click.Context, name: str) -> None:
     """Delete account NAME and its API tokens."""
-    accounts.remove(open_workspace(ctx).store, name)
+    open_workspace(ctx).accounts.remove(name)
     click.echo(f"removed {name} and its API tokens")
 
 
@@ -126,7 +126,7 @@ def user_token(ctx: click.Context, name: str, label: str) -> None:
 
     Scripts send it as `Authorization: Bearer TOKEN`; it acts with the account's role.
     """
-    secret = accounts.issue_token(open_workspace(ctx).store, name, label)
+    secret = open_workspace(ctx).accounts.issue_token(name, label)
     click.echo(f"API token {label!r} for {name} (shown once; keep it secret):", err=True)
     click.echo(secret)
 
@@ -137,6 +137,6 @@ def user_token(ctx: click.Context, name: str, label: str) -> None:
 @click.pass_context
 def user_revoke(ctx: click.Context, name: str, label: str | None) -> None:
     """Revoke the API tokens of account NAME (or only the one labelled --label)."""
-    count = accounts.revoke_tokens(open_workspace(ctx).store, name, label)
+    count = open_workspace(ctx).accounts.revoke_tokens(name, label)
     click.echo(f"revoked {count} token{'s' if count != 1 else ''} of {name}")
 

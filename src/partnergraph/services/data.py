@@ -9,7 +9,8 @@ from typing import Any
 from partnergraph.analysis import metrics as metrics_analysis
 from partnergraph.io import backup as backups
 from partnergraph.io import export as exporting
-from partnergraph.io.metrics import write_metrics
+from partnergraph.io.export import FORMATS as EXPORT_FORMATS
+from partnergraph.io.metrics import METRIC_FORMATS, write_metrics
 from partnergraph.io.reader import read_rows
 from partnergraph.model import Location, PartnergraphError, Row, parse_list, validate_dataset
 from partnergraph.records import ChangeNote, Progress, WriteStats
@@ -17,6 +18,8 @@ from partnergraph.services.options import MetricsQuery
 from partnergraph.services.privacy import public_view
 from partnergraph.services.questions import Questions
 from partnergraph.store import GraphStore
+
+__all__ = ["EXPORT_FORMATS", "METRIC_FORMATS", "Data", "ProgressFactory", "demo_rows", "generate"]
 
 # Called as a stage of an import begins ("checking", then "writing") with its number of rows;
 # returns a callback for rows done in that stage, or None.

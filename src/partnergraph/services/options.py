@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from partnergraph.analysis.centrality import BACKENDS, MEASURES
+from partnergraph.analysis.paths import PATH_TYPES
 from partnergraph.analysis.relationships import OVERLOAD, STALE_MONTHS
 from partnergraph.model import Kind, PartnergraphError, RelType
 
@@ -24,6 +25,8 @@ PATH_HOPS_MAX = 20  # longer chains are not introductions
 GRAPH_DEPTH_MAX = 3  # beyond three steps an ego graph is most of the network
 GRAPH_LIMIT_MAX = 2000  # the browser's drawing budget
 SEARCH_LIMIT_MAX = 200
+MEASURE_NAMES = tuple(MEASURES)  # the centrality measures, for choices in the CLI and the viewer
+__all__ = ["MEASURE_NAMES", "PATH_TYPES"]  # names the CLI and the viewer take from here
 
 
 class InvalidOption(PartnergraphError):

@@ -18,6 +18,7 @@ from partnergraph.analysis import criteria as criteria_analysis
 from partnergraph.analysis import metrics as metrics_analysis
 from partnergraph.analysis import suggest as suggest_analysis
 from partnergraph.analysis.centrality import centrality, rank, scope
+from partnergraph.analysis.criteria import default_text as default_criteria_text
 from partnergraph.analysis.graph import node_summary, resolve
 from partnergraph.analysis.paths import introduction_paths
 from partnergraph.analysis.relationships import holder_warnings, holders, relationship_risks
@@ -37,6 +38,8 @@ from partnergraph.services.options import (
     SuggestQuery,
 )
 from partnergraph.services.privacy import public_ranking
+
+__all__ = ["Questions", "default_criteria_text", "load_criteria"]
 
 
 def load_criteria(path: Path | None) -> criteria_analysis.Criteria:

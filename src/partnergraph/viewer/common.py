@@ -10,7 +10,6 @@ from typing import Any
 
 from flask import abort, current_app, g, request
 
-from partnergraph.analysis.centrality import MEASURES
 from partnergraph.config import package_root
 from partnergraph.model import Kind, PartnergraphError
 from partnergraph.services import Workspace, redact
@@ -20,7 +19,6 @@ from partnergraph.services.options import CommunitiesQuery, CoverageQuery, Graph
 # package folder in an installed wheel (pyproject's force-include).
 WEB_ROOT = package_root() / "web"
 KINDS = tuple(k.slug for k in Kind)
-MEASURE_NAMES = tuple(MEASURES)
 
 
 @dataclass
