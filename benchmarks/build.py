@@ -8,13 +8,13 @@ It generates the network (`generate --people N --ties M --seed S`) under --out, 
 folder of that size is there already, and imports it into an embedded store there (kept, with
 its import figures, for the next run). Generation and import run in subprocesses of their own,
 so that their time and peak memory are theirs. The import reads the CSV files in parts of
---import-rows rows, each part one `Workspace.import_rows` transaction, so that a network of ten
+--import-rows rows, each part one `Workspace.data.import_rows` transaction, so that a network of ten
 million ties is never held whole (a plain `partnergraph import` holds and validates all rows
 before writing anything, which is what makes it all-or-nothing).
 
 Then each measurement runs in a fresh subprocess, --runs times:
 
-- ours: `Workspace.graph()`, which streams elements and connections out of one read transaction
+- ours: `Workspace.cache.graph()`, which streams elements and connections out of one read transaction
   of the store into the builder (`GraphStore.stream`) and shares repeated strings;
 - baseline: the old way, `store.snapshot()` (every row as Element/Connection objects, sorted)
   then the builder as it was before streaming (kept below as `old_build_graph`).
@@ -145,7 +145,7 @@ def work_build(args: argparse.Namespace) -> dict[str, Any]:
         graph = old_build_graph(snapshot.elements, snapshot.connections)
         del snapshot
         gc.collect()
-        gc.freeze()  # as Workspace.graph settles its graph
+        gc.freeze()  # as the graph cache settles its graph
     build_seconds = time.perf_counter() - start
     build_peak = status_mb("VmHWM")
     graph_mb = status_mb("VmRSS") - before

@@ -4,14 +4,14 @@
     python benchmarks/edits.py --people 10000 --ties 100000 --edits 20
 
 It copies the embedded store that benchmarks/build.py imported (or generates and imports the
-network itself), builds the analysis graph once through `Workspace.graph()`, then makes --edits
+network itself), builds the analysis graph once through `Workspace.cache.graph()`, then makes --edits
 edits through the editing use cases (a partner's status, a logged interaction, a new tie, in
 turn), three kinds in turn: a partner's status (a property), a logged interaction on an existing tie (its
 strength and last contact), a new KNOWS tie; each followed by one question, `holders` of a partner
 or an introduction path (which needs the path index: kept through the first two kinds, with its
 costs computed again, and built anew after a new tie), timed from the edit to the answer:
 
-- ours:     `Workspace.graph()` applies the recorded edit to the graph it holds
+- ours:     `Workspace.cache.graph()` applies the recorded edit to the graph it holds
 - baseline: an edit, then `holders` in a workspace that rebuilds the graph from the store (what
             every edit cost before), --baseline-edits times
 

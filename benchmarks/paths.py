@@ -5,7 +5,7 @@
 
 It generates the network (`generate --people N --ties M --seed 1`), imports it into an embedded
 store under benchmarks/out/ (kept for the next run), and builds the analysis graph once through
-`Workspace.graph()`, reporting its build time and memory. Then, in-process, over random pairs of
+`Workspace.cache.graph()`, reporting its build time and memory. Then, in-process, over random pairs of
 people that are connected:
 
 - hop-shortest (`introduction_paths`)         vs `nx.shortest_path` on the analysis graph
@@ -93,17 +93,17 @@ def main() -> None:
 
     workspace = Workspace.open(Settings(db=str(db)))
     before = rss_mb()
-    build_seconds = timed(workspace.graph)
+    build_seconds = timed(workspace.cache.graph)
     graph = workspace.cache.graph()
     graph_mb = rss_mb() - before
     index_seconds = timed(lambda: path_index(graph))
     costs_seconds = timed(lambda: path_index(graph).costs(date.today()))
-    gc.freeze()  # as Workspace.path does once the index is built: it lives as long as the graph
+    gc.freeze()  # as the graph cache does once the index is built: it lives as long as the graph
     index_mb = rss_mb() - before - graph_mb
     print(f"analysis graph: {graph.number_of_nodes():,} nodes, {graph.number_of_edges():,} edges; "
           f"built in {build_seconds:.1f} s (+{graph_mb:,.0f} MB); path index {index_seconds:.1f} s, "
           f"its costs as of today {costs_seconds:.1f} s (+{index_mb:,.0f} MB for both)")
-    reuse = timed(workspace.graph)
+    reuse = timed(workspace.cache.graph)
     print(f"asking again without a write reuses it: {reuse * 1e3:.1f} ms")
 
     people = sorted(n for n, kind in graph.nodes(data="kind") if kind == "contact")
