@@ -1,4 +1,4 @@
-"""The JSON API under /api (design.md section 4): parse the query, call the workspace, answer JSON."""
+"""The JSON API under /api (docs/json-api.md): parse the query, call the workspace, answer JSON."""
 
 from __future__ import annotations
 
