@@ -1,6 +1,6 @@
 """Benchmark: betweenness centrality, exact and sampled, on the compiled kernel against NetworkX.
 
-    python benchmarks/centrality.py                                   # the figures of the README
+    python benchmarks/centrality.py                                   # the figures of docs/benchmarks.md
     python benchmarks/centrality.py --people 2000 --ties 20000 --big-people 20000 --big-ties 200000   # quick
 
 Four measurements, every baseline taken in the same run:

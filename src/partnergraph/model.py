@@ -131,7 +131,7 @@ ENDPOINTS: dict[RelType, tuple[tuple[Kind, ...], tuple[Kind, ...]]] = {
     RelType.WORKS_ON: (ORGANISATIONS, (Kind.ISSUE,)),
 }
 
-# Column names of the import format (design.md section 4), in the order exports write them.
+# Column names of the import format (docs/import-format.md), in the order exports write them.
 ELEMENT_COLUMNS = (
     "id", "kind", "name", "type", "country", "region", "website", "status", "public",
     "tags", "notes", "email", "phone", "role", "issues", "member_of",

@@ -53,7 +53,7 @@ class Hop:
     via: dict[str, str] | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """Return the hop in the JSON shape of design.md section 4 (plus cost, via, evidence)."""
+        """Return the hop in the JSON shape of docs/json-api.md (plus cost, via, evidence)."""
         found = {"from": self.source, "to": self.target, "type": self.type, "why": self.why,
                  "cost": round(self.cost, 3), "evidence": self.evidence}
         if self.via is not None:
@@ -75,7 +75,7 @@ class Path:
         return len(self.hops)
 
     def to_dict(self, graph: nx.Graph) -> dict[str, Any]:
-        """Return the path in the JSON shape of design.md section 4."""
+        """Return the path in the JSON shape of docs/json-api.md."""
         found = {"nodes": [node_summary(graph, n) for n in self.nodes],
                  "hops": [h.to_dict() for h in self.hops], "length": self.length, "cost": round(self.cost, 3)}
         if self.on_issue is not None:

@@ -1,4 +1,4 @@
-"""Read the import format (design.md section 4) from a CSV folder, a JSON file or an XLSX workbook.
+"""Read the import format (docs/import-format.md) from a CSV folder, a JSON file or an XLSX workbook.
 
 Readers only turn files into `Row`s that remember their file and line; `model.validate_dataset`
 decides whether the rows make sense. File-level problems (missing, empty, not UTF-8, missing

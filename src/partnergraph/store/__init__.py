@@ -1,4 +1,4 @@
-"""Stores keep the graph; `open_store` picks one from a URL (design.md section 4)."""
+"""Stores keep the graph; `open_store` picks one from a URL (docs/stores.md, "Store URLs")."""
 
 from __future__ import annotations
 

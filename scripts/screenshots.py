@@ -1,0 +1,95 @@
+"""Take the screenshots of the docs (docs/images/*.png) from the real viewer in headless Chromium.
+
+    PYTHONPATH=src python scripts/screenshots.py                 # writes docs/images/
+    PYTHONPATH=src python scripts/screenshots.py --out /tmp/shots
+
+Loads the demo network into a temporary embedded store (`partnergraph --db TMP demo --no-serve`),
+serves the viewer (`partnergraph.viewer.create_app`, anonymous reading on, as `partnergraph demo`
+does) on 127.0.0.1 and a free port, and drives Debian's chromium with Playwright
+(executable_path=/usr/bin/chromium; never `playwright install`). Run it again after a change to
+the viewer, look at the pictures, and commit them (docs/contributing.md says when).
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import threading
+from dataclasses import replace
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+from werkzeug.serving import WSGIRequestHandler, make_server
+
+from partnergraph import config
+from partnergraph.cli import main
+from partnergraph.viewer import create_app
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+READY = "() => window.partnergraphReady === true"
+
+# (file name, page, what to wait for: a CSS selector, or READY for the graph's own signal)
+SHOTS = [
+    ("home.png", "/", "main"),
+    ("graph.png", "/graph?center=par-0001&depth=2", READY),
+    ("partner.png", "/partners/par-0001", "main"),
+    ("path.png", "/path?from=Aiko+Novak&to=Nordic+Digital+Rights+Forum&warm=1&k=3", "article.path"),
+    ("coverage.png", "/analytics/coverage", "main"),
+    ("directory.png", "/directory", "main"),
+]
+
+
+class Quiet(WSGIRequestHandler):
+    def log_request(self, *args: object) -> None:
+        pass
+
+
+def take(out: Path, width: int, height: int) -> list[Path]:
+    """Write the screenshots into `out` and return their paths."""
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    with tempfile.TemporaryDirectory() as tmp:
+        db = str(Path(tmp) / "demo.db")
+        main(["--db", db, "demo", "--no-serve"], standalone_mode=False)
+        settings = replace(config.from_env().with_db(db), anonymous_read=True,
+                           secret_key="screenshots only, not a secret")
+        app = create_app(settings)
+        httpd = make_server("127.0.0.1", 0, app, threaded=True, request_handler=Quiet)
+        thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+        thread.start()
+        base = f"http://127.0.0.1:{httpd.server_port}"
+        try:
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
+                page = browser.new_page(viewport={"width": width, "height": height}, base_url=base)
+                for name, url, ready in SHOTS:
+                    page.goto(url)
+                    if ready == READY:
+                        page.wait_for_function(READY, timeout=60_000)
+                        page.wait_for_timeout(1500)  # let the drawing settle
+                    else:
+                        page.locator(ready).first.wait_for(timeout=60_000)
+                    target = out / name
+                    page.screenshot(path=str(target))
+                    written.append(target)
+                    print(f"wrote {target} ({target.stat().st_size // 1024} KB) from {url}")
+                browser.close()
+        finally:
+            httpd.shutdown()
+            thread.join()
+            app.extensions["partnergraph"].close()
+    return written
+
+
+def cli() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "images", help="folder to write")
+    parser.add_argument("--width", type=int, default=1280)
+    parser.add_argument("--height", type=int, default=800)
+    args = parser.parse_args()
+    take(args.out, args.width, args.height)
+
+
+if __name__ == "__main__":
+    cli()
