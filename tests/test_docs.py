@@ -36,12 +36,6 @@ PASSWORD = "correct horse battery"  # typed at every prompt of an example (and a
 # Help-text examples that fail on the demo network today. The help texts live in the CLI
 # (src/partnergraph/cli), which is being split into a package; fix the example there (the demo's
 # ids are in docs/contributing.md) and remove its line here: strict xfail reports the fix.
-KNOWN_BROKEN_HELP = {
-    'partnergraph path ana "Creative Commons" --warm -k 3':
-        "no 'ana' nor 'Creative Commons' in the demo: use c-000153 par-0001",
-    "partnergraph path ana --to-issue open-access --to-region Africa --current":
-        "no 'ana' nor 'open-access' in the demo: use c-000153 and issue-open-access",
-}
 
 
 # -- the site ---------------------------------------------------------------------------------------
@@ -164,9 +158,7 @@ def _help_examples() -> list:
         for line in text.splitlines():
             example = line.strip().removeprefix("$ ")
             if example.startswith("partnergraph "):
-                marks = ([pytest.mark.xfail(strict=True, reason=KNOWN_BROKEN_HELP[example])]
-                         if example in KNOWN_BROKEN_HELP else [])
-                params.append(pytest.param(example, id=f"{name} --help: {example}", marks=marks))
+                params.append(pytest.param(example, id=f"{name} --help: {example}"))
     return params
 
 

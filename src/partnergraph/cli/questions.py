@@ -87,13 +87,13 @@ def path(ctx: click.Context, source: str, target: str | None, warm: bool, k: int
     """Find introduction paths from FROM to TO (ids or exact names).
 
     TO may be a person, or an organisation: then any of its members or anyone who holds its
-    relationship will do. Or leave TO out and ask a question: --to-issue open-access
+    relationship will do. Or leave TO out and ask a question: --to-issue issue-open-access
     --to-region Africa. Two people are connected through an organisation only if they were
     there at the same time. Every hop says why it holds.
 
     \b
-    partnergraph path ana "Creative Commons" --warm -k 3
-    partnergraph path ana --to-issue open-access --to-region Africa --current
+    partnergraph path c-000153 par-0001 --warm -k 3
+    partnergraph path c-000153 --to-issue issue-open-access --to-region Africa --current
     """
     if target is None and to_issue is None and to_region is None:
         raise click.UsageError("give TO, or --to-issue and/or --to-region")
