@@ -23,8 +23,9 @@ import networkx as nx
 
 from partnergraph.analysis.graph import node_summary
 from partnergraph.model import UnknownNode
+from partnergraph.schema import PATH_TYPES
 
-TIE_TYPES = ("KNOWS", "HOLDS", "MEMBER_OF")
+TIE_TYPES = PATH_TYPES  # the ties people can use are those introduction paths use (partnergraph.schema)
 ORGANISATION_KINDS = ("affiliate", "partner")
 
 
