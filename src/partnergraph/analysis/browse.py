@@ -21,7 +21,7 @@ except ImportError:  # pragma: no cover - exercised only without igraph installe
 
 from partnergraph.analysis.graph import node_summary
 from partnergraph.model import PartnergraphError, RelType
-from partnergraph.schema import SECTIONS, section_keys
+from partnergraph.schema import ORGANISATION_SLUGS, SECTIONS, section_keys
 
 # Where a relationship sends its neighbour, seen from the element: (type, element is the source).
 # The keys are the same for every kind, so the JSON of /api/nodes is predictable. Both come from
@@ -122,7 +122,7 @@ def node_filter(graph: nx.Graph, *, kinds: Iterable[str] = (), issue: str | None
                 if r["type"] == RelType.PARTNERS_WITH and issue in (r.get("issues") or []):
                     on_issue.update((u, v))
         for org in list(on_issue):
-            if graph.nodes[org]["kind"] in ("affiliate", "partner"):
+            if graph.nodes[org]["kind"] in ORGANISATION_SLUGS:
                 on_issue.update(p for p in graph.neighbors(org) if graph.nodes[p]["kind"] == "contact")
 
     def keep(node: str) -> bool:

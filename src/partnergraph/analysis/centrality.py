@@ -20,6 +20,7 @@ from typing import Any
 import networkx as nx
 
 from partnergraph.model import PartnergraphError, RelType, UnknownNode, WrongKind
+from partnergraph.schema import ORGANISATION_SLUGS
 
 MEASURES: dict[str, Callable[..., dict]] = {
     "degree": nx.degree_centrality,
@@ -207,7 +208,7 @@ def issue_scope(graph: nx.Graph, issue: str) -> set[str]:
         raise UnknownNode(f"no element with id {issue!r}")
     if graph.nodes[issue]["kind"] != "issue":
         raise WrongKind(f"{issue!r} is a {graph.nodes[issue]['kind']}, not an issue")
-    organisations = {n for n in graph.neighbors(issue) if graph.nodes[n]["kind"] in ("affiliate", "partner")}
+    organisations = {n for n in graph.neighbors(issue) if graph.nodes[n]["kind"] in ORGANISATION_SLUGS}
     for u, v, data in graph.edges(data=True):
         for r in data["relations"]:
             if r["type"] == RelType.PARTNERS_WITH and issue in _as_list(r.get("issues")):

@@ -17,8 +17,9 @@ import networkx as nx
 
 from partnergraph.analysis.graph import node_summary, relations
 from partnergraph.model import PartnergraphError, RelType, UnknownNode, WrongKind
+from partnergraph.schema import ORGANISATION_SLUGS
 
-ORGANISATION_KINDS = ("affiliate", "partner")
+ORGANISATION_KINDS = ORGANISATION_SLUGS
 _NUMBER = (int, float)
 
 
