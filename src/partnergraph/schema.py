@@ -8,9 +8,11 @@ One table per concept, read by the rest of the code instead of spelling type nam
   symmetric, its form fields, help text, the verb that explanations use, the sections it makes
   on element pages, the part it plays in introduction paths and its Cypher upsert file.
 
-Readers: `model` (ends, symmetry), `editing` (form fields, allowed ends), `analysis.browse`
-(neighbour sections), `analysis.explain` (verbs), `analysis.paths`, `analysis.path_index`,
-`analysis.brokers` and `analysis.graph` (path roles), and `store.neo4j` (Cypher files).
+Readers: `model` (ends, symmetry; it re-exports `Kind`, `RelType`, `ENDPOINTS`), `editing` (form
+fields, allowed ends), `analysis.browse` (neighbour sections), `analysis.explain` (verbs),
+`analysis.paths`, `analysis.path_index`, `analysis.brokers` and `analysis.graph` (path roles),
+the analyses that ask "is this an organisation" (`ORGANISATION_SLUGS`), the edit page template
+(symmetry) and `store.neo4j` (Cypher files). `page_sections` gives the element pages' headings.
 
 Adding a relationship type: a member of `RelType`, an entry of `RELATIONSHIPS`, and its
 cypher/write/upsert_<type>.cypher. `tests/test_schema.py` checks that it then reaches element
