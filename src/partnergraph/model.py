@@ -10,8 +10,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any, NamedTuple
+
+# Kinds and relationship types are described in partnergraph.schema; importing them from here works too.
+from partnergraph.schema import ENDPOINTS as ENDPOINTS
+from partnergraph.schema import KINDS as KINDS
+from partnergraph.schema import ORGANISATIONS as ORGANISATIONS
+from partnergraph.schema import RELATIONSHIPS as RELATIONSHIPS
+from partnergraph.schema import Kind as Kind
+from partnergraph.schema import RelType as RelType
 
 
 class PartnergraphError(Exception):
@@ -72,64 +79,6 @@ class ImportFailed(PartnergraphError):
         noun = "problem" if len(problems) == 1 else "problems"
         super().__init__(f"import failed with {len(problems)} {noun}; nothing was changed")
 
-
-class Kind(StrEnum):
-    """The four kinds of element; the value is the node label."""
-
-    AFFILIATE = "Affiliate"
-    PARTNER = "Partner"
-    CONTACT = "Contact"
-    ISSUE = "Issue"
-
-    @property
-    def slug(self) -> str:
-        return self.value.lower()
-
-    @classmethod
-    def parse(cls, text: str) -> Kind:
-        """Return the kind named by `text`, case-insensitively."""
-        found = _KINDS.get(text.strip().lower())
-        if found is not None:
-            return found
-        raise ValueError(f"unknown kind {text!r} (expected one of {', '.join(k.slug for k in cls)})")
-
-
-ORGANISATIONS = (Kind.AFFILIATE, Kind.PARTNER)
-_KINDS = {kind.value.lower(): kind for kind in Kind}
-
-
-class RelType(StrEnum):
-    """The five relationship types; the value is the relationship type name."""
-
-    MEMBER_OF = "MEMBER_OF"
-    KNOWS = "KNOWS"
-    HOLDS = "HOLDS"
-    PARTNERS_WITH = "PARTNERS_WITH"
-    WORKS_ON = "WORKS_ON"
-
-    @classmethod
-    def parse(cls, text: str) -> RelType:
-        """Return the type named by `text`, case-insensitively."""
-        found = _REL_TYPES.get(text.strip().upper())
-        if found is not None:
-            return found
-        raise ValueError(f"unknown type {text!r} (expected one of {', '.join(r.value for r in cls)})")
-
-    @property
-    def symmetric(self) -> bool:
-        return self is RelType.KNOWS
-
-
-_REL_TYPES = {rel.value: rel for rel in RelType}
-
-# Which kinds each relationship type allows at its two ends.
-ENDPOINTS: dict[RelType, tuple[tuple[Kind, ...], tuple[Kind, ...]]] = {
-    RelType.MEMBER_OF: ((Kind.CONTACT,), ORGANISATIONS),
-    RelType.KNOWS: ((Kind.CONTACT,), (Kind.CONTACT,)),
-    RelType.HOLDS: ((Kind.CONTACT,), (Kind.PARTNER,)),
-    RelType.PARTNERS_WITH: ((Kind.AFFILIATE,), (Kind.PARTNER,)),
-    RelType.WORKS_ON: (ORGANISATIONS, (Kind.ISSUE,)),
-}
 
 # Column names of the import format (docs/import-format.md), in the order exports write them.
 ELEMENT_COLUMNS = (
@@ -249,7 +198,7 @@ class Element:
 
 @dataclass
 class Connection:
-    """A relationship between two elements; KNOWS is stored with its ends in sorted order."""
+    """A relationship between two elements; a symmetric one (KNOWS) is stored with its ends in sorted order."""
 
     source: str
     target: str
@@ -267,7 +216,7 @@ class Connection:
 
 def connection(source: str, target: str, rel: RelType, props: dict[str, Any] | None = None) -> Connection:
     """Return a connection, putting a symmetric relationship's ends in canonical order."""
-    if rel is RelType.KNOWS and target < source:
+    if rel.symmetric and target < source:
         source, target = target, source
     return Connection(source, target, rel, dict(props or {}))
 

@@ -23,9 +23,10 @@ import networkx as nx
 
 from partnergraph.analysis.graph import node_summary
 from partnergraph.model import UnknownNode
+from partnergraph.schema import ORGANISATION_SLUGS, PATH_TYPES
 
-TIE_TYPES = ("KNOWS", "HOLDS", "MEMBER_OF")
-ORGANISATION_KINDS = ("affiliate", "partner")
+TIE_TYPES = PATH_TYPES  # the ties people can use are those introduction paths use (partnergraph.schema)
+ORGANISATION_KINDS = ORGANISATION_SLUGS
 
 
 def tie_graph(graph: nx.Graph, types: tuple[str, ...] = TIE_TYPES) -> nx.Graph:

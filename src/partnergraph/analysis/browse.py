@@ -20,23 +20,14 @@ except ImportError:  # pragma: no cover - exercised only without igraph installe
     igraph = None
 
 from partnergraph.analysis.graph import node_summary
-from partnergraph.model import PartnergraphError
+from partnergraph.model import PartnergraphError, RelType
+from partnergraph.schema import ORGANISATION_SLUGS, SECTIONS, section_keys
 
 # Where a relationship sends its neighbour, seen from the element: (type, element is the source).
-# The keys are the same for every kind, so the JSON of /api/nodes is predictable.
-_SECTIONS = {
-    ("HOLDS", False): "holders",
-    ("HOLDS", True): "holds",
-    ("MEMBER_OF", False): "members",
-    ("MEMBER_OF", True): "member_of",
-    ("KNOWS", False): "knows",
-    ("KNOWS", True): "knows",
-    ("PARTNERS_WITH", True): "partners",
-    ("PARTNERS_WITH", False): "affiliates",
-    ("WORKS_ON", True): "issues",
-    ("WORKS_ON", False): "organisations",
-}
-SECTIONS = tuple(dict.fromkeys(_SECTIONS.values()))
+# The keys are the same for every kind, so the JSON of /api/nodes is predictable. Both come from
+# each type's sections in partnergraph.schema (SECTIONS: all keys, in its table order).
+_SECTIONS = section_keys()
+
 # What a node carries to the viewer besides id, name and kind.
 _NODE_FIELDS = ("type", "region", "country", "status")
 MAX_DEPTH = 3
@@ -128,10 +119,10 @@ def node_filter(graph: nx.Graph, *, kinds: Iterable[str] = (), issue: str | None
             on_issue.add(org)
         for u, v, data in graph.edges(data=True):
             for r in data["relations"]:
-                if r["type"] == "PARTNERS_WITH" and issue in (r.get("issues") or []):
+                if r["type"] == RelType.PARTNERS_WITH and issue in (r.get("issues") or []):
                     on_issue.update((u, v))
         for org in list(on_issue):
-            if graph.nodes[org]["kind"] in ("affiliate", "partner"):
+            if graph.nodes[org]["kind"] in ORGANISATION_SLUGS:
                 on_issue.update(p for p in graph.neighbors(org) if graph.nodes[p]["kind"] == "contact")
 
     def keep(node: str) -> bool:

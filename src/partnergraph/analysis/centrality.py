@@ -19,7 +19,8 @@ from typing import Any
 
 import networkx as nx
 
-from partnergraph.model import PartnergraphError, UnknownNode, WrongKind
+from partnergraph.model import PartnergraphError, RelType, UnknownNode, WrongKind
+from partnergraph.schema import ORGANISATION_SLUGS
 
 MEASURES: dict[str, Callable[..., dict]] = {
     "degree": nx.degree_centrality,
@@ -207,14 +208,14 @@ def issue_scope(graph: nx.Graph, issue: str) -> set[str]:
         raise UnknownNode(f"no element with id {issue!r}")
     if graph.nodes[issue]["kind"] != "issue":
         raise WrongKind(f"{issue!r} is a {graph.nodes[issue]['kind']}, not an issue")
-    organisations = {n for n in graph.neighbors(issue) if graph.nodes[n]["kind"] in ("affiliate", "partner")}
+    organisations = {n for n in graph.neighbors(issue) if graph.nodes[n]["kind"] in ORGANISATION_SLUGS}
     for u, v, data in graph.edges(data=True):
         for r in data["relations"]:
-            if r["type"] == "PARTNERS_WITH" and issue in _as_list(r.get("issues")):
+            if r["type"] == RelType.PARTNERS_WITH and issue in _as_list(r.get("issues")):
                 organisations.update((u, v))
     people = {p for org in organisations for p in graph.neighbors(org)
               if graph.nodes[p]["kind"] == "contact"
-              and any(r["type"] in ("MEMBER_OF", "HOLDS") for r in graph.edges[p, org]["relations"])}
+              and any(r["type"] in (RelType.MEMBER_OF, RelType.HOLDS) for r in graph.edges[p, org]["relations"])}
     return organisations | people
 
 

@@ -15,8 +15,9 @@ import networkx as nx
 from partnergraph.analysis.centrality import weighted
 from partnergraph.analysis.graph import node_summary
 from partnergraph.model import PartnergraphError
+from partnergraph.schema import ORGANISATION_SLUGS
 
-ORGANISATION_KINDS = ("affiliate", "partner")
+ORGANISATION_KINDS = ORGANISATION_SLUGS
 
 
 def social_graph(graph: nx.Graph) -> nx.Graph:

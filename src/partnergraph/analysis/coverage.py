@@ -8,11 +8,12 @@ from typing import Any
 import networkx as nx
 
 from partnergraph.analysis.graph import node_summary
+from partnergraph.schema import ORGANISATION_SLUGS
 
 
 def _regions(graph: nx.Graph) -> list[str]:
     return sorted({str(r) for n, r in graph.nodes(data="region")
-                   if r and graph.nodes[n]["kind"] in ("affiliate", "partner")})
+                   if r and graph.nodes[n]["kind"] in ORGANISATION_SLUGS})
 
 
 def coverage(graph: nx.Graph, *, statuses: Iterable[str] = ("active",),

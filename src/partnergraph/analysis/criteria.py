@@ -16,9 +16,10 @@ from typing import Any
 import networkx as nx
 
 from partnergraph.analysis.graph import node_summary, relations
-from partnergraph.model import PartnergraphError, UnknownNode, WrongKind
+from partnergraph.model import PartnergraphError, RelType, UnknownNode, WrongKind
+from partnergraph.schema import ORGANISATION_SLUGS
 
-ORGANISATION_KINDS = ("affiliate", "partner")
+ORGANISATION_KINDS = ORGANISATION_SLUGS
 _NUMBER = (int, float)
 
 
@@ -108,7 +109,7 @@ def issues_of(graph: nx.Graph, organisation: str) -> set[str]:
 def members(graph: nx.Graph, organisation: str) -> set[str]:
     """Return the people who are members of an organisation (past or present)."""
     return {p for p in graph.neighbors(organisation)
-            if graph.nodes[p]["kind"] == "contact" and relations(graph, p, organisation, "MEMBER_OF")}
+            if graph.nodes[p]["kind"] == "contact" and relations(graph, p, organisation, RelType.MEMBER_OF)}
 
 
 def movement_people(graph: nx.Graph) -> set[str]:
@@ -134,14 +135,14 @@ def warm_ties(graph: nx.Graph, organisation: str, *, min_strength: int,
     for person in sorted(graph.neighbors(organisation)):
         if person not in allowed:
             continue
-        for held in relations(graph, person, organisation, "HOLDS"):
+        for held in relations(graph, person, organisation, RelType.HOLDS):
             if _strength(held) >= min_strength:
                 found.append(f"{graph.nodes[person]['name']} holds the relationship with {name} "
                              f"(strength {_strength(held)})")
     for insider in sorted(members(graph, organisation)):
         for person in sorted(graph.neighbors(insider)):
             if person in allowed and person != insider:
-                for tie in relations(graph, person, insider, "KNOWS"):
+                for tie in relations(graph, person, insider, RelType.KNOWS):
                     if _strength(tie) >= min_strength:
                         found.append(f"{graph.nodes[person]['name']} knows {graph.nodes[insider]['name']} "
                                      f"of {name} (strength {_strength(tie)})")

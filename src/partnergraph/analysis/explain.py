@@ -7,6 +7,8 @@ from typing import Any
 
 import networkx as nx
 
+from partnergraph.schema import RELATIONSHIPS, RelType
+
 
 def _details(relation: Mapping[str, Any]) -> str:
     parts = []
@@ -32,13 +34,7 @@ def describe(graph: nx.Graph, relation: Mapping[str, Any]) -> str:
     """Return one sentence stating a relationship, with its evidence in brackets."""
     a = graph.nodes[relation["from"]]["name"]
     b = graph.nodes[relation["to"]]["name"]
-    verb = {
-        "KNOWS": "knows",
-        "HOLDS": "holds the relationship with",
-        "MEMBER_OF": "is a member of" if relation.get("until") is None else "was a member of",
-        "PARTNERS_WITH": "partners with",
-        "WORKS_ON": "works on",
-    }[relation["type"]]
+    verb = RELATIONSHIPS[relation["type"]].verb_for(relation)
     return f"{a} {verb} {b}{_details(relation)}"
 
 
@@ -63,8 +59,9 @@ def _earlier(a: str | None, b: str | None) -> str | None:
 
 
 def describe_tie(graph: nx.Graph, person: str, other: str, relation: Mapping[str, Any]) -> str:
-    """Return one sentence stating that `person` knows `other`, in the order a path walks it."""
-    return f"{graph.nodes[person]['name']} knows {graph.nodes[other]['name']}{_details(relation)}"
+    """Return one sentence stating a personal tie (KNOWS) of `person` and `other`, in the order a path walks it."""
+    verb = RELATIONSHIPS[relation["type"]].verb
+    return f"{graph.nodes[person]['name']} {verb} {graph.nodes[other]['name']}{_details(relation)}"
 
 
 def describe_passage(graph: nx.Graph, entered: Mapping[str, Any], left: Mapping[str, Any]) -> str:
@@ -83,12 +80,12 @@ def describe_passage(graph: nx.Graph, entered: Mapping[str, Any], left: Mapping[
     extra = [period] if period else []
     if sources:
         extra.append("source: " + "; ".join(sources))
-    if entered["type"] == "MEMBER_OF" and left["type"] == "MEMBER_OF":
+    if entered["type"] == RelType.MEMBER_OF and left["type"] == RelType.MEMBER_OF:
         verb = "are both members of" if both_until is None else "were both members of"
         return f"{a} and {b} {verb} {org}" + (f" ({', '.join(extra)})" if extra else "")
-    holder, member = (entered, left) if entered["type"] == "HOLDS" else (left, entered)
+    holder, member = (entered, left) if entered["type"] == RelType.HOLDS else (left, entered)
     holder_name = graph.nodes[holder["from"]]["name"]
     member_name = graph.nodes[member["from"]]["name"]
     member_verb = "is a member" if member.get("until") is None else "was a member"
-    return (f"{holder_name} holds the relationship with {org}{_details(holder)}, "
+    return (f"{holder_name} {RELATIONSHIPS[RelType.HOLDS].verb} {org}{_details(holder)}, "
             f"where {member_name} {member_verb}{_details(member)}")

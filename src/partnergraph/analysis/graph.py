@@ -22,6 +22,7 @@ from typing import Any
 import networkx as nx
 
 from partnergraph.model import Connection, Element, UnknownNode
+from partnergraph.schema import PATH_ROLES
 
 # Text values longer than this are kept as they come: long text (notes, websites) rarely repeats,
 # and keeping it out of the build's string table keeps that table small.
@@ -152,7 +153,7 @@ def update_graph(graph: nx.Graph, changes: Iterable[tuple[Item, Item]]) -> None:
                 reindex = reindex or any(before.props.get(k) != after.props.get(k) for k in ("since", "until"))
                 refreshed.append(current)
                 continue
-            reindex = reindex or rel != "PARTNERS_WITH"
+            reindex = reindex or PATH_ROLES[rel] is not None  # a type paths do not read keeps the index
             if data is not None:
                 data["relations"] = [r for r in data["relations"]
                                      if not (r["type"] == rel and r["from"] == u and r["to"] == v)]

@@ -4,9 +4,10 @@ Searching the NetworkX graph directly would treat an organisation as a node like
 two people who were members ten years apart would seem to know each other through it. The index
 keeps what a search needs, as integers and flat lists:
 
-- people, numbered, with their personal ties (KNOWS);
-- *attachments*: every membership (MEMBER_OF) and every held relationship (HOLDS) of a person to
-  an organisation, with its period as month numbers, so that passing through an organisation can
+- people, numbered, with their personal ties (KNOWS: the types whose path role in
+  `partnergraph.schema` is "tie");
+- *attachments* (role "attachment"): every membership (MEMBER_OF) and every held relationship
+  (HOLDS) of a person to an organisation, with its period as month numbers, so that passing through an organisation can
   check that the two people were there at the same time;
 - costs per attachment and per tie, computed for one day (recency depends on it) and cached.
 
@@ -22,6 +23,7 @@ from typing import Any
 import networkx as nx
 
 from partnergraph.analysis.warmth import arrival_cost, month_number, side_cost, tie_cost
+from partnergraph.schema import HOP_ROLES, PATH_ROLES, RelType
 
 # An attachment with no start began "always"; one with no end continues.
 EARLIEST = -(10**9)
@@ -80,18 +82,19 @@ class PathIndex:
         Relationships the index does not hold (partnerships, issues) need nothing. Return False
         when a tie or attachment is not found in the index (the caller then drops every cost).
         """
-        if relation["type"] not in ("KNOWS", "MEMBER_OF", "HOLDS"):
+        role = PATH_ROLES[relation["type"]]
+        if role not in HOP_ROLES:
             return True
         person = self.number.get(relation["from"])
         if person is None:
             return False
-        if relation["type"] == "KNOWS":
+        if role == "tie":
             for _, tie in self.knows[person]:
                 if self.tie_relation[tie] is relation:
                     for day, costs in self._costs.items():
                         costs.tie[tie] = tie_cost(relation, day)
                     return True
-        elif relation["type"] in ("MEMBER_OF", "HOLDS"):
+        else:
             for attachment in self.person_atts[person]:
                 if self.att_relation[attachment] is relation:
                     for day, costs in self._costs.items():
@@ -117,7 +120,7 @@ def _add_attachment(index: PathIndex, person: int, org: int, relation: dict[str,
     number = len(index.att_person)
     index.att_person.append(person)
     index.att_org.append(org)
-    index.att_holds.append(relation["type"] == "HOLDS")
+    index.att_holds.append(relation["type"] == RelType.HOLDS)
     start, end = month_number(relation.get("since")), month_number(relation.get("until"))
     index.att_start.append(EARLIEST if start is None else start)
     index.att_end.append(LATEST if end is None else end)
@@ -137,20 +140,20 @@ def build_path_index(graph: nx.Graph) -> PathIndex:
     index.knows = [[] for _ in range(n)]
     index.person_atts = [[] for _ in range(n)]
     index.org_atts = [[] for _ in range(n)]
-    number, kinds = index.number, index.kinds
+    number, kinds, roles = index.number, index.kinds, PATH_ROLES
     for u, v, relations in graph.edges(data="relations"):
         for relation in relations:
-            kind = relation["type"]
-            if kind == "KNOWS":
+            role = roles[relation["type"]]
+            if role == "tie":
                 a, b = number[u], number[v]
                 tie = len(index.tie_relation)
                 index.tie_relation.append(relation)
                 index.tie_current.append(not relation.get("until"))
                 index.knows[a].append((b, tie))
                 index.knows[b].append((a, tie))
-            elif kind in ("MEMBER_OF", "HOLDS"):
+            elif role == "attachment":
                 _add_attachment(index, number[relation["from"]], number[relation["to"]], relation)
-            elif kind == "WORKS_ON":
+            elif role == "topic":
                 org, issue = (u, v) if kinds[number[v]] == "issue" else (v, u)
                 index.org_issues.setdefault(number[org], set()).add(issue)
     return index

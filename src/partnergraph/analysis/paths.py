@@ -26,9 +26,10 @@ from partnergraph.analysis.explain import describe, describe_passage, describe_t
 from partnergraph.analysis.graph import node_summary
 from partnergraph.analysis.path_index import PathIndex, path_index
 from partnergraph.analysis.path_search import Found, Rules, Step, cheapest, cheapest_within, fewest_hops, step_key
-from partnergraph.model import NoPath, PartnergraphError, UnknownNode, WrongKind
+from partnergraph.model import NoPath, PartnergraphError, RelType, UnknownNode, WrongKind
+from partnergraph.schema import PATH_TYPES
 
-PATH_TYPES = ("KNOWS", "HOLDS", "MEMBER_OF")
+# PATH_TYPES (from partnergraph.schema): the types hops may use, ties first, then attachments.
 # Hop-shortest search weighs each hop HOP plus its warmth cost: fewer hops always win (a path's
 # costs add up to far less than one HOP), and among equally short paths the warmest wins.
 HOP = 1_000_000.0
@@ -102,7 +103,7 @@ def question_targets(graph: nx.Graph, *, issue: str | None = None, region: str |
         if data["kind"] != "partner":
             continue
         if issue is not None and not (graph.has_edge(node, issue) and any(
-                r["type"] == "WORKS_ON" for r in graph.edges[node, issue]["relations"])):
+                r["type"] == RelType.WORKS_ON for r in graph.edges[node, issue]["relations"])):
             continue
         if wanted and wanted not in (str(data.get("region") or "").casefold(), str(data.get("country") or "").casefold()):
             continue
@@ -244,11 +245,12 @@ class _Finder:
         for u, step, v in zip(chain.people[:-1], chain.steps, chain.people[1:], strict=True):
             if step[0] == "tie":
                 relation = index.tie_relation[step[1]]
-                hops.append(Hop(ids[u], ids[v], "KNOWS", describe_tie(graph, ids[u], ids[v], relation), [relation],
+                hops.append(Hop(ids[u], ids[v], relation["type"], describe_tie(graph, ids[u], ids[v], relation), [relation],
                                 costs.tie[step[1]]))
             else:
                 entered, left = index.att_relation[step[1]], index.att_relation[step[2]]
-                kind = "MEMBER_OF" if entered["type"] == left["type"] == "MEMBER_OF" else "HOLDS"
+                both_members = entered["type"] == left["type"] == RelType.MEMBER_OF
+                kind = (RelType.MEMBER_OF if both_members else RelType.HOLDS).value
                 org = index.att_org[step[1]]
                 hops.append(Hop(ids[u], ids[v], kind, describe_passage(graph, entered, left), [entered, left],
                                 costs.side[step[1]] + costs.side[step[2]], node_summary(graph, ids[org])))
@@ -335,9 +337,9 @@ def introduction_paths(
     rules = Rules(
         costs=index.costs(today or date.today()),
         hop=LENGTH_TIE_BREAK if warm else HOP,
-        ties="KNOWS" in allowed,
-        members="MEMBER_OF" in allowed,
-        holds="HOLDS" in allowed,
+        ties=RelType.KNOWS in allowed,
+        members=RelType.MEMBER_OF in allowed,
+        holds=RelType.HOLDS in allowed,
         current=current,
         banned={number[n] for n in avoided},
     )

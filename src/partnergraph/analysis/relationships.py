@@ -9,7 +9,7 @@ import networkx as nx
 
 from partnergraph.analysis.graph import node_summary, relations
 from partnergraph.analysis.warmth import tie_cost
-from partnergraph.model import UnknownNode, WrongKind
+from partnergraph.model import RelType, UnknownNode, WrongKind
 
 STALE_MONTHS = 12
 # More partnerships than this on one person: too many to keep warm, and a loss if they leave.
@@ -37,10 +37,10 @@ def holders(
     today = today or date.today()
     result = []
     for person in graph.neighbors(partner):
-        for held in relations(graph, person, partner, "HOLDS"):
+        for held in relations(graph, person, partner, RelType.HOLDS):
             affiliates = [
                 node_summary(graph, org) for org in sorted(graph.neighbors(person))
-                if graph.nodes[org]["kind"] == "affiliate" and relations(graph, person, org, "MEMBER_OF")
+                if graph.nodes[org]["kind"] == "affiliate" and relations(graph, person, org, RelType.MEMBER_OF)
             ]
             last = held.get("last_contact")
             months = months_since(last, today) if last else None
@@ -107,7 +107,7 @@ def relationship_risks(
     for node, kind in sorted(graph.nodes(data="kind")):
         if kind != "partner":
             continue
-        held_by = sorted(p for p in graph.neighbors(node) if relations(graph, p, node, "HOLDS"))
+        held_by = sorted(p for p in graph.neighbors(node) if relations(graph, p, node, RelType.HOLDS))
         entry = {**node_summary(graph, node), "status": graph.nodes[node].get("status"), "holders": len(held_by)}
         if not held_by:
             unheld.append(entry)
@@ -116,7 +116,7 @@ def relationship_risks(
     stale = []
     for _, _, data in graph.edges(data=True):
         for r in data["relations"]:
-            if r["type"] in ("KNOWS", "HOLDS") and r.get("last_contact"):
+            if r["type"] in (RelType.KNOWS, RelType.HOLDS) and r.get("last_contact"):
                 months = months_since(r["last_contact"], today)
                 if months > stale_months:
                     stale.append({"from": node_summary(graph, r["from"]), "to": node_summary(graph, r["to"]),
@@ -133,9 +133,9 @@ def _overloaded(graph: nx.Graph, overload: int) -> list[dict[str, Any]]:
     for person, kind in graph.nodes(data="kind"):
         if kind != "contact":
             continue
-        held = sorted(p for p in graph.neighbors(person) if relations(graph, person, p, "HOLDS"))
+        held = sorted(p for p in graph.neighbors(person) if relations(graph, person, p, RelType.HOLDS))
         if len(held) > overload:
-            single = [p for p in held if sum(1 for h in graph.neighbors(p) if relations(graph, h, p, "HOLDS")) == 1]
+            single = [p for p in held if sum(1 for h in graph.neighbors(p) if relations(graph, h, p, RelType.HOLDS)) == 1]
             found.append({**node_summary(graph, person), "holds": len(held),
                           "partners": [node_summary(graph, p) for p in held],
                           "held_by_them_alone": [node_summary(graph, p) for p in single]})
@@ -144,13 +144,13 @@ def _overloaded(graph: nx.Graph, overload: int) -> list[dict[str, Any]]:
 
 
 def _dormant(graph: nx.Graph, stale: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    lapsed = {(s["from"]["id"], s["to"]["id"]) for s in stale if s["type"] == "HOLDS"}
+    lapsed = {(s["from"]["id"], s["to"]["id"]) for s in stale if s["type"] == RelType.HOLDS}
     found = []
     for partner, kind in sorted(graph.nodes(data="kind")):
         if kind != "partner":
             continue
         status = graph.nodes[partner].get("status")
-        held = [(h, partner) for h in sorted(graph.neighbors(partner)) if relations(graph, h, partner, "HOLDS")]
+        held = [(h, partner) for h in sorted(graph.neighbors(partner)) if relations(graph, h, partner, RelType.HOLDS)]
         if status == "dormant":
             reason = "status is dormant"
         elif held and all(pair in lapsed for pair in held):

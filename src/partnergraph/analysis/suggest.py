@@ -16,13 +16,13 @@ import networkx as nx
 
 from partnergraph.analysis.criteria import Criteria, score
 from partnergraph.analysis.graph import node_summary, relations
-from partnergraph.model import UnknownNode, WrongKind
+from partnergraph.model import RelType, UnknownNode, WrongKind
 
 
 def partnered(graph: nx.Graph, affiliate: str) -> set[str]:
     """Return the partners `affiliate` already partners with (any status)."""
     return {p for p in graph.neighbors(affiliate)
-            if graph.nodes[p]["kind"] == "partner" and relations(graph, affiliate, p, "PARTNERS_WITH")}
+            if graph.nodes[p]["kind"] == "partner" and relations(graph, affiliate, p, RelType.PARTNERS_WITH)}
 
 
 def proximity(graph: nx.Graph, a: str, b: str) -> dict[str, Any]:

@@ -26,6 +26,10 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
+from partnergraph.schema import RelType
+
+# Plain strings, as the analysis graph's relations carry them: compared in hot loops.
+_HOLDS, _MEMBER_OF = RelType.HOLDS.value, RelType.MEMBER_OF.value
 DEFAULT_STRENGTH = 3
 MEMBERSHIP_SIDE = 1.25
 MEMBER_ARRIVAL = 1.0
@@ -65,14 +69,14 @@ def membership_recency(relation: Mapping[str, Any], today: date) -> float:
 
 def side_cost(relation: Mapping[str, Any], today: date) -> float:
     """Return one side's share of passing through an organisation (membership or HOLDS)."""
-    if relation["type"] == "HOLDS":
+    if relation["type"] == _HOLDS:
         return tie_cost(relation, today)
     return MEMBERSHIP_SIDE + membership_recency(relation, today)
 
 
 def arrival_cost(relation: Mapping[str, Any], today: date) -> float:
     """Return the cost of the last hop, from a member or holder to their organisation."""
-    if relation["type"] == "HOLDS":
+    if relation["type"] == _HOLDS:
         return tie_cost(relation, today)
     return MEMBER_ARRIVAL + membership_recency(relation, today)
 
@@ -82,7 +86,7 @@ def relation_cost(relation: Mapping[str, Any]) -> float:
 
     A KNOWS or HOLDS tie is ``6 - strength`` long (3 when unknown); a membership ``1.5``.
     """
-    if relation["type"] == "MEMBER_OF":
+    if relation["type"] == _MEMBER_OF:
         return 1.5
     return float(6 - int(relation.get("strength") or DEFAULT_STRENGTH))
 

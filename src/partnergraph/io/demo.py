@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 
 from partnergraph.io.generate import ISSUES, NetworkBuilder, Org, Rows, pick_issues
+from partnergraph.model import RelType
 
 DEMO_SEED = 2026
 DEMO_PEOPLE = 400
@@ -203,7 +204,7 @@ def demo_network() -> tuple[Rows, Rows]:
     holds = builder.add_holds(counts)
     stale = builder.orgs[index[STALE_HOLD]].id
     for row in builder.connections:
-        if row["type"] == "HOLDS" and row["to"] == stale:
+        if row["type"] == RelType.HOLDS.value and row["to"] == stale:
             row.update(since="2018-06", last_contact=STALE_LAST_CONTACT)
     builder.add_knows(DEMO_TIES - holds)
     return builder.rows()

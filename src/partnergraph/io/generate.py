@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import accumulate
 
-from partnergraph.model import CONNECTION_COLUMNS, ELEMENT_COLUMNS
+from partnergraph.model import CONNECTION_COLUMNS, ELEMENT_COLUMNS, RelType
 
 Rows = list[dict[str, str]]
 
@@ -357,7 +357,7 @@ class NetworkBuilder:
         """Add a MEMBER_OF row; a past membership has an `until`."""
         contact = self.contacts[person]["id"]
         self.connections.append(connection_row(
-            contact, self.orgs[org].id, "MEMBER_OF", role=role, since=since, until=until))
+            contact, self.orgs[org].id, RelType.MEMBER_OF.value, role=role, since=since, until=until))
         self.circles[person].append(org)
         if not until:
             self.current[person].append(org)
@@ -392,7 +392,7 @@ class NetworkBuilder:
                     until = _MONTHS[since + int(rng.random() * (_REF_MONTH - since))]
                 shared = [i for i in partner.issues if i in self.orgs[a].issues] or list(partner.issues)
                 self.connections.append(connection_row(
-                    self.orgs[a].id, partner.id, "PARTNERS_WITH", status=status,
+                    self.orgs[a].id, partner.id, RelType.PARTNERS_WITH.value, status=status,
                     since=_MONTHS[since], until=until, issues=";".join(shared[:2])))
 
     # -- who holds which partner -----------------------------------------------------------------
@@ -429,7 +429,7 @@ class NetworkBuilder:
             for person in holders:
                 since, last = tie_dates(rng)
                 self.connections.append(connection_row(
-                    self.contacts[person]["id"], self.orgs[p].id, "HOLDS",
+                    self.contacts[person]["id"], self.orgs[p].id, RelType.HOLDS.value,
                     strength=_pick(rng, _STRENGTH_CLOSE), since=since, last_contact=last,
                     source=_pick(rng, _HOLD_SOURCES)))
                 # Holders get to know the partner's staff.
@@ -510,7 +510,7 @@ class NetworkBuilder:
                 strength = _pick(rng, _STRENGTH_LOOSE)
                 source = _pick(rng, _GLOBAL_SOURCES if rand() < 0.5 else _REGION_SOURCES)
             append({
-                "from": ids[a], "to": ids[b], "type": "KNOWS", "strength": strength,
+                "from": ids[a], "to": ids[b], "type": RelType.KNOWS.value, "strength": strength,
                 "since": _MONTHS[since] if rand() < 0.9 else "", "until": "",
                 "last_contact": _last_contact(rng, since) if rand() < 0.95 else "",
                 "source": source if rand() < 0.9 else "", "role": "", "status": "", "issues": "",

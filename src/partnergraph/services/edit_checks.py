@@ -266,7 +266,7 @@ def check_connection(store: GraphStore, values: Mapping[str, Any]) -> Connection
     blank = [name for name in ("from", "to", "type") if _blank(row.get(name))]
     for name in blank:
         errors[name] = ["is required"]
-        row[name] = "KNOWS" if name == "type" else "?"  # a stand-in, so that the other fields are checked
+        row[name] = RelType.KNOWS.value if name == "type" else "?"  # a stand-in, so that the other fields are checked
     for end in ("from", "to"):
         found = find(store, str(row[end]))
         if found is not None:

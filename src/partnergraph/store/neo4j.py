@@ -51,6 +51,7 @@ from partnergraph.records import (
     edits_to_json,
     note_with_stats,
 )
+from partnergraph.schema import RELATIONSHIPS
 from partnergraph.store.base import Snapshot, SnapshotStream, ordered_connections, ordered_elements
 from partnergraph.store.cypher import query
 
@@ -63,14 +64,9 @@ BATCH = 10_000
 SCHEMA = ("create_element_id", "create_affiliate_id", "create_partner_id", "create_contact_id",
           "create_issue_id", "create_element_name", "create_change_seq", "create_account_name",
           "create_token_digest")
-# Relationship types cannot be parameters without losing the index-backed plan: one file each.
-UPSERT_CONNECTIONS = {
-    RelType.MEMBER_OF: "write/upsert_member_of",
-    RelType.KNOWS: "write/upsert_knows",
-    RelType.HOLDS: "write/upsert_holds",
-    RelType.PARTNERS_WITH: "write/upsert_partners_with",
-    RelType.WORKS_ON: "write/upsert_works_on",
-}
+# Relationship types cannot be parameters without losing the index-backed plan: one file each,
+# named in partnergraph.schema.
+UPSERT_CONNECTIONS = {rel: spec.cypher for rel, spec in RELATIONSHIPS.items()}
 # Documented default password of scripts/neo4j-local, used only for a server on this machine.
 LOCAL_PASSWORD = "partnergraph"
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")

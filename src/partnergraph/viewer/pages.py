@@ -7,6 +7,7 @@ from typing import Any
 from flask import Blueprint, abort, redirect, render_template, url_for
 
 from partnergraph.model import PartnergraphError
+from partnergraph.schema import KINDS, Kind, page_sections
 from partnergraph.services.options import (
     BrokersQuery,
     CentralityQuery,
@@ -35,15 +36,10 @@ from partnergraph.viewer.common import (
 
 pages = Blueprint("pages", __name__)
 
-# How each kind's page titles the groups of neighbours that services.element returns.
-SECTION_TITLES = {
-    "partner": (("members", "Contacts at this partner"), ("affiliates", "Partnering affiliates"),
-                ("issues", "Issues")),
-    "affiliate": (("members", "Members"), ("partners", "Partners"), ("issues", "Issues")),
-    "contact": (("member_of", "Member of"), ("holds", "Holds the relationship with"), ("knows", "Knows")),
-    "issue": (("organisations", "Organisations working on it"),),
-}
-PLURAL = {"affiliate": "affiliates", "partner": "partners", "contact": "contacts", "issue": "issues"}
+# How each kind's page titles the groups of neighbours that services.browse.element returns, and
+# the URL segment of each kind: both from the schema table.
+SECTION_TITLES = {kind.slug: page_sections(kind) for kind in Kind}
+PLURAL = {kind.slug: spec.plural for kind, spec in KINDS.items()}
 
 
 @pages.app_context_processor

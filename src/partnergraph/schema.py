@@ -1,0 +1,268 @@
+"""The schema: every kind of element and every relationship type, with all that the code needs to know of each.
+
+One table per concept, read by the rest of the code instead of spelling type names:
+
+- `KINDS`: per kind of element, its plural (the URL segment of its pages), help text, form fields
+  and whether it is an organisation.
+- `RELATIONSHIPS`: per relationship type, the kinds allowed at its two ends, whether it is
+  symmetric, its form fields, help text, the verb that explanations use, the sections it makes
+  on element pages, the part it plays in introduction paths and its Cypher upsert file.
+
+Readers: `model` (ends, symmetry; it re-exports `Kind`, `RelType`, `ENDPOINTS`), `editing` (form
+fields, allowed ends), `analysis.browse` (neighbour sections), `analysis.explain` (verbs),
+`analysis.paths`, `analysis.path_index`, `analysis.brokers` and `analysis.graph` (path roles),
+the analyses that ask "is this an organisation" (`ORGANISATION_SLUGS`), the edit page template
+(symmetry) and `store.neo4j` (Cypher files). `page_sections` gives the element pages' headings.
+
+Adding a relationship type: a member of `RelType`, an entry of `RELATIONSHIPS`, and its
+cypher/write/upsert_<type>.cypher. `tests/test_schema.py` checks that it then reaches element
+pages, forms, explanations, exports and the Neo4j store.
+
+This module imports nothing of partnergraph, so that every layer may import it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from types import MappingProxyType
+from typing import Literal
+
+
+class Kind(StrEnum):
+    """The four kinds of element; the value is the node label."""
+
+    AFFILIATE = "Affiliate"
+    PARTNER = "Partner"
+    CONTACT = "Contact"
+    ISSUE = "Issue"
+
+    @property
+    def slug(self) -> str:
+        return self.value.lower()
+
+    @classmethod
+    def parse(cls, text: str) -> Kind:
+        """Return the kind named by `text`, case-insensitively."""
+        found = _KINDS_BY_SLUG.get(text.strip().lower())
+        if found is not None:
+            return found
+        raise ValueError(f"unknown kind {text!r} (expected one of {', '.join(k.slug for k in cls)})")
+
+    @property
+    def spec(self) -> KindSpec:
+        return KINDS[self]
+
+
+_KINDS_BY_SLUG = {kind.value.lower(): kind for kind in Kind}
+
+
+class RelType(StrEnum):
+    """The five relationship types; the value is the relationship type name."""
+
+    MEMBER_OF = "MEMBER_OF"
+    KNOWS = "KNOWS"
+    HOLDS = "HOLDS"
+    PARTNERS_WITH = "PARTNERS_WITH"
+    WORKS_ON = "WORKS_ON"
+
+    @classmethod
+    def parse(cls, text: str) -> RelType:
+        """Return the type named by `text`, case-insensitively."""
+        found = _REL_TYPES_BY_NAME.get(text.strip().upper())
+        if found is not None:
+            return found
+        raise ValueError(f"unknown type {text!r} (expected one of {', '.join(r.value for r in cls)})")
+
+    @property
+    def spec(self) -> RelSpec:
+        return RELATIONSHIPS[self]
+
+    @property
+    def symmetric(self) -> bool:
+        return RELATIONSHIPS[self].symmetric
+
+
+_REL_TYPES_BY_NAME = {rel.value: rel for rel in RelType}
+
+
+@dataclass(frozen=True)
+class KindSpec:
+    """What the code needs to know of one kind of element."""
+
+    kind: Kind
+    plural: str  # the URL segment of its pages: /affiliates/<id>
+    help: str
+    fields: tuple[str, ...]  # the properties its form shows, in order (the API accepts any element property)
+    organisation: bool = False  # people can be members of it and hold its relationship
+
+
+# The side of a relationship the element of a page is on: the `from` end, the `to` end, or
+# either (a symmetric type).
+Side = Literal["from", "to", "either"]
+# The part a type plays in introduction paths (analysis/paths.py, analysis/path_index.py):
+# - "tie": a hop between two people;
+# - "attachment": a person at an organisation; two people pass through it when they were there
+#   at overlapping times, and a path reaches an organisation through it;
+# - "topic": an organisation works on an issue (questions --to-issue, --via-issue); not a hop;
+# - None: paths do not read it (and a change to it keeps the path index).
+PathRole = Literal["tie", "attachment", "topic"]
+HOP_ROLES = ("tie", "attachment")  # the roles that make hops, in the order PATH_TYPES lists them
+
+
+@dataclass(frozen=True)
+class Section:
+    """A group of neighbours on an element page, and under this key in /api/nodes."""
+
+    key: str
+    side: Side  # the side of the relationship that the page's element is on
+    title: str | None  # the heading on element pages; None: not listed there (shown otherwise)
+    titles: Mapping[Kind, str] = field(default_factory=dict)  # headings that differ by the page's kind
+    rank: int = 0  # place among a page's sections: lower first, equal ones in table order
+
+    def title_for(self, kind: Kind) -> str | None:
+        return self.titles.get(kind, self.title)
+
+
+@dataclass(frozen=True)
+class RelSpec:
+    """What the code needs to know of one relationship type."""
+
+    type: RelType
+    froms: tuple[Kind, ...]  # kinds allowed at the `from` end
+    tos: tuple[Kind, ...]  # kinds allowed at the `to` end
+    help: str
+    fields: tuple[str, ...]  # the properties its form shows after from and to, in order
+    verb: str  # "A <verb> B" in explanations of paths and evidence
+    sections: tuple[Section, ...]  # where the other end is listed on an element page
+    cypher: str  # the Neo4j store's upsert statement: cypher/<cypher>.cypher
+    past_verb: str | None = None  # the verb once the relationship has ended (an `until`)
+    symmetric: bool = False  # stored with its ends in sorted order; A-B is B-A
+    path: PathRole | None = None
+
+    @property
+    def name(self) -> str:
+        return self.type.value
+
+    def verb_for(self, relation: Mapping[str, object]) -> str:
+        """Return the verb for one relationship: the past one when it has ended."""
+        if self.past_verb is not None and relation.get("until") is not None:
+            return self.past_verb
+        return self.verb
+
+
+ORGANISATION_FIELDS = ("name", "type", "country", "region", "website", "public", "tags", "notes")
+
+_KIND_TABLE = (
+    KindSpec(Kind.AFFILIATE, "affiliates", "an organisation of the movement (a chapter, user group or thematic organisation)",
+             ORGANISATION_FIELDS, organisation=True),
+    KindSpec(Kind.PARTNER, "partners", "an outside organisation the movement works with",
+             ("name", "type", "status", "country", "region", "website", "public", "tags", "notes"), organisation=True),
+    KindSpec(Kind.CONTACT, "contacts", "a person: a member, staff or a contact at a partner (never public)",
+             ("name", "role", "email", "phone", "country", "region", "tags", "notes")),
+    KindSpec(Kind.ISSUE, "issues", "an advocacy issue, such as copyright or open access",
+             ("name", "type", "public", "tags", "notes")),
+)
+KINDS: Mapping[Kind, KindSpec] = MappingProxyType({spec.kind: spec for spec in _KIND_TABLE})
+ORGANISATIONS = tuple(spec.kind for spec in _KIND_TABLE if spec.organisation)
+ORGANISATION_SLUGS = tuple(kind.slug for kind in ORGANISATIONS)  # as the analysis graph's nodes carry kinds
+
+_PERSONAL_TIE_FIELDS = ("strength", "since", "last_contact", "source", "notes")
+
+# In this order: element pages and /api/nodes list neighbour sections in it (README: the
+# documented key order holders, holds, members, member_of, knows, partners, affiliates, issues,
+# organisations), and PATH_TYPES lists tie types, then attachment types, in it.
+_REL_TABLE = (
+    RelSpec(
+        RelType.HOLDS, (Kind.CONTACT,), (Kind.PARTNER,),
+        help="a contact holds the relationship with a partner",
+        fields=_PERSONAL_TIE_FIELDS,
+        verb="holds the relationship with",
+        # A partner's page shows its holders in a table of their own (relationships.holders).
+        sections=(Section("holders", "to", None), Section("holds", "from", "Holds the relationship with")),
+        cypher="write/upsert_holds",
+        path="attachment",
+    ),
+    RelSpec(
+        RelType.MEMBER_OF, (Kind.CONTACT,), ORGANISATIONS,
+        help="a contact works at or is a member of an affiliate or partner",
+        fields=("role", "since", "until", "notes"),
+        verb="is a member of", past_verb="was a member of",
+        sections=(Section("members", "to", "Members", {Kind.PARTNER: "Contacts at this partner"}),
+                  Section("member_of", "from", "Member of", rank=-1)),  # first on a person's page
+        cypher="write/upsert_member_of",
+        path="attachment",
+    ),
+    RelSpec(
+        RelType.KNOWS, (Kind.CONTACT,), (Kind.CONTACT,),
+        help="a personal tie between two contacts",
+        fields=_PERSONAL_TIE_FIELDS,
+        verb="knows",
+        sections=(Section("knows", "either", "Knows"),),
+        cypher="write/upsert_knows",
+        symmetric=True,
+        path="tie",
+    ),
+    RelSpec(
+        RelType.PARTNERS_WITH, (Kind.AFFILIATE,), (Kind.PARTNER,),
+        help="an affiliate partners with a partner",
+        fields=("status", "since", "until", "issues", "notes"),
+        verb="partners with",
+        sections=(Section("partners", "from", "Partners"), Section("affiliates", "to", "Partnering affiliates")),
+        cypher="write/upsert_partners_with",
+    ),
+    RelSpec(
+        RelType.WORKS_ON, ORGANISATIONS, (Kind.ISSUE,),
+        help="an affiliate or partner works on an issue",
+        fields=("since", "notes"),
+        verb="works on",
+        sections=(Section("issues", "from", "Issues"), Section("organisations", "to", "Organisations working on it")),
+        cypher="write/upsert_works_on",
+        path="topic",
+    ),
+)
+RELATIONSHIPS: Mapping[RelType, RelSpec] = MappingProxyType({spec.type: spec for spec in _REL_TABLE})
+
+if set(KINDS) != set(Kind) or set(RELATIONSHIPS) != set(RelType):  # pragma: no cover - a table out of step
+    raise ImportError("partnergraph.schema: every Kind and RelType needs exactly one entry in KINDS / RELATIONSHIPS")
+
+# Which kinds each relationship type allows at its two ends.
+ENDPOINTS: Mapping[RelType, tuple[tuple[Kind, ...], tuple[Kind, ...]]] = MappingProxyType(
+    {spec.type: (spec.froms, spec.tos) for spec in _REL_TABLE})
+# The part each type plays in introduction paths, by type name (a plain dict: read in hot loops).
+PATH_ROLES: dict[str, PathRole | None] = {spec.name: spec.path for spec in _REL_TABLE}
+# The types hops of introduction paths may use: ties first, then attachments.
+PATH_TYPES = tuple(spec.name for role in HOP_ROLES for spec in _REL_TABLE if spec.path == role)
+
+
+def types_with_role(role: PathRole) -> tuple[str, ...]:
+    """Return the names of the types that play `role` in introduction paths, in table order."""
+    return tuple(spec.name for spec in _REL_TABLE if spec.path == role)
+
+
+def section_keys() -> dict[tuple[str, bool], str]:
+    """Return the section of a neighbour, by (type name, whether the page's element is the `from` end)."""
+    found: dict[tuple[str, bool], str] = {}
+    for spec in _REL_TABLE:
+        for section in spec.sections:
+            if section.side in ("from", "either"):
+                found[(spec.name, True)] = section.key
+            if section.side in ("to", "either"):
+                found[(spec.name, False)] = section.key
+    return found
+
+
+SECTIONS = tuple(dict.fromkeys(section.key for spec in _REL_TABLE for section in spec.sections))
+
+
+def page_sections(kind: Kind) -> tuple[tuple[str, str], ...]:
+    """Return the (section key, heading) pairs an element page of `kind` lists, in page order."""
+    found: list[tuple[int, int, str, str]] = []
+    for position, (spec, section) in enumerate((s, sec) for s in _REL_TABLE for sec in s.sections):
+        title = section.title_for(kind)
+        ends = (spec.froms if section.side == "from" else spec.tos if section.side == "to"
+                else (*spec.froms, *spec.tos))
+        if title is not None and kind in ends:
+            found.append((section.rank, position, section.key, title))
+    return tuple((key, title) for _, _, key, title in sorted(found))
