@@ -7,7 +7,8 @@ from typing import Any
 from flask import Blueprint, abort, redirect, render_template, url_for
 
 from partnergraph.model import PartnergraphError
-from partnergraph.schema import KINDS, Kind, page_sections
+from partnergraph.schema import KINDS as KIND_SPECS
+from partnergraph.schema import Kind, page_sections
 from partnergraph.services.options import (
     BrokersQuery,
     CentralityQuery,
@@ -39,7 +40,7 @@ pages = Blueprint("pages", __name__)
 # How each kind's page titles the groups of neighbours that services.browse.element returns, and
 # the URL segment of each kind: both from the schema table.
 SECTION_TITLES = {kind.slug: page_sections(kind) for kind in Kind}
-PLURAL = {kind.slug: spec.plural for kind, spec in KINDS.items()}
+PLURAL = {kind.slug: spec.plural for kind, spec in KIND_SPECS.items()}
 
 
 @pages.app_context_processor
