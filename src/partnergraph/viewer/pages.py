@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Any
 
 from flask import Blueprint, abort, redirect, render_template, url_for
@@ -52,22 +51,13 @@ def element_url(element: dict[str, Any]) -> str:
 
 @pages.get("/")
 def home() -> Any:
-    public = state().public
-    if public:  # the public viewer opens on the directory: who to turn to, by region and issue
+    if state().public:  # the public viewer opens on the directory: who to turn to, by region and issue
         return directory()
     with state().workspace() as ws:
-        if public:
-            graph = ws.view_graph(public=True)
-            counts = dict(Counter(kind.capitalize() for _, kind in graph.nodes(data="kind")))
-            counts["connections"] = graph.number_of_edges()
-            risks = None
-        else:
-            counts = ws.overview()
-            risks = ws.risks()
-        brokers = [] if public else ws.centrality("betweenness", kind="contact", top=5)["results"]
-        partners = ws.centrality("degree", kind="partner", top=None)["results"]
-        shown = ws.view_graph(public=public)
-    partners = [p for p in partners if p["id"] in shown][:5]
+        counts = ws.overview()
+        risks = ws.risks()
+        brokers = ws.centrality("betweenness", kind="contact", top=5)["results"]
+        partners = ws.centrality("degree", kind="partner", top=5)["results"]
     return render_template("home.html", counts=counts, risks=risks, brokers=brokers, partners=partners)
 
 
