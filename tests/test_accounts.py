@@ -5,12 +5,16 @@ Tests that take `workspace` or `cli` run on both stores.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
+import secrets
 import time
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from conftest import Cli
 from partnergraph.cli import main
@@ -24,15 +28,40 @@ PASSWORD = "correct horse battery"
 # -- passwords and roles --------------------------------------------------------------------------
 
 
-def test_a_password_is_kept_as_a_salted_scrypt_hash_that_only_the_same_password_matches():
+def legacy_hash(password: str, n: int = 2**15, r: int = 8, p: int = 3) -> str:
+    """Return a hash in the format accounts used before werkzeug: "scrypt$N$r$p$salt$key" (base64)."""
+    salt = secrets.token_bytes(16)
+    key = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=n, r=r, p=p, dklen=32, maxmem=128 * 1024 * 1024)
+    return f"scrypt${n}${r}${p}${base64.b64encode(salt).decode()}${base64.b64encode(key).decode()}"
+
+
+def test_a_password_is_kept_as_a_salted_werkzeug_scrypt_hash_that_only_the_same_password_matches():
     first, second = accounts.hash_password(PASSWORD), accounts.hash_password(PASSWORD)
-    assert first.startswith("scrypt$32768$8$3$") and PASSWORD not in first
+    # werkzeug's format, with OWASP's N=2^15, r=8, p=3 (werkzeug's default would be p=1)
+    assert first.startswith("scrypt:32768:8:3$") and PASSWORD not in first
+    assert check_password_hash(first, PASSWORD) and not check_password_hash(first, PASSWORD + "!")
     assert first != second  # a fresh salt each time
     assert accounts.verify_password(PASSWORD, first) and accounts.verify_password(PASSWORD, second)
     assert not accounts.verify_password(PASSWORD + "!", first)
     assert not accounts.verify_password("", first)
-    for damaged in ("", "plain", first.replace("scrypt", "md5"), first[:-8], "scrypt$1099511627776$8$1$AAAA$AAAA"):
+    assert not accounts.needs_rehash(first) and not accounts.is_legacy_hash(first)
+    too_costly = "scrypt:1048576:32:1$" + first.split("$", 1)[1]  # 4 GiB: refused before hashing
+    weak = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1")  # werkzeug takes it; we do not
+    for damaged in ("", "plain", first.replace("scrypt", "md5"), first[:-8], "scrypt$1099511627776$8$1$AAAA$AAAA",
+                    too_costly, weak, "scrypt:x:8:3$a$b", "scrypt:32768:8$a$b"):
+        assert not accounts.verify_password(PASSWORD, damaged), damaged
+
+
+def test_a_hash_in_the_old_format_is_still_accepted_and_a_wrong_password_is_not():
+    old = legacy_hash(PASSWORD)
+    assert accounts.is_legacy_hash(old) and accounts.needs_rehash(old)
+    assert accounts.verify_password(PASSWORD, old)
+    assert not accounts.verify_password(PASSWORD + "!", old) and not accounts.verify_password("", old)
+    for damaged in (old.replace("scrypt", "md5", 1), old[:-8], old.replace("$3$", "$x$", 1)):
         assert not accounts.verify_password(PASSWORD, damaged)
+    # a hash that would take more than the memory bound is refused, not computed
+    huge = old.replace("scrypt$32768$8$", "scrypt$1048576$32$", 1)
+    assert not accounts.verify_password(PASSWORD, huge)
 
 
 def test_roles_nest_admin_over_editor_over_viewer():
@@ -94,6 +123,59 @@ def test_an_unknown_name_takes_as_long_to_refuse_as_a_wrong_password(workspace: 
     known = min(timed("ana") for _ in range(3))
     unknown = min(timed("nobody") for _ in range(3))
     assert 0.5 < unknown / known < 2.0, (known, unknown)
+
+
+def test_an_old_format_hash_signs_in_and_is_rehashed_to_werkzeugs_format(workspace: Workspace):
+    store = workspace.store
+    accounts.create_account(store, "ana", PASSWORD, "editor")
+    old = replace(store.get_account("ana"), password_hash=legacy_hash(PASSWORD))
+    store.put_account(old)
+    # A wrong password fails, and leaves the old hash as it is.
+    assert accounts.authenticate(store, "ana", PASSWORD + "!") is None
+    assert store.get_account("ana").password_hash == old.password_hash
+    # Without the store (nowhere to write), the old hash signs in and stays.
+    assert accounts.verify_account(old, PASSWORD) == old
+    signed_in = accounts.authenticate(store, "ana", PASSWORD)
+    assert signed_in is not None and signed_in.password_hash != old.password_hash
+    assert signed_in.password_hash.startswith("scrypt:32768:8:3$")
+    assert check_password_hash(signed_in.password_hash, PASSWORD)
+    assert store.get_account("ana") == signed_in  # written back; name, role, created, disabled kept
+    assert (signed_in.name, signed_in.role, signed_in.created, signed_in.disabled) == (
+        old.name, old.role, old.created, old.disabled)
+    # The session fingerprint follows the stored hash (sessions of the old hash end, as on a new password).
+    assert accounts.password_fingerprint(signed_in) == accounts.password_fingerprint(store.get_account("ana"))
+    assert accounts.password_fingerprint(signed_in) != accounts.password_fingerprint(old)
+    # Signing in again keeps the new hash; a wrong password still fails.
+    assert accounts.authenticate(store, "ana", PASSWORD) == signed_in
+    assert accounts.authenticate(store, "ana", PASSWORD + "!") is None
+
+
+def test_a_disabled_account_with_an_old_hash_neither_signs_in_nor_is_rehashed(workspace: Workspace):
+    store = workspace.store
+    accounts.create_account(store, "ana", PASSWORD, "viewer")
+    old = replace(store.get_account("ana"), password_hash=legacy_hash(PASSWORD), disabled=True)
+    store.put_account(old)
+    assert accounts.authenticate(store, "ana", PASSWORD) is None
+    assert store.get_account("ana") == old
+
+
+def test_the_rehash_does_not_undo_a_password_changed_meanwhile(workspace: Workspace):
+    store = workspace.store
+    accounts.create_account(store, "ana", PASSWORD, "viewer")
+    old = replace(store.get_account("ana"), password_hash=legacy_hash(PASSWORD))
+    store.put_account(old)
+    changed = accounts.set_password(store, "ana", "another good password")
+    accounts.rehash(store, old, PASSWORD)  # as if verified against `old` just before the change
+    assert store.get_account("ana") == changed
+
+
+def test_the_session_fingerprint_works_for_both_formats():
+    for password_hash in (legacy_hash(PASSWORD), accounts.hash_password(PASSWORD)):
+        account = accounts.Account(name="ana", role="viewer", password_hash=password_hash, created="x")
+        fingerprint = accounts.password_fingerprint(account)
+        assert len(fingerprint) == 16 and fingerprint == accounts.password_fingerprint(replace(account))
+        other = replace(account, password_hash=password_hash[:-1] + ("0" if password_hash[-1] != "0" else "1"))
+        assert accounts.password_fingerprint(other) != fingerprint
 
 
 def test_a_new_password_replaces_the_old_one_and_changes_the_session_fingerprint(workspace: Workspace):

@@ -28,6 +28,17 @@ from partnergraph.schema import PATH_ROLES
 # and keeping it out of the build's string table keeps that table small.
 _SHARED_TEXT = 64
 
+# NetworkX internals used here, on purpose (tests/test_networkx_internals.py checks each one,
+# and pyproject.toml bounds networkx to the versions checked):
+# - `graph._node` and `graph._adj`, the dicts every public view (nodes, adj, edges, degree)
+#   reads. build_graph fills them directly: add_node/add_edge cost more per call (the same fill
+#   through them took 1.4-1.7x as long in a 50,000-node, 300,000-edge micro-benchmark), and at
+#   a million people the build is the slowest step of a first question. update_graph edits and
+#   reorders them in place, since no public call puts nodes or neighbours back in the build's
+#   order. Both keep the same dict objects, so views made before stay valid.
+# The graph's cache of converted graphs is cleared with `G.__networkx_cache__.clear()`, the way
+# NetworkX's configuration docs give for graphs mutated directly.
+
 
 def build_graph(elements: Iterable[Element], connections: Iterable[Connection]) -> nx.Graph:
     """Return the undirected analysis graph of `elements` and `connections`.
@@ -81,9 +92,16 @@ def build_graph(elements: Iterable[Element], connections: Iterable[Connection]) 
             adjacency[source][target] = data
             adjacency[target][source] = data
     del table
-    nx._clear_cache(graph)
+    _forget_cached(graph)
     _index_names(graph)
     return graph
+
+
+def _forget_cached(graph: nx.Graph) -> None:
+    # After the dicts were changed behind NetworkX's back: what it cached from them is stale.
+    cache = getattr(graph, "__networkx_cache__", None)
+    if cache:
+        cache.clear()
 
 
 def _index_names(graph: nx.Graph) -> None:
@@ -174,15 +192,19 @@ def update_graph(graph: nx.Graph, changes: Iterable[tuple[Item, Item]]) -> None:
             touched.update((u, v))
     # The build adds nodes by id, and each node's neighbours as the first connection between
     # the two comes (connections by key): put what changed back in that order.
+    # In place: the same dicts stay the graph's (and its views').
     if added:
-        graph._node = dict(sorted(nodes.items()))
-        graph._adj = dict(sorted(graph._adj.items()))
+        for table in (nodes, adjacency):
+            ordered = sorted(table.items())
+            table.clear()
+            table.update(ordered)
     for node in touched:
-        neighbours = graph._adj.get(node)
+        neighbours = adjacency.get(node)
         if neighbours:
-            graph._adj[node] = dict(sorted(neighbours.items(),
-                                           key=lambda item: min(map(_relation_key, item[1]["relations"]))))
-    nx._clear_cache(graph)
+            ordered = sorted(neighbours.items(), key=lambda item: min(map(_relation_key, item[1]["relations"])))
+            neighbours.clear()
+            neighbours.update(ordered)
+    _forget_cached(graph)
     index = None if reindex else graph.graph.get("path_index")
     graph.graph.clear()
     graph.graph["by_name"] = by_name

@@ -1,9 +1,10 @@
 """Accounts, roles, passwords and API tokens: the rules, shared by the CLI and the viewer.
 
 Roles nest: a viewer reads, an editor also changes the graph, an admin also manages accounts.
-Passwords are kept as scrypt hashes (hashlib's, a standard memory-hard KDF) with their
-parameters and salt in the string; API tokens are kept as SHA-256 digests only, so neither a
-password nor a token can be read back from the store.
+Passwords are kept as scrypt hashes made by `werkzeug.security` ("scrypt:N:r:p$salt$key", a
+standard memory-hard KDF with its parameters and salt in the string); hashes in the format used
+before ("scrypt$N$r$p$salt$key") are still accepted, and replaced at the next sign-in. API tokens
+are kept as SHA-256 digests only, so neither a password nor a token can be read back from the store.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from collections import deque
 from dataclasses import replace
 from datetime import UTC, datetime
 
+from werkzeug.security import check_password_hash, generate_password_hash
+
 from partnergraph.model import PartnergraphError
 from partnergraph.records import Account, Token
 from partnergraph.store import GraphStore
@@ -32,9 +35,14 @@ TOKEN_PREFIX = "pgt_"
 LABEL_PATTERN = re.compile(r"[A-Za-z0-9._ -]{1,64}")
 DEFAULT_LABEL = "api"
 
-# scrypt at N=2^15, r=8, p=3: one of OWASP's equivalent minimum settings (32 MiB, ~0.1-0.4 s).
-# The parameters travel in each hash, so raising them later keeps old hashes verifiable.
+# scrypt at N=2^15, r=8, p=3: one of OWASP's equivalent minimum settings (32 MiB, ~0.1-0.4 s), as
+# before the move to werkzeug. Werkzeug's default, "scrypt" alone, is N=2^15, r=8, p=1: the same
+# memory but a third of the work, below OWASP's table, so the parameters are given. They travel
+# in each hash, so raising them later keeps old hashes verifiable (and rehashed at sign-in).
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**15, 8, 3
+HASH_METHOD = f"scrypt:{SCRYPT_N}:{SCRYPT_R}:{SCRYPT_P}"
+# A hash never makes us allocate more than this (scrypt takes 128 * N * r bytes): a damaged or
+# hostile hash in the store must not take gigabytes.
 SCRYPT_MAXMEM = 128 * 1024 * 1024
 # Each hash takes 32 MiB: a burst of sign-ins must not take the server's memory with it.
 _hashing = threading.BoundedSemaphore(4)
@@ -48,36 +56,65 @@ def allows(role: str | None, needed: str) -> bool:
     return ROLES.index(role) >= ROLES.index(needed)
 
 
-def _b64(data: bytes) -> str:
-    return base64.b64encode(data).decode("ascii")
-
-
-def _scrypt(password: str, salt: bytes, n: int, r: int, p: int) -> bytes:
-    with _hashing:
-        return hashlib.scrypt(password.encode("utf-8"), salt=salt, n=n, r=r, p=p, dklen=32, maxmem=SCRYPT_MAXMEM)
+def _sane_scrypt(n: int, r: int, p: int) -> bool:
+    return 2 <= n <= 2**20 and n & (n - 1) == 0 and 1 <= r <= 32 and 1 <= p <= 16 and 128 * n * r <= SCRYPT_MAXMEM
 
 
 def hash_password(password: str) -> str:
-    """Return a scrypt hash of `password`: "scrypt$N$r$p$salt$key", salt and key in base64."""
-    salt = secrets.token_bytes(16)
-    key = _scrypt(password, salt, SCRYPT_N, SCRYPT_R, SCRYPT_P)
-    return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${_b64(salt)}${_b64(key)}"
+    """Return a werkzeug scrypt hash of `password`: "scrypt:N:r:p$salt$key" (key in hex)."""
+    with _hashing:
+        return generate_password_hash(password, method=HASH_METHOD)
 
 
-def verify_password(password: str, password_hash: str) -> bool:
-    """Return whether `password` matches `password_hash` (constant-time comparison)."""
+def _verify_legacy(password: str, password_hash: str) -> bool:
+    # The format used before werkzeug: "scrypt$N$r$p$salt$key", salt and key in base64.
     try:
         scheme, n_text, r_text, p_text, salt_text, key_text = password_hash.split("$")
         n, r, p = int(n_text), int(r_text), int(p_text)
         salt, key = base64.b64decode(salt_text, validate=True), base64.b64decode(key_text, validate=True)
     except ValueError:
         return False
-    # A damaged or hostile hash must not make us allocate gigabytes.
-    if scheme != "scrypt" or not (2 <= n <= 2**20 and n & (n - 1) == 0 and 1 <= r <= 32 and 1 <= p <= 16):
+    if scheme != "scrypt" or not _sane_scrypt(n, r, p):
         return False
+    with _hashing:
+        derived = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=n, r=r, p=p, dklen=32, maxmem=SCRYPT_MAXMEM)
+    return hmac.compare_digest(derived, key)
+
+
+def _verify_werkzeug(password: str, password_hash: str) -> bool:
+    method, _, _ = password_hash.partition("$")
+    # Only scrypt, within bounds: werkzeug would also take pbkdf2 or any scrypt cost it is given.
+    name, *params = method.split(":")
+    try:
+        n, r, p = (int(x) for x in params)
+    except ValueError:
+        return False
+    if name != "scrypt" or not _sane_scrypt(n, r, p):
+        return False
+    try:
+        with _hashing:
+            return check_password_hash(password_hash, password)
+    except (ValueError, MemoryError):
+        return False
+
+
+def is_legacy_hash(password_hash: str) -> bool:
+    """Return whether `password_hash` is in the format used before werkzeug ("scrypt$N$r$p$salt$key")."""
+    return password_hash.count("$") == 5 and password_hash.startswith("scrypt$")
+
+
+def needs_rehash(password_hash: str) -> bool:
+    """Return whether a matching `password_hash` should be replaced: another format or other parameters."""
+    return not password_hash.startswith(HASH_METHOD + "$")
+
+
+def verify_password(password: str, password_hash: str) -> bool:
+    """Return whether `password` matches `password_hash`, in either format (constant-time comparison)."""
     if len(password) > MAX_PASSWORD:
         return False
-    return hmac.compare_digest(_scrypt(password, salt, n, r, p), key)
+    if is_legacy_hash(password_hash):
+        return _verify_legacy(password, password_hash)
+    return _verify_werkzeug(password, password_hash)
 
 
 def password_fingerprint(account: Account) -> str:
@@ -115,11 +152,11 @@ def check_password(password: str) -> str:
     return password
 
 
-def verify_account(account: Account | None, password: str) -> Account | None:
     """Return `account` if it is enabled and `password` is its password, else None.
 
     Takes about as long for a missing account as for a real one, so that the answer time does
-    not tell which names exist.
+    not tell which names exist. Given the `store`, a matching hash in an older format (or with
+    other parameters) is replaced by a new one there, and the account returned carries it.
     """
     global _dummy_hash
     if account is None:
@@ -127,8 +164,26 @@ def verify_account(account: Account | None, password: str) -> Account | None:
             _dummy_hash = hash_password(secrets.token_urlsafe(16))
         verify_password(password, _dummy_hash)
         return None
-    matches = verify_password(password, account.password_hash)
-    return account if matches and not account.disabled else None
+    if not verify_password(password, account.password_hash) or account.disabled:
+        return None
+    if store is not None and needs_rehash(account.password_hash):
+        account = rehash(store, account, password)
+    return account
+
+
+def rehash(store: GraphStore, account: Account, password: str) -> Account:
+    """Store a new hash of `password` (already verified) for `account`; return the account with it.
+
+    Its sessions signed in with the old hash end (their fingerprint changes), as after a new
+    password. If the stored hash changed meanwhile (a new password), the store is left as it is.
+    """
+    new_hash = hash_password(password)  # slow: before reading the account again
+    current = store.get_account(account.name)
+    if current is None or current.password_hash != account.password_hash:
+        return account
+    changed = replace(current, password_hash=new_hash)
+    store.put_account(changed)
+    return changed
 
 
 def _digest(secret: str) -> str:
@@ -173,7 +228,11 @@ class Accounts:
     def authenticate(self, name: str, password: str) -> Account | None:
         """Return the account if `name` and `password` match an enabled account, else None."""
         account = self.store.get_account(name) if NAME_PATTERN.fullmatch(name or "") else None
-        return verify_account(account, password)
+        return verify_account(account, password, self.store)
+
+    def upgrade_hash(self, account: Account, password: str) -> Account:
+        """Rehash a verified password whose stored hash is in an older format; return the account as stored."""
+        return rehash(self.store, account, password) if needs_rehash(account.password_hash) else account
 
     def _enabled_admins(self) -> list[str]:
         return [a.name for a in self.store.list_accounts() if a.role == "admin" and not a.disabled]

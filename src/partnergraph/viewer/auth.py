@@ -325,6 +325,8 @@ def login() -> Any:
         log.warning("failed sign-in as %r from %s", name[:64], request.remote_addr)
         return _render_login(target, 401, "Wrong name or password (or the account is disabled).", name)
     limiter.succeeded({"name": keys["name"]})
+    with state().workspace() as ws:
+        account = ws.accounts.upgrade_hash(account, password)  # an old-format hash gets a new one
     # A new session (new CSRF token too): nothing set before signing in carries over.
     session.clear()
     session.permanent = True
