@@ -152,6 +152,7 @@ def check_password(password: str) -> str:
     return password
 
 
+def verify_account(account: Account | None, password: str, store: GraphStore | None = None) -> Account | None:
     """Return `account` if it is enabled and `password` is its password, else None.
 
     Takes about as long for a missing account as for a real one, so that the answer time does
