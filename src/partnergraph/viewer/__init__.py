@@ -31,7 +31,8 @@ def create_app(settings: config.Settings | None = None, *, public: bool | None =
     """Return the viewer app on the store of `settings` (default: from the environment)."""
     from partnergraph.viewer import auth
     from partnergraph.viewer.api import api
-    from partnergraph.viewer.edit import edit, edit_api
+    from partnergraph.viewer.edit_api import edit_api
+    from partnergraph.viewer.edit_pages import edit
     from partnergraph.viewer.pages import pages
 
     settings = settings or config.from_env()

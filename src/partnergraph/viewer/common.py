@@ -11,7 +11,7 @@ from typing import Any
 from flask import abort, current_app, g, request
 
 from partnergraph.config import package_root
-from partnergraph.model import Kind, PartnergraphError
+from partnergraph.model import Kind, PartnergraphError, RelType
 from partnergraph.services import Workspace, redact
 from partnergraph.services.options import CommunitiesQuery, CoverageQuery, GraphQuery, InvalidOption
 
@@ -104,6 +104,19 @@ def float_arg(name: str, default: float) -> float:
         return float(raw)
     except ValueError:
         raise PartnergraphError(f"{name} must be a number, not {raw!r}") from None
+
+
+def connection_key() -> tuple[str, str, str]:
+    """Return a connection's (from, to, type) from the query, or on a POST from the query or the form."""
+    values = request.args if request.method == "GET" else request.values
+    source, target, rel = (values.get(n, "").strip() for n in ("from", "to", "type"))
+    if not (source and target and rel):
+        raise PartnergraphError("from, to and type are required")
+    try:
+        rel = RelType.parse(rel).value
+    except ValueError as exc:
+        raise PartnergraphError(str(exc)) from None
+    return source, target, rel
 
 
 def bool_arg(name: str) -> bool:

@@ -10,6 +10,7 @@ from partnergraph.model import PartnergraphError
 from partnergraph.schema import KINDS as KIND_SPECS
 from partnergraph.schema import Kind, page_sections
 from partnergraph.services.options import (
+    MEASURE_NAMES,
     BrokersQuery,
     CentralityQuery,
     CriteriaQuery,
@@ -21,7 +22,6 @@ from partnergraph.services.options import (
 )
 from partnergraph.viewer.common import (
     KINDS,
-    MEASURE_NAMES,
     as_allowed,
     choice_arg,
     communities_query,

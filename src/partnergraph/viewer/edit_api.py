@@ -1,0 +1,256 @@
+"""The JSON twin of the editing pages under /api: elements, connections, interactions, merges, history.
+
+Views parse the request, call `Workspace.editing` (partnergraph.services.editing) and answer JSON; the
+rules live there. Every write needs the editor role (`auth.require_role`) and, with a session
+cookie, the CSRF token that `auth` checks before any view runs. In public mode none of this
+exists (404). A write answers with what it wrote, taken from its change record (no re-read).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Blueprint, jsonify, request
+
+from partnergraph.model import Conflict, ImportFailed, Kind, PartnergraphError
+from partnergraph.records import Change
+from partnergraph.services.edit_checks import PROVENANCE, UnknownChange, ValidationError, revision
+from partnergraph.services.history import describe_change
+from partnergraph.viewer.auth import actor, require_role
+from partnergraph.viewer.common import as_allowed, connection_key, int_arg, private_only, state, text_arg
+from partnergraph.viewer.uploads import import_upload
+
+edit_api = Blueprint("edit_api", __name__)
+
+KIND_SLUGS = tuple(k.slug for k in Kind)
+
+
+@edit_api.before_request
+def _private() -> None:
+    private_only()  # no editing, nor history with its personal data, in the public directory
+
+
+@edit_api.errorhandler(ValidationError)
+def _invalid(exc: ValidationError) -> Any:
+    return jsonify({"error": str(exc), "errors": exc.errors}), 400
+
+
+@edit_api.errorhandler(Conflict)
+def _conflict(exc: Conflict) -> Any:
+    return jsonify({"error": str(exc)}), 409
+
+
+@edit_api.errorhandler(UnknownChange)
+def _unknown_change(exc: UnknownChange) -> Any:
+    return jsonify({"error": str(exc)}), 404
+
+
+@edit_api.errorhandler(ImportFailed)
+def _import_failed(exc: ImportFailed) -> Any:
+    return jsonify({"error": str(exc), "problems": [str(p) for p in exc.problems]}), 400
+
+
+def _body() -> dict[str, Any]:
+    body = request.get_json(silent=True)
+    if body is None and not request.data:
+        return {}
+    if not isinstance(body, dict):
+        raise PartnergraphError("the request body must be a JSON object")
+    return body
+
+
+def _object(body: Mapping[str, Any], name: str) -> dict[str, Any]:
+    value = body.get(name)
+    if not isinstance(value, dict):
+        raise PartnergraphError(f"{name!r} must be a JSON object")
+    return value
+
+
+def _notes(body: Mapping[str, Any]) -> dict[str, Any]:
+    return {"source": body.get(PROVENANCE) or "", "comment": body.get("comment") or ""}
+
+
+def _rev(body: Mapping[str, Any]) -> str | None:
+    rev = body.get("rev", request.args.get("rev"))
+    return str(rev) if rev not in (None, "") else None
+
+
+def _change_json(change: Change | None) -> dict[str, Any] | None:
+    # The change as written is the change as recorded: describe it without reading it back.
+    return describe_change(change) if change is not None else None
+
+
+def _written(change: Change) -> Any:
+    """Return the item the one edit of `change` wrote (an element or a connection)."""
+    # What the store wrote is exactly the edit's `after` (it compares and writes in one
+    # transaction), so the answer needs no read back.
+    after = change.edits[0].after
+    assert after is not None
+    return after
+
+
+@edit_api.get("/elements/<path:node_id>")
+def api_element(node_id: str) -> Any:
+    """Return an element as stored, its `rev` (for PATCH and DELETE) and its connections."""
+    with state().workspace() as ws:
+        element = ws.editing.element(node_id)
+        connections = ws.editing.connections_of(node_id)
+    return jsonify(as_allowed({"element": element.to_dict(), "rev": revision(element),
+                               "connections": [{**c.to_dict(), "rev": revision(c)} for c in connections]}))
+
+
+@edit_api.post("/elements")
+@require_role("editor")
+def api_create_element() -> Any:
+    """Create an element: {"element": {"id", "kind", "name", ...}, "provenance", "comment"}."""
+    body = _body()
+    values = _object(body, "element")
+    kind = str(values.pop("kind", "") or "")
+    if kind.strip().lower() not in KIND_SLUGS:
+        raise ValidationError({"kind": [f"must be one of {', '.join(KIND_SLUGS)}"]})
+    with state().workspace() as ws:
+        change = ws.editing.create_element(kind, values, actor=actor(), **_notes(body))
+    element = _written(change)
+    return jsonify({"element": element.to_dict(), "rev": revision(element), "change": _change_json(change)}), 201
+
+
+@edit_api.patch("/elements/<path:node_id>")
+@require_role("editor")
+def api_update_element(node_id: str) -> Any:
+    """Change some properties: {"element": {...}, "rev", "provenance", "comment"}; null or "" removes one."""
+    body = _body()
+    with state().workspace() as ws:
+        change = ws.editing.update_element(node_id, _object(body, "element"), actor=actor(), rev=_rev(body),
+                                           **_notes(body))
+        # Nothing changed (no change record): the element is as stored.
+        element = _written(change) if change is not None else ws.editing.element(node_id)
+    return jsonify({"element": element.to_dict(), "rev": revision(element), "change": _change_json(change)})
+
+
+@edit_api.delete("/elements/<path:node_id>")
+@require_role("editor")
+def api_delete_element(node_id: str) -> Any:
+    """Delete an element and its connections: {"rev", "provenance", "comment"} (all optional)."""
+    body = _body()
+    with state().workspace() as ws:
+        change = ws.editing.delete_element(node_id, actor=actor(), rev=_rev(body), **_notes(body))
+    return jsonify({"change": _change_json(change)})
+
+
+@edit_api.get("/connections")
+def api_connection() -> Any:
+    """Return one connection as stored and its `rev`: ?from=&to=&type=."""
+    source, target, rel = connection_key()
+    with state().workspace() as ws:
+        found = ws.editing.connection(source, target, rel)
+    return jsonify(as_allowed({"connection": found.to_dict(), "rev": revision(found)}))
+
+
+@edit_api.post("/connections")
+@require_role("editor")
+def api_create_connection() -> Any:
+    """Create a connection: {"connection": {"from", "to", "type", ...}, "provenance", "comment"}."""
+    body = _body()
+    with state().workspace() as ws:
+        change = ws.editing.create_connection(_object(body, "connection"), actor=actor(), **_notes(body))
+    created = _written(change)
+    return jsonify({"connection": created.to_dict(), "rev": revision(created), "change": _change_json(change)}), 201
+
+
+@edit_api.patch("/connections")
+@require_role("editor")
+def api_update_connection() -> Any:
+    """Change a connection's properties (?from=&to=&type=): {"connection": {...}, "rev", "provenance", "comment"}."""
+    source, target, rel = connection_key()
+    body = _body()
+    with state().workspace() as ws:
+        change = ws.editing.update_connection(source, target, rel, _object(body, "connection"), actor=actor(),
+                                              rev=_rev(body), **_notes(body))
+        found = _written(change) if change is not None else ws.editing.connection(source, target, rel)
+    return jsonify({"connection": found.to_dict(), "rev": revision(found), "change": _change_json(change)})
+
+
+@edit_api.delete("/connections")
+@require_role("editor")
+def api_delete_connection() -> Any:
+    """Delete a connection (?from=&to=&type=): {"rev", "provenance", "comment"} (all optional)."""
+    source, target, rel = connection_key()
+    body = _body()
+    with state().workspace() as ws:
+        change = ws.editing.delete_connection(source, target, rel, actor=actor(), rev=_rev(body), **_notes(body))
+    return jsonify({"change": _change_json(change)})
+
+
+@edit_api.post("/interactions")
+@require_role("editor")
+def api_interaction() -> Any:
+    """Log an interaction: {"person", "with", "on" (default today), "strength", "note", "provenance"}."""
+    body = _body()
+    with state().workspace() as ws:
+        change = ws.editing.log_interaction(str(body.get("person") or ""), str(body.get("with") or ""),
+                                            on=body.get("on"), strength=body.get("strength"),
+                                            note=body.get("note") or "", source=body.get(PROVENANCE) or "",
+                                            actor=actor())
+    return jsonify({"connection": _written(change).to_dict(), "change": _change_json(change)}), 201
+
+
+@edit_api.get("/merge")
+@require_role("editor")
+def api_merge_preview() -> Any:
+    """Preview merging ?drop= into ?keep=: what moves, what combines, what disappears, and its `rev`."""
+    with state().workspace() as ws:
+        return jsonify(ws.editing.merge_plan(text_arg("keep", "") or "", text_arg("drop", "") or "").to_dict())
+
+
+@edit_api.post("/merge")
+@require_role("editor")
+def api_merge() -> Any:
+    """Merge duplicates: {"keep", "drop", "rev" (from the preview), "provenance", "comment"}."""
+    body = _body()
+    with state().workspace() as ws:
+        change = ws.editing.merge(str(body.get("keep") or ""), str(body.get("drop") or ""), actor=actor(),
+                                  rev=_rev(body), **_notes(body))
+    return jsonify({"change": _change_json(change)})
+
+
+@edit_api.get("/changes")
+def api_changes() -> Any:
+    """Return recent changes, newest first: ?limit=&before=SEQ (the page's `next_before`)."""
+    with state().workspace() as ws:
+        return jsonify(as_allowed(ws.editing.history(None, limit=int_arg("limit", 50, high=500) or 50,
+                                                     before=int_arg("before", None))))
+
+
+@edit_api.get("/changes/<int:seq>")
+def api_change(seq: int) -> Any:
+    """Return one change with its edits."""
+    with state().workspace() as ws:
+        return jsonify(as_allowed(ws.editing.change(seq)))
+
+
+@edit_api.post("/changes/<int:seq>/revert")
+@require_role("editor")
+def api_revert(seq: int) -> Any:
+    """Revert a change as a new change: {"comment"} (optional); 409 when something changed since."""
+    body = _body()
+    with state().workspace() as ws:
+        change = ws.editing.revert(seq, actor=actor(), comment=body.get("comment") or "")
+    return jsonify({"change": _change_json(change)})
+
+
+@edit_api.get("/history/<path:node_id>")
+def api_history(node_id: str) -> Any:
+    """Return the changes about one element, newest first: ?limit=&before=SEQ."""
+    with state().workspace() as ws:
+        return jsonify(as_allowed(ws.editing.history(node_id, limit=int_arg("limit", 50, high=500) or 50,
+                                                     before=int_arg("before", None))))
+
+
+@edit_api.post("/import")
+@require_role("editor")
+def api_import() -> Any:
+    """Import an uploaded .json or .xlsx file (multipart field `file`, plus `provenance`); all or nothing."""
+    stats = import_upload(request.files.get("file"), request.form.get(PROVENANCE, ""),
+                          request.form.get("comment", ""))
+    return jsonify({"imported": stats})
