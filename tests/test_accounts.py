@@ -127,15 +127,15 @@ def test_an_unknown_name_takes_as_long_to_refuse_as_a_wrong_password(workspace: 
 
 def test_an_old_format_hash_signs_in_and_is_rehashed_to_werkzeugs_format(workspace: Workspace):
     store = workspace.store
-    accounts.create_account(store, "ana", PASSWORD, "editor")
+    accounts.Accounts(store).create_account("ana", PASSWORD, "editor")
     old = replace(store.get_account("ana"), password_hash=legacy_hash(PASSWORD))
     store.put_account(old)
     # A wrong password fails, and leaves the old hash as it is.
-    assert accounts.authenticate(store, "ana", PASSWORD + "!") is None
+    assert accounts.Accounts(store).authenticate("ana", PASSWORD + "!") is None
     assert store.get_account("ana").password_hash == old.password_hash
     # Without the store (nowhere to write), the old hash signs in and stays.
     assert accounts.verify_account(old, PASSWORD) == old
-    signed_in = accounts.authenticate(store, "ana", PASSWORD)
+    signed_in = accounts.Accounts(store).authenticate("ana", PASSWORD)
     assert signed_in is not None and signed_in.password_hash != old.password_hash
     assert signed_in.password_hash.startswith("scrypt:32768:8:3$")
     assert check_password_hash(signed_in.password_hash, PASSWORD)
@@ -146,25 +146,25 @@ def test_an_old_format_hash_signs_in_and_is_rehashed_to_werkzeugs_format(workspa
     assert accounts.password_fingerprint(signed_in) == accounts.password_fingerprint(store.get_account("ana"))
     assert accounts.password_fingerprint(signed_in) != accounts.password_fingerprint(old)
     # Signing in again keeps the new hash; a wrong password still fails.
-    assert accounts.authenticate(store, "ana", PASSWORD) == signed_in
-    assert accounts.authenticate(store, "ana", PASSWORD + "!") is None
+    assert accounts.Accounts(store).authenticate("ana", PASSWORD) == signed_in
+    assert accounts.Accounts(store).authenticate("ana", PASSWORD + "!") is None
 
 
 def test_a_disabled_account_with_an_old_hash_neither_signs_in_nor_is_rehashed(workspace: Workspace):
     store = workspace.store
-    accounts.create_account(store, "ana", PASSWORD, "viewer")
+    accounts.Accounts(store).create_account("ana", PASSWORD, "viewer")
     old = replace(store.get_account("ana"), password_hash=legacy_hash(PASSWORD), disabled=True)
     store.put_account(old)
-    assert accounts.authenticate(store, "ana", PASSWORD) is None
+    assert accounts.Accounts(store).authenticate("ana", PASSWORD) is None
     assert store.get_account("ana") == old
 
 
 def test_the_rehash_does_not_undo_a_password_changed_meanwhile(workspace: Workspace):
     store = workspace.store
-    accounts.create_account(store, "ana", PASSWORD, "viewer")
+    accounts.Accounts(store).create_account("ana", PASSWORD, "viewer")
     old = replace(store.get_account("ana"), password_hash=legacy_hash(PASSWORD))
     store.put_account(old)
-    changed = accounts.set_password(store, "ana", "another good password")
+    changed = accounts.Accounts(store).set_password("ana", "another good password")
     accounts.rehash(store, old, PASSWORD)  # as if verified against `old` just before the change
     assert store.get_account("ana") == changed
 

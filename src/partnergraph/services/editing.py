@@ -53,6 +53,7 @@ from partnergraph.services.edit_checks import (
     revision,
     today,
 )
+from partnergraph.services.options import HistoryQuery
 from partnergraph.store import GraphStore
 
 # Properties that hold lists: a merge keeps the union of both elements' values.
@@ -469,7 +470,8 @@ class Editing:
 
     def history(self, element_id: str | None = None, *, limit: int = 50, before: int | None = None) -> dict[str, Any]:
         """Return recorded changes, newest first (all, or those about one element), described for people."""
-        return histories.history(self.store, element_id, limit=limit, before=before)
+        query = HistoryQuery(element_id, limit=limit, before=before)
+        return histories.history(self.store, query.element, limit=query.limit, before=query.before)
 
     def change(self, seq: int) -> dict[str, Any]:
         """Return one described change, or raise `UnknownChange`."""

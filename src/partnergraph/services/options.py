@@ -25,6 +25,7 @@ PATH_HOPS_MAX = 20  # longer chains are not introductions
 GRAPH_DEPTH_MAX = 3  # beyond three steps an ego graph is most of the network
 GRAPH_LIMIT_MAX = 2000  # the browser's drawing budget
 SEARCH_LIMIT_MAX = 200
+HISTORY_LIMIT_MAX = 500
 MEASURE_NAMES = tuple(MEASURES)  # the centrality measures, for choices in the CLI and the viewer
 __all__ = ["MEASURE_NAMES", "PATH_TYPES"]  # names the CLI and the viewer take from here
 
@@ -51,6 +52,8 @@ def bounds_text(meta: dict[str, Any]) -> str:
     """Return the bounds of a field in words: 'between 1 and 10', 'at least 0', 'above 0'."""
     low, high = meta.get("low"), meta.get("high")
     if meta.get("above"):
+        if low == 0 and high is None:
+            return "a positive number"
         return f"above {low:g}" if high is None else f"above {low:g} and at most {high:g}"
     if low is not None and high is not None:
         return f"between {low:g} and {high:g}"
@@ -263,3 +266,12 @@ class SearchQuery(Options):
     text: str
     limit: int = bounded(20, 1, SEARCH_LIMIT_MAX)
     public: bool = False
+
+
+@dataclass(frozen=True)
+class HistoryQuery(Options):
+    """A page of recorded changes, newest first: all, or those about one element."""
+
+    element: str | None = None
+    limit: int = bounded(50, 1, HISTORY_LIMIT_MAX)
+    before: int | None = bounded(None, 1)

@@ -17,23 +17,24 @@ from partnergraph.model import Connection, Element, Kind
 PRIVATE_ELEMENT_PROPERTIES = ("email", "phone", "notes")
 # Free text on a relationship may name people or private circumstances.
 PRIVATE_CONNECTION_PROPERTIES = ("notes", "source")
-# Every name `redact` removes from a JSON-like result, at any depth.
-PRIVATE_FIELDS = frozenset(PRIVATE_ELEMENT_PROPERTIES + PRIVATE_CONNECTION_PROPERTIES)
+# What anonymous readers of a private viewer may not see, at any depth: how to reach a person and
+# free-text notes. (They do see who knows whom, and how a tie came about: its `source`.)
+PERSONAL_FIELDS = frozenset(("email", "phone", "notes"))
 
 
 def redact(result: Any) -> Any:
-    """Return a copy of a result without personal data: no email, phone, notes or source at any depth.
+    """Return a copy of a result without personal data: no email, phone or notes at any depth.
 
     The one redaction for readers who are not signed in. It works on the JSON-like results of
     the services (dicts and lists), where these names are only ever properties of an element or
-    a relationship, the provenance (`source`) of a recorded change, or the `field` of a history
-    entry's before/after. Notes and sources go whatever they are on: free text may name people.
+    a relationship, or the `field` of a history entry's before/after. Notes go whatever they are
+    on: free text about an organisation or a tie may name people.
     """
     if isinstance(result, dict):
-        return {k: redact(v) for k, v in result.items() if k not in PRIVATE_FIELDS}
+        return {k: redact(v) for k, v in result.items() if k not in PERSONAL_FIELDS}
     if isinstance(result, (list, tuple)):
         return [redact(v) for v in result
-                if not (isinstance(v, dict) and v.get("field") in PRIVATE_FIELDS)]
+                if not (isinstance(v, dict) and v.get("field") in PERSONAL_FIELDS)]
     return result
 
 

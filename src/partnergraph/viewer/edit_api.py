@@ -218,7 +218,7 @@ def api_merge() -> Any:
 def api_changes() -> Any:
     """Return recent changes, newest first: ?limit=&before=SEQ (the page's `next_before`)."""
     with state().workspace() as ws:
-        return jsonify(as_allowed(ws.editing.history(None, limit=int_arg("limit", 50, high=500) or 50,
+        return jsonify(as_allowed(ws.editing.history(None, limit=int_arg("limit", 50),
                                                      before=int_arg("before", None))))
 
 
@@ -243,7 +243,7 @@ def api_revert(seq: int) -> Any:
 def api_history(node_id: str) -> Any:
     """Return the changes about one element, newest first: ?limit=&before=SEQ."""
     with state().workspace() as ws:
-        return jsonify(as_allowed(ws.editing.history(node_id, limit=int_arg("limit", 50, high=500) or 50,
+        return jsonify(as_allowed(ws.editing.history(node_id, limit=int_arg("limit", 50),
                                                      before=int_arg("before", None))))
 
 

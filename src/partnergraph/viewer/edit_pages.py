@@ -345,7 +345,7 @@ def _history_page(element_id: str | None, *, error: str | None = None, status: i
     before = int_arg("before", None)
     with state().workspace() as ws:
         element = ws.editing.find(element_id) if element_id else None
-        found = as_allowed(ws.editing.history(element_id, limit=int_arg("limit", 50, high=500) or 50, before=before))
+        found = as_allowed(ws.editing.history(element_id, limit=int_arg("limit", 50), before=before))
     if element_id and element is None and not found["changes"]:
         abort(404, description=f"no element with id {element_id!r} and no history of one")
     return render_template("history.html", element_id=element_id, element=element, history=found,
