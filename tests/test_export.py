@@ -8,8 +8,9 @@ import networkx as nx
 import pytest
 
 from partnergraph.config import Settings
-from partnergraph.model import PERSONAL_PROPERTIES, PartnergraphError
+from partnergraph.model import PartnergraphError
 from partnergraph.services import Workspace
+from partnergraph.services.privacy import PRIVATE_ELEMENT_PROPERTIES as PERSONAL_PROPERTIES
 
 PEOPLE = ("ana", "ben", "cai", "dia", "eli", "fay")
 

@@ -98,12 +98,12 @@ def test_moving_a_graph_between_stores_and_back_is_lossless(neo4j_server, tmp_pa
         first.data.import_path(SMALL)
         first.data.export("json", tmp_path / "from-sqlite.json")
     with Workspace.open(settings_for(neo4j_server)) as neo:
-        neo.import_path(tmp_path / "from-sqlite.json")
-        neo.export("json", tmp_path / "from-neo4j.json")
+        neo.data.import_path(tmp_path / "from-sqlite.json")
+        neo.data.export("json", tmp_path / "from-neo4j.json")
     assert (tmp_path / "from-sqlite.json").read_bytes() == (tmp_path / "from-neo4j.json").read_bytes()
     with Workspace.open(settings_for(str(tmp_path / "b.db"))) as back:
-        back.import_path(tmp_path / "from-neo4j.json")
-        back.export("json", tmp_path / "back.json")
+        back.data.import_path(tmp_path / "from-neo4j.json")
+        back.data.export("json", tmp_path / "back.json")
     assert (tmp_path / "back.json").read_bytes() == (tmp_path / "from-sqlite.json").read_bytes()
 
 

@@ -95,7 +95,6 @@ _LIST_COLUMNS = frozenset(("tags", "issues", "member_of"))
 _ELEMENT_PROPERTY_SET = frozenset(ELEMENT_PROPERTIES)
 _CONNECTION_PROPERTY_SET = frozenset(CONNECTION_PROPERTIES)
 # Personal data: never in public output.
-PERSONAL_PROPERTIES = ("email", "phone", "notes")
 PARTNER_STATUSES = ("active", "prospective", "dormant")
 
 _DATE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")

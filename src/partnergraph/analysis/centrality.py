@@ -143,9 +143,9 @@ def centrality(
     if measure not in MEASURES:
         raise PartnergraphError(f"unknown measure {measure!r} (expected one of {', '.join(MEASURES)})")
     if sample is not None and measure != "betweenness":
-        raise PartnergraphError("--sample applies to betweenness only")
+        raise PartnergraphError("sample applies to betweenness only")
     if sample is not None and sample < 1:
-        raise PartnergraphError("--sample must be at least 1")
+        raise PartnergraphError("sample must be at least 1")
     if graph.number_of_nodes() == 0:
         return {}
     work = weighted(graph) if weighted_ties else graph

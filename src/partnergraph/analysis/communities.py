@@ -32,7 +32,7 @@ def communities(graph: nx.Graph, *, seed: int = 0, resolution: float = 1.0,
     With `weighted_ties`, stronger ties count more (weight = tie strength 1..5).
     """
     if resolution <= 0:
-        raise PartnergraphError("--resolution must be positive")
+        raise PartnergraphError("resolution must be a positive number")
     social = social_graph(graph)
     source = weighted(social) if weighted_ties else social
     # Louvain visits nodes and neighbours in the graph's order: fix that order (by id) so that the

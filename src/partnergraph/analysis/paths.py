@@ -96,7 +96,7 @@ def _check_node(graph: nx.Graph, node: str, role: str, kinds: tuple[str, ...]) -
 def question_targets(graph: nx.Graph, *, issue: str | None = None, region: str | None = None) -> list[str]:
     """Return the partners that work on `issue` and sit in `region` (a region name or country code)."""
     if issue is not None:
-        _check_node(graph, issue, "--to-issue", ("issue",))
+        _check_node(graph, issue, "to_issue", ("issue",))
     wanted = region.strip().casefold() if region else None
     found = []
     for node, data in graph.nodes(data=True):
@@ -265,7 +265,7 @@ class _Finder:
 
 def _working_on(graph: nx.Graph, index: PathIndex, issue: str) -> set[int]:
     """Return the people currently attached to an organisation that works on `issue`."""
-    _check_node(graph, issue, "--via-issue", ("issue",))
+    _check_node(graph, issue, "via_issue", ("issue",))
     orgs = [org for org, issues in index.org_issues.items() if issue in issues]
     return {index.att_person[a] for org in orgs for a in index.org_atts[org] if index.is_current(a)}
 
@@ -308,10 +308,10 @@ def introduction_paths(
     ends = ("contact", "affiliate", "partner")
     _check_node(graph, source, "the start", ends)
     if target is not None and (to_issue is not None or to_region is not None):
-        raise PartnergraphError("give a target or a question (--to-issue/--to-region), not both")
+        raise PartnergraphError("give a target or a question (to_issue and/or to_region), not both")
     if target is None:
         if to_issue is None and to_region is None:
-            raise PartnergraphError("give a target, or --to-issue and/or --to-region")
+            raise PartnergraphError("give a target, or to_issue and/or to_region")
         targets = question_targets(graph, issue=to_issue, region=to_region)
         if not targets:
             where = " and ".join(x for x in (f"working on {to_issue}" if to_issue else "",

@@ -15,7 +15,7 @@ import click
 from partnergraph import config
 from partnergraph.cli import data, questions, serve, users
 from partnergraph.model import ImportFailed, PartnergraphError
-from partnergraph.services.options import InvalidOption
+from partnergraph.services.options import ConflictingOptions, InvalidOption
 
 
 def _flag(param: str, ctx: click.Context) -> str:
@@ -37,6 +37,9 @@ class PartnergraphGroup(click.Group):
             for problem in exc.problems:
                 click.echo(str(problem), err=True)
             click.echo(f"error: {exc}", err=True)
+            sys.exit(1)
+        except ConflictingOptions as exc:
+            click.echo(f"error: {_flag(exc.param, ctx)} {exc.problem}", err=True)
             sys.exit(1)
         except InvalidOption as exc:
             # A value out of its option's bounds is a usage error, phrased with the flag's name.

@@ -38,6 +38,10 @@ class InvalidOption(PartnergraphError):
         super().__init__(f"{param} {problem}")
 
 
+class ConflictingOptions(InvalidOption):
+    """Raise when options that are each valid do not go together; `param` is the one to drop or change."""
+
+
 def bounded(default: Any, low: float | None = None, high: float | None = None, *, above: bool = False) -> Any:
     """Return a dataclass field with bounds: at least `low` (or above it, with `above`) and at most `high`."""
     return field(default=default, metadata={"low": low, "high": high, "above": above})
@@ -127,6 +131,8 @@ class PathQuery(Options):
             raise InvalidOption("source", "is required: who is looking for an introduction")
         if self.target is None and self.to_issue is None and self.to_region is None:
             raise InvalidOption("target", "is required, or to_issue and/or to_region")
+        if self.target is not None and (self.to_issue is not None or self.to_region is not None):
+            raise ConflictingOptions("target", "is a person or an organisation: ask to_issue and to_region without it")
         known = {r.value for r in RelType}
         for name in self.types or ():
             if name not in known:
@@ -158,7 +164,9 @@ class CentralityQuery(Options):
         super().__post_init__()
         object.__setattr__(self, "kind", _kind(self.kind))
         if self.induced and self.kind is None:
-            raise InvalidOption("induced", "needs a kind")
+            raise ConflictingOptions("induced", "needs a kind")
+        if self.sample is not None and self.measure != "betweenness":
+            raise ConflictingOptions("sample", "applies to betweenness only")
 
 
 @dataclass(frozen=True)
