@@ -30,6 +30,7 @@ CONTENT_SECURITY_POLICY = (
 def create_app(settings: config.Settings | None = None, *, public: bool | None = None) -> Flask:
     """Return the viewer app on the store of `settings` (default: from the environment)."""
     from partnergraph.viewer import auth
+    from partnergraph.viewer.account_pages import account_pages
     from partnergraph.viewer.api import api
     from partnergraph.viewer.edit_api import edit_api
     from partnergraph.viewer.edit_pages import edit
@@ -45,7 +46,9 @@ def create_app(settings: config.Settings | None = None, *, public: bool | None =
     app.register_blueprint(api, url_prefix="/api")
     app.register_blueprint(edit)  # editing pages, history and revert (/edit/..., /history/...)
     app.register_blueprint(edit_api, url_prefix="/api")
-    auth.install(app, settings)  # sessions, the sign-in gate, CSRF, /login and /accounts
+    auth.install(app, settings)  # sessions, the sign-in gate, CSRF, /login
+    if not app.extensions["partnergraph"].public:  # the public directory has no accounts, as no sign-in
+        app.register_blueprint(account_pages)  # /accounts: the admin's pages
 
     @app.get("/healthz")
     def healthz() -> Any:
