@@ -213,13 +213,13 @@ def test_merging_duplicates_keeps_every_relationship(small: Workspace):
     add_duplicate_of_ana(small)
     expected = (neighbours(small, "ana") | neighbours(small, "ana2")) - {("KNOWS", "ana"), ("KNOWS", "ana2")}
     total = len(small.store.snapshot().connections)
-    plan = small.editing.merge_plan("ana", "Ana L.")
+    plan = small.merges.plan("ana", "Ana L.")
     assert [new.key for _, new in plan.moved] == [("ana", "fay", "KNOWS"), ("ana", "lib", "HOLDS")]
     assert [keep.key for _, keep, _ in plan.combined] == [("ana", "cai", "KNOWS"), ("ana", "wmde", "MEMBER_OF")]
     assert [c.key for c in plan.removed] == [("ana", "ana2", "KNOWS")]
     assert set(plan.filled) == {"tags"}  # phone and email: Ana's own win
 
-    change = small.editing.merge("ana", "ana2", actor="ed", source="same person", rev=plan.rev)
+    change = small.merges.merge("ana", "ana2", actor="ed", source="same person", rev=plan.rev)
     assert change.note.action == "merge" and change.note.summary["moved"] == 2
     assert small.store.get("ana2") is None
     assert neighbours(small, "ana") == expected
@@ -238,20 +238,20 @@ def test_merging_duplicates_keeps_every_relationship(small: Workspace):
 
 def test_merging_needs_two_elements_of_the_same_kind(small: Workspace):
     with pytest.raises(WrongKind):
-        small.editing.merge("ana", "cc", actor="ed", source="x")
+        small.merges.merge("ana", "cc", actor="ed", source="x")
     with pytest.raises(ValidationError) as caught:
-        small.editing.merge("ana", "ana", actor="ed", source="x")
+        small.merges.merge("ana", "ana", actor="ed", source="x")
     assert "same element" in caught.value.errors["drop"][0]
     with pytest.raises(ValidationError):
-        small.editing.merge("ana", "nobody", actor="ed", source="x")
+        small.merges.merge("ana", "nobody", actor="ed", source="x")
 
 
 def test_a_stale_merge_preview_is_refused(small: Workspace):
     add_duplicate_of_ana(small)
-    plan = small.editing.merge_plan("ana", "ana2")
+    plan = small.merges.plan("ana", "ana2")
     small.editing.log_interaction("ana2", "fay", on="2026-01-01", actor="someone")
     with pytest.raises(Conflict, match="preview"):
-        small.editing.merge("ana", "ana2", actor="ed", source="same person", rev=plan.rev)
+        small.merges.merge("ana", "ana2", actor="ed", source="same person", rev=plan.rev)
     assert small.store.get("ana2") is not None
 
 
@@ -290,7 +290,7 @@ def test_reverting_a_change_restores_exactly_what_was_there(small: Workspace, ac
         "update": lambda: edit.update_element("lib", {"name": "BnF", "public": "false", "tags": "glam; national"},
                                               actor="ed", source="web"),
         "delete": lambda: edit.delete_element("eli", actor="ed"),
-        "merge": lambda: edit.merge("ana", "ana2", actor="ed", source="same person"),
+        "merge": lambda: small.merges.merge("ana", "ana2", actor="ed", source="same person"),
         "interaction": lambda: edit.log_interaction("fay", "ben", on="2026-01-02", strength=4, actor="fay"),
         "create": lambda: edit.create_element("issue", {"id": "privacy", "name": "Privacy"}, actor="ed", source="x"),
     }[action]()

@@ -73,7 +73,7 @@ def test_edits_reach_the_cached_graph_without_a_rebuild_and_match_a_rebuild(smal
         # which must stay in key order when one of them comes back.
         lambda: edits.delete_connection("eli", "lib", "HOLDS", **WHO),
         lambda: edits.create_connection({"from": "eli", "to": "lib", "type": "HOLDS", "strength": "5"}, **WHO),
-        lambda: edits.merge("ana", "zed", **WHO),
+        lambda: small.merges.merge("ana", "zed", **WHO),
         lambda: edits.delete_element("fay", **WHO),
     ]
     kept = 0

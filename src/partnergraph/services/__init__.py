@@ -7,6 +7,7 @@ A `Workspace` joins one store to the features that use it:
 - `browse`: search, element pages, facets, the graph view, the public directory (`services.browse`);
 - `data`: import, export, metrics files, backup and restore (`services.data`);
 - `editing`: hand edits with history and revert (`services.editing`);
+- `merges`: merging duplicates, previewed first (`services.merges`);
 - `accounts`: accounts, roles and API tokens (`services.accounts`).
 
 Each question takes its options as one object from `services.options`; privacy rules live in
@@ -23,6 +24,7 @@ from partnergraph.services.cache import GraphCache
 from partnergraph.services.data import Data, demo_rows, generate
 from partnergraph.services.edit_checks import make_note
 from partnergraph.services.editing import Editing
+from partnergraph.services.merges import Merges
 from partnergraph.services.privacy import redact
 from partnergraph.services.questions import Questions
 from partnergraph.store import GraphStore, open_store
@@ -41,6 +43,7 @@ class Workspace:
         self.questions = Questions(self.cache, self.browse)
         self.data = Data(store, self.questions)
         self.editing = Editing(store)
+        self.merges = Merges(store)
         self.accounts = Accounts(store)
 
     @classmethod

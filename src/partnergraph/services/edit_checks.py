@@ -281,3 +281,21 @@ def check_connection(store: GraphStore, values: Mapping[str, Any]) -> Connection
     if errors:
         raise ValidationError(errors)
     return dataset.connections[0]
+
+
+def _latest(a: str | None, b: str | None) -> str | None:
+    """Return the later of two ISO dates of any precision; on a tie at the coarser one, the finer."""
+    if not a or not b:
+        return a or b
+    n = min(len(a), len(b))
+    if a[:n] != b[:n]:
+        return a if a[:n] > b[:n] else b
+    return a if len(a) >= len(b) else b
+
+
+def _earliest(a: str | None, b: str | None) -> str | None:
+    """Return the earlier of two ISO dates of any precision; on a tie at the coarser one, `a`."""
+    if not a or not b:
+        return a or b
+    n = min(len(a), len(b))
+    return b if b[:n] < a[:n] else a

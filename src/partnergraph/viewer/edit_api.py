@@ -3,11 +3,13 @@
 Views parse the request, call `Workspace.editing` (partnergraph.services.editing) and answer JSON; the
 rules live there. Every write needs the editor role (`auth.require_role`) and, with a session
 cookie, the CSRF token that `auth` checks before any view runs. In public mode none of this
-exists (404). A write answers with what it wrote, taken from its change record (no re-read).
+exists (404). A write answers with what it wrote, taken from its change record rather than read
+back (the change itself is read back: the stores record it in their own key order).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
@@ -16,7 +18,6 @@ from flask import Blueprint, jsonify, request
 from partnergraph.model import Conflict, ImportFailed, Kind, PartnergraphError
 from partnergraph.records import Change
 from partnergraph.services.edit_checks import PROVENANCE, UnknownChange, ValidationError, revision
-from partnergraph.services.history import describe_change
 from partnergraph.viewer.auth import actor, require_role
 from partnergraph.viewer.common import as_allowed, connection_key, int_arg, private_only, state, text_arg
 from partnergraph.viewer.uploads import import_upload
@@ -76,18 +77,17 @@ def _rev(body: Mapping[str, Any]) -> str | None:
     return str(rev) if rev not in (None, "") else None
 
 
-def _change_json(change: Change | None) -> dict[str, Any] | None:
-    # The change as written is the change as recorded: describe it without reading it back.
-    return describe_change(change) if change is not None else None
+def _change_json(ws: Any, change: Change | None) -> dict[str, Any] | None:
+    return ws.editing.change(change.seq) if change is not None else None
 
 
 def _written(change: Change) -> Any:
-    """Return the item the one edit of `change` wrote (an element or a connection)."""
-    # What the store wrote is exactly the edit's `after` (it compares and writes in one
-    # transaction), so the answer needs no read back.
-    after = change.edits[0].after
-    assert after is not None
-    return after
+    """Return the element or connection the one edit of `change` wrote, as the store now holds it.
+
+    Without reading it back: a store holds an edited item's properties in key order.
+    """
+    after: Any = change.edits[0].after
+    return dataclasses.replace(after, props=dict(sorted(after.props.items())))
 
 
 @edit_api.get("/elements/<path:node_id>")
@@ -111,8 +111,9 @@ def api_create_element() -> Any:
         raise ValidationError({"kind": [f"must be one of {', '.join(KIND_SLUGS)}"]})
     with state().workspace() as ws:
         change = ws.editing.create_element(kind, values, actor=actor(), **_notes(body))
-    element = _written(change)
-    return jsonify({"element": element.to_dict(), "rev": revision(element), "change": _change_json(change)}), 201
+        element = _written(change)
+        return jsonify({"element": element.to_dict(), "rev": revision(element),
+                        "change": _change_json(ws, change)}), 201
 
 
 @edit_api.patch("/elements/<path:node_id>")
@@ -125,7 +126,7 @@ def api_update_element(node_id: str) -> Any:
                                            **_notes(body))
         # Nothing changed (no change record): the element is as stored.
         element = _written(change) if change is not None else ws.editing.element(node_id)
-    return jsonify({"element": element.to_dict(), "rev": revision(element), "change": _change_json(change)})
+        return jsonify({"element": element.to_dict(), "rev": revision(element), "change": _change_json(ws, change)})
 
 
 @edit_api.delete("/elements/<path:node_id>")
@@ -135,7 +136,7 @@ def api_delete_element(node_id: str) -> Any:
     body = _body()
     with state().workspace() as ws:
         change = ws.editing.delete_element(node_id, actor=actor(), rev=_rev(body), **_notes(body))
-    return jsonify({"change": _change_json(change)})
+        return jsonify({"change": _change_json(ws, change)})
 
 
 @edit_api.get("/connections")
@@ -154,8 +155,9 @@ def api_create_connection() -> Any:
     body = _body()
     with state().workspace() as ws:
         change = ws.editing.create_connection(_object(body, "connection"), actor=actor(), **_notes(body))
-    created = _written(change)
-    return jsonify({"connection": created.to_dict(), "rev": revision(created), "change": _change_json(change)}), 201
+        created = change.edits[0].after
+        return jsonify({"connection": created.to_dict(), "rev": revision(created),  # type: ignore[union-attr]
+                        "change": _change_json(ws, change)}), 201
 
 
 @edit_api.patch("/connections")
@@ -168,7 +170,7 @@ def api_update_connection() -> Any:
         change = ws.editing.update_connection(source, target, rel, _object(body, "connection"), actor=actor(),
                                               rev=_rev(body), **_notes(body))
         found = _written(change) if change is not None else ws.editing.connection(source, target, rel)
-    return jsonify({"connection": found.to_dict(), "rev": revision(found), "change": _change_json(change)})
+        return jsonify({"connection": found.to_dict(), "rev": revision(found), "change": _change_json(ws, change)})
 
 
 @edit_api.delete("/connections")
@@ -179,7 +181,7 @@ def api_delete_connection() -> Any:
     body = _body()
     with state().workspace() as ws:
         change = ws.editing.delete_connection(source, target, rel, actor=actor(), rev=_rev(body), **_notes(body))
-    return jsonify({"change": _change_json(change)})
+        return jsonify({"change": _change_json(ws, change)})
 
 
 @edit_api.post("/interactions")
@@ -192,7 +194,8 @@ def api_interaction() -> Any:
                                             on=body.get("on"), strength=body.get("strength"),
                                             note=body.get("note") or "", source=body.get(PROVENANCE) or "",
                                             actor=actor())
-    return jsonify({"connection": _written(change).to_dict(), "change": _change_json(change)}), 201
+        return jsonify({"connection": change.edits[0].after.to_dict(),  # type: ignore[union-attr]
+                        "change": _change_json(ws, change)}), 201
 
 
 @edit_api.get("/merge")
@@ -200,7 +203,7 @@ def api_interaction() -> Any:
 def api_merge_preview() -> Any:
     """Preview merging ?drop= into ?keep=: what moves, what combines, what disappears, and its `rev`."""
     with state().workspace() as ws:
-        return jsonify(ws.editing.merge_plan(text_arg("keep", "") or "", text_arg("drop", "") or "").to_dict())
+        return jsonify(ws.merges.plan(text_arg("keep", "") or "", text_arg("drop", "") or "").to_dict())
 
 
 @edit_api.post("/merge")
@@ -209,9 +212,9 @@ def api_merge() -> Any:
     """Merge duplicates: {"keep", "drop", "rev" (from the preview), "provenance", "comment"}."""
     body = _body()
     with state().workspace() as ws:
-        change = ws.editing.merge(str(body.get("keep") or ""), str(body.get("drop") or ""), actor=actor(),
+        change = ws.merges.merge(str(body.get("keep") or ""), str(body.get("drop") or ""), actor=actor(),
                                   rev=_rev(body), **_notes(body))
-    return jsonify({"change": _change_json(change)})
+        return jsonify({"change": _change_json(ws, change)})
 
 
 @edit_api.get("/changes")
@@ -236,7 +239,7 @@ def api_revert(seq: int) -> Any:
     body = _body()
     with state().workspace() as ws:
         change = ws.editing.revert(seq, actor=actor(), comment=body.get("comment") or "")
-    return jsonify({"change": _change_json(change)})
+        return jsonify({"change": _change_json(ws, change)})
 
 
 @edit_api.get("/history/<path:node_id>")

@@ -22,7 +22,7 @@ from partnergraph.services.edit_checks import PROVENANCE, UnknownChange, Validat
 from partnergraph.viewer import forms, uploads
 from partnergraph.viewer.auth import actor, current_user, require_role
 from partnergraph.viewer.common import as_allowed, connection_key, int_arg, private_only, state
-from partnergraph.viewer.forms import CONNECTION_FIELDS, ELEMENT_FIELDS, allowed_ends, form_value
+from partnergraph.viewer.forms import CONNECTION_FIELDS, ELEMENT_FIELDS, Errors, Values, allowed_ends, form_value
 
 edit = Blueprint("edit", __name__)
 edit.record_once(uploads.configure)  # uploads are the one large body the viewer takes: cap every request
@@ -73,8 +73,7 @@ def _ends(connections: Iterable[Any]) -> set[str]:
 
 def _delete_form(**shown: Any) -> Callable[..., Any]:
     """Return the `render` of a delete confirmation page showing `shown` (element or connection, names, rev)."""
-    def render(values: Mapping[str, Any] | None = None, errors: Mapping[str, list[str]] | None = None,
-               conflict: str | None = None, status: int = 200) -> Any:
+    def render(values: Values = None, errors: Errors = None, conflict: str | None = None, status: int = 200) -> Any:
         return render_template("edit_delete.html", **shown, values=values or {}, errors=errors or {},
                                conflict=conflict), status
     return render
@@ -89,8 +88,7 @@ def new_element(kind: str) -> Any:
     fields = ("id", *ELEMENT_FIELDS[Kind.parse(kind)])
     values = forms.form_values(fields)
 
-    def render(values: Mapping[str, Any] | None = None, errors: Mapping[str, list[str]] | None = None,
-               conflict: str | None = None, status: int = 200) -> Any:
+    def render(values: Values = None, errors: Errors = None, conflict: str | None = None, status: int = 200) -> Any:
         return render_template("edit_element.html", kind=kind, fields=ELEMENT_FIELDS[Kind.parse(kind)],
                                values=values or {}, errors=errors or {}, conflict=conflict, element_id=None,
                                rev="", status_options=forms.STATUS_OPTIONS), status
@@ -114,15 +112,14 @@ def edit_element(node_id: str) -> Any:
         connections = ws.editing.connections_of(node_id)
         names = _names(ws, _ends(connections))
 
-    def render(values: Mapping[str, Any] | None = None, errors: Mapping[str, list[str]] | None = None,
-               conflict: str | None = None, status: int = 200) -> Any:
+    def render(values: Values = None, errors: Errors = None, conflict: str | None = None, status: int = 200) -> Any:
         if values is None:
             values = {"name": element.name, **{k: form_value(v) for k, v in element.props.items()}}
         return render_template("edit_element.html", kind=element.kind.slug, fields=ELEMENT_FIELDS[element.kind],
                                values=values, errors=errors or {}, conflict=conflict, element_id=element.id,
                                element=element, connections=connections, names=names,
                                rev=forms.rev_shown(status, element), status_options=forms.STATUS_OPTIONS,
-                               relations=_relations_for(element.kind)), status
+                               relations=forms.relations_for(element.kind)), status
 
     def save() -> Change | None:
         with state().workspace() as ws:
@@ -134,18 +131,6 @@ def edit_element(node_id: str) -> Any:
         return _element_page(node_id)
 
     return forms.form_view(render, save, saved)
-
-
-def _relations_for(kind: Kind) -> list[tuple[str, str]]:
-    """Return the relationship types an element of `kind` can have, and which end it would be."""
-    found = []
-    for rel in RelType:
-        froms, tos = allowed_ends(rel)
-        if kind.slug in froms:
-            found.append((rel.value, "from"))
-        elif kind.slug in tos:
-            found.append((rel.value, "to"))
-    return found
 
 
 @edit.route("/edit/delete/<path:node_id>", methods=["GET", "POST"])
@@ -178,8 +163,7 @@ def _connection_form(rel: str, initial: Mapping[str, Any], *, existing: Any = No
     """Return the `render` of the form of a `rel` connection: new, or `existing`."""
     froms, tos = allowed_ends(RelType(rel))
 
-    def render(values: Mapping[str, Any] | None = None, errors: Mapping[str, list[str]] | None = None,
-               conflict: str | None = None, status: int = 200) -> Any:
+    def render(values: Values = None, errors: Errors = None, conflict: str | None = None, status: int = 200) -> Any:
         rev = "" if existing is None else forms.rev_shown(status, existing)
         return render_template("edit_connection.html", rel=rel, fields=CONNECTION_FIELDS[RelType(rel)],
                                values=initial if values is None else values, errors=errors or {},
@@ -271,8 +255,7 @@ def interaction(node_id: str) -> Any:
     if person.kind is not Kind.CONTACT:
         abort(404, description="interactions are logged on a contact's page")
 
-    def render(values: Mapping[str, Any] | None = None, errors: Mapping[str, list[str]] | None = None,
-               conflict: str | None = None, status: int = 200) -> Any:
+    def render(values: Values = None, errors: Errors = None, conflict: str | None = None, status: int = 200) -> Any:
         if values is None:
             values = {"with": request.args.get("with", ""), "on": today()}
         return render_template("edit_interaction.html", person=person, others=others, values=values,
@@ -304,15 +287,14 @@ def merge(node_id: str) -> Any:
     if drop:
         try:
             with state().workspace() as ws:
-                plan = ws.editing.merge_plan(node_id, drop)
+                plan = ws.merges.plan(node_id, drop)
                 names = _plan_names(ws, plan)
         except ValidationError as exc:
             plan_errors = exc.errors
         except PartnergraphError as exc:  # another kind
             plan_errors = {"drop": [str(exc)]}
 
-    def render(values: Mapping[str, Any] | None = None, errors: Mapping[str, list[str]] | None = None,
-               conflict: str | None = None, status: int = 200) -> Any:
+    def render(values: Values = None, errors: Errors = None, conflict: str | None = None, status: int = 200) -> Any:
         return render_template("edit_merge.html", keep=keep, drop=drop, plan=plan, errors=errors or {},
                                conflict=conflict, names=names, values=request.form.to_dict()), status
 
@@ -322,7 +304,8 @@ def merge(node_id: str) -> Any:
 
     def save() -> Change:
         with state().workspace() as ws:
-            return ws.editing.merge(node_id, chosen.drop.id, actor=actor(), rev=forms.posted_rev(), **forms.note_fields())
+            return ws.merges.merge(node_id, chosen.drop.id, actor=actor(), rev=forms.posted_rev(),
+                                    **forms.note_fields())
 
     def saved(change: Change) -> str:
         flash(f"Merged {chosen.drop.name} into {keep.name} (change #{change.seq}).", "done")

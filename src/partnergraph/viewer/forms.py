@@ -7,14 +7,17 @@ with the conflict and the current values on a concurrent change (409).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from flask import redirect, request
 
-from partnergraph.model import PARTNER_STATUSES, Conflict, RelType
-from partnergraph.schema import KINDS, RELATIONSHIPS, Kind
+from partnergraph.model import PARTNER_STATUSES, Conflict, Kind, RelType
+from partnergraph.schema import KINDS, RELATIONSHIPS
 from partnergraph.services.edit_checks import PROVENANCE, ValidationError, revision
+
+Values = Mapping[str, Any] | None  # a form's values, or None for its own
+Errors = Mapping[str, list[str]] | None  # a form's messages per field
 
 # The fields each kind's and each relationship type's form shows, in order (from the schema
 # table). The API accepts any element property; a property the form does not show is kept as it
@@ -22,9 +25,6 @@ from partnergraph.services.edit_checks import PROVENANCE, ValidationError, revis
 ELEMENT_FIELDS: dict[Kind, tuple[str, ...]] = {kind: KINDS[kind].fields for kind in Kind}
 CONNECTION_FIELDS: dict[RelType, tuple[str, ...]] = {rel: RELATIONSHIPS[rel].fields for rel in RelType}
 LIST_FIELDS = frozenset(("tags", "issues"))
-
-
-
 REL_NAMES = tuple(r.value for r in RelType)
 STATUS_OPTIONS = [("", "not said"), *((s, s) for s in PARTNER_STATUSES)]
 
@@ -66,6 +66,18 @@ def shown(value: Any) -> str:
     return form_value(value)
 
 
+def relations_for(kind: Kind) -> list[tuple[str, str]]:
+    """Return the relationship types an element of `kind` can have, and which end it would be."""
+    found = []
+    for rel in RelType:
+        froms, tos = allowed_ends(rel)
+        if kind.slug in froms:
+            found.append((rel.value, "from"))
+        elif kind.slug in tos:
+            found.append((rel.value, "to"))
+    return found
+
+
 # -- the skeleton of a form page ------------------------------------------------------------------
 
 T = TypeVar("T")
@@ -79,7 +91,8 @@ def form_view(render: Callable[..., Any], save: Callable[[], T], saved: Callable
     values when `values` is None). On POST, `save()` writes; on success `saved(result)` flashes
     what was done and returns where to go (303). Invalid input renders the form again with the
     editor's values and the field errors (400); a `Conflict` renders it with the editor's values
-    and the conflict (409), unless `conflicts` is off (creations: then the app's handler answers).
+    and the conflict (409), unless `conflicts` is off (creations and interactions, which have no
+    rev to compare: then the app's error handler answers).
     """
     if request.method == "GET":
         return render()
