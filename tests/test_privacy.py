@@ -29,6 +29,9 @@ from partnergraph.io.directory import public_directory, safe_url
 from partnergraph.io.export import FORMATS
 from partnergraph.model import Location, Row
 from partnergraph.services import Workspace, redact
+from partnergraph.services.edit_checks import make_note
+from partnergraph.services.options import CentralityQuery, CommunitiesQuery, CoverageQuery
+from partnergraph.services.privacy import PERSONAL_FIELDS, FieldClass, field_class
 from partnergraph.viewer import create_app
 
 # Canaries: each value holds a token found nowhere else. Seen by no reader who is not signed in.
@@ -43,12 +46,18 @@ PERSONAL = {
     # Set by edits, so that the history of changes holds them too (before and after).
     "zqhistemail": "zqhistemail@example.org", "zqhistphone": "+99 zqhistphone", "zqhistnote": "zqhistnote",
     "zqhistknows": "zqhistknows",
+    # Free text of the history and of ties (services.privacy.FIELD_CLASSES): tie sources, the
+    # provenance and comment of changes, the note of a logged interaction (kept as its comment).
+    "zqknowssource": "zqknowssource", "zqholdssource": "zqholdssource", "zqpartnerssource": "zqpartnerssource",
+    "zqprovenanceuno": "zqprovenanceuno: a phone call", "zqprovenancedos": "zqprovenancedos",
+    "zqcommentuno": "zqcommentuno: she asked us not to", "zqcommentdos": "zqcommentdos",
+    "zqinteractionnote": "zqinteractionnote: worried about her job", "zqinteractionprov": "zqinteractionprov",
+    "zqrevertcomment": "zqrevertcomment", "zqimportprov": "zqimportprov.xlsx", "zqimportcomment": "zqimportcomment",
 }
 # Seen by readers of the private viewer, never in the public directory nor a public export.
 NOT_PUBLIC = {
     "zqnameuno": "Uno Zqnameuno", "zqnamedos": "Dos Zqnamedos", "zqnametres": "Tres Zqnametres",
     "zqroleuno": "zqroleuno officer", "zqtaguno": "zqtaguno", "zqmemberrole": "zqmemberrole",
-    "zqknowssource": "zqknowssource", "zqholdssource": "zqholdssource", "zqpartnerssource": "zqpartnerssource",
     "zqprivorg": "Hidden Zqprivorg", "zqprivpartner": "Secret Zqprivpartner", "zqprivissue": "Zqprivissue",
     "zqperson": "ids of people (zqperson-uno...)",
 }
@@ -79,14 +88,14 @@ ELEMENTS = [
 ]
 CONNECTIONS = [
     {"from": "zqperson-uno", "to": "zqperson-dos", "type": "KNOWS", "strength": "4", "since": "2019-05",
-     "last_contact": "2026-01", "source": NOT_PUBLIC["zqknowssource"], "notes": PERSONAL["zqknowsnote"]},
+     "last_contact": "2026-01", "source": PERSONAL["zqknowssource"], "notes": PERSONAL["zqknowsnote"]},
     {"from": "zqperson-dos", "to": "par-pub", "type": "HOLDS", "strength": "3", "since": "2020-01",
-     "last_contact": "2023-01", "source": NOT_PUBLIC["zqholdssource"], "notes": PERSONAL["zqholdsnote"]},
+     "last_contact": "2023-01", "source": PERSONAL["zqholdssource"], "notes": PERSONAL["zqholdsnote"]},
     {"from": "zqperson-tres", "to": "par-pub2", "type": "HOLDS", "strength": "2"},
     {"from": "zqperson-uno", "to": "aff-pub", "type": "MEMBER_OF", "role": NOT_PUBLIC["zqmemberrole"],
      "since": "2015-01", "notes": PERSONAL["zqmembernote"]},
     {"from": "aff-pub", "to": "par-pub", "type": "PARTNERS_WITH", "status": "active", "since": "2020-02",
-     "issues": "iss-copy", "source": NOT_PUBLIC["zqpartnerssource"], "notes": PERSONAL["zqpartnersnote"]},
+     "issues": "iss-copy", "source": PERSONAL["zqpartnerssource"], "notes": PERSONAL["zqpartnersnote"]},
     {"from": "aff-pub", "to": "par-priv", "type": "PARTNERS_WITH", "status": "active"},
     {"from": "aff-priv", "to": "par-pub2", "type": "PARTNERS_WITH", "status": "informal"},
     {"from": "par-pub2", "to": "iss-priv", "type": "WORKS_ON"},
@@ -125,17 +134,29 @@ def canary_rows() -> tuple[list[Row], list[Row]]:
 
 @pytest.fixture
 def canaries(workspace: Workspace) -> Workspace:
-    """Return a workspace holding the canary network, and a history of edits to personal fields."""
-    workspace.data.import_rows(*canary_rows())
+    """Return a workspace holding the canary network, and a history of edits to personal fields.
+
+    The history's free text holds canaries too: the import's provenance and comment, each edit's
+    provenance and comment, a logged interaction's note and provenance (which, as the interaction
+    creates a tie, also becomes that tie's source), and a revert's comment.
+    """
+    note = make_note("editor", "import", PERSONAL["zqimportprov"], PERSONAL["zqimportcomment"])
+    workspace.data.import_rows(*canary_rows(), note=note)
     edits = workspace.editing
     edits.update_element("zqperson-uno", {"email": PERSONAL["zqhistemail"], "phone": PERSONAL["zqhistphone"],
-                                          "notes": PERSONAL["zqhistnote"]}, actor="editor", source="a phone call")
+                                          "notes": PERSONAL["zqhistnote"]}, actor="editor",
+                         source=PERSONAL["zqprovenanceuno"], comment=PERSONAL["zqcommentuno"])
     edits.update_connection("zqperson-uno", "zqperson-dos", "KNOWS", {"notes": PERSONAL["zqhistknows"]},
-                            actor="editor", source="a phone call")
+                            actor="editor", source=PERSONAL["zqprovenancedos"], comment=PERSONAL["zqcommentdos"])
     edits.update_element("zqperson-uno", {"email": PERSONAL["zqemailuno"], "phone": PERSONAL["zqphoneuno"],
                                           "notes": PERSONAL["zqpersonnoteuno"]}, actor="editor", source="a letter")
     edits.update_connection("zqperson-uno", "zqperson-dos", "KNOWS", {"notes": PERSONAL["zqknowsnote"]},
                             actor="editor", source="a letter")
+    edits.log_interaction("zqperson-tres", "zqperson-uno", actor="editor", on="2026-02-01", strength=2,
+                          note=PERSONAL["zqinteractionnote"], source=PERSONAL["zqinteractionprov"])
+    change = edits.log_interaction("zqperson-dos", "zqperson-uno", actor="editor", on="2026-02-02",
+                                   note="nothing to see", source="in passing")
+    edits.revert(change.seq, actor="editor", comment=PERSONAL["zqrevertcomment"])
     return workspace
 
 
@@ -201,11 +222,14 @@ def test_anonymous_readers_still_see_people_and_their_ties(anonymous_app):
     assert person["name"] == NOT_PUBLIC["zqnameuno"]
     assert "email" not in person["properties"] and "phone" not in person["properties"]
     assert person["properties"]["role"] == NOT_PUBLIC["zqroleuno"]
-    assert [k["id"] for k in person["knows"]] == ["zqperson-dos"]
-    assert person["knows"][0]["relation"]["source"] == NOT_PUBLIC["zqknowssource"]
-    assert "notes" not in person["knows"][0]["relation"]
+    assert [k["id"] for k in person["knows"]] == ["zqperson-dos", "zqperson-tres"]  # tres: by an interaction
+    dos = next(k for k in person["knows"] if k["id"] == "zqperson-dos")
+    assert dos["relation"]["strength"] == 4 and dos["relation"]["since"] == "2019-05"
+    assert "notes" not in dos["relation"] and "source" not in dos["relation"]  # free text: personal
     hops = client.get("/api/path?from=zqperson-uno&to=par-pub").get_json()["paths"][0]["hops"]
-    assert hops and all("notes" not in evidence for hop in hops for evidence in hop["evidence"])
+    assert hops and all("notes" not in evidence and "source" not in evidence
+                        for hop in hops for evidence in hop["evidence"])
+    assert "Uno Zqnameuno knows Dos Zqnamedos (strength 4, since 2019-05" in hops[0]["why"]
     page = client.get("/contacts/zqperson-uno").get_data(as_text=True)
     assert NOT_PUBLIC["zqnameuno"] in page and "zqemailuno" not in page
 
@@ -231,7 +255,7 @@ def test_redaction_removes_personal_fields_at_any_depth():
               "knows": [{"id": "b", "relation": {"notes": "n", "strength": 3}}],
               "hops": [{"evidence": [{"type": "KNOWS", "notes": "n", "source": "s"}]}]}
     assert redact(result) == {"id": "a", "properties": {"role": "r"}, "knows": [{"id": "b", "relation": {"strength": 3}}],
-                              "hops": [{"evidence": [{"type": "KNOWS", "source": "s"}]}]}
+                              "hops": [{"evidence": [{"type": "KNOWS"}]}]}
     change = {"edits": [{"fields": [{"field": "email", "before": "x", "after": "y"},
                                     {"field": "name", "before": "A", "after": "B"}],
                          "before": {"id": "a", "props": {"phone": "p", "role": "r"}}}]}
@@ -368,5 +392,111 @@ def test_signing_in_shows_the_personal_data_that_anonymous_readers_do_not_see(ca
         page = client.get("/contacts/zqperson-uno").get_data(as_text=True)
         assert PERSONAL["zqphoneuno"] in page and PERSONAL["zqpersonnoteuno"] in page
         assert "zqknowsnote" in client.get("/api/path?from=zqperson-uno&to=par-pub").get_data(as_text=True)
+        assert person["knows"][0]["relation"]["source"] == PERSONAL["zqknowssource"]
+        # The history's free text is there for them: the crawl's canaries are really served.
+        changes = client.get("/api/changes").get_data(as_text=True)
+        history = client.get("/history/zqperson-uno").get_data(as_text=True)
+        for token in ("zqprovenanceuno", "zqcommentuno", "zqinteractionnote", "zqinteractionprov",
+                      "zqrevertcomment", "zqimportprov", "zqimportcomment"):
+            assert token in changes, token
+        for token in ("zqprovenanceuno", "zqcommentuno", "zqinteractionnote", "zqrevertcomment"):
+            assert token in history, token
     finally:
         app.extensions["partnergraph"].close()
+
+
+# -- field classes and the history's free text -----------------------------------------------------
+
+
+def test_every_free_text_field_editors_write_is_classified_personal():
+    for owner, name in (("element", "email"), ("element", "phone"), ("element", "notes"),
+                        ("connection", "notes"), ("connection", "source"),
+                        ("change", "source"), ("change", "comment")):
+        assert field_class(owner, name).personal, (owner, name)
+        assert name in PERSONAL_FIELDS
+    assert field_class("element", "email") is FieldClass.CONTACT_DETAILS
+    assert field_class("change", "comment") is FieldClass.FREE_TEXT
+    for owner, name in (("element", "name"), ("element", "role"), ("connection", "strength"),
+                        ("connection", "since"), ("change", "author"), ("change", "action")):
+        assert field_class(owner, name) is FieldClass.FACT and name not in PERSONAL_FIELDS
+
+
+def test_redaction_takes_provenance_comments_and_tie_sources_out_of_changes_and_sentences():
+    change = {"seq": 3, "author": "ed", "action": "interaction", "source": "a call", "comment": "worried",
+              "edits": [{"fields": [{"field": "source", "before": None, "after": "met at a funeral"},
+                                    {"field": "last_contact", "before": None, "after": "2026-01"}],
+                         "after": {"from": "a", "to": "b", "props": {"source": "met at a funeral"}}}]}
+    assert redact(change) == {"seq": 3, "author": "ed", "action": "interaction",
+                              "edits": [{"fields": [{"field": "last_contact", "before": None, "after": "2026-01"}],
+                                         "after": {"from": "a", "to": "b", "props": {}}}]}
+    hop = {"why": "A knows B (strength 4, since 2019, source: a funeral)",
+           "evidence": [{"type": "KNOWS", "source": "a funeral", "strength": 4}]}
+    assert redact(hop)["why"] == "A knows B (strength 4, since 2019)"
+    alone = {"why": "A knows B (source: x)", "evidence": [{"source": "x"}]}
+    assert redact(alone)["why"] == "A knows B"
+    passage = {"why": "A and B are both members of C (since 2019, source: list; z)",
+               "evidence": [{"source": "z"}, {"source": "list"}]}
+    assert redact(passage)["why"] == "A and B are both members of C (since 2019)"
+
+
+def test_anonymous_history_pages_and_the_changes_api_show_who_and_when_but_no_free_text(anonymous_app):
+    client = anonymous_app.test_client()
+    changes = client.get("/api/changes").get_json()["changes"]
+    assert {c["action"] for c in changes} >= {"import", "update", "interaction", "revert"}
+    for change in changes:
+        assert "source" not in change and "comment" not in change and change["author"] == "editor"
+    interaction = next(c for c in changes if c["action"] == "interaction")
+    assert client.get(f"/api/changes/{interaction['seq']}").get_json().keys().isdisjoint({"source", "comment"})
+    page = client.get("/history").get_data(as_text=True)
+    assert "interaction" in page and "zqinteractionnote" not in page and "Comment:" not in page
+    assert "Source:" not in page
+
+
+# -- statistics in public mode -------------------------------------------------------------------------
+
+
+def public_statistics(ws: Workspace) -> dict[str, object]:
+    answers: dict[str, object] = {}
+    for measure in ("degree", "betweenness", "closeness", "pagerank", "eigenvector"):
+        for kind in (None, "partner"):
+            answers[f"{measure}/{kind}"] = ws.questions.centrality(
+                CentralityQuery(measure, kind=kind, top=None, public=True))
+    answers["region"] = ws.questions.centrality(CentralityQuery("degree", region="Europe", top=None, public=True))
+    answers["communities"] = ws.questions.communities(CommunitiesQuery(public=True))
+    answers["coverage"] = ws.questions.coverage(CoverageQuery(statuses=("active", "prospective"), public=True))
+    return answers
+
+
+def test_public_centrality_is_computed_on_the_public_graph_and_reports_its_counts(canaries):
+    public = canaries.browse.view_graph(public=True)
+    found = canaries.questions.centrality(CentralityQuery("degree", top=None, public=True))
+    assert found["scope"]["nodes"] == public.number_of_nodes()
+    assert found["scope"]["edges"] == public.number_of_edges()
+    assert found["scope"]["nodes"] < canaries.cache.graph().number_of_nodes()
+    assert {r["id"] for r in found["results"]} == set(public.nodes)
+    n = public.number_of_nodes()
+    for r in found["results"]:  # degree centrality is the public degree over n - 1, nothing else
+        assert r["score"] == pytest.approx(public.degree(r["id"]) / (n - 1))
+    with pytest.raises(Exception, match="zqprivissue|iss-priv"):
+        canaries.questions.centrality(CentralityQuery("degree", issue="iss-priv", public=True))
+
+
+def test_no_public_statistic_changes_when_only_private_facts_do(canaries):
+    """A partner's private degree (how many people hold it) cannot be recovered from public answers."""
+    before = public_statistics(canaries)
+    people = [{"id": f"zqextra-{i}", "kind": "contact", "name": f"Extra {i}"} for i in range(7)]
+    hidden = {"id": "par-hidden", "kind": "partner", "name": "Hidden partner", "region": "Europe",
+              "status": "active", "issues": "iss-copy"}
+    ties = [{"from": p["id"], "to": to, "type": "HOLDS", "strength": "3"} for p in people for to in ("par-pub", "par-pub2")]
+    ties.append({"from": "aff-pub", "to": "par-hidden", "type": "PARTNERS_WITH", "status": "active"})
+    canaries.data.import_rows([Row(v, Location("more", i + 2)) for i, v in enumerate([*people, hidden])],
+                              [Row(v, Location("more", i + 2)) for i, v in enumerate(ties)])
+    assert canaries.cache.graph().degree("par-pub") >= 9
+    assert public_statistics(canaries) == before
+
+
+def test_the_public_viewer_ranks_and_counts_the_public_graph_only(public_app, canaries):
+    client = public_app.test_client()
+    found = client.get("/api/centrality?measure=degree&top=500").get_json()
+    public = canaries.browse.view_graph(public=True)
+    assert (found["scope"]["nodes"], found["scope"]["edges"]) == (public.number_of_nodes(), public.number_of_edges())

@@ -1,41 +1,108 @@
-"""What readers who may not see personal data get: the one list of private fields, and the rules.
+"""What readers who may not see personal data get: the field classes, and the rules built on them.
 
 Two audiences: anonymous readers of a private viewer see the graph without personal facts
 (`redact`), and the public (the public directory, `--public` exports and statistics) sees only
 public organisations and issues, never a person (`public_view`). Every other module asks here.
+
+Every field an editor writes falls in one class (`FIELD_CLASSES`, documented in
+docs/security.md#privacy):
+
+- contact details: a contact's `email` and `phone`: how to reach a person;
+- free text: every `notes` (on elements and connections), a tie's `source` (how it came about),
+  a change's provenance (`ChangeNote.source`) and comment (`ChangeNote.comment`, which also holds
+  the note of a logged interaction): whatever an editor typed may name people or private
+  circumstances;
+- facts: every other field (names, ids, kinds, roles, dates, strengths, statuses...).
+
+Contact details and free text are personal: only signed-in readers see them. Facts are seen by
+anonymous readers of a private viewer; the public sees only the facts of public elements.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from enum import Enum
+from types import MappingProxyType
 from typing import Any
 
 from partnergraph.model import Connection, Element, Kind
 
-# Properties of an element that are personal or may name people: never shown to the public or
-# to anonymous readers.
-PRIVATE_ELEMENT_PROPERTIES = ("email", "phone", "notes")
-# Free text on a relationship may name people or private circumstances.
-PRIVATE_CONNECTION_PROPERTIES = ("notes", "source")
-# What anonymous readers of a private viewer may not see, at any depth: how to reach a person and
-# free-text notes. (They do see who knows whom, and how a tie came about: its `source`.)
-PERSONAL_FIELDS = frozenset(("email", "phone", "notes"))
+
+class FieldClass(Enum):
+    """What kind of information a field holds, which decides who may read it."""
+
+    CONTACT_DETAILS = "contact details"
+    FREE_TEXT = "free text"
+    FACT = "fact"
+
+    @property
+    def personal(self) -> bool:
+        """Return whether only signed-in readers may see fields of this class."""
+        return self is not FieldClass.FACT
+
+
+# (what the field belongs to, its name as results carry it) -> class. A field not listed is a fact.
+FIELD_CLASSES: Mapping[tuple[str, str], FieldClass] = MappingProxyType({
+    ("element", "email"): FieldClass.CONTACT_DETAILS,
+    ("element", "phone"): FieldClass.CONTACT_DETAILS,
+    ("element", "notes"): FieldClass.FREE_TEXT,
+    ("connection", "notes"): FieldClass.FREE_TEXT,
+    ("connection", "source"): FieldClass.FREE_TEXT,  # the origin of a tie, e.g. "met at X's funeral"
+    ("change", "source"): FieldClass.FREE_TEXT,  # provenance: "a phone call with Y"
+    ("change", "comment"): FieldClass.FREE_TEXT,  # also the note of a logged interaction
+})
+
+
+def field_class(owner: str, name: str) -> FieldClass:
+    """Return the class of field `name` of an `owner` ("element", "connection" or "change")."""
+    return FIELD_CLASSES.get((owner, name), FieldClass.FACT)
+
+
+def _personal(owner: str) -> tuple[str, ...]:
+    return tuple(name for (who, name), cls in FIELD_CLASSES.items() if who == owner and cls.personal)
+
+
+# Properties of an element that are personal: never shown to the public or to anonymous readers.
+PRIVATE_ELEMENT_PROPERTIES = _personal("element")
+# Properties of a relationship that are personal (free text may name people).
+PRIVATE_CONNECTION_PROPERTIES = _personal("connection")
+# Fields of a change record (provenance, comment) that are personal.
+PRIVATE_CHANGE_FIELDS = _personal("change")
+# The names `redact` removes at any depth of a result: every personal field of any owner. In the
+# services' results these names are only ever such fields (a property, a history entry's field,
+# a change's provenance or comment, a holder's tie source).
+PERSONAL_FIELDS = frozenset(name for (_, name), cls in FIELD_CLASSES.items() if cls.personal)
 
 
 def redact(result: Any) -> Any:
-    """Return a copy of a result without personal data: no email, phone or notes at any depth.
+    """Return a copy of a result without personal data: no contact details or free text at any depth.
 
     The one redaction for readers who are not signed in. It works on the JSON-like results of
-    the services (dicts and lists), where these names are only ever properties of an element or
-    a relationship, or the `field` of a history entry's before/after. Notes go whatever they are
-    on: free text about an organisation or a tie may name people.
+    the services (dicts and lists): a key in `PERSONAL_FIELDS` goes, a history entry's
+    before/after whose `field` is one goes, and the sentence (`why`) of a path hop loses the tie
+    sources its evidence names (the explanation quotes them as "source: ...").
     """
     if isinstance(result, dict):
-        return {k: redact(v) for k, v in result.items() if k not in PERSONAL_FIELDS}
+        kept = {k: redact(v) for k, v in result.items() if k not in PERSONAL_FIELDS}
+        if isinstance(kept.get("why"), str) and isinstance(result.get("evidence"), list):
+            kept["why"] = _without_sources(result["why"], result["evidence"])
+        return kept
     if isinstance(result, (list, tuple)):
         return [redact(v) for v in result
                 if not (isinstance(v, dict) and v.get("field") in PERSONAL_FIELDS)]
     return result
+
+
+def _without_sources(why: str, evidence: list[Any]) -> str:
+    """Return a hop's sentence without the "source: ..." part (always the last in its brackets)."""
+    sources = sorted({str(r["source"]) for r in evidence if isinstance(r, dict) and r.get("source")})
+    if not sources:
+        return why
+    # partnergraph.analysis.explain writes one tie's source, or two people's sources joined by "; ".
+    quoted = ["source: " + "; ".join(sources), *("source: " + s for s in sources)]
+    for text in sorted(set(quoted), key=len, reverse=True):
+        why = why.replace(f", {text})", ")").replace(f" ({text})", "")
+    return why
 
 
 def is_public(element: Element) -> bool:
@@ -58,10 +125,3 @@ def public_view(elements: Iterable[Element], connections: Iterable[Connection]) 
                         {k: v for k, v in c.props.items() if k not in PRIVATE_CONNECTION_PROPERTIES})
              for c in connections if c.source in ids and c.target in ids]
     return kept, links
-
-
-def public_ranking(results: list[dict[str, Any]], shown: Iterable[str], top: int | None) -> list[dict[str, Any]]:
-    """Return ranked results (each with an "id") cut to those the public may see, then to `top`."""
-    visible = set(shown)
-    kept = [r for r in results if r["id"] in visible]
-    return kept[:top] if top else kept

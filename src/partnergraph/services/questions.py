@@ -37,7 +37,6 @@ from partnergraph.services.options import (
     RisksQuery,
     SuggestQuery,
 )
-from partnergraph.services.privacy import public_ranking
 
 __all__ = ["Questions", "default_criteria_text", "load_criteria"]
 
@@ -91,21 +90,24 @@ class Questions:
         return {"from": node_summary(graph, source), "to": to, "paths": [p.to_dict(graph) for p in paths]}
 
     def centrality(self, query: CentralityQuery) -> dict[str, Any]:
-        """Return the top elements by a centrality measure, on the whole graph or a part of it."""
-        graph = self.cache.graph()
+        """Return the top elements by a centrality measure, on the whole graph or a part of it.
+
+        With `public`, everything is computed on the public graph alone (`browse.view_graph`):
+        the scores, the ranking and the counts in `scope`, so that nothing private (a partner's
+        contacts, a private organisation) weighs on what the public sees.
+        """
+        graph = self.browse.view_graph(public=query.public)
         issue_id = resolve(graph, query.issue) if query.issue else None
         induced_kind = query.kind if query.induced else None
         scoped = query.region is not None or issue_id is not None or query.induced
         work = scope(graph, region=query.region, issue=issue_id, kind=induced_kind) if scoped else graph
         key = (query.measure, query.sample, query.seed, query.weighted, query.region, issue_id, induced_kind,
-               query.backend)
+               query.backend, query.public)
         scores = self.cache.memo("centrality", key, lambda: centrality(
             work, query.measure, sample=query.sample, seed=query.seed, weighted_ties=query.weighted,
             backend=query.backend))
-        top = None if query.public else query.top
-        results = [{**node_summary(graph, n), "score": s} for n, s in rank(graph, scores, kind=query.kind, top=top)]
-        if query.public:
-            results = public_ranking(results, self.browse.view_graph(public=True), query.top)
+        results = [{**node_summary(graph, n), "score": s}
+                   for n, s in rank(graph, scores, kind=query.kind, top=query.top)]
         approximate = query.measure == "betweenness" and query.sample is not None and query.sample < work.number_of_nodes()
         return {"measure": query.measure, "approximate": approximate, "weighted": query.weighted,
                 "kind": query.kind, "scope": {"region": query.region, "issue": issue_id, "induced": query.induced,
