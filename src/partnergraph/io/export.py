@@ -2,12 +2,24 @@
 
 Every format writes elements and connections sorted by id, so that exporting the same graph
 twice, from either store, gives byte-identical files.
+
+Whatever a store holds, every export opens (docs/import-format.md#export):
+
+- CSV: a cell a spreadsheet would read as a formula (starting with `=`, `+`, `-`, `@`, a tab or a
+  carriage return) is written with a leading `'` (`neutralise_cell`); the reader takes it off
+  again (`restore_cell`), so exporting, importing and exporting gives the same files;
+- GraphML and GEXF: a character XML 1.0 forbids (controls other than tab, newline and carriage
+  return; U+FFFE, U+FFFF; lone surrogates) is replaced by U+FFFD, the replacement character
+  (`xml_safe`);
+- JSON, CSV: a lone surrogate, which UTF-8 cannot hold, is written as the escape `\\udXXX` in JSON
+  (read back as the same text) and replaced by U+FFFD in CSV.
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -23,6 +35,42 @@ from partnergraph.model import (
 )
 
 FORMATS = ("json", "graphml", "gexf", "csv")
+
+# What starts a formula in a spreadsheet (OWASP's list: = + - @, and tab and carriage return,
+# which some spreadsheets strip before looking).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A cell of quotes then a formula start: the leading quote is the one an export added.
+_QUOTED_FORMULA = re.compile(r"'*[=+\-@\t\r]")
+# Characters XML 1.0 does not allow in a document, even escaped.
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+REPLACEMENT = "\ufffd"
+
+
+def neutralise_cell(text: str) -> str:
+    """Return a CSV cell that no spreadsheet runs as a formula: `'` before a formula start.
+
+    A cell that already is quotes followed by a formula start gets one more quote, so that
+    `restore_cell`, which takes one off, gives back exactly the text that was exported.
+    """
+    return "'" + text if _QUOTED_FORMULA.match(text) else text
+
+
+def restore_cell(text: str) -> str:
+    """Return the text `neutralise_cell` was given: a leading `'` before (quotes and) a formula start goes."""
+    return text[1:] if text.startswith("'") and _QUOTED_FORMULA.match(text, 1) else text
+
+
+def xml_safe(value: Any) -> Any:
+    """Return text with every character XML 1.0 forbids replaced by U+FFFD; other values as they are."""
+    return _NOT_XML.sub(REPLACEMENT, value) if isinstance(value, str) else value
+
+
+def utf8_safe(text: str) -> str:
+    """Return text UTF-8 can encode: a lone surrogate becomes U+FFFD."""
+    return _SURROGATE.sub(REPLACEMENT, text)
+
+
 def _sorted(elements: Iterable[Element], connections: Iterable[Connection]) -> tuple[list[Element], list[Connection]]:
     return sorted(elements, key=lambda e: e.id), sorted(connections, key=lambda c: c.key)
 
@@ -42,7 +90,9 @@ def to_json(elements: Iterable[Element], connections: Iterable[Connection]) -> s
         "elements": [_ordered(e.to_dict(), ("id", "kind", "name")) for e in elements],
         "connections": [_ordered(c.to_dict(), ("from", "to", "type")) for c in connections],
     }
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    # Lone surrogates only occur inside strings; as escapes they read back as the same text.
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def _cell(value: Any) -> str:
@@ -53,17 +103,29 @@ def _cell(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+def csv_cell(value: Any) -> str:
+    """Return a value as a safe CSV cell: numbers as they are, text neutralised and UTF-8 safe."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)  # a number is never a formula (and -0.5 must stay a number)
+    return neutralise_cell(utf8_safe(_cell(value)))
+
+
 def to_networkx(elements: Iterable[Element], connections: Iterable[Connection]) -> nx.MultiDiGraph:
-    """Return a MultiDiGraph with properties as flat attributes, as GraphML and GEXF need them."""
+    """Return a MultiDiGraph with properties as flat attributes, as GraphML and GEXF need them.
+
+    Every text is `xml_safe`: characters XML 1.0 forbids are replaced by U+FFFD.
+    """
     elements, connections = _sorted(elements, connections)
     graph = nx.MultiDiGraph()
     for e in elements:
-        attrs = {k: (_cell(v) if isinstance(v, list) else v) for k, v in e.props.items()}
-        graph.add_node(e.id, **attrs, kind=e.kind.slug, name=e.name, label=e.name)
+        attrs = {xml_safe(k): xml_safe(_cell(v) if isinstance(v, list) else v) for k, v in e.props.items()}
+        name = xml_safe(e.name)
+        graph.add_node(xml_safe(e.id), **attrs, kind=e.kind.slug, name=name, label=name)
     for c in connections:
-        attrs = {k: (_cell(v) if isinstance(v, list) else v) for k, v in c.props.items()}
+        attrs = {xml_safe(k): xml_safe(_cell(v) if isinstance(v, list) else v) for k, v in c.props.items()}
         # GEXF reserves an edge's `type` (directed/undirected), hence `relationship`.
-        graph.add_edge(c.source, c.target, key=c.type.value, relationship=c.type.value, label=c.type.value, **attrs)
+        graph.add_edge(xml_safe(c.source), xml_safe(c.target), key=c.type.value, relationship=c.type.value,
+                       label=c.type.value, **attrs)
     return graph
 
 
@@ -75,7 +137,7 @@ def write_csv_folder(folder: Path, elements: Iterable[dict[str, Any]], connectio
             writer = csv.writer(handle, lineterminator="\n")
             writer.writerow(columns)
             for row in rows:
-                writer.writerow([_cell(row.get(c)) for c in columns])
+                writer.writerow([csv_cell(row.get(c)) for c in columns])
 
 
 def export(elements: Iterable[Element], connections: Iterable[Connection], fmt: str, path: Path) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 
 import networkx as nx
 
-from partnergraph.io.export import to_networkx
+from partnergraph.io.export import csv_cell, to_networkx, utf8_safe, xml_safe
 from partnergraph.model import Connection, Element, PartnergraphError
 
 METRIC_FORMATS = ("csv", "json", "graphml", "gexf")
@@ -20,7 +20,8 @@ def write_metrics(path: Path, fmt: str, table: Mapping[str, Mapping[str, Any]], 
                   elements: Iterable[Element], connections: Iterable[Connection]) -> None:
     """Write `table` (node -> metric -> value) to `path` in `fmt`.
 
-    CSV and JSON hold one row per element (id, kind, name, then `columns`); GraphML and GEXF hold
+    CSV and JSON hold one row per element (id, kind, name, then `columns`), CSV with text that a
+    spreadsheet would read as a formula behind a `'` (as `partnergraph export` writes it); GraphML and GEXF hold
     the whole graph, as `partnergraph export` writes it, with every metric as a node attribute
     (a metric that does not apply to an element is left out of its attributes).
     """
@@ -36,12 +37,13 @@ def write_metrics(path: Path, fmt: str, table: Mapping[str, Mapping[str, Any]], 
             writer = csv.writer(handle, lineterminator="\n")
             writer.writerow(["id", "kind", "name", *columns])
             for row in rows:
-                writer.writerow(["" if row[c] is None else row[c] for c in ("id", "kind", "name", *columns)])
+                # Text neutralised as the CSV export does it (no formulas); numbers as they are.
+                writer.writerow([csv_cell(row[c]) for c in ("id", "kind", "name", *columns)])
     elif fmt == "json":
-        path.write_text(json.dumps({"columns": list(columns), "elements": rows}, ensure_ascii=False, indent=2) + "\n",
-                        encoding="utf-8")
+        text = json.dumps({"columns": list(columns), "elements": rows}, ensure_ascii=False, indent=2) + "\n"
+        path.write_text(utf8_safe(text), encoding="utf-8")
     else:
         graph = to_networkx(elements, connections)
         for row in rows:
-            graph.nodes[row["id"]].update({c: row[c] for c in columns if row[c] is not None})
+            graph.nodes[xml_safe(row["id"])].update({c: xml_safe(row[c]) for c in columns if row[c] is not None})
         (nx.write_graphml if fmt == "graphml" else nx.write_gexf)(graph, path)

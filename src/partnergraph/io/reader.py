@@ -13,6 +13,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from partnergraph.io.export import restore_cell
 from partnergraph.model import ImportFailed, Location, PartnergraphError, Problem, Row
 
 ELEMENT_REQUIRED = ("id", "kind", "name")
@@ -83,7 +84,9 @@ def _csv_rows(path: Path, reader: Any, header: list[str]) -> list[Row]:
         if len(values) > len(header):
             problems.append(Problem(Location(str(path), line), f"{len(values)} values but {len(header)} columns"))
             continue
-        rows.append(Row(dict(zip(header, values, strict=False)), Location(str(path), line)))
+        # An export wrote a formula-like cell with a leading quote (io.export.neutralise_cell).
+        cells = {h: restore_cell(v) for h, v in zip(header, values, strict=False)}
+        rows.append(Row(cells, Location(str(path), line)))
     if problems:
         raise ImportFailed(problems)
     return rows
