@@ -12,6 +12,7 @@ import io
 import json
 import re
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 from partnergraph.model import ImportFailed, Location, PartnergraphError, Problem, Row
@@ -265,15 +266,104 @@ def _skip(text: str, i: int) -> int:
     return _WHITESPACE.match(text, i).end()  # type: ignore[union-attr]  # matches the empty string too
 
 
+# Bounds on a workbook, checked before openpyxl reads it (docs/security.md#bounded-input): a small
+# compressed file may declare millions of cells, or expand its XML many times over.
+XLSX_MAX_ROWS = 200_000  # per sheet, header included
+XLSX_MAX_COLUMNS = 64
+XLSX_MAX_SHARED_STRINGS = 2_000_000
+XLSX_MAX_UNCOMPRESSED = 256 * 1024 * 1024  # bytes of all parts together
+XLSX_MAX_PARTS = 1_000
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]{1,3})?(\d+)?(?::([A-Z]{1,3})(\d+))?"')
+_SHARED_COUNT = re.compile(rb'<(?:\w+:)?sst\b[^>]*?\buniqueCount="(\d+)"')
+
+
+def _column_number(letters: str) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter) - ord("A") + 1
+    return number
+
+
+def _check_xlsx(path: Path) -> None:
+    """Refuse a workbook whose size, declared dimensions, shared strings or XML declarations exceed
+    the bounds, before openpyxl parses any of it; one problem naming the file."""
+    import zipfile
+
+    def refuse(message: str) -> ImportFailed:
+        return ImportFailed([Problem(Location(str(path), 1), message)])
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = archive.infolist()
+            if len(parts) > XLSX_MAX_PARTS:
+                raise refuse(f"workbook has {len(parts):,} parts; at most {XLSX_MAX_PARTS:,} are read")
+            size = sum(part.file_size for part in parts)
+            if size > XLSX_MAX_UNCOMPRESSED:
+                raise refuse(f"workbook expands to {size:,} bytes; at most {XLSX_MAX_UNCOMPRESSED:,} are read")
+            for part in parts:
+                if part.filename.endswith((".xml", ".rels", ".vml")):
+                    _check_xml_part(archive, part, refuse)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, NotImplementedError, RuntimeError) as exc:
+        raise refuse(f"not a readable .xlsx workbook ({exc})") from None
+
+
+def _check_xml_part(archive: Any, part: Any, refuse: Callable[[str], ImportFailed]) -> None:
+    """Stream one XML part: no DTD nor entity declaration (entity expansion), declared sizes within bounds."""
+    head = b""
+    tail = b""
+    read = 0
+    with archive.open(part) as stream:
+        while True:
+            chunk = stream.read(1024 * 1024)
+            if not chunk:
+                break
+            read += len(chunk)
+            if read > XLSX_MAX_UNCOMPRESSED:  # the sizes in the directory may lie
+                raise refuse(f"part {part.filename} expands beyond {XLSX_MAX_UNCOMPRESSED:,} bytes")
+            window = tail + chunk
+            if b"<!DOCTYPE" in window or b"<!ENTITY" in window:
+                raise refuse(f"part {part.filename} declares a DTD or entities, which a workbook never needs")
+            tail = window[-16:]
+            if len(head) < 4096:
+                head += chunk[: 4096 - len(head)]
+    name = part.filename.lower()
+    if name.startswith("xl/worksheets/"):
+        found = _DIMENSION.search(head)
+        if found and found.group(4):
+            rows = int(found.group(4))
+            columns = _column_number(found.group(3).decode())
+            if rows > XLSX_MAX_ROWS:
+                raise refuse(f"sheet {part.filename} declares {rows:,} rows; at most {XLSX_MAX_ROWS:,} are read")
+            if columns > XLSX_MAX_COLUMNS:
+                raise refuse(f"sheet {part.filename} declares {columns:,} columns; at most {XLSX_MAX_COLUMNS} are read")
+    elif name == "xl/sharedstrings.xml":
+        found = _SHARED_COUNT.search(head)
+        if found and int(found.group(1)) > XLSX_MAX_SHARED_STRINGS:
+            raise refuse(f"workbook declares {int(found.group(1)):,} shared strings; "
+                         f"at most {XLSX_MAX_SHARED_STRINGS:,} are read")
+
+
 def _read_xlsx(path: Path) -> tuple[list[Row], list[Row]]:
     import zipfile
+    from xml.etree.ElementTree import ParseError
 
     from openpyxl import load_workbook
 
+    _check_xlsx(path)
+    unreadable = (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, ParseError)  # ParseError: e.g. an undefined entity
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+    except unreadable as exc:
         raise ImportFailed([Problem(Location(str(path), 1), f"not a readable .xlsx workbook ({exc})")]) from None
+    try:
+        return _xlsx_rows(path, workbook)
+    except unreadable as exc:
+        raise ImportFailed([Problem(Location(str(path), 1), f"not a readable .xlsx workbook ({exc})")]) from None
+    finally:
+        workbook.close()
+
+
+def _xlsx_rows(path: Path, workbook: Any) -> tuple[list[Row], list[Row]]:
     sheets = {name.lower(): name for name in workbook.sheetnames}
     problems: list[Problem] = []
     result: list[list[Row]] = []
@@ -297,13 +387,20 @@ def _read_xlsx(path: Path) -> tuple[list[Row], list[Row]]:
             result.append([])
             continue
         rows = []
+        if len(header_row) > XLSX_MAX_COLUMNS:
+            raise ImportFailed([Problem(Location(file, 1), f"row has {len(header_row):,} columns; at most {XLSX_MAX_COLUMNS} are read")])
         for line, values in enumerate(rows_iter, start=2):
+            # Bounded as it streams too: the declared dimensions may be absent or lie.
+            if line > XLSX_MAX_ROWS or len(values) > XLSX_MAX_COLUMNS:
+                message = (f"sheet has more than {XLSX_MAX_ROWS:,} rows; at most {XLSX_MAX_ROWS:,} are read"
+                           if line > XLSX_MAX_ROWS else
+                           f"row has {len(values):,} columns; at most {XLSX_MAX_COLUMNS} are read")
+                raise ImportFailed([Problem(Location(file, line), message)])
             if all(v is None or str(v).strip() == "" for v in values):
                 continue
             cells = {h: _cell(v) for h, v in zip(header, values, strict=False) if h}
             rows.append(Row(cells, Location(file, line)))
         result.append(rows)
-    workbook.close()
     if problems:
         raise ImportFailed(problems)
     return result[0], result[1]
