@@ -11,8 +11,8 @@ import csv
 import io
 import json
 import re
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from partnergraph.model import ImportFailed, Location, PartnergraphError, Problem, Row
