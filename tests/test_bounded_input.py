@@ -25,7 +25,7 @@ from partnergraph.model import ID_MAX, NAME_MAX, NOTES_MAX, TEXT_MAX, ImportFail
 from partnergraph.services import Workspace
 from partnergraph.services.data import Data
 from partnergraph.viewer import create_app, uploads
-from test_edit_views import token  # noqa: I001 (a helper of the edit views' tests)
+from test_edit_views import token
 
 
 def problems(path: Path) -> list[str]:
