@@ -84,3 +84,14 @@ def test_the_streamed_graph_is_the_old_graph_in_every_detail(tmp_path):
     assert all([list(r.items()) for r in new.edges[u, v]["relations"]] == [list(r.items()) for r in d["relations"]]
                for u, v, d in old.edges(data=True))
     assert new.graph["by_name"] == old.graph["by_name"]
+
+
+@pytest.mark.slow
+def test_the_json_import_benchmark_times_json_and_restore_against_csv(tmp_path):
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "json_import.py"), "--rows", "600", "1200",
+                           "--out", str(tmp_path)], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "JSON/CSV" in done.stdout and "target: within 2x" in done.stdout
+    results = json.loads((tmp_path / "json_import.json").read_text())["results"]
+    assert [r["rows"] > 400 for r in results] == [True, True]
+    assert all(r["json_over_csv"] > 0 and r["restore_over_csv"] > 0 for r in results)

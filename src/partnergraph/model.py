@@ -251,7 +251,7 @@ def _parse_props(row: Row, columns: frozenset[str], parsers: dict, problems: lis
             continue
         parser = parsers.get(column)
         try:
-            parsed = parser(_scalar(value, column)) if parser else _text(_scalar(value, column))
+            parsed = parser(_capped(_scalar(value, column), column)) if parser else _text(_scalar(value, column), _CAPS.get(column, TEXT_MAX))
         except ValueError as exc:
             problems.append(Problem(row.where, f"column '{column}': {exc}", column))
             continue
@@ -261,6 +261,16 @@ def _parse_props(row: Row, columns: frozenset[str], parsers: dict, problems: lis
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Characters XML 1.0 forbids (besides the control characters above): lone surrogates, U+FFFE, U+FFFF.
+# One of them in a store would break every GraphML and GEXF export, so they are refused at input.
+_NOT_XML = re.compile("[\ud800-\udfff\ufffe\uffff]")
+
+# Field length caps, in characters (docs/security.md#bounded-input): ids are capped by `_ID`.
+ID_MAX = 200
+NAME_MAX = 300
+NOTES_MAX = 200_000
+TEXT_MAX = 10_000  # every other text cell, and a list cell (tags, issues, member_of) as a whole
+_CAPS = {"id": ID_MAX, "name": NAME_MAX, "notes": NOTES_MAX}
 
 
 def _scalar(value: Any, column: str) -> Any:
@@ -279,14 +289,31 @@ def _scalar(value: Any, column: str) -> Any:
     return value
 
 
-def _text(value: Any) -> str:
-    """Return `value` as stripped text; control characters (other than tab/newline) are refused."""
+def _text(value: Any, limit: int = TEXT_MAX) -> str:
+    """Return `value` as stripped text of at most `limit` characters; control characters (other than
+    tab/newline) and characters XML 1.0 forbids are refused."""
     if isinstance(value, (dict, list)):
         raise ValueError(f"expected a single value, got {type(value).__name__}")
     text = str(value).strip()
+    if len(text) > limit:
+        raise ValueError(f"is {len(text):,} characters long; at most {limit:,} are allowed")
     if _CONTROL.search(text):
         raise ValueError("contains a control character")
+    bad = _NOT_XML.search(text)
+    if bad:
+        raise ValueError(f"contains U+{ord(bad.group()):04X}, a character XML 1.0 forbids")
     return text
+
+
+def _capped(value: Any, column: str) -> Any:
+    """Return `value` after checking its length and characters, as the value a parser receives."""
+    if isinstance(value, list):
+        if sum(len(str(item)) for item in value) > TEXT_MAX:
+            raise ValueError(f"holds more than {TEXT_MAX:,} characters")
+        return [_text(item) for item in value]
+    if isinstance(value, str):
+        _text(value, _CAPS.get(column, TEXT_MAX))
+    return value
 
 
 def validate_dataset(
@@ -312,15 +339,18 @@ def validate_dataset(
             problems.append(Problem(row.where, f"missing required column value: {', '.join(missing)}", missing[0]))
             continue
         try:
-            element_id, name = (_text(_scalar(values[c], c)) for c in ("id", "name"))
+            column = "id"
+            element_id = _text(_scalar(values[column], column), ID_MAX)
+            column = "name"
+            name = _text(_scalar(values[column], column), NAME_MAX)
         except ValueError as exc:
-            problems.append(Problem(row.where, f"column 'id' or 'name': {exc}"))
+            problems.append(Problem(row.where, f"column '{column}': {exc}", column))
             continue
         if not _ID.match(element_id):
             problems.append(Problem(row.where, f"id {element_id!r} may not contain spaces or ';'", "id"))
             continue
         try:
-            kind = Kind.parse(str(values["kind"]))
+            kind = Kind.parse(_text(values["kind"], 100))  # capped: a refused value is echoed in the problem
         except ValueError as exc:
             problems.append(Problem(row.where, f"column 'kind': {exc}", "kind"))
             continue
@@ -370,14 +400,17 @@ def validate_dataset(
             problems.append(Problem(row.where, f"missing required column value: {', '.join(missing)}", missing[0]))
             continue
         try:
-            rel = RelType.parse(str(values["type"]))
+            rel = RelType.parse(_text(values["type"], 100))  # capped: a refused value is echoed in the problem
         except ValueError as exc:
             problems.append(Problem(row.where, f"column 'type': {exc}", "type"))
             continue
         try:
-            source, target = (_text(_scalar(values[c], c)) for c in ("from", "to"))
+            column = "from"
+            source = _text(_scalar(values[column], column), ID_MAX)
+            column = "to"
+            target = _text(_scalar(values[column], column), ID_MAX)
         except ValueError as exc:
-            problems.append(Problem(row.where, f"column 'from' or 'to': {exc}"))
+            problems.append(Problem(row.where, f"column '{column}': {exc}", column))
             continue
         before = len(problems)
         props = _parse_props(row, _CONNECTION_PROPERTY_SET, _CONNECTION_PARSERS, problems)

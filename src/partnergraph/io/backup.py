@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from partnergraph.io.export import to_json
-from partnergraph.io.reader import read_rows
-from partnergraph.model import Connection, Dataset, Element, PartnergraphError, validate_dataset
+from partnergraph.io.reader import read_json_document
+from partnergraph.model import Connection, Dataset, Element, ImportFailed, PartnergraphError, validate_dataset
 
 # The data model a backup holds; a restore refuses anything newer than it knows.
 BACKUP_SCHEMA = 1
@@ -58,18 +58,26 @@ def write_backup(path: Path, elements: list[Element], connections: list[Connecti
 
 def read_backup(path: Path) -> tuple[Dataset, dict[str, Any]]:
     """Return the graph in a backup and its header, after checking its schema and hash."""
+    # The text is read and decoded once, in linear time, with the line of every row (io.reader).
     try:
-        with open(path, encoding="utf-8") as handle:
-            header = json.load(handle).get("backup")
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError, AttributeError) as exc:
+        document, element_rows, connection_rows = read_json_document(Path(path))
+    except OSError as exc:
         raise PartnergraphError(f"{path}: not a partnergraph backup ({exc})") from None
+    except ImportFailed as exc:
+        first = exc.problems[0]
+        if "expected an object" in first.message:
+            raise PartnergraphError(f"{path}: not a partnergraph backup (no backup header); use `import` for exports") from None
+        if first.message.startswith(("invalid JSON", "file is")):  # not JSON at all: one line, as before
+            raise PartnergraphError(f"{path}: not a partnergraph backup ({first.message} on line {first.where.line})") from None
+        raise
+    header = document.get("backup")
     if not isinstance(header, dict) or not {"schema", "sha256"} <= header.keys():
         raise PartnergraphError(f"{path}: not a partnergraph backup (no backup header); use `import` for exports")
     schema = header["schema"]
     if not isinstance(schema, int) or schema > BACKUP_SCHEMA:
         raise PartnergraphError(f"{path}: written by a newer partnergraph (backup schema {schema}, this version "
                                 f"reads up to {BACKUP_SCHEMA}); upgrade partnergraph to restore it")
-    dataset = validate_dataset(*read_rows(path), {})
+    dataset = validate_dataset(element_rows, connection_rows, {})
     digest = content_digest(dataset.elements, dataset.connections)
     if digest != header["sha256"]:
         raise PartnergraphError(f"{path}: content does not match its SHA-256 (file damaged or edited); nothing restored")

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -74,6 +75,25 @@ class Data:
     def __init__(self, store: GraphStore, questions: Questions):
         self.store = store
         self.questions = questions
+
+    @contextmanager
+    def detached(self) -> Iterator[Data]:
+        """Yield a Data over its own connection to the same store, for an import or restore in another
+        thread while this one keeps answering reads (the viewer's background jobs).
+
+        SQLite gets a second connection (WAL: readers go on while it writes); the Neo4j driver is
+        thread-safe, with a session per call, so its store is shared.
+        """
+        from partnergraph.store.sqlite import SqliteStore
+
+        if not isinstance(self.store, SqliteStore):
+            yield self
+            return
+        store = SqliteStore(self.store.path)
+        try:
+            yield Data(store, self.questions)
+        finally:
+            store.close()
 
     def import_rows(self, element_rows: Sequence[Row], connection_rows: Sequence[Row],
                     progress: ProgressFactory | None = None, *, note: ChangeNote | None = None) -> WriteStats:
