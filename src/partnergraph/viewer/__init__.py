@@ -25,6 +25,7 @@ CONTENT_SECURITY_POLICY = (
     "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
     "frame-ancestors 'none'"
 )
+SERVER_HEADER = "partnergraph"
 
 
 def create_app(settings: config.Settings | None = None, *, public: bool | None = None) -> Flask:
@@ -63,6 +64,9 @@ def create_app(settings: config.Settings | None = None, *, public: bool | None =
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "no-referrer"
         response.headers["X-Frame-Options"] = "DENY"
+        # Not werkzeug's "Werkzeug/x.y Python/3.z": versions only help someone pick an exploit.
+        # werkzeug's server and gunicorn send the app's Server header instead of their own.
+        response.headers["Server"] = SERVER_HEADER
         return response
 
     def wants_json() -> bool:
