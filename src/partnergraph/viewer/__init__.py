@@ -64,9 +64,6 @@ def create_app(settings: config.Settings | None = None, *, public: bool | None =
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "no-referrer"
         response.headers["X-Frame-Options"] = "DENY"
-        # Not werkzeug's "Werkzeug/x.y Python/3.z": versions only help someone pick an exploit.
-        # werkzeug's server and gunicorn send the app's Server header instead of their own.
-        response.headers["Server"] = SERVER_HEADER
         return response
 
     def wants_json() -> bool:
@@ -101,11 +98,23 @@ def create_app(settings: config.Settings | None = None, *, public: bool | None =
     return app
 
 
+def make_server(app: Flask, host: str = "127.0.0.1", port: int = 5000) -> Any:
+    """Return werkzeug's threaded server for `app`, sending `Server: partnergraph` (no versions)."""
+    from werkzeug.serving import WSGIRequestHandler
+    from werkzeug.serving import make_server as werkzeug_server
+
+    class Handler(WSGIRequestHandler):
+        # Not "Werkzeug/x.y Python/3.z": versions only help someone choose an exploit. (gunicorn
+        # sends "Server: gunicorn", without its version.)
+        def version_string(self) -> str:
+            return SERVER_HEADER
+
+    return werkzeug_server(host, port, app, threaded=True, request_handler=Handler)
+
+
 def serve(app: Flask, host: str = "127.0.0.1", port: int = 5000) -> None:
     """Serve `app` with werkzeug's threaded server until interrupted."""
-    from werkzeug.serving import make_server
-
-    server = make_server(host, port, app, threaded=True)
+    server = make_server(app, host, port)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
