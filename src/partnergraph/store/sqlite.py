@@ -182,8 +182,10 @@ class SqliteStore:
             # Autocommit mode: transactions are opened explicitly below.
             conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
             conn.execute("PRAGMA busy_timeout = 30000")
+            conn.execute("BEGIN")  # both from one snapshot, should another process be creating the file
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+            conn.execute("COMMIT")
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: not a partnergraph database ({exc})") from None
         # Refuse, or find nothing to read, before changing anything in the file.
@@ -211,6 +213,9 @@ class SqliteStore:
 
     def _migrate(self, conn: sqlite3.Connection, version: int) -> None:
         with _write_transaction(conn):
+            # Another process may have migrated the file since `version` was read: read it again
+            # under the write lock.
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
             for number in range(version, SCHEMA_VERSION):
                 for statement in MIGRATIONS[number].split(";"):
                     if statement.strip():
