@@ -233,13 +233,14 @@ class Neo4jStore:
         return Change(self._write(work), note, list(edits))
 
     def clear(self) -> None:
-        """Delete everything: elements, connections, history and accounts (the version moves on)."""
+        """Delete everything: elements, connections, history, accounts and sign-in counts (the version moves on)."""
         self._prepare()
         with self._errors(), self._driver.session(database=self.database) as session:
             session.run(query("write/delete_everything")).consume()
         def work(tx: neo4j.ManagedTransaction) -> None:
             tx.run(query("write/delete_history")).consume()
             tx.run(query("write/delete_accounts")).consume()
+            tx.run(query("write/delete_sign_ins")).consume()
             _bump(tx)
 
         self._write(work)

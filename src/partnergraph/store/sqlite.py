@@ -356,7 +356,7 @@ class SqliteStore:
         return stats
 
     def clear(self) -> None:
-        """Delete everything: elements, connections, history and accounts (the version moves on)."""
+        """Delete everything: elements, connections, history, accounts and sign-in counts (the version moves on)."""
         conn = self._connect(create=False)
         if conn is None:
             return
@@ -367,6 +367,7 @@ class SqliteStore:
             conn.execute("DELETE FROM changes")
             conn.execute("DELETE FROM tokens")
             conn.execute("DELETE FROM accounts")
+            conn.execute("DELETE FROM sign_in_attempts")
             conn.execute(_BUMP_VERSION)
 
     @staticmethod
