@@ -12,8 +12,8 @@ import multiprocessing
 from typing import Any
 
 import pytest
-from conftest import PASSWORD, settings_for
 
+from conftest import PASSWORD, settings_for
 from partnergraph.model import PartnergraphError
 from partnergraph.records import Account, AccountRefused
 from partnergraph.services import Workspace, accounts

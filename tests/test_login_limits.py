@@ -13,8 +13,8 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
-from conftest import PASSWORD, csrf_from, settings_for
 
+from conftest import PASSWORD, csrf_from, settings_for
 from partnergraph.services import Workspace, accounts
 
 NAME_LIMIT = accounts.LOGIN_LIMITS["name"]

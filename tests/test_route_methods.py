@@ -14,8 +14,8 @@ import urllib.request
 from typing import Any
 
 import pytest
-from conftest import PASSWORD, csrf_from, settings_for, sign_in
 
+from conftest import PASSWORD, csrf_from, settings_for, sign_in
 from partnergraph.services import Workspace, accounts
 from partnergraph.services.edit_checks import PROVENANCE
 
