@@ -234,26 +234,28 @@ def test_an_api_token_is_shown_once_and_kept_only_as_its_sha256(workspace: Works
     assert accounts.Accounts(store).account_for_token(other) is None
 
 
-def test_failed_sign_ins_are_counted_per_name_and_per_address_within_a_window():
+def test_sign_in_attempts_are_counted_per_name_and_per_address_within_a_window(workspace: Workspace):
     now = [1000.0]
-    limiter = accounts.LoginLimiter({"address": 8, "name": 3}, window=600, clock=lambda: now[0])
+    limiter = accounts.LoginLimiter(workspace.store, {"address": 8, "name": 3}, window=600, clock=lambda: now[0])
     ana = {"address": "10.0.0.1", "name": "ana"}
     for _ in range(3):
-        assert limiter.retry_after(ana) == 0
-        limiter.failed(ana)
+        assert limiter.reserve(ana).allowed  # noted before the password is checked
         now[0] += 10
-    assert limiter.retry_after(ana) == pytest.approx(1000 + 600 - now[0])
+    refused = limiter.reserve(ana)
+    assert not refused.allowed and refused.wait == pytest.approx(1000 + 600 - now[0])
     # Another name from the same address may still try, up to the address's own limit.
     for n in range(5):
-        assert limiter.retry_after({"address": "10.0.0.1", "name": f"user{n}"}) == 0
-        limiter.failed({"address": "10.0.0.1", "name": f"user{n}"})
-    assert limiter.retry_after({"address": "10.0.0.1", "name": "fresh"}) > 0
-    assert limiter.retry_after({"address": "10.0.0.2", "name": "fresh"}) == 0
-    now[0] += 601  # the window slides past the failures
-    assert limiter.retry_after(ana) == 0
-    limiter.failed(ana)
-    limiter.succeeded({"name": "ana"})
-    assert limiter._failures.get(("name", "ana")) is None
+        assert limiter.reserve({"address": "10.0.0.1", "name": f"user{n}"}).allowed
+    assert not limiter.reserve({"address": "10.0.0.1", "name": "fresh"}).allowed
+    assert limiter.reserve({"address": "10.0.0.2", "name": "fresh"}).allowed
+    now[0] += 601  # the window slides past the attempts
+    assert limiter.reserve(ana).allowed
+    limiter.reserve(ana)
+    # A correct password forgets the account's attempts and gives the address its attempt back.
+    limiter.succeeded(limiter.reserve(ana))
+    for _ in range(3):
+        assert limiter.reserve(ana).allowed
+    assert not limiter.reserve(ana).allowed
 
 
 # -- the command line -----------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from partnergraph.model import Conflict, Connection, Element, Kind, RelType
+from partnergraph.model import Conflict, Connection, Element, Kind, PartnergraphError, RelType
 
 # Called with the number of rows written since the last call, for progress bars.
 Progress = Callable[[int], None]
@@ -164,6 +164,31 @@ class Account:
     password_hash: str
     created: str
     disabled: bool = False
+
+
+class AccountRefused(PartnergraphError):
+    """An account write a store refused inside its transaction: it would leave no enabled admin, or
+    create a name that an account has already (compared case-insensitively)."""
+
+
+def account_refusal(old: Account | None, new: Account | None, enabled_admins: int) -> str | None:
+    """Return why replacing `old` by `new` (None: removing it) must not happen, or None.
+
+    `enabled_admins` counts the enabled admins before the write, `old` included. The last enabled
+    admin keeps the admin role, stays enabled and is not removed: a team locked out of the viewer
+    may have no shell access to add one.
+    """
+    if old is None or old.role != "admin" or old.disabled or enabled_admins > 1:
+        return None
+    if new is None:
+        what = "remove"
+    elif new.disabled:
+        what = "disable"
+    elif new.role != "admin":
+        what = f"make a {new.role} of"
+    else:
+        return None
+    return f"cannot {what} {old.name!r}: it is the last enabled admin; add another admin first"
 
 
 @dataclass(frozen=True)

@@ -16,14 +16,13 @@ import re
 import secrets
 import threading
 import time
-from collections import deque
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from partnergraph.model import PartnergraphError
-from partnergraph.records import Account, Token
+from partnergraph.records import Account, AccountRefused, Token
 from partnergraph.store import GraphStore
 
 ROLES = ("viewer", "editor", "admin")
@@ -218,13 +217,18 @@ class Accounts:
         check_name(name)
         check_role(role)
         check_password(password)
-        # Names differing only in case would be told apart by nobody reading an audit entry.
+        # Names differing only in case would be told apart by nobody reading an audit entry: the
+        # store refuses them in its write transaction (this early look only saves the hashing).
         taken = [a.name for a in self.store.list_accounts() if a.name.lower() == name.lower()]
         if taken:
-            raise PartnergraphError(f"an account named {taken[0]!r} exists already")
+            raise AccountRefused(f"an account named {taken[0]!r} exists already")
         account = Account(name=name, role=role, password_hash=hash_password(password), created=_now(now))
-        self.store.put_account(account)
+        self.store.put_account(account, create=True)
         return account
+
+    def login_limiter(self) -> LoginLimiter:
+        """Return the sign-in limit of this store (its counts are in the store, shared by every process)."""
+        return LoginLimiter(self.store)
 
     def authenticate(self, name: str, password: str) -> Account | None:
         """Return the account if `name` and `password` match an enabled account, else None."""
@@ -235,22 +239,13 @@ class Accounts:
         """Rehash a verified password whose stored hash is in an older format; return the account as stored."""
         return rehash(self.store, account, password) if needs_rehash(account.password_hash) else account
 
-    def _enabled_admins(self) -> list[str]:
-        return [a.name for a in self.store.list_accounts() if a.role == "admin" and not a.disabled]
-
-    def _keep_an_admin(self, account: Account, what: str) -> None:
-        # Refuse to leave nobody who can manage accounts in the viewer (the CLI could still add one,
-        # but a locked-out team may not have shell access).
-        if account.role == "admin" and not account.disabled and self._enabled_admins() == [account.name]:
-            raise PartnergraphError(f"cannot {what} {account.name!r}: it is the last enabled admin; add another admin first")
+    # The last enabled admin keeps the role, stays enabled and is not removed: the store checks it
+    # in the write transaction (records.account_refusal), so two processes cannot both pass.
 
     def set_role(self, name: str, role: str) -> Account:
         """Give account `name` another role; the last enabled admin keeps theirs."""
         check_role(role)
-        account = self.get(name)
-        if role != "admin":
-            self._keep_an_admin(account, f"make a {role} of")
-        changed = replace(account, role=role)
+        changed = replace(self.get(name), role=role)
         self.store.put_account(changed)
         return changed
 
@@ -263,9 +258,7 @@ class Accounts:
 
     def disable(self, name: str) -> Account:
         """Disable account `name`: it can no longer sign in, its sessions end and its tokens stop working."""
-        account = self.get(name)
-        self._keep_an_admin(account, "disable")
-        changed = replace(account, disabled=True)
+        changed = replace(self.get(name), disabled=True)
         self.store.put_account(changed)
         return changed
 
@@ -277,9 +270,7 @@ class Accounts:
 
     def remove(self, name: str) -> None:
         """Delete account `name` and its API tokens."""
-        account = self.get(name)
-        self._keep_an_admin(account, "remove")
-        self.store.delete_account(name)
+        self.store.delete_account(self.get(name).name)
 
     def issue_token(self, name: str, label: str = DEFAULT_LABEL, *, now: datetime | None = None) -> str:
         """Create an API token for account `name` and return its secret: shown this once, never kept."""
@@ -312,58 +303,55 @@ class Accounts:
         return count
 
 
-class LoginLimiter:
-    """Count failed sign-ins per key (client address, account name) in a sliding window.
+LOGIN_LIMITS = {"address": 20, "name": 5}
+LOGIN_WINDOW = 600.0
 
-    Kept in the memory of one process: with several worker processes each counts on its own, so
-    an attacker gets at most `workers` times the limit; a restart forgets the counts.
+
+@dataclass(frozen=True)
+class Attempt:
+    """A sign-in attempt: noted (`wait` 0, at `at`) before the password is checked, or refused."""
+
+    keys: dict[str, str]
+    at: float
+    wait: float
+
+    @property
+    def allowed(self) -> bool:
+        return self.wait <= 0
+
+
+class LoginLimiter:
+    """Limit sign-in attempts per key (client address, account name) in a sliding window.
+
+    The attempts are kept in the store, so every worker process (gunicorn --workers N, or several
+    servers on one store) counts the same ones. An attempt is noted *before* the slow password
+    check, in one write transaction that first counts the key's attempts: however many requests
+    arrive at once, at most the limit are evaluated. A correct password forgets its account's
+    attempts, and gives its address's attempt back.
     """
 
-    def __init__(self, limits: dict[str, int] | None = None, window: float = 600.0, clock=time.monotonic,
-                 max_keys: int = 50_000):
-        self.limits = limits or {"address": 20, "name": 5}
+    def __init__(self, store: GraphStore, limits: dict[str, int] | None = None, window: float = LOGIN_WINDOW,
+                 clock=time.time):
+        self.store = store
+        self.limits = limits or LOGIN_LIMITS
         self.window = window
         self.clock = clock
-        self.max_keys = max_keys
-        self._failures: dict[tuple[str, str], deque[float]] = {}
-        self._lock = threading.Lock()
 
-    def _recent(self, key: tuple[str, str], now: float) -> deque[float]:
-        times = self._failures.get(key)
-        if times is None:
-            return deque()
-        while times and times[0] <= now - self.window:
-            times.popleft()
-        if not times:
-            del self._failures[key]
-        return times
+    @staticmethod
+    def _key(kind: str, value: str) -> str:
+        return f"{kind}:{value}"
 
-    def retry_after(self, keys: dict[str, str]) -> float:
-        """Return how many seconds to wait before trying again (0: may try now)."""
+    def reserve(self, keys: dict[str, str]) -> Attempt:
+        """Note an attempt under every key, or say how long to wait (nothing noted) when one is at its limit."""
         now = self.clock()
-        wait = 0.0
-        with self._lock:
-            for kind, value in keys.items():
-                times = self._recent((kind, value), now)
-                limit = self.limits.get(kind)
-                if limit is not None and len(times) >= limit:
-                    # The oldest failure that keeps the count at the limit must leave the window.
-                    wait = max(wait, times[len(times) - limit] + self.window - now)
-        return wait
+        limits = {self._key(kind, value): self.limits[kind] for kind, value in keys.items() if kind in self.limits}
+        return Attempt(dict(keys), now, self.store.reserve_sign_in(limits, now, self.window))
 
-    def failed(self, keys: dict[str, str]) -> None:
-        """Record one failed sign-in for every key."""
-        now = self.clock()
-        with self._lock:
-            if len(self._failures) >= self.max_keys:
-                # Under a spray of names, forget the stalest keys rather than grow without bound.
-                for key in sorted(self._failures, key=lambda k: self._failures[k][-1])[: self.max_keys // 10]:
-                    del self._failures[key]
-            for kind, value in keys.items():
-                self._failures.setdefault((kind, value), deque()).append(now)
-
-    def succeeded(self, keys: dict[str, str]) -> None:
-        """Forget the failures of these keys (a correct password resets its account's count)."""
-        with self._lock:
-            for kind, value in keys.items():
-                self._failures.pop((kind, value), None)
+    def succeeded(self, attempt: Attempt) -> None:
+        """Forget the account's attempts, and give back this attempt of the other keys (the address)."""
+        name = attempt.keys.get("name")
+        if name is not None:
+            self.store.release_sign_in([self._key("name", name)])
+        others = [self._key(kind, value) for kind, value in attempt.keys.items() if kind != "name"]
+        if others:
+            self.store.release_sign_in(others, attempt.at)

@@ -134,12 +134,36 @@ class GraphStore(Protocol):
         """Return every account, sorted by name."""
         ...
 
-    def put_account(self, account: Account) -> None:
-        """Create or replace the account with this name."""
+    def put_account(self, account: Account, *, create: bool = False) -> None:
+        """Create or replace the account with this name; with `create`, only create it.
+
+        In the write transaction, and so whatever other processes write meanwhile: raises
+        `AccountRefused` (and writes nothing) when the write would leave no enabled admin
+        (`records.account_refusal`), or when `create` finds an account of this name in any case.
+        """
         ...
 
     def delete_account(self, name: str) -> bool:
-        """Delete an account and its tokens; return whether it existed."""
+        """Delete an account and its tokens; return whether it existed.
+
+        Raises `AccountRefused` (and deletes nothing) for the last enabled admin, checked in the
+        write transaction.
+        """
+        ...
+
+    # -- sign-in attempts: the login limit, shared by every process on the store -----------
+
+    def reserve_sign_in(self, limits: Mapping[str, int], now: float, window: float) -> float:
+        """Note one sign-in attempt at `now` under every key of `limits` (key: its limit), or none.
+
+        In one write transaction: attempts older than `window` seconds are forgotten; if a key
+        has `limit` attempts in the window already, nothing is noted and the seconds until one
+        leaves the window are returned; else the attempt is noted for every key and 0 returned.
+        """
+        ...
+
+    def release_sign_in(self, keys: Sequence[str], at: float | None = None) -> None:
+        """Forget the attempt noted at `at` under each of `keys` (all their attempts when None)."""
         ...
 
     def add_token(self, token: Token) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
@@ -39,12 +40,14 @@ from partnergraph.model import (
 )
 from partnergraph.records import (
     Account,
+    AccountRefused,
     Change,
     ChangeNote,
     Edit,
     Progress,
     Token,
     WriteStats,
+    account_refusal,
     check_edit,
     conflict,
     edits_from_json,
@@ -63,7 +66,9 @@ logging.getLogger("neo4j").addHandler(logging.NullHandler())
 BATCH = 10_000
 SCHEMA = ("create_element_id", "create_affiliate_id", "create_partner_id", "create_contact_id",
           "create_issue_id", "create_element_name", "create_change_seq", "create_account_name",
-          "create_token_digest")
+          "create_token_digest", "create_lock_name", "create_sign_in_key", "create_sign_in_last")
+# Sign-in counters idle for longer than the window are deleted at most this often, per process.
+PRUNE_SECONDS = 60.0
 # Relationship types cannot be parameters without losing the index-backed plan: one file each,
 # named in partnergraph.schema.
 UPSERT_CONNECTIONS = {rel: spec.cypher for rel, spec in RELATIONSHIPS.items()}
@@ -126,6 +131,7 @@ class Neo4jStore:
         except (ConfigurationError, ValueError) as exc:
             raise StoreError(f"{clean}: not a usable Neo4j URL ({exc})") from None
         self._ready = False
+        self._pruned = 0.0
 
     # -- connection management -------------------------------------------------------------
 
@@ -227,13 +233,14 @@ class Neo4jStore:
         return Change(self._write(work), note, list(edits))
 
     def clear(self) -> None:
-        """Delete everything: elements, connections, history and accounts (the version moves on)."""
+        """Delete everything: elements, connections, history, accounts and sign-in counts (the version moves on)."""
         self._prepare()
         with self._errors(), self._driver.session(database=self.database) as session:
             session.run(query("write/delete_everything")).consume()
         def work(tx: neo4j.ManagedTransaction) -> None:
             tx.run(query("write/delete_history")).consume()
             tx.run(query("write/delete_accounts")).consume()
+            tx.run(query("write/delete_sign_ins")).consume()
             _bump(tx)
 
         self._write(work)
@@ -361,15 +368,32 @@ class Neo4jStore:
         """Return every account, sorted by name."""
         return self._read(lambda tx: [_account(r["account"]) for r in tx.run(query("read/list_accounts"))])
 
-    def put_account(self, account: Account) -> None:
-        """Create or replace the account with this name."""
-        self._write(lambda tx: tx.run(query("write/set_account"), name=account.name, role=account.role,
-                                      password_hash=account.password_hash, created=account.created,
-                                      disabled=account.disabled).consume())
+    def put_account(self, account: Account, *, create: bool = False) -> None:
+        """Create or replace the account with this name (only create it, with `create`).
+
+        The rules are checked after taking the accounts' lock, in the write transaction, so two
+        processes cannot each remove one of the last two admins.
+        """
+        def work(tx: neo4j.ManagedTransaction) -> None:
+            old = _lock_accounts(tx, account.name)
+            if create or old is None:
+                taken = [r["name"] for r in tx.run(query("read/find_account_names"), name=account.name)]
+                if taken:
+                    raise AccountRefused(f"an account named {taken[0]!r} exists already")
+            _keep_an_admin(tx, old, account)
+            tx.run(query("write/set_account"), name=account.name, role=account.role,
+                   password_hash=account.password_hash, created=account.created,
+                   disabled=account.disabled).consume()
+
+        self._write(work)
 
     def delete_account(self, name: str) -> bool:
-        """Delete an account and its tokens; return whether it existed."""
-        return self._write(lambda tx: tx.run(query("write/delete_account"), name=name).single()["deleted"] > 0)
+        """Delete an account and its tokens; return whether it existed (never the last enabled admin)."""
+        def work(tx: neo4j.ManagedTransaction) -> bool:
+            _keep_an_admin(tx, _lock_accounts(tx, name), None)
+            return tx.run(query("write/delete_account"), name=name).single()["deleted"] > 0
+
+        return self._write(work)
 
     def add_token(self, token: Token) -> None:
         """Keep an API token (by its digest) for its account."""
@@ -393,6 +417,48 @@ class Neo4jStore:
         """Delete the tokens of an account (only those with `label`, if given); return how many."""
         return self._write(lambda tx: tx.run(query("write/delete_tokens"), account=account,
                                              label=label).single()["deleted"])
+
+    # -- sign-in attempts --------------------------------------------------------------------
+
+    def reserve_sign_in(self, limits: Mapping[str, int], now: float, window: float) -> float:
+        """Note one sign-in attempt under every key of `limits`, unless one is at its limit (see GraphStore)."""
+        keys = sorted(limits)
+        since = now - window
+
+        def work(tx: neo4j.ManagedTransaction) -> float:
+            tx.run(query("write/lock_sign_in_keys"), keys=keys, now=now).consume()
+            wait = 0.0
+            for record in tx.run(query("read/list_sign_in_attempts"), keys=keys, since=since):
+                times, limit = sorted(record["times"]), limits[record["key"]]
+                if len(times) >= limit:
+                    wait = max(wait, times[len(times) - limit] + window - now, 1e-3)
+            if wait == 0:
+                tx.run(query("write/add_sign_in_attempts"), keys=keys, now=now, since=since).consume()
+            return wait
+
+        wait = self._write(work)
+        if time.monotonic() - self._pruned > PRUNE_SECONDS:
+            self._pruned = time.monotonic()
+            self._write(lambda tx: tx.run(query("write/delete_sign_in_keys"), since=since, limit=1000).consume())
+        return wait
+
+    def release_sign_in(self, keys: Sequence[str], at: float | None = None) -> None:
+        """Forget the attempt noted at `at` under each of `keys` (all their attempts when None)."""
+        self._write(lambda tx: tx.run(query("write/remove_sign_in_attempts"), keys=sorted(keys), at=at).consume())
+
+
+def _lock_accounts(tx: neo4j.ManagedTransaction, name: str) -> Account | None:
+    """Take the accounts' write lock, then return the account `name` as committed (or None)."""
+    tx.run(query("write/lock_accounts")).consume()
+    record = tx.run(query("read/get_account"), name=name).single()
+    return _account(record["account"]) if record else None
+
+
+def _keep_an_admin(tx: neo4j.ManagedTransaction, old: Account | None, new: Account | None) -> None:
+    admins = tx.run(query("read/count_enabled_admins")).single()["admins"]
+    refusal = account_refusal(old, new, admins)
+    if refusal:
+        raise AccountRefused(refusal)
 
 
 def _bump(tx: neo4j.ManagedTransaction) -> int:

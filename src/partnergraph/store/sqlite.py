@@ -20,12 +20,14 @@ from partnergraph.model import (
 )
 from partnergraph.records import (
     Account,
+    AccountRefused,
     Change,
     ChangeNote,
     Edit,
     Progress,
     Token,
     WriteStats,
+    account_refusal,
     check_edit,
     conflict,
     describe_target,
@@ -89,6 +91,12 @@ MIGRATIONS: tuple[str, ...] = (
         seq INTEGER NOT NULL REFERENCES changes(seq) ON DELETE CASCADE,
         PRIMARY KEY (element, seq)
     ) WITHOUT ROWID;
+    """,
+    # 3: sign-in attempts (the login limit), so that every worker process counts the same ones.
+    """
+    CREATE TABLE sign_in_attempts (key TEXT NOT NULL, at REAL NOT NULL);
+    CREATE INDEX sign_in_attempts_key ON sign_in_attempts(key, at);
+    CREATE INDEX sign_in_attempts_at ON sign_in_attempts(at);
     """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -174,8 +182,10 @@ class SqliteStore:
             # Autocommit mode: transactions are opened explicitly below.
             conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
             conn.execute("PRAGMA busy_timeout = 30000")
+            conn.execute("BEGIN")  # both from one snapshot, should another process be creating the file
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+            conn.execute("COMMIT")
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: not a partnergraph database ({exc})") from None
         # Refuse, or find nothing to read, before changing anything in the file.
@@ -203,6 +213,9 @@ class SqliteStore:
 
     def _migrate(self, conn: sqlite3.Connection, version: int) -> None:
         with _write_transaction(conn):
+            # Another process may have migrated the file since `version` was read: read it again
+            # under the write lock.
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
             for number in range(version, SCHEMA_VERSION):
                 for statement in MIGRATIONS[number].split(";"):
                     if statement.strip():
@@ -343,7 +356,7 @@ class SqliteStore:
         return stats
 
     def clear(self) -> None:
-        """Delete everything: elements, connections, history and accounts (the version moves on)."""
+        """Delete everything: elements, connections, history, accounts and sign-in counts (the version moves on)."""
         conn = self._connect(create=False)
         if conn is None:
             return
@@ -354,6 +367,7 @@ class SqliteStore:
             conn.execute("DELETE FROM changes")
             conn.execute("DELETE FROM tokens")
             conn.execute("DELETE FROM accounts")
+            conn.execute("DELETE FROM sign_in_attempts")
             conn.execute(_BUMP_VERSION)
 
     @staticmethod
@@ -551,23 +565,48 @@ class SqliteStore:
             rows = conn.execute("SELECT name, role, password_hash, created, disabled FROM accounts ORDER BY name")
             return [_account(r) for r in rows]
 
-    def put_account(self, account: Account) -> None:
-        """Create or replace the account with this name."""
+    def put_account(self, account: Account, *, create: bool = False) -> None:
+        """Create or replace the account with this name (only create it, with `create`).
+
+        The rules are checked in the write transaction: BEGIN IMMEDIATE holds the file's write
+        lock from the first read, so no other process can change an account in between.
+        """
         conn = self._connect(create=True)
         assert conn is not None
         with _write_transaction(conn):
+            old = self._account_in(conn, account.name)
+            if create or old is None:
+                row = conn.execute("SELECT name FROM accounts WHERE unicode_lower(name) = ? ORDER BY name",
+                                   (account.name.lower(),)).fetchone()
+                if row is not None:
+                    raise AccountRefused(f"an account named {row[0]!r} exists already")
+            self._keep_an_admin(conn, old, account)
             conn.execute(
                 "INSERT INTO accounts (name, role, password_hash, created, disabled) VALUES (?, ?, ?, ?, ?) "
                 "ON CONFLICT (name) DO UPDATE SET role = excluded.role, password_hash = excluded.password_hash, "
                 "created = excluded.created, disabled = excluded.disabled",
                 (account.name, account.role, account.password_hash, account.created, int(account.disabled)))
 
+    @staticmethod
+    def _account_in(conn: sqlite3.Connection, name: str) -> Account | None:
+        row = conn.execute("SELECT name, role, password_hash, created, disabled FROM accounts WHERE name = ?",
+                           (name,)).fetchone()
+        return _account(row) if row else None
+
+    @staticmethod
+    def _keep_an_admin(conn: sqlite3.Connection, old: Account | None, new: Account | None) -> None:
+        admins = conn.execute("SELECT count(*) FROM accounts WHERE role = 'admin' AND disabled = 0").fetchone()[0]
+        refusal = account_refusal(old, new, admins)
+        if refusal:
+            raise AccountRefused(refusal)
+
     def delete_account(self, name: str) -> bool:
-        """Delete an account and its tokens; return whether it existed."""
+        """Delete an account and its tokens; return whether it existed (never the last enabled admin)."""
         conn = self._connect(create=False)
         if conn is None:
             return False
         with _write_transaction(conn):
+            self._keep_an_admin(conn, self._account_in(conn, name), None)
             conn.execute("DELETE FROM tokens WHERE account = ?", (name,))
             return conn.execute("DELETE FROM accounts WHERE name = ?", (name,)).rowcount > 0
 
@@ -609,3 +648,36 @@ class SqliteStore:
                 return conn.execute("DELETE FROM tokens WHERE account = ?", (account,)).rowcount
             return conn.execute("DELETE FROM tokens WHERE account = ? AND label = ?", (account, label)).rowcount
 
+    # -- sign-in attempts --------------------------------------------------------------------
+
+    def reserve_sign_in(self, limits: Mapping[str, int], now: float, window: float) -> float:
+        """Note one sign-in attempt under every key of `limits`, unless one is at its limit (see GraphStore)."""
+        conn = self._connect(create=True)
+        assert conn is not None
+        since = now - window
+        with _write_transaction(conn):
+            conn.execute("DELETE FROM sign_in_attempts WHERE at <= ?", (since,))
+            wait = 0.0
+            for key, limit in limits.items():
+                times = [row[0] for row in conn.execute("SELECT at FROM sign_in_attempts WHERE key = ? ORDER BY at",
+                                                        (key,))]
+                if len(times) >= limit:
+                    # The oldest attempt that keeps the count at the limit must leave the window.
+                    wait = max(wait, times[len(times) - limit] + window - now, 1e-3)
+            if wait > 0:
+                return wait
+            conn.executemany("INSERT INTO sign_in_attempts (key, at) VALUES (?, ?)", [(key, now) for key in limits])
+        return 0.0
+
+    def release_sign_in(self, keys: Sequence[str], at: float | None = None) -> None:
+        """Forget the attempt noted at `at` under each of `keys` (all their attempts when None)."""
+        conn = self._connect(create=False)
+        if conn is None:
+            return
+        with _write_transaction(conn):
+            for key in keys:
+                if at is None:
+                    conn.execute("DELETE FROM sign_in_attempts WHERE key = ?", (key,))
+                else:
+                    conn.execute("DELETE FROM sign_in_attempts WHERE rowid IN "
+                                 "(SELECT rowid FROM sign_in_attempts WHERE key = ? AND at = ? LIMIT 1)", (key, at))

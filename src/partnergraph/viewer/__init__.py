@@ -25,6 +25,7 @@ CONTENT_SECURITY_POLICY = (
     "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
     "frame-ancestors 'none'"
 )
+SERVER_HEADER = "partnergraph"
 
 
 def create_app(settings: config.Settings | None = None, *, public: bool | None = None) -> Flask:
@@ -97,11 +98,23 @@ def create_app(settings: config.Settings | None = None, *, public: bool | None =
     return app
 
 
+def make_server(app: Flask, host: str = "127.0.0.1", port: int = 5000) -> Any:
+    """Return werkzeug's threaded server for `app`, sending `Server: partnergraph` (no versions)."""
+    from werkzeug.serving import WSGIRequestHandler
+    from werkzeug.serving import make_server as werkzeug_server
+
+    class Handler(WSGIRequestHandler):
+        # Not "Werkzeug/x.y Python/3.z": versions only help someone choose an exploit. (gunicorn
+        # sends "Server: gunicorn", without its version.)
+        def version_string(self) -> str:
+            return SERVER_HEADER
+
+    return werkzeug_server(host, port, app, threaded=True, request_handler=Handler)
+
+
 def serve(app: Flask, host: str = "127.0.0.1", port: int = 5000) -> None:
     """Serve `app` with werkzeug's threaded server until interrupted."""
-    from werkzeug.serving import make_server
-
-    server = make_server(host, port, app, threaded=True)
+    server = make_server(app, host, port)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -4,7 +4,9 @@
 session cookie, or `Authorization: Bearer <API token>`), sends anonymous visitors to /login
 unless anonymous reading is on, and refuses state changes (POST, PUT, PATCH, DELETE) made with
 the cookie but without the session's CSRF token. Views that change something add
-`@require_role("editor")` (or "admin"). In public mode there are no accounts at all.
+`@require_role("editor")` (or "admin"), and change it only on POST (PATCH, DELETE): GET, HEAD and
+OPTIONS never change anything (the gate answers HEAD exactly as GET, without the body). In public
+mode there are no accounts at all.
 """
 
 from __future__ import annotations
@@ -45,7 +47,7 @@ from partnergraph.viewer.common import state
 log = logging.getLogger("partnergraph.auth")
 auth = Blueprint("auth", __name__)
 
-SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 ANONYMOUS_API_ERROR = "sign in or send an API token"
 CSRF_ERROR = "missing or wrong CSRF token"
 # Browsers keep Secure cookies from these over plain http (checked with Debian's chromium).
@@ -55,13 +57,12 @@ MIN_SECRET_KEY = 16
 
 @dataclass
 class AuthState:
-    """The app's sign-in settings and its counter of failed sign-ins."""
+    """The app's sign-in settings (the sign-in limit counts in the store: `Accounts.login_limiter`)."""
 
     public: bool
     anonymous_read: bool
     secure_cookies: bool
     session_seconds: float
-    limiter: accounts.LoginLimiter
 
 
 def _auth_state() -> AuthState:
@@ -91,7 +92,7 @@ def install(app: Flask, settings: Settings) -> None:
         n = settings.trusted_proxies
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
     app.extensions["partnergraph.auth"] = AuthState(public, settings.anonymous_read, settings.secure_cookies,
-                                                    hours * 3600, accounts.LoginLimiter())
+                                                    hours * 3600)
     app.add_template_global(csrf_token)
     app.add_template_global(current_user)
     if not public:
@@ -217,6 +218,10 @@ def _csrf_ok() -> bool:
 
 
 def _gate() -> Response | None:
+    if request.method == "HEAD":
+        # HEAD is GET without the body (werkzeug drops it, from the WSGI environ): a view that
+        # tells GET from the rest must never take a HEAD for a change.
+        request.method = "GET"
     config = _auth_state()
     if config.public:
         g.user = None
@@ -247,8 +252,11 @@ def _gate() -> Response | None:
 
 
 def _no_store(response: Response) -> Response:
-    # Pages for a signed-in account hold private data: no shared cache may keep them.
-    if g.get("user") is not None and "Cache-Control" not in response.headers:
+    # Pages of a private viewer hold private data, for a signed-in account or an anonymous reader
+    # alike (anonymous reading is for a trusted network, not for caches on the way): no cache may
+    # keep them. Static files and the public directory stay cacheable.
+    if (not _auth_state().public and not request.path.startswith("/static/")
+            and "Cache-Control" not in response.headers):
         response.headers["Cache-Control"] = "private, no-store"
     return response
 
@@ -299,32 +307,34 @@ def _render_login(target: str, status: int = 200, error: str | None = None, name
 @auth.route("/login", methods=["GET", "POST"])
 def login() -> Any:
     target = safe_next(request.values.get("next"))
-    if request.method == "GET":
+    if request.method != "POST":  # GET (and HEAD): the form; only a POST is a sign-in attempt
         if current_user() is not None:
             return redirect(target)
         return _render_login(target)
     name = request.form.get("name", "").strip()
     password = request.form.get("password", "")
     keys = {"address": request.remote_addr or "unknown", "name": name.lower()}
-    limiter = _auth_state().limiter
-    wait = limiter.retry_after(keys)
-    if wait > 0:
+    # The attempt is noted in the store before the slow password check: concurrent guesses, in
+    # this process or another, cannot all pass a check that counts only finished ones.
+    with state().workspace() as ws:
+        limiter = ws.accounts.login_limiter()
+        attempt = limiter.reserve(keys)
+        found = ws.accounts.find(name) if attempt.allowed and accounts.NAME_PATTERN.fullmatch(name) else None
+    if not attempt.allowed:
+        wait = attempt.wait
         minutes = max(1, math.ceil(wait / 60))
         when = time.strftime("%H:%M UTC", time.gmtime(time.time() + wait))
         response = _render_login(target, 429, f"Too many failed sign-ins. Try again in {minutes} minute"
                                               f"{'s' if minutes != 1 else ''} (after {when}).", name)
         response.headers["Retry-After"] = str(math.ceil(wait))
         return response
-    with state().workspace() as ws:
-        found = ws.accounts.find(name) if accounts.NAME_PATTERN.fullmatch(name) else None
     # The slow password check runs outside the workspace lock, so other requests go on meanwhile.
     account = accounts.verify_account(found, password)
     if account is None:
-        limiter.failed(keys)
         log.warning("failed sign-in as %r from %s", name[:64], request.remote_addr)
         return _render_login(target, 401, "Wrong name or password (or the account is disabled).", name)
-    limiter.succeeded({"name": keys["name"]})
     with state().workspace() as ws:
+        ws.accounts.login_limiter().succeeded(attempt)
         account = ws.accounts.upgrade_hash(account, password)  # an old-format hash gets a new one
     # A new session (new CSRF token too): nothing set before signing in carries over.
     session.clear()

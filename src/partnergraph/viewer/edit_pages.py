@@ -79,6 +79,14 @@ def _delete_form(**shown: Any) -> Callable[..., Any]:
     return render
 
 
+def _form(render: Callable[..., Any], save: Callable[[], Any], saved: Callable[[Any], str], *,
+          conflicts: bool = True) -> Any:
+    """Answer a form view: only a POST saves; any other method (GET, HEAD) shows the form, changing nothing."""
+    if request.method != "POST":
+        return render()
+    return forms.form_view(render, save, saved, conflicts=conflicts)
+
+
 # -- elements -------------------------------------------------------------------------------------
 
 
@@ -101,7 +109,7 @@ def new_element(kind: str) -> Any:
         flash(f"Created {values['name'].strip()}.", "done")
         return _element_page(values["id"].strip())
 
-    return forms.form_view(render, save, saved, conflicts=False)
+    return _form(render, save, saved, conflicts=False)
 
 
 @edit.route("/edit/elements/<path:node_id>", methods=["GET", "POST"])
@@ -130,7 +138,7 @@ def edit_element(node_id: str) -> Any:
         _done(change, element.name)
         return _element_page(node_id)
 
-    return forms.form_view(render, save, saved)
+    return _form(render, save, saved)
 
 
 @edit.route("/edit/delete/<path:node_id>", methods=["GET", "POST"])
@@ -152,7 +160,7 @@ def delete_element(node_id: str) -> Any:
 
     render = _delete_form(element=element, connection=None, connections=connections, names=names,
                           rev=revision(element))
-    return forms.form_view(render, save, saved)
+    return _form(render, save, saved)
 
 
 # -- connections ----------------------------------------------------------------------------------
@@ -196,7 +204,7 @@ def new_connection() -> Any:
         return _element_page(after.source if back not in (after.source, after.target) else back)
 
     render = _connection_form(rel, {n: request.args.get(n, "") for n in ("from", "to")})
-    return forms.form_view(render, save, saved, conflicts=False)
+    return _form(render, save, saved, conflicts=False)
 
 
 @edit.route("/edit/connection", methods=["GET", "POST"])
@@ -218,7 +226,7 @@ def edit_connection() -> Any:
 
     render = _connection_form(rel, {k: form_value(v) for k, v in existing.props.items()}, existing=existing,
                               names=names)
-    return forms.form_view(render, save, saved)
+    return _form(render, save, saved)
 
 
 @edit.route("/edit/connection/delete", methods=["GET", "POST"])
@@ -239,7 +247,7 @@ def delete_connection() -> Any:
         return _element_page(source)
 
     render = _delete_form(element=None, connection=existing, connections=[], names=names, rev=revision(existing))
-    return forms.form_view(render, save, saved)
+    return _form(render, save, saved)
 
 
 # -- interactions and merges ----------------------------------------------------------------------
@@ -272,7 +280,7 @@ def interaction(node_id: str) -> Any:
         flash(f"Logged the interaction (change #{change.seq}).", "done")
         return _element_page(node_id)
 
-    return forms.form_view(render, save, saved, conflicts=False)
+    return _form(render, save, saved, conflicts=False)
 
 
 @edit.route("/edit/merge/<path:node_id>", methods=["GET", "POST"])
@@ -311,7 +319,7 @@ def merge(node_id: str) -> Any:
         flash(f"Merged {chosen.drop.name} into {keep.name} (change #{change.seq}).", "done")
         return _element_page(node_id)
 
-    return forms.form_view(render, save, saved)
+    return _form(render, save, saved)
 
 
 def _plan_names(ws: Any, plan: Any) -> dict[str, str]:
@@ -368,7 +376,7 @@ def revert(seq: int) -> Any:
 def upload() -> Any:
     # Not a forms.form_view: the import runs in the background (uploads.start_import); one that ends
     # within a moment shows its counts on this page (200, no redirect), a longer one its own page.
-    if request.method == "GET":
+    if request.method != "POST":
         return render_template("edit_import.html", values={}, errors={}, problems=[], stats=None, job=None)
     try:
         started = uploads.start_import(request.files.get("file"), request.form.get(PROVENANCE, ""),

@@ -94,7 +94,7 @@ def form_view(render: Callable[..., Any], save: Callable[[], T], saved: Callable
     and the conflict (409), unless `conflicts` is off (creations and interactions, which have no
     rev to compare: then the app's error handler answers).
     """
-    if request.method == "GET":
+    if request.method != "POST":  # GET and HEAD only show the form: nothing else may save
         return render()
     try:
         result = save()
