@@ -164,7 +164,7 @@ def fuzzed(tmp_path_factory: pytest.TempPathFactory):
     ws.close()
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=800, deadline=None, suppress_health_check=list(HealthCheck))
 @given(data=st.data())
 def test_no_route_answers_a_generated_request_with_a_5xx_a_traceback_or_a_change_on_refusal(fuzzed, data):
     rule, allowed = data.draw(st.sampled_from(fuzzed["rules"]), label="route")
@@ -302,7 +302,7 @@ def import_store(tmp_path_factory: pytest.TempPathFactory):
         yield url, ws
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
 @given(rows=ROWS, json_file=JSON_FILE_VALUE, as_csv=st.booleans(), raw=st.booleans())
 def test_generated_rows_import_or_are_refused_in_one_line_and_change_nothing(import_store, tmp_path_factory, rows,
                                                                            json_file, as_csv, raw):
