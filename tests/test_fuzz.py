@@ -82,7 +82,8 @@ JSON_BODY = st.one_of(SHAPED.map(lambda body: json.dumps(body).encode()), JSON_V
                       st.binary(max_size=40))
 FORM = st.dictionaries(st.sampled_from(PARAMS), TEXT | BIG_TEXT, max_size=6)
 UPLOAD = st.tuples(st.sampled_from(("a.json", "a.xlsx", "a.csv", "../../x.json", "\ud800.json", "")),
-                   st.one_of(st.binary(max_size=200), SHAPED.map(lambda b: json.dumps(
+                   st.one_of(st.binary(max_size=200), RAW_JSON.map(lambda t: t.encode("utf-8", "surrogatepass")),
+                             SHAPED.map(lambda b: json.dumps(
                        {"elements": [b.get("element", {})], "connections": [b.get("connection", {})]}).encode())))
 CONTENT_TYPES = ("application/json", "application/json; charset=utf-16", "text/plain", "multipart/form-data",
                  "application/x-www-form-urlencoded; charset=latin-1", "application/octet-stream", "")
@@ -164,7 +165,7 @@ def fuzzed(tmp_path_factory: pytest.TempPathFactory):
     ws.close()
 
 
-@settings(max_examples=800, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=1500, deadline=None, suppress_health_check=list(HealthCheck))
 @given(data=st.data())
 def test_no_route_answers_a_generated_request_with_a_5xx_a_traceback_or_a_change_on_refusal(fuzzed, data):
     rule, allowed = data.draw(st.sampled_from(fuzzed["rules"]), label="route")
@@ -302,7 +303,7 @@ def import_store(tmp_path_factory: pytest.TempPathFactory):
         yield url, ws
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=500, deadline=None, suppress_health_check=list(HealthCheck))
 @given(rows=ROWS, json_file=JSON_FILE_VALUE, as_csv=st.booleans(), raw=st.booleans())
 def test_generated_rows_import_or_are_refused_in_one_line_and_change_nothing(import_store, tmp_path_factory, rows,
                                                                            json_file, as_csv, raw):
@@ -411,4 +412,19 @@ def test_a_lone_surrogate_in_an_upload_is_a_400_and_in_an_import_one_line(editor
         main, ["--db", db_url, "import", str(tmp_path / "network.json")])
     assert result.exit_code == 1 and (result.exception is None or isinstance(result.exception, SystemExit))
     assert result.stderr.count("\n") == 1 and result.stderr.startswith("error: ") and "\\ud800" in result.stderr
+    assert _digest(small) == before
+
+
+def test_an_integer_of_5000_digits_in_an_import_file_is_a_problem_not_a_traceback(editor_api, small, db_url, tmp_path):
+    client, headers = editor_api
+    before = _digest(small)
+    document = b'{"elements": [{"id": "x1", "kind": "issue", "name": ' + b"1" * 5000 + b'}], "connections": []}'
+    answer = client.post("/api/import", headers={"X-CSRF-Token": headers["X-CSRF-Token"]},
+                         data={"file": (io.BytesIO(document), "network.json"), "provenance": "p"})
+    assert answer.status_code == 400 and "4300 digits" in answer.get_json()["problems"][0], answer.get_json()
+    (tmp_path / "network.json").write_bytes(document)
+    result = CliRunner(env={"NEO4J_PASSWORD": NEO4J_PASSWORD}).invoke(
+        main, ["--db", db_url, "import", str(tmp_path / "network.json")])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+    assert "invalid JSON" in result.stderr and result.stderr.splitlines()[-1].startswith("error: ")
     assert _digest(small) == before

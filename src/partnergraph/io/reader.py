@@ -121,6 +121,8 @@ def _read_json(path: Path) -> tuple[list[Row], list[Row]]:
         raise ImportFailed([Problem(Location(str(path), exc.lineno), f"invalid JSON: {exc.msg}")]) from None
     except RecursionError:
         raise ImportFailed([Problem(Location(str(path), 1), "invalid JSON: nested too deeply")]) from None
+    except ValueError as exc:  # not a JSONDecodeError: an integer of over 4300 digits (Python's int limit)
+        raise ImportFailed([Problem(Location(str(path), 1), f"invalid JSON: {exc}")]) from None
     if not isinstance(document, dict) or "elements" not in document:
         raise ImportFailed([Problem(Location(str(path), 1), 'expected an object {"elements": [...], "connections": [...]}')])
     lines = _item_lines(text)
