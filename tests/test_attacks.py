@@ -528,7 +528,8 @@ def test_injection_through_the_edit_api_is_stored_as_data_and_touches_nothing_el
                 "element": {"id": ident, "kind": "partner", "name": text, "notes": text, "region": text}, **notes})
             assert created.status_code == 201, created.get_json()
             path = "/api/elements/" + quote(ident, safe="")
-            changed = client.patch(path, headers=headers, json={"element": {"type": text, "tags": [text]}, **notes})
+            changed = client.patch(path, headers=headers, json={"element": {"type": text, "tags": [text]},
+                                                                "rev": created.get_json()["rev"], **notes})
             assert changed.status_code == 200, changed.get_json()
             tie = client.post("/api/connections", headers=headers, json={
                 "connection": {"from": "ana", "to": ident, "type": "HOLDS", "source": text, "notes": text}, **notes})

@@ -322,7 +322,10 @@ def test_scripts_edit_through_the_json_api(editor_client, small: Workspace):
         "keep": "ana", "drop": "ben", "rev": preview["rev"], "provenance": "test"})
     assert answer.status_code == 200 and answer.get_json()["change"]["action"] == "merge"
 
-    assert editor_client.delete("/api/elements/privacy", headers=headers, json={}).status_code == 200
+    unconditional = editor_client.delete("/api/elements/privacy", headers=headers, json={})
+    assert unconditional.status_code == 428 and "rev is required" in unconditional.get_json()["error"]
+    rev = editor_client.get("/api/elements/privacy").get_json()["rev"]
+    assert editor_client.delete("/api/elements/privacy", headers=headers, json={"rev": rev}).status_code == 200
     assert small.store.get("privacy") is None and small.store.connections_of("privacy") == []
     assert editor_client.get("/api/changes?limit=2").get_json()["changes"][0]["action"] == "delete"
 

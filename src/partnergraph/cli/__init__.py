@@ -47,6 +47,12 @@ class PartnergraphGroup(click.Group):
         except PartnergraphError as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(1)
+        except UnicodeError as exc:
+            # Text no store can hold, e.g. a lone surrogate (a \ud800 escape) in a JSON file; the
+            # store's transaction rolled back. Escaped: the terminal could not print it either.
+            problem = str(exc).encode("ascii", "backslashreplace").decode()
+            click.echo(f"error: the input is not valid Unicode text: {problem}", err=True)
+            sys.exit(1)
         except BrokenPipeError:
             # The reader (e.g. `| head`) went away: stop quietly, as Python's docs advise.
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -205,6 +205,8 @@ def _parse_json(path: Path, text: str) -> tuple[Any, dict[str, list[int]]]:
         raise ImportFailed([Problem(Location(str(path), exc.lineno), f"invalid JSON: {exc.msg}")]) from None
     except RecursionError:
         raise ImportFailed([Problem(Location(str(path), 1), "invalid JSON: nested too deeply")]) from None
+    except ValueError as exc:  # not a JSONDecodeError: an integer of over 4300 digits (Python's int limit)
+        raise ImportFailed([Problem(Location(str(path), 1), f"invalid JSON: {exc}")]) from None
     return document, {"elements": [], "connections": []}  # not an object of lists: problems name line 1
 
 

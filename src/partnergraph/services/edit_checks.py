@@ -40,6 +40,7 @@ FORM = Location("form", 1)
 # needs another name on input. It is recorded as `ChangeNote.source`.
 PROVENANCE = "provenance"
 MAX_NOTE = 2000  # characters of a provenance or comment: a sentence or a link, not a document
+MAX_SEQ = 2**63 - 1  # change numbers are 64-bit integers in both stores: no change has a larger one
 
 class ValidationError(PartnergraphError):
     """Raise when form or API input is invalid; `errors` maps each field to its messages.

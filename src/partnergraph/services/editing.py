@@ -30,6 +30,7 @@ from partnergraph.model import (
 from partnergraph.records import Change, Edit
 from partnergraph.services import history as histories
 from partnergraph.services.edit_checks import (
+    MAX_SEQ,
     PROVENANCE,
     UnknownChange,
     UnknownConnection,
@@ -296,7 +297,7 @@ class Editing:
         Refused with `Conflict` when anything the change touched has changed since, naming the later
         change, which has to be reverted first (or the element edited by hand).
         """
-        change = self.store.change(seq)
+        change = self.store.change(seq) if 0 < seq <= MAX_SEQ else None
         if change is None:
             raise UnknownChange(f"there is no change #{seq}")
         if not change.edits:
@@ -328,11 +329,13 @@ class Editing:
     def history(self, element_id: str | None = None, *, limit: int = 50, before: int | None = None) -> dict[str, Any]:
         """Return recorded changes, newest first (all, or those about one element), described for people."""
         query = HistoryQuery(element_id, limit=limit, before=before)
-        return histories.history(self.store, query.element, limit=query.limit, before=query.before)
+        # Before a number no change reaches (beyond the stores' 64 bits): all of them.
+        before = query.before if query.before is None or query.before <= MAX_SEQ else None
+        return histories.history(self.store, query.element, limit=query.limit, before=before)
 
     def change(self, seq: int) -> dict[str, Any]:
         """Return one described change, or raise `UnknownChange`."""
-        found = self.store.change(seq)
+        found = self.store.change(seq) if 0 < seq <= MAX_SEQ else None
         if found is None:
             raise UnknownChange(f"there is no change #{seq}")
         return histories.describe_change(found)

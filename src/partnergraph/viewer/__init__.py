@@ -86,6 +86,14 @@ def create_app(settings: config.Settings | None = None, *, public: bool | None =
     def user_error(exc: PartnergraphError) -> Any:
         return error(400, describe_error(exc))
 
+    @app.errorhandler(UnicodeError)
+    def not_text(exc: UnicodeError) -> Any:
+        # Text no store can hold (a lone surrogate from a \ud800 escape in an uploaded file): the
+        # store's transaction rolled back. The message names the character escaped, never as is.
+        problem = str(exc).encode("ascii", "backslashreplace").decode()
+        app.logger.warning("refused %s %s: %s", request.method, request.path, problem)
+        return error(400, f"the input is not valid Unicode text: {problem}")
+
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> Any:
         return error(exc.code or 500, exc.description or exc.name)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,6 +20,7 @@ from partnergraph.services.options import CommunitiesQuery, CoverageQuery, Graph
 # package folder in an installed wheel (pyproject's force-include).
 WEB_ROOT = package_root() / "web"
 KINDS = tuple(k.slug for k in Kind)
+MAX_INT = 2**63 - 1  # no whole number the viewer reads means anything beyond 64 bits (nor can a store hold it)
 
 
 @dataclass
@@ -90,9 +92,12 @@ def int_arg(name: str, default: int | None) -> int | None:
     if raw is None:
         return default
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError:
-        raise PartnergraphError(f"{name} must be a whole number, not {raw!r}") from None
+        raise PartnergraphError(f"{name} must be a whole number, not {raw[:40]!r}") from None
+    if not -MAX_INT - 1 <= value <= MAX_INT:
+        raise PartnergraphError(f"{name} is out of range (at most 64 bits)")
+    return value
 
 
 def float_arg(name: str, default: float) -> float:
@@ -101,9 +106,12 @@ def float_arg(name: str, default: float) -> float:
     if raw is None:
         return default
     try:
-        return float(raw)
+        value = float(raw)
     except ValueError:
-        raise PartnergraphError(f"{name} must be a number, not {raw!r}") from None
+        raise PartnergraphError(f"{name} must be a number, not {raw[:40]!r}") from None
+    if not math.isfinite(value):
+        raise PartnergraphError(f"{name} must be a finite number, not {raw[:40]!r}")
+    return value
 
 
 def connection_key() -> tuple[str, str, str]:

@@ -5,15 +5,24 @@ rules live there. Every write needs the editor role (`auth.require_role`) and, w
 cookie, the CSRF token that `auth` checks before any view runs. In public mode none of this
 exists (404). A write answers with what it wrote, taken from its change record rather than read
 back (the change itself is read back: the stores record it in their own key order).
+
+Bodies are read here, with bounds (docs/security.md#bounded-input): at most `MAX_BODY_BYTES`
+(413 beyond), nested at most `MAX_BODY_DEPTH` deep, text without lone surrogates, numbers
+finite and within 64 bits (400 otherwise), all before any service sees them. A change to what
+exists (PATCH, DELETE, merge) needs the `rev` its client read: 428 without one, 409 when it is
+outdated; last-write-wins is never silent (docs/editing.md#the-json-api-for-scripts).
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+import json
+import math
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from flask import Blueprint, jsonify, request
+from werkzeug.exceptions import PreconditionRequired, RequestEntityTooLarge
 
 from partnergraph.model import Conflict, ImportFailed, Kind, PartnergraphError
 from partnergraph.records import Change
@@ -25,6 +34,11 @@ from partnergraph.viewer.uploads import import_upload
 edit_api = Blueprint("edit_api", __name__)
 
 KIND_SLUGS = tuple(k.slug for k in Kind)
+MAX_BODY_BYTES = 1024 * 1024  # a JSON body: an element or a connection, not a file (uploads: /api/import)
+MAX_BODY_DEPTH = 32  # the documented bodies nest 3 deep; json itself would recurse ~1000 deep, then fail
+MAX_INT = 2**63 - 1  # both stores hold 64-bit integers
+REV_REQUIRED = ("rev is required: read the current state first (GET it, or the merge preview) and send its "
+                "rev, so that a change made meanwhile is never overwritten unseen")
 
 
 @edit_api.before_request
@@ -53,12 +67,76 @@ def _import_failed(exc: ImportFailed) -> Any:
 
 
 def _body() -> dict[str, Any]:
-    body = request.get_json(silent=True)
-    if body is None and not request.data:
+    """Return the request's JSON object ({} without a body), bounded in size, depth and values."""
+    if (request.content_length or 0) > MAX_BODY_BYTES:
+        raise RequestEntityTooLarge(f"a JSON body is limited to {MAX_BODY_BYTES // 1024} KB")
+    raw = request.get_data(cache=True)
+    if len(raw) > MAX_BODY_BYTES:  # sent without a Content-Length
+        raise RequestEntityTooLarge(f"a JSON body is limited to {MAX_BODY_BYTES // 1024} KB")
+    if not raw.strip():
         return {}
+    if not request.is_json:
+        raise PartnergraphError("the request body must be a JSON object (Content-Type: application/json)")
+    try:
+        body = json.loads(raw, parse_constant=_no_constant)
+    except RecursionError:
+        raise PartnergraphError(f"the request body is nested more than {MAX_BODY_DEPTH} deep") from None
+    except ValueError as exc:  # not JSON, not UTF-8, NaN or Infinity, an integer of over 4300 digits
+        raise PartnergraphError(f"the request body is not valid JSON: {exc}") from None
     if not isinstance(body, dict):
         raise PartnergraphError("the request body must be a JSON object")
+    _check_values(body)
     return body
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number")
+
+
+def _check_values(body: dict[str, Any]) -> None:
+    """Refuse, naming the field, what no store holds: deep nesting, lone surrogates, huge or non-finite numbers.
+
+    Iterative, so that the depth check itself cannot recurse.
+    """
+    stack: list[tuple[Any, str, int]] = [(body, "", 1)]
+    while stack:
+        value, where, depth = stack.pop()
+        problem = None
+        if isinstance(value, dict | list):
+            if depth > MAX_BODY_DEPTH:
+                raise PartnergraphError(f"the request body is nested more than {MAX_BODY_DEPTH} deep")
+            items = value.items() if isinstance(value, dict) else enumerate(value)
+            for key, item in items:
+                if isinstance(key, str) and not _valid_text(key):
+                    problem = "a name holds a lone surrogate: not valid Unicode text"
+                    break
+                stack.append((item, f"{where}.{key}" if where else str(key), depth + 1))
+        elif isinstance(value, str) and not _valid_text(value):
+            problem = "holds a lone surrogate (\\ud800 to \\udfff): not valid Unicode text"
+        elif isinstance(value, bool) or value is None:
+            pass
+        elif isinstance(value, int) and not -MAX_INT - 1 <= value <= MAX_INT:
+            problem = "is a number beyond 64 bits"
+        elif isinstance(value, float) and not math.isfinite(value):
+            problem = "is a number too large to hold"
+        if problem:
+            raise ValidationError({_safe(where): [problem]})
+
+
+def _valid_text(text: str) -> bool:
+    """Return whether `text` encodes as UTF-8 (what a lone surrogate, from a \\ud800 escape, cannot)."""
+    if text.isascii():
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _safe(text: str) -> str:
+    """Return `text` with lone surrogates replaced, so that a message about one can be sent."""
+    return text.encode("utf-8", "replace").decode("utf-8")
 
 
 def _object(body: Mapping[str, Any], name: str) -> dict[str, Any]:
@@ -72,9 +150,13 @@ def _notes(body: Mapping[str, Any]) -> dict[str, Any]:
     return {"source": body.get(PROVENANCE) or "", "comment": body.get("comment") or ""}
 
 
-def _rev(body: Mapping[str, Any]) -> str | None:
+def _rev(body: Mapping[str, Any], current: Callable[[], Any]) -> str:
+    """Return the `rev` a change is based on (body or query); without one, 404 for an unknown target, else 428."""
     rev = body.get("rev", request.args.get("rev"))
-    return str(rev) if rev not in (None, "") else None
+    if rev in (None, ""):
+        current()  # raises UnknownNode (404) when there is nothing to change
+        raise PreconditionRequired(description=REV_REQUIRED)
+    return str(rev)
 
 
 def _change_json(ws: Any, change: Change | None) -> dict[str, Any] | None:
@@ -122,7 +204,8 @@ def api_update_element(node_id: str) -> Any:
     """Change some properties: {"element": {...}, "rev", "provenance", "comment"}; null or "" removes one."""
     body = _body()
     with state().workspace() as ws:
-        change = ws.editing.update_element(node_id, _object(body, "element"), actor=actor(), rev=_rev(body),
+        rev = _rev(body, lambda: ws.editing.element(node_id))
+        change = ws.editing.update_element(node_id, _object(body, "element"), actor=actor(), rev=rev,
                                            **_notes(body))
         # Nothing changed (no change record): the element is as stored.
         element = _written(change) if change is not None else ws.editing.element(node_id)
@@ -132,10 +215,11 @@ def api_update_element(node_id: str) -> Any:
 @edit_api.delete("/elements/<path:node_id>")
 @require_role("editor")
 def api_delete_element(node_id: str) -> Any:
-    """Delete an element and its connections: {"rev", "provenance", "comment"} (all optional)."""
+    """Delete an element and its connections: {"rev" (required), "provenance", "comment"}."""
     body = _body()
     with state().workspace() as ws:
-        change = ws.editing.delete_element(node_id, actor=actor(), rev=_rev(body), **_notes(body))
+        rev = _rev(body, lambda: ws.editing.element(node_id))
+        change = ws.editing.delete_element(node_id, actor=actor(), rev=rev, **_notes(body))
         return jsonify({"change": _change_json(ws, change)})
 
 
@@ -167,8 +251,9 @@ def api_update_connection() -> Any:
     source, target, rel = connection_key()
     body = _body()
     with state().workspace() as ws:
+        rev = _rev(body, lambda: ws.editing.connection(source, target, rel))
         change = ws.editing.update_connection(source, target, rel, _object(body, "connection"), actor=actor(),
-                                              rev=_rev(body), **_notes(body))
+                                              rev=rev, **_notes(body))
         found = _written(change) if change is not None else ws.editing.connection(source, target, rel)
         return jsonify({"connection": found.to_dict(), "rev": revision(found), "change": _change_json(ws, change)})
 
@@ -176,11 +261,12 @@ def api_update_connection() -> Any:
 @edit_api.delete("/connections")
 @require_role("editor")
 def api_delete_connection() -> Any:
-    """Delete a connection (?from=&to=&type=): {"rev", "provenance", "comment"} (all optional)."""
+    """Delete a connection (?from=&to=&type=): {"rev" (required), "provenance", "comment"}."""
     source, target, rel = connection_key()
     body = _body()
     with state().workspace() as ws:
-        change = ws.editing.delete_connection(source, target, rel, actor=actor(), rev=_rev(body), **_notes(body))
+        rev = _rev(body, lambda: ws.editing.connection(source, target, rel))
+        change = ws.editing.delete_connection(source, target, rel, actor=actor(), rev=rev, **_notes(body))
         return jsonify({"change": _change_json(ws, change)})
 
 
@@ -211,9 +297,10 @@ def api_merge_preview() -> Any:
 def api_merge() -> Any:
     """Merge duplicates: {"keep", "drop", "rev" (from the preview), "provenance", "comment"}."""
     body = _body()
+    keep, drop = str(body.get("keep") or ""), str(body.get("drop") or "")
     with state().workspace() as ws:
-        change = ws.merges.merge(str(body.get("keep") or ""), str(body.get("drop") or ""), actor=actor(),
-                                  rev=_rev(body), **_notes(body))
+        rev = _rev(body, lambda: ws.merges.plan(keep, drop))
+        change = ws.merges.merge(keep, drop, actor=actor(), rev=rev, **_notes(body))
         return jsonify({"change": _change_json(ws, change)})
 
 
