@@ -108,11 +108,11 @@ def _check_values(body: dict[str, Any]) -> None:
             items = value.items() if isinstance(value, dict) else enumerate(value)
             for key, item in items:
                 if isinstance(key, str) and not _valid_text(key):
-                    problem = "a name holds a lone surrogate: not valid Unicode text"
+                    problem = "a name holds a lone surrogate, a character XML 1.0 forbids: not valid Unicode text"
                     break
                 stack.append((item, f"{where}.{key}" if where else str(key), depth + 1))
         elif isinstance(value, str) and not _valid_text(value):
-            problem = "holds a lone surrogate (\\ud800 to \\udfff): not valid Unicode text"
+            problem = "holds a lone surrogate (\\ud800 to \\udfff), a character XML 1.0 forbids: not valid Unicode text"
         elif isinstance(value, bool) or value is None:
             pass
         elif isinstance(value, int) and not -MAX_INT - 1 <= value <= MAX_INT:
