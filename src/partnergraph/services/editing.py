@@ -95,12 +95,10 @@ class Editing:
             raise ValidationError(errors)
         return _apply(self.store, [Edit(None, element)], make_note(actor, "create", source, comment))
 
-    def update_element(self, element_id: str, values: Mapping[str, Any], *, actor: str,
-                       rev: str | None = None, source: str = "", comment: str = "") -> Change | None:
-        """Change an element's name and properties; return the change, or None when nothing changed.
+    def _loaded(self, element_id: str, rev: str | None) -> Element:
+        """Return the element as stored, checked against the `rev` the editor loaded (if given).
 
-        Only the keys in `values` change: a blank value removes that property, a key not given is
-        kept. With `rev` (what the editor loaded), a newer state raises `Conflict` naming its author.
+        Gone with a `rev` is a `Conflict` (someone deleted it meanwhile); gone without one, `UnknownNode`.
         """
         current = self.store.get(element_id)
         target = ("element", element_id)
@@ -109,6 +107,16 @@ class Editing:
                 raise _stale(self.store, target, repr(element_id))
             raise UnknownNode(f"no element with id {element_id!r}")
         _check_rev(self.store, current, rev, target, _label(current))
+        return current
+
+    def update_element(self, element_id: str, values: Mapping[str, Any], *, actor: str,
+                       rev: str | None = None, source: str = "", comment: str = "") -> Change | None:
+        """Change an element's name and properties; return the change, or None when nothing changed.
+
+        Only the keys in `values` change: a blank value removes that property, a key not given is
+        kept. With `rev` (what the editor loaded), a newer state raises `Conflict` naming its author.
+        """
+        current = self._loaded(element_id, rev)
         errors: dict[str, list[str]] = {}
         source = _note_text(source, PROVENANCE, errors, required=True)
         comment = _note_text(comment, "comment", errors)
@@ -135,13 +143,7 @@ class Editing:
     def delete_element(self, element_id: str, *, actor: str, rev: str | None = None,
                        source: str = "", comment: str = "") -> Change:
         """Delete an element and every connection to it, recorded as one "delete" change (revertible)."""
-        current = self.store.get(element_id)
-        target = ("element", element_id)
-        if current is None:
-            if rev is not None:
-                raise _stale(self.store, target, repr(element_id))
-            raise UnknownNode(f"no element with id {element_id!r}")
-        _check_rev(self.store, current, rev, target, _label(current))
+        current = self._loaded(element_id, rev)
         errors: dict[str, list[str]] = {}
         source = _note_text(source, PROVENANCE, errors)
         comment = _note_text(comment, "comment", errors)
