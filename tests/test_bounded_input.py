@@ -48,25 +48,15 @@ def write_json(path: Path, elements: list, connections: list | None = None, inde
 # -- linear-time JSON ----------------------------------------------------------------------------
 
 
-def _read_seconds(path: Path) -> float:
-    start = time.perf_counter()
-    read_rows(path)
-    return time.perf_counter() - start
-
-
-def test_reading_json_takes_time_linear_in_its_rows_and_keeps_every_line(tmp_path):
-    # 40,000 items spread over 400,000 lines: counting newlines from the start for every item
-    # (the old way) took half a minute here; a single pass takes well under a second.
+def test_reading_a_large_json_file_keeps_every_line(tmp_path):
+    # 40,000 items spread over 240,000 lines. How the reading time grows with the rows is measured
+    # by benchmarks/json_import.py (against the CSV reader in the same run), not asserted here.
     items = [{"id": f"c{n}", "kind": "contact", "name": f"Person {n}", "notes": "a\nb"} for n in range(40_000)]
     big = write_json(tmp_path / "big.json", items)
-    small = write_json(tmp_path / "small.json", items[:10_000])
     elements, _ = read_rows(big)
     text = big.read_text().split("\n")
     assert [text[row.where.line - 1].strip() for row in elements[:3]] == ["{", "{", "{"]
     assert [row.where.line for row in elements[:3]] == [3, 9, 15] and elements[-1].where.line == 3 + 6 * 39_999
-    seconds_small, seconds_big = _read_seconds(small), _read_seconds(big)
-    assert seconds_big < 5, f"40,000 JSON rows took {seconds_big:.1f} s to read"
-    assert seconds_big < 12 * max(seconds_small, 0.01), (seconds_small, seconds_big)  # 4x the rows
 
 
 def test_json_problems_keep_their_lines_on_one_line_files_and_odd_layouts(tmp_path):
@@ -229,12 +219,10 @@ DIMENSION = b'<dimension ref="A1:C2" />'
     (_sheet((b"<sheetData>", b'<sheetData><row r="9"><c r="A9" t="inlineStr"><is><t>&undefined;</t></is></c></row>')),
      ":1: not a readable .xlsx workbook (undefined entity"),
 ])
-def test_workbooks_beyond_the_bounds_are_refused_before_loading_in_a_moment(tmp_path, edit, expected):
+def test_workbooks_beyond_the_bounds_are_refused_before_loading(tmp_path, edit, expected):
     path = _workbook(tmp_path / "book.xlsx", edit)
-    start = time.perf_counter()
     found = problems(path)
     assert len(found) == 1 and found[0].startswith(str(path)) and expected in found[0], found
-    assert time.perf_counter() - start < 10
 
 
 def test_workbook_size_and_shared_strings_are_bounded(tmp_path, monkeypatch):

@@ -31,7 +31,7 @@ from partnergraph.model import Location, Row
 from partnergraph.services import Workspace, redact
 from partnergraph.services.edit_checks import make_note
 from partnergraph.services.options import CentralityQuery, CommunitiesQuery, CoverageQuery
-from partnergraph.services.privacy import PERSONAL_FIELDS, FieldClass, field_class
+from partnergraph.services.privacy import PERSONAL_FIELDS, PRIVATE_CONNECTION_PROPERTIES, FieldClass, field_class
 from partnergraph.viewer import create_app
 
 # Canaries: each value holds a token found nowhere else. Seen by no reader who is not signed in.
@@ -421,7 +421,7 @@ def test_every_free_text_field_editors_write_is_classified_personal():
         assert field_class(owner, name) is FieldClass.FACT and name not in PERSONAL_FIELDS
 
 
-def test_redaction_takes_provenance_comments_and_tie_sources_out_of_changes_and_sentences():
+def test_redaction_takes_provenance_comments_and_tie_sources_out_of_changes():
     change = {"seq": 3, "author": "ed", "action": "interaction", "source": "a call", "comment": "worried",
               "edits": [{"fields": [{"field": "source", "before": None, "after": "met at a funeral"},
                                     {"field": "last_contact", "before": None, "after": "2026-01"}],
@@ -429,14 +429,24 @@ def test_redaction_takes_provenance_comments_and_tie_sources_out_of_changes_and_
     assert redact(change) == {"seq": 3, "author": "ed", "action": "interaction",
                               "edits": [{"fields": [{"field": "last_contact", "before": None, "after": "2026-01"}],
                                          "after": {"from": "a", "to": "b", "props": {}}}]}
-    hop = {"why": "A knows B (strength 4, since 2019, source: a funeral)",
-           "evidence": [{"type": "KNOWS", "source": "a funeral", "strength": 4}]}
-    assert redact(hop)["why"] == "A knows B (strength 4, since 2019)"
-    alone = {"why": "A knows B (source: x)", "evidence": [{"source": "x"}]}
-    assert redact(alone)["why"] == "A knows B"
-    passage = {"why": "A and B are both members of C (since 2019, source: list; z)",
-               "evidence": [{"source": "z"}, {"source": "list"}]}
-    assert redact(passage)["why"] == "A and B are both members of C (since 2019)"
+
+
+def test_hop_sentences_for_readers_without_personal_data_are_said_without_tie_sources():
+    import networkx as nx
+
+    from partnergraph.analysis.explain import describe_passage, describe_tie
+
+    graph = nx.Graph()
+    graph.add_nodes_from([("a", {"name": "A"}), ("b", {"name": "B"}), ("c", {"name": "C"})])
+    tie = {"type": "KNOWS", "from": "a", "to": "b", "strength": 4, "since": "2019", "source": "a funeral"}
+    hidden = PRIVATE_CONNECTION_PROPERTIES
+    assert describe_tie(graph, "a", "b", tie) == "A knows B (strength 4, since 2019, source: a funeral)"
+    assert describe_tie(graph, "a", "b", tie, hidden=hidden) == "A knows B (strength 4, since 2019)"
+    assert describe_tie(graph, "a", "b", {"type": "KNOWS", "source": "x"}, hidden=hidden) == "A knows B"
+    entered = {"type": "MEMBER_OF", "from": "a", "to": "c", "since": "2019", "source": "list"}
+    left = {"type": "MEMBER_OF", "from": "b", "to": "c", "since": "2018", "source": "z"}
+    assert describe_passage(graph, entered, left) == "A and B are both members of C (since 2019, source: list; z)"
+    assert describe_passage(graph, entered, left, hidden=hidden) == "A and B are both members of C (since 2019)"
 
 
 def test_anonymous_history_pages_and_the_changes_api_show_who_and_when_but_no_free_text(anonymous_app):

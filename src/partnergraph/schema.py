@@ -166,6 +166,7 @@ _KIND_TABLE = (
 )
 KINDS: Mapping[Kind, KindSpec] = MappingProxyType({spec.kind: spec for spec in _KIND_TABLE})
 ORGANISATIONS = tuple(spec.kind for spec in _KIND_TABLE if spec.organisation)
+KIND_SLUGS = tuple(kind.slug for kind in Kind)  # what the CLI, the API and forms accept as a kind
 ORGANISATION_SLUGS = tuple(kind.slug for kind in ORGANISATIONS)  # as the analysis graph's nodes carry kinds
 
 _PERSONAL_TIE_FIELDS = ("strength", "since", "last_contact", "source", "notes")

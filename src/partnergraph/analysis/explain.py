@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 import networkx as nx
@@ -10,7 +10,8 @@ import networkx as nx
 from partnergraph.schema import RELATIONSHIPS, RelType
 
 
-def _details(relation: Mapping[str, Any]) -> str:
+def _details(relation: Mapping[str, Any], hidden: Collection[str] = ()) -> str:
+    relation = {k: v for k, v in relation.items() if k not in hidden}
     parts = []
     if relation.get("role"):
         parts.append(str(relation["role"]))
@@ -30,12 +31,12 @@ def _details(relation: Mapping[str, Any]) -> str:
     return f" ({', '.join(parts)})" if parts else ""
 
 
-def describe(graph: nx.Graph, relation: Mapping[str, Any]) -> str:
-    """Return one sentence stating a relationship, with its evidence in brackets."""
+def describe(graph: nx.Graph, relation: Mapping[str, Any], *, hidden: Collection[str] = ()) -> str:
+    """Return one sentence stating a relationship, with its evidence in brackets (less the `hidden` properties)."""
     a = graph.nodes[relation["from"]]["name"]
     b = graph.nodes[relation["to"]]["name"]
     verb = RELATIONSHIPS[relation["type"]].verb_for(relation)
-    return f"{a} {verb} {b}{_details(relation)}"
+    return f"{a} {verb} {b}{_details(relation, hidden)}"
 
 
 def _period(start: str | None, end: str | None) -> str:
@@ -58,13 +59,15 @@ def _earlier(a: str | None, b: str | None) -> str | None:
     return a or b
 
 
-def describe_tie(graph: nx.Graph, person: str, other: str, relation: Mapping[str, Any]) -> str:
+def describe_tie(graph: nx.Graph, person: str, other: str, relation: Mapping[str, Any], *,
+                 hidden: Collection[str] = ()) -> str:
     """Return one sentence stating a personal tie (KNOWS) of `person` and `other`, in the order a path walks it."""
     verb = RELATIONSHIPS[relation["type"]].verb
-    return f"{graph.nodes[person]['name']} {verb} {graph.nodes[other]['name']}{_details(relation)}"
+    return f"{graph.nodes[person]['name']} {verb} {graph.nodes[other]['name']}{_details(relation, hidden)}"
 
 
-def describe_passage(graph: nx.Graph, entered: Mapping[str, Any], left: Mapping[str, Any]) -> str:
+def describe_passage(graph: nx.Graph, entered: Mapping[str, Any], left: Mapping[str, Any], *,
+                     hidden: Collection[str] = ()) -> str:
     """Return one sentence saying how two people know each other through one organisation.
 
     `entered` and `left` are the two attachments (MEMBER_OF or HOLDS) of the people, in the
@@ -76,7 +79,7 @@ def describe_passage(graph: nx.Graph, entered: Mapping[str, Any], left: Mapping[
     both_since = _later(entered.get("since"), left.get("since"))
     both_until = _earlier(entered.get("until"), left.get("until"))
     period = _period(both_since, both_until)
-    sources = sorted({str(r["source"]) for r in (entered, left) if r.get("source")})
+    sources = sorted({str(r["source"]) for r in (entered, left) if r.get("source")}) if "source" not in hidden else []
     extra = [period] if period else []
     if sources:
         extra.append("source: " + "; ".join(sources))
@@ -87,5 +90,5 @@ def describe_passage(graph: nx.Graph, entered: Mapping[str, Any], left: Mapping[
     holder_name = graph.nodes[holder["from"]]["name"]
     member_name = graph.nodes[member["from"]]["name"]
     member_verb = "is a member" if member.get("until") is None else "was a member"
-    return (f"{holder_name} {RELATIONSHIPS[RelType.HOLDS].verb} {org}{_details(holder)}, "
-            f"where {member_name} {member_verb}{_details(member)}")
+    return (f"{holder_name} {RELATIONSHIPS[RelType.HOLDS].verb} {org}{_details(holder, hidden)}, "
+            f"where {member_name} {member_verb}{_details(member, hidden)}")

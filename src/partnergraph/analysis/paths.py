@@ -15,7 +15,7 @@ person but the two ends, unless `overlap` asks for Yen's k shortest paths.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -52,10 +52,17 @@ class Hop:
     evidence: list[dict[str, Any]] = field(default_factory=list)
     cost: float = 0.0
     via: dict[str, str] | None = None
+    # Says the hop again without some properties (explain's `hidden`), for readers who may not see them.
+    say: Callable[[Collection[str]], str] | None = field(default=None, repr=False, compare=False)
 
-    def to_dict(self) -> dict[str, Any]:
-        """Return the hop in the JSON shape of docs/json-api.md (plus cost, via, evidence)."""
-        found = {"from": self.source, "to": self.target, "type": self.type, "why": self.why,
+    def to_dict(self, hidden: Collection[str] = ()) -> dict[str, Any]:
+        """Return the hop in the JSON shape of docs/json-api.md (plus cost, via, evidence).
+
+        With `hidden` properties, the sentence leaves them out (the evidence still lists them:
+        redacting it is the caller's).
+        """
+        why = self.say(hidden) if hidden and self.say is not None else self.why
+        found = {"from": self.source, "to": self.target, "type": self.type, "why": why,
                  "cost": round(self.cost, 3), "evidence": self.evidence}
         if self.via is not None:
             found["via"] = self.via
@@ -75,10 +82,10 @@ class Path:
     def length(self) -> int:
         return len(self.hops)
 
-    def to_dict(self, graph: nx.Graph) -> dict[str, Any]:
-        """Return the path in the JSON shape of docs/json-api.md."""
+    def to_dict(self, graph: nx.Graph, *, hidden: Collection[str] = ()) -> dict[str, Any]:
+        """Return the path in the JSON shape of docs/json-api.md; hops say nothing of `hidden` properties."""
         found = {"nodes": [node_summary(graph, n) for n in self.nodes],
-                 "hops": [h.to_dict() for h in self.hops], "length": self.length, "cost": round(self.cost, 3)}
+                 "hops": [h.to_dict(hidden) for h in self.hops], "length": self.length, "cost": round(self.cost, 3)}
         if self.on_issue is not None:
             found["introducers_on_issue"] = self.on_issue
         return found
@@ -229,8 +236,10 @@ class _Finder:
         relation = index.att_relation[attachment]
         org, person = index.ids[index.att_org[attachment]], index.ids[index.att_person[attachment]]
         source, target = (org, person) if from_org else (person, org)
-        return Hop(source, target, relation["type"], describe(self.graph, relation), [relation],
-                   self.rules.costs.arrival[attachment])
+        graph = self.graph
+        return Hop(source, target, relation["type"], describe(graph, relation), [relation],
+                   self.rules.costs.arrival[attachment],
+                   say=lambda hidden: describe(graph, relation, hidden=hidden))
 
     def path(self, chain: Found) -> Path:
         """Return a found chain as a `Path`, each hop explained."""
@@ -245,15 +254,18 @@ class _Finder:
         for u, step, v in zip(chain.people[:-1], chain.steps, chain.people[1:], strict=True):
             if step[0] == "tie":
                 relation = index.tie_relation[step[1]]
-                hops.append(Hop(ids[u], ids[v], relation["type"], describe_tie(graph, ids[u], ids[v], relation), [relation],
-                                costs.tie[step[1]]))
+                a, b = ids[u], ids[v]
+                hops.append(Hop(a, b, relation["type"], describe_tie(graph, a, b, relation), [relation],
+                                costs.tie[step[1]],
+                                say=lambda hidden, a=a, b=b, r=relation: describe_tie(graph, a, b, r, hidden=hidden)))
             else:
                 entered, left = index.att_relation[step[1]], index.att_relation[step[2]]
                 both_members = entered["type"] == left["type"] == RelType.MEMBER_OF
                 kind = (RelType.MEMBER_OF if both_members else RelType.HOLDS).value
                 org = index.att_org[step[1]]
                 hops.append(Hop(ids[u], ids[v], kind, describe_passage(graph, entered, left), [entered, left],
-                                costs.side[step[1]] + costs.side[step[2]], node_summary(graph, ids[org])))
+                                costs.side[step[1]] + costs.side[step[2]], node_summary(graph, ids[org]),
+                                say=lambda hidden, e=entered, f=left: describe_passage(graph, e, f, hidden=hidden)))
         if chain.finish is not None:
             nodes.append(ids[index.att_org[chain.finish]])
             hops.append(self.end_hop(chain.finish, from_org=False))

@@ -11,11 +11,12 @@ import click
 
 from partnergraph import config
 from partnergraph.records import Progress
+from partnergraph.schema import KIND_SLUGS
 from partnergraph.services import Workspace
 
 # Below this many rows an import is quick enough that a progress bar would only flicker.
 PROGRESS_THRESHOLD = 20_000
-KINDS = ("affiliate", "partner", "contact", "issue")
+KINDS = KIND_SLUGS
 
 
 def open_workspace(ctx: click.Context) -> Workspace:

@@ -124,6 +124,7 @@ class PathQuery(Options):
     to_issue: str | None = None
     to_region: str | None = None
     today: date | None = None
+    personal: bool = True  # False: the reader may not see personal data (hop sentences leave it out)
 
     def __post_init__(self) -> None:
         super().__post_init__()

@@ -78,31 +78,16 @@ def redact(result: Any) -> Any:
     """Return a copy of a result without personal data: no contact details or free text at any depth.
 
     The one redaction for readers who are not signed in. It works on the JSON-like results of
-    the services (dicts and lists): a key in `PERSONAL_FIELDS` goes, a history entry's
-    before/after whose `field` is one goes, and the sentence (`why`) of a path hop loses the tie
-    sources its evidence names (the explanation quotes them as "source: ...").
+    the services (dicts and lists): a key in `PERSONAL_FIELDS` goes, and a history entry's
+    before/after whose `field` is one goes. Sentences are not edited here: a path asked with
+    `PathQuery(personal=False)` is said without the private tie properties in the first place.
     """
     if isinstance(result, dict):
-        kept = {k: redact(v) for k, v in result.items() if k not in PERSONAL_FIELDS}
-        if isinstance(kept.get("why"), str) and isinstance(result.get("evidence"), list):
-            kept["why"] = _without_sources(result["why"], result["evidence"])
-        return kept
+        return {k: redact(v) for k, v in result.items() if k not in PERSONAL_FIELDS}
     if isinstance(result, (list, tuple)):
         return [redact(v) for v in result
                 if not (isinstance(v, dict) and v.get("field") in PERSONAL_FIELDS)]
     return result
-
-
-def _without_sources(why: str, evidence: list[Any]) -> str:
-    """Return a hop's sentence without the "source: ..." part (always the last in its brackets)."""
-    sources = sorted({str(r["source"]) for r in evidence if isinstance(r, dict) and r.get("source")})
-    if not sources:
-        return why
-    # partnergraph.analysis.explain writes one tie's source, or two people's sources joined by "; ".
-    quoted = ["source: " + "; ".join(sources), *("source: " + s for s in sources)]
-    for text in sorted(set(quoted), key=len, reverse=True):
-        why = why.replace(f", {text})", ")").replace(f" ({text})", "")
-    return why
 
 
 def is_public(element: Element) -> bool:

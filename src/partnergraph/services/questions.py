@@ -37,6 +37,7 @@ from partnergraph.services.options import (
     RisksQuery,
     SuggestQuery,
 )
+from partnergraph.services.privacy import PRIVATE_CONNECTION_PROPERTIES
 
 __all__ = ["Questions", "default_criteria_text", "load_criteria"]
 
@@ -87,7 +88,9 @@ class Questions:
             paths = introduction_paths(graph, source, target, **options)
         except NoPath as exc:
             return {"from": node_summary(graph, source), "to": to, "paths": [], "reason": str(exc)}
-        return {"from": node_summary(graph, source), "to": to, "paths": [p.to_dict(graph) for p in paths]}
+        hidden = () if query.personal else PRIVATE_CONNECTION_PROPERTIES
+        return {"from": node_summary(graph, source), "to": to,
+                "paths": [p.to_dict(graph, hidden=hidden) for p in paths]}
 
     def centrality(self, query: CentralityQuery) -> dict[str, Any]:
         """Return the top elements by a centrality measure, on the whole graph or a part of it.

@@ -22,6 +22,7 @@ from partnergraph.viewer.common import (
     graph_query,
     int_arg,
     path_args,
+    personal_data_allowed,
     private_only,
     state,
     suggest_args,
@@ -63,7 +64,7 @@ def path() -> Any:
     or, instead of `to`, a question: &to_issue=ID&to_region=REGION.
     """
     private_only()
-    query = PathQuery(**path_args())
+    query = PathQuery(**path_args(), personal=personal_data_allowed())
     with state().workspace() as ws:
         return jsonify(as_allowed(ws.questions.path(query)))
 

@@ -174,7 +174,7 @@ def safe_next(target: str | None) -> str:
 
 def _login_redirect() -> Response:
     # Only a GET can be repeated after signing in; a form posted anonymously starts over at home.
-    target = _here() if request.method == "GET" else None
+    target = _here() if request.method in ("GET", "HEAD") else None
     return redirect(url_for("auth.login", next=target) if target and target != "/" else url_for("auth.login"))
 
 

@@ -12,14 +12,15 @@ from typing import Any
 from flask import abort, current_app, g, request
 
 from partnergraph.config import package_root
-from partnergraph.model import Kind, PartnergraphError, RelType
+from partnergraph.model import PartnergraphError, RelType
+from partnergraph.schema import KIND_SLUGS
 from partnergraph.services import Workspace, redact
 from partnergraph.services.options import CommunitiesQuery, CoverageQuery, GraphQuery, InvalidOption
 
 # templates/ and static/ live in web/ next to cypher/: the repository root in a checkout, the
 # package folder in an installed wheel (pyproject's force-include).
 WEB_ROOT = package_root() / "web"
-KINDS = tuple(k.slug for k in Kind)
+KINDS = KIND_SLUGS
 MAX_INT = 2**63 - 1  # no whole number the viewer reads means anything beyond 64 bits (nor can a store hold it)
 
 
@@ -116,7 +117,8 @@ def float_arg(name: str, default: float) -> float:
 
 def connection_key() -> tuple[str, str, str]:
     """Return a connection's (from, to, type) from the query, or on a POST from the query or the form."""
-    values = request.args if request.method == "GET" else request.values
+    # Only a submitted form carries fields; every other verb names the connection in the query.
+    values = request.values if request.method == "POST" else request.args
     source, target, rel = (values.get(n, "").strip() for n in ("from", "to", "type"))
     if not (source and target and rel):
         raise PartnergraphError("from, to and type are required")

@@ -24,8 +24,9 @@ from typing import Any
 from flask import Blueprint, jsonify, request
 from werkzeug.exceptions import PreconditionRequired, RequestEntityTooLarge
 
-from partnergraph.model import Conflict, ImportFailed, Kind, PartnergraphError
+from partnergraph.model import Conflict, ImportFailed, PartnergraphError
 from partnergraph.records import Change
+from partnergraph.schema import KIND_SLUGS
 from partnergraph.services.edit_checks import PROVENANCE, UnknownChange, ValidationError, revision
 from partnergraph.viewer.auth import actor, require_role
 from partnergraph.viewer.common import as_allowed, connection_key, int_arg, private_only, state, text_arg
@@ -33,7 +34,6 @@ from partnergraph.viewer.uploads import import_upload
 
 edit_api = Blueprint("edit_api", __name__)
 
-KIND_SLUGS = tuple(k.slug for k in Kind)
 MAX_BODY_BYTES = 1024 * 1024  # a JSON body: an element or a connection, not a file (uploads: /api/import)
 MAX_BODY_DEPTH = 32  # the documented bodies nest 3 deep; json itself would recurse ~1000 deep, then fail
 MAX_INT = 2**63 - 1  # both stores hold 64-bit integers

@@ -29,6 +29,7 @@ from partnergraph.viewer.common import (
     describe_error,
     int_arg,
     path_args,
+    personal_data_allowed,
     private_only,
     state,
     suggest_args,
@@ -117,7 +118,7 @@ def path() -> Any:
     if query["source"] and query["target"]:
         try:
             with state().workspace() as ws:
-                result = as_allowed(ws.questions.path(PathQuery(**query)))
+                result = as_allowed(ws.questions.path(PathQuery(**query, personal=personal_data_allowed())))
         except PartnergraphError as exc:  # shown beside the form, which keeps what was typed
             error = describe_error(exc)
     return render_template("path.html", query=query, result=result, error=error)
