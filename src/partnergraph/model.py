@@ -84,17 +84,17 @@ class ImportFailed(PartnergraphError):
 ELEMENT_COLUMNS = (
     "id", "kind", "name", "type", "country", "region", "website", "status", "public",
     "tags", "notes", "email", "phone", "role", "issues", "member_of",
+    "aliases", "offers", "looks_for", "public_email", "first_import", "last_import",
 )
 CONNECTION_COLUMNS = (
     "from", "to", "type", "strength", "since", "until", "last_contact", "source", "role",
-    "status", "issues", "notes",
+    "status", "issues", "notes", "primary", "first_import", "last_import",
 )
 ELEMENT_PROPERTIES = tuple(c for c in ELEMENT_COLUMNS if c not in ("id", "kind", "name", "issues", "member_of"))
 CONNECTION_PROPERTIES = tuple(c for c in CONNECTION_COLUMNS if c not in ("from", "to", "type"))
-_LIST_COLUMNS = frozenset(("tags", "issues", "member_of"))
+_LIST_COLUMNS = frozenset(("tags", "issues", "member_of", "aliases", "offers", "looks_for"))
 _ELEMENT_PROPERTY_SET = frozenset(ELEMENT_PROPERTIES)
 _CONNECTION_PROPERTY_SET = frozenset(CONNECTION_PROPERTIES)
-# Personal data: never in public output.
 PARTNER_STATUSES = ("active", "prospective", "dormant")
 
 _DATE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
@@ -167,10 +167,23 @@ def parse_list(value: Any) -> list[str]:
     return [str(item).strip() for item in items if str(item).strip()]
 
 
+def parse_email(text: str) -> str:
+    """Return `text` if it looks like an email address (something@host), else raise."""
+    address = text.strip()
+    local, at, host = address.rpartition("@")
+    if not at or not local or "." not in host or any(c.isspace() for c in address):
+        raise ValueError(f"{text!r} is not an email address")
+    return address
+
+
 _ELEMENT_PARSERS = {
     "country": parse_country,
     "public": parse_bool,
     "tags": parse_list,
+    "aliases": parse_list,
+    "offers": parse_list,
+    "looks_for": parse_list,
+    "public_email": parse_email,
 }
 _CONNECTION_PARSERS = {
     "strength": parse_strength,
@@ -178,7 +191,9 @@ _CONNECTION_PARSERS = {
     "until": parse_date,
     "last_contact": parse_date,
     "issues": parse_list,
+    "primary": parse_bool,
 }
+_BOOLEAN_COLUMNS = frozenset(("public", "primary"))
 
 
 @dataclass
@@ -280,7 +295,7 @@ def _scalar(value: Any, column: str) -> Any:
         raise ValueError(f"expected a single value, got {type(value).__name__}")
     if isinstance(value, float) and value != value:
         raise ValueError("NaN is not a value")
-    if isinstance(value, bool) and column != "public":
+    if isinstance(value, bool) and column not in _BOOLEAN_COLUMNS:
         raise ValueError(f"expected text or a number, got {str(value).lower()}")
     if isinstance(value, list):
         return [_text(item) for item in value]
@@ -418,6 +433,8 @@ def validate_dataset(
         common = min(len(props.get("since", "")), len(props.get("until", "")))
         if common and props["until"][:common] < props["since"][:common]:
             problems.append(Problem(row.where, f"until {props['until']} is before since {props['since']}", "until"))
+        if "primary" in props and rel is not RelType.HOLDS:
+            problems.append(Problem(row.where, f"column 'primary': only a HOLDS tie has a contact of record, not {rel.value}", "primary"))
         if not check_ends(row, source, target, rel) or len(problems) > before:
             continue
         conn = connection(source, target, rel, props)

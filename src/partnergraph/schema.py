@@ -152,17 +152,17 @@ class RelSpec:
         return self.verb
 
 
-ORGANISATION_FIELDS = ("name", "type", "country", "region", "website", "public", "tags", "notes")
-
 _KIND_TABLE = (
     KindSpec(Kind.AFFILIATE, "affiliates", "an organisation of the movement (a chapter, user group or thematic organisation)",
-             ORGANISATION_FIELDS, organisation=True),
+             ("name", "type", "country", "region", "website", "public_email", "public", "aliases", "tags", "notes"),
+             organisation=True),
     KindSpec(Kind.PARTNER, "partners", "an outside organisation the movement works with",
-             ("name", "type", "status", "country", "region", "website", "public", "tags", "notes"), organisation=True),
+             ("name", "type", "status", "country", "region", "website", "offers", "looks_for", "public", "aliases",
+              "tags", "notes"), organisation=True),
     KindSpec(Kind.CONTACT, "contacts", "a person: a member, staff or a contact at a partner (never public)",
-             ("name", "role", "email", "phone", "country", "region", "tags", "notes")),
+             ("name", "role", "email", "phone", "country", "region", "aliases", "tags", "notes")),
     KindSpec(Kind.ISSUE, "issues", "an advocacy issue, such as copyright or open access",
-             ("name", "type", "public", "tags", "notes")),
+             ("name", "type", "public", "aliases", "tags", "notes")),
 )
 KINDS: Mapping[Kind, KindSpec] = MappingProxyType({spec.kind: spec for spec in _KIND_TABLE})
 ORGANISATIONS = tuple(spec.kind for spec in _KIND_TABLE if spec.organisation)
@@ -171,6 +171,28 @@ ORGANISATION_SLUGS = tuple(kind.slug for kind in ORGANISATIONS)  # as the analys
 
 _PERSONAL_TIE_FIELDS = ("strength", "since", "last_contact", "source", "notes")
 
+# Vocabularies (docs/import-format.md#vocabularies): the values pages, filters and the import's
+# warnings know. Values outside them are kept as written.
+# Organisation types: the canonical value, then other spellings that mean it (compared folded).
+ORGANISATION_TYPES: Mapping[str, tuple[str, ...]] = MappingProxyType({
+    "ngo": ("non-governmental organisation", "non-governmental organization", "nonprofit", "non-profit", "charity",
+            "association", "civil society"),
+    "glam": ("gallery", "library", "archive", "museum", "galleries libraries archives museums"),
+    "academic": ("university", "research", "research institute", "school", "college"),
+    "government": ("public body", "public authority", "ministry", "agency", "public sector", "igo",
+                   "intergovernmental organisation"),
+    "coalition": ("network", "alliance", "federation", "umbrella"),
+    "company": ("business", "corporation", "firm", "private sector", "startup"),
+    "media": ("press", "newspaper", "broadcaster", "publisher"),
+    "foundation": ("funder", "grantmaker"),
+    "chapter": ("national chapter",),
+    "user_group": ("user group", "community group"),
+    "thematic_organisation": ("thematic organization", "thematic org"),
+})
+# What a partnership offers, and what a partner looks for: the suggested vocabulary.
+OFFERS = ("legal expertise", "policy research", "campaigning", "venues", "events", "data", "training",
+          "media access", "funding", "technology", "translation", "networking")
+
 # In this order: element pages and /api/nodes list neighbour sections in it (README: the
 # documented key order holders, holds, members, member_of, knows, partners, affiliates, issues,
 # organisations), and PATH_TYPES lists tie types, then attachment types, in it.
@@ -178,7 +200,7 @@ _REL_TABLE = (
     RelSpec(
         RelType.HOLDS, (Kind.CONTACT,), (Kind.PARTNER,),
         help="a contact holds the relationship with a partner",
-        fields=_PERSONAL_TIE_FIELDS,
+        fields=(*_PERSONAL_TIE_FIELDS, "primary"),  # primary: the contact of record
         verb="holds the relationship with",
         # A partner's page shows its holders in a table of their own (relationships.holders).
         sections=(Section("holders", "to", None), Section("holds", "from", "Holds the relationship with")),

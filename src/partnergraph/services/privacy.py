@@ -12,9 +12,11 @@ docs/security.md#privacy):
   a change's provenance (`ChangeNote.source`) and comment (`ChangeNote.comment`, which also holds
   the note of a logged interaction): whatever an editor typed may name people or private
   circumstances;
+- provenance: which import first stated an element or connection and which last changed it
+  (`first_import`, `last_import`: the file, who ran it, when, the contributing affiliate);
 - facts: every other field (names, ids, kinds, roles, dates, strengths, statuses...).
 
-Contact details and free text are personal: only signed-in readers see them. Facts are seen by
+Contact details, free text and provenance are personal: only signed-in readers see them. Facts are seen by
 anonymous readers of a private viewer; the public sees only the facts of public elements.
 """
 
@@ -33,6 +35,7 @@ class FieldClass(Enum):
 
     CONTACT_DETAILS = "contact details"
     FREE_TEXT = "free text"
+    PROVENANCE = "provenance"
     FACT = "fact"
 
     @property
@@ -50,6 +53,8 @@ FIELD_CLASSES: Mapping[tuple[str, str], FieldClass] = MappingProxyType({
     ("connection", "source"): FieldClass.FREE_TEXT,  # the origin of a tie, e.g. "met at X's funeral"
     ("change", "source"): FieldClass.FREE_TEXT,  # provenance: "a phone call with Y"
     ("change", "comment"): FieldClass.FREE_TEXT,  # also the note of a logged interaction
+    **{(owner, name): FieldClass.PROVENANCE  # names who ran an import
+       for owner in ("element", "connection") for name in ("first_import", "last_import")},
 })
 
 

@@ -24,7 +24,7 @@ Errors = Mapping[str, list[str]] | None  # a form's messages per field
 # is when the form is saved.
 ELEMENT_FIELDS: dict[Kind, tuple[str, ...]] = {kind: KINDS[kind].fields for kind in Kind}
 CONNECTION_FIELDS: dict[RelType, tuple[str, ...]] = {rel: RELATIONSHIPS[rel].fields for rel in RelType}
-LIST_FIELDS = frozenset(("tags", "issues"))
+LIST_FIELDS = frozenset(("tags", "issues", "aliases", "offers", "looks_for"))
 REL_NAMES = tuple(r.value for r in RelType)
 STATUS_OPTIONS = [("", "not said"), *((s, s) for s in PARTNER_STATUSES)]
 
@@ -34,13 +34,19 @@ LABELS = {
     "website": "Website", "public": "In the public directory", "tags": "Tags", "notes": "Notes",
     "email": "Email", "phone": "Phone", "role": "Role", "from": "From", "to": "To", "strength": "Strength",
     "since": "Since", "until": "Until", "last_contact": "Last contact", "source": "Origin of the tie",
-    "issues": "Issues", PROVENANCE: "Source of this information", "comment": "Comment",
+    "issues": "Issues", "aliases": "Other names", "offers": "Offers", "looks_for": "Looks for",
+    "public_email": "Public role address", "primary": "Contact of record", PROVENANCE: "Source of this information", "comment": "Comment",
 }
 HINTS = {
     "id": "a short stable slug: no spaces or ';' (it cannot change later)",
     "country": "ISO 3166 code, e.g. DE", "tags": "separated by ;", "issues": "issue ids, separated by ;",
     "since": "YYYY-MM or YYYY-MM-DD", "until": "YYYY-MM or YYYY-MM-DD", "last_contact": "YYYY-MM or YYYY-MM-DD",
     "strength": "1 (acquaintance) to 5 (close)", "source": "how the tie came about, e.g. Wikimania 2019",
+    "aliases": "acronyms, old names, other spellings; separated by ;",
+    "offers": "e.g. legal expertise; venues; data (separated by ;)",
+    "looks_for": "e.g. volunteers; events; media access (separated by ;)",
+    "public_email": "a role address the public may write to, e.g. partnerships@…; never a person's",
+    "primary": "the person accountable for this partnership on behalf of their affiliate",
     PROVENANCE: "where does this information come from? a link, a meeting, an email…",
 }
 # What each relationship type is, beside its form: the schema's help texts.
