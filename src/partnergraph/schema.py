@@ -189,6 +189,21 @@ ORGANISATION_TYPES: Mapping[str, tuple[str, ...]] = MappingProxyType({
     "user_group": ("user group", "community group"),
     "thematic_organisation": ("thematic organization", "thematic org"),
 })
+
+
+def _folded(text: str) -> str:
+    return " ".join("".join(c if c.isalnum() else " " for c in text.casefold()).split())
+
+
+_TYPE_SPELLINGS = {_folded(spelling): canonical for canonical, others in ORGANISATION_TYPES.items()
+                   for spelling in (canonical, *others)}
+
+
+def canonical_type(text: str) -> str | None:
+    """Return the vocabulary's organisation type that `text` spells (case, spaces and punctuation aside), or None."""
+    return _TYPE_SPELLINGS.get(_folded(text))
+
+
 # What a partnership offers, and what a partner looks for: the suggested vocabulary.
 OFFERS = ("legal expertise", "policy research", "campaigning", "venues", "events", "data", "training",
           "media access", "funding", "technology", "translation", "networking")
