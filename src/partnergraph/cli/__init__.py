@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 from partnergraph import config
-from partnergraph.cli import data, questions, serve, users
+from partnergraph.cli import data, imports, questions, serve, users
 from partnergraph.model import ImportFailed, PartnergraphError
 from partnergraph.services.options import ConflictingOptions, InvalidOption
 
@@ -72,13 +72,13 @@ class PartnergraphGroup(click.Group):
 def main(ctx: click.Context, db: str | None) -> None:
     """Explore who knows whom across an advocacy network: partners, affiliates, contacts, issues.
 
-    Start with `partnergraph demo`, or `partnergraph import FOLDER` to load your own directory.
+    Start with `partnergraph demo`, or `partnergraph import SHEET.xlsx` to bring the spreadsheet you keep.
     """
     ctx.obj = config.from_env().with_db(db)
 
 
 for _command in (
-    data.import_command, data.export_command, data.metrics_command, data.backup, data.restore,
+    imports.import_command, data.export_command, data.metrics_command, data.backup, data.restore,
     data.generate_command,
     questions.holders, questions.path, questions.centrality_command, questions.risks, questions.brokers_command,
     questions.without_command, questions.communities_command, questions.coverage_command,

@@ -13,22 +13,6 @@ from partnergraph.services.data import METRIC_FORMATS
 from partnergraph.services.options import MetricsQuery
 
 
-@click.command("import")
-@click.argument("path", type=click.Path(path_type=Path))
-@click.pass_context
-def import_command(ctx: click.Context, path: Path) -> None:
-    """Import a CSV folder (elements.csv, connections.csv), a .json file or an .xlsx workbook.
-
-    All or nothing: if any row is invalid, every problem is listed as file:line and the store
-    is left unchanged. Importing the same data again changes nothing.
-    """
-    workspace = open_workspace(ctx)
-    stats = workspace.data.import_path(path, progress=progress_bar(ctx), note=workspace.note("import", source=str(path)))
-    click.echo(f"imported {path} into {workspace.url}: "
-               f"{stats.elements_created} elements created, {stats.elements_updated} updated; "
-               f"{stats.connections_created} connections created, {stats.connections_updated} updated")
-
-
 @click.command("export")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), required=True, help="Output format.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True,

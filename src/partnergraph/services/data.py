@@ -69,6 +69,26 @@ def generate(people: int, ties: int, seed: int, folder: Path) -> dict[str, int]:
     return {"elements": len(elements), "connections": len(connections)}
 
 
+@contextmanager
+def detached_store(store: GraphStore) -> Iterator[GraphStore]:
+    """Yield a connection of its own to the same store, for an import or restore in another thread
+    while this one keeps answering reads (the viewer's background jobs).
+
+    SQLite gets a second connection (WAL: readers go on while it writes); the Neo4j driver is
+    thread-safe, with a session per call, so its store is shared.
+    """
+    from partnergraph.store.sqlite import SqliteStore
+
+    if not isinstance(store, SqliteStore):
+        yield store
+        return
+    own = SqliteStore(store.path)
+    try:
+        yield own
+    finally:
+        own.close()
+
+
 class Data:
     """Reading data into one store and writing it out."""
 
@@ -78,22 +98,9 @@ class Data:
 
     @contextmanager
     def detached(self) -> Iterator[Data]:
-        """Yield a Data over its own connection to the same store, for an import or restore in another
-        thread while this one keeps answering reads (the viewer's background jobs).
-
-        SQLite gets a second connection (WAL: readers go on while it writes); the Neo4j driver is
-        thread-safe, with a session per call, so its store is shared.
-        """
-        from partnergraph.store.sqlite import SqliteStore
-
-        if not isinstance(self.store, SqliteStore):
-            yield self
-            return
-        store = SqliteStore(self.store.path)
-        try:
-            yield Data(store, self.questions)
-        finally:
-            store.close()
+        """Yield a Data over its own connection to the same store (see `detached_store`)."""
+        with detached_store(self.store) as store:
+            yield Data(store, self.questions) if store is not self.store else self
 
     def import_rows(self, element_rows: Sequence[Row], connection_rows: Sequence[Row],
                     progress: ProgressFactory | None = None, *, note: ChangeNote | None = None) -> WriteStats:

@@ -28,6 +28,7 @@ from partnergraph.model import Conflict, ImportFailed, PartnergraphError
 from partnergraph.records import Change
 from partnergraph.schema import KIND_SLUGS
 from partnergraph.services.edit_checks import PROVENANCE, UnknownChange, ValidationError, revision
+from partnergraph.services.imports import DECISIONS, UndecidedDuplicates
 from partnergraph.viewer.auth import actor, require_role
 from partnergraph.viewer.common import as_allowed, connection_key, int_arg, private_only, state, text_arg
 from partnergraph.viewer.uploads import import_upload
@@ -337,10 +338,20 @@ def api_history(node_id: str) -> Any:
                                                      before=int_arg("before", None))))
 
 
+@edit_api.errorhandler(UndecidedDuplicates)
+def _undecided(exc: UndecidedDuplicates) -> Any:
+    return jsonify({"error": str(exc), "possible_duplicates": exc.pairs}), 409
+
+
 @edit_api.post("/import")
 @require_role("editor")
 def api_import() -> Any:
-    """Import an uploaded .json or .xlsx file (multipart field `file`, plus `provenance`); all or nothing."""
-    stats = import_upload(request.files.get("file"), request.form.get(PROVENANCE, ""),
-                          request.form.get("comment", ""))
-    return jsonify({"imported": stats})
+    """Import an uploaded .csv, .xlsx or .json file (multipart `file`, `provenance`; optional `comment`,
+    `from_affiliate`, `on_duplicate`); all or nothing (docs/json-api.md#import)."""
+    on_duplicate = request.form.get("on_duplicate") or None
+    if on_duplicate not in (None, *DECISIONS):
+        raise ValidationError({"on_duplicate": ["merge or separate"]})
+    stats, report = import_upload(request.files.get("file"), request.form.get(PROVENANCE, ""),
+                                  request.form.get("comment", ""), from_affiliate=request.form.get("from_affiliate", ""),
+                                  on_duplicate=on_duplicate)
+    return jsonify({"imported": stats, "report": report})
