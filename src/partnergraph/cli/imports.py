@@ -34,7 +34,7 @@ def _parse_map(entries: tuple[str, ...]) -> dict[str, str]:
               help="Read a column as a field (repeatable), e.g. --map \"Follow-up owner=notes\".")
 @click.option("--mapping", "mapping_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="A TOML file of header = field pairs (as --save-mapping writes).")
-@click.option("--save-mapping", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--save-mapping", "save_mapping_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Keep the mapping used in this TOML file, for next time.")
 @click.option("--date-order", type=click.Choice(("dmy", "mdy")),
               help="How to read dates like 03/04/2021: day first (dmy) or month first (mdy).")
