@@ -274,6 +274,7 @@ class _Planner:
         affiliate = self._affiliate()
         element_values, element_where = self._elements()
         connection_rows = self._connections(affiliate)
+        self._add_referenced(element_values, element_where)
         if self.problems:
             raise ImportFailed(sorted(self.problems, key=lambda p: (p.where.file, p.where.line)))
         pairs, final = self._duplicates(element_values)
@@ -332,11 +333,14 @@ class _Planner:
             else:
                 values[element_id] = row_values
                 where[element_id] = row.where
-        for pid, row_values in self.resolver.new_rows.items():  # elements only referenced by name
+        return values, where
+
+    def _add_referenced(self, values: dict[str, dict[str, Any]], where: dict[str, Location]) -> None:
+        """Add the elements only referenced by name (a new holder, a new issue): a row with their name."""
+        for pid, row_values in self.resolver.new_rows.items():
             if pid not in values:
                 values[pid] = dict(row_values)
                 where[pid] = self.resolver.new_where[pid]
-        return values, where
 
     def _connections(self, affiliate: str | None) -> list[Row]:
         rows: list[Row] = []
