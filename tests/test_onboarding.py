@@ -174,11 +174,11 @@ def test_an_unreadable_value_names_the_file_row_header_and_what_is_accepted(chap
 def test_mapping_is_printed_saved_and_reused(chapter, tmp_path: Path):
     cli, sheet = chapter
     saved = tmp_path / "mapping.toml"
-    result = cli("import", str(sheet), "--map", "Follow-up owner=notes", "--save-mapping", str(saved), "--dry-run")
+    result = cli("import", str(sheet), "--map", "Follow-up owner=tags", "--save-mapping", str(saved), "--dry-run")
     assert result.exit_code == 0, result.output
-    assert "Follow-up owner -> notes" in result.output and saved.exists()
+    assert "Follow-up owner -> tags" in result.output and saved.exists()
     reused = report_of(cli("import", str(sheet), "--mapping", str(saved), "--dry-run", "--json"))
-    assert reused["mapping"]["Follow-up owner"] == "notes"
+    assert reused["mapping"]["Follow-up owner"] == "tags"
     assert not any("Follow-up owner" in w for w in reused["warnings"])
     strict = cli("import", str(sheet), "--strict")
     assert strict.exit_code == 1 and "Follow-up owner" in strict.output
