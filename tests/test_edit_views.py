@@ -5,11 +5,7 @@ Every test runs on both stores; clients come signed in through the real /login f
 
 from __future__ import annotations
 
-import io
-import json
 import re
-import tempfile
-from pathlib import Path
 
 import pytest
 

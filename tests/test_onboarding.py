@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import SMALL, Cli, file_digest
 
+from conftest import SMALL, Cli, file_digest
 from partnergraph.services import Workspace
 
 # A chapter's sheet as it is kept: its own headers, a blank row, a month in words, a strength in words,

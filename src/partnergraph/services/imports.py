@@ -218,16 +218,35 @@ class Imports:
         with detached_store(self.store) as store:
             yield Imports(store)
 
-    def preview(self, path: Path, options: ImportOptions = ImportOptions(), *,
-                source: SourceRows | None = None) -> ImportPlan:
-        """Return what importing `path` would do, without writing anything; raise `ImportFailed` on problems."""
-        read = source or read_source(path, ReadOptions(mapping=dict(options.mapping), date_order=options.date_order,
-                                                       strict=options.strict))
+    def preview(self, path: Path, options: ImportOptions = ImportOptions(), *, shown_name: str | None = None
+                ) -> ImportPlan:
+        """Return what importing `path` would do, without writing anything; raise `ImportFailed` on problems.
+
+        `shown_name` is the file's name as its owner knows it (an upload's), used in every message,
+        location and provenance instead of the path read.
+        """
+        name = shown_name or Path(path).name
+        try:
+            read = read_source(path, ReadOptions(mapping=dict(options.mapping), date_order=options.date_order,
+                                                 strict=options.strict))
+        except ImportFailed as exc:
+            if shown_name is None:
+                raise
+            raise ImportFailed([replace(p, where=Location(_renamed(p.where.file, path, name), p.where.line))
+                                for p in exc.problems]) from None
+        if shown_name is not None:
+            read = replace(read, warnings=[_renamed(w, path, name) for w in read.warnings],
+                           normalised=[{**n, "where": _renamed(str(n.get("where", "")), path, name)}
+                                       for n in read.normalised],
+                           element_rows=[Row(r.values, Location(_renamed(r.where.file, path, name), r.where.line))
+                                         for r in read.element_rows],
+                           connection_rows=[Row(r.values, Location(_renamed(r.where.file, path, name), r.where.line))
+                                            for r in read.connection_rows])
         with self.store.stream() as rows:
             version = rows.version
             existing = {element.id: element for element in rows.elements}
         planner = _Planner(self.store, existing, version, read, options)
-        planner.file_name = Path(path).name
+        planner.file_name = name
         return planner.plan()
 
     def apply(self, plan: ImportPlan, note: ChangeNote, progress: Progress | None = None) -> WriteStats:
@@ -250,6 +269,10 @@ class Imports:
         if plan.affiliate:
             summary["affiliate"] = plan.affiliate
         return self.store.upsert(plan.dataset, progress, note=replace(note, summary=summary))
+
+
+def _renamed(text: str, path: Path, name: str) -> str:
+    return text.replace(str(path), name).replace(Path(path).name, name)
 
 
 def provenance_text(plan_shape: str, file_name: str, author: str, at: str, affiliate_name: str | None) -> str:

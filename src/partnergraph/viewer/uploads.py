@@ -186,7 +186,7 @@ def _named(exc: PartnergraphError, upload: Upload) -> PartnergraphError:
 def preview(imports: Imports, upload: Upload, decisions: dict[tuple[str, str], str] | None = None) -> ImportPlan:
     """Return what importing the upload would do; raise its problems naming the editor's file."""
     try:
-        return imports.preview(upload.path, upload.options(decisions))
+        return imports.preview(upload.path, upload.options(decisions), shown_name=upload.file)
     except PartnergraphError as exc:
         raise _named(exc, upload) from None
 
@@ -273,7 +273,7 @@ def _run(job: ImportJob, viewer: ViewerState, upload: Upload, decisions: dict[tu
     try:
         # Its own connection: the app's workspace (and its lock) stays free for reads meanwhile.
         with viewer.ws.imports.detached() as imports:
-            plan = imports.preview(upload.path, upload.options(decisions, on_duplicate))
+            plan = imports.preview(upload.path, upload.options(decisions, on_duplicate), shown_name=upload.file)
             if version is not None and plan.version != version:
                 raise StoreChanged("the directory changed since this preview; here is the preview again")
             job.report = plan.report
