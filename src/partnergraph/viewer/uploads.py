@@ -128,7 +128,7 @@ class Upload:
 
     def discard(self) -> None:
         self.path.unlink(missing_ok=True)
-        self.path.with_name(self.path.name + ".json").unlink(missing_ok=True)
+        self.path.with_name(self.path.name + ".meta").unlink(missing_ok=True)
 
 
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
@@ -148,7 +148,7 @@ def save_upload(upload: FileStorage | None, source: str, comment: str, from_affi
         with os.fdopen(handle, "wb") as out:
             upload.save(out)
         meta = {k: v for k, v in dataclasses.asdict(kept).items() if k not in ("path", "token")}
-        with os.fdopen(os.open(f"{temp}.json", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as out:
+        with os.fdopen(os.open(f"{temp}.meta", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as out:
             json.dump(meta, out)
     except BaseException:
         kept.discard()
@@ -164,7 +164,7 @@ def find_upload(token: str) -> Upload | None:
         if path.suffix not in UPLOAD_SUFFIXES or path.is_symlink() or path.stat().st_uid != os.getuid():
             continue
         try:
-            meta = json.loads(path.with_name(path.name + ".json").read_text())
+            meta = json.loads(path.with_name(path.name + ".meta").read_text())
         except (OSError, ValueError):
             return None
         if meta.get("owner") != actor():
