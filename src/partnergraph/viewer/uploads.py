@@ -180,7 +180,7 @@ def _named(exc: PartnergraphError, upload: Upload) -> PartnergraphError:
                                                                    .replace(str(upload.path), upload.file),
                                                                    p.where.line)) for p in exc.problems])
     text = str(exc).replace(str(upload.path), upload.file).replace(upload.path.name, upload.file)
-    return type(exc)(text) if type(exc) is PartnergraphError else PartnergraphError(text)
+    return exc if text == str(exc) else PartnergraphError(text)
 
 
 def preview(imports: Imports, upload: Upload, decisions: dict[tuple[str, str], str] | None = None) -> ImportPlan:
