@@ -6,6 +6,7 @@ import io
 import json
 import re
 import tempfile
+import time
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -39,7 +40,20 @@ def confirm(client, preview_url: str, **decisions: str):
         form[f"incoming-{n}"], form[f"existing-{n}"] = incoming, existing
         if incoming in decisions:
             form[f"decision-{n}"] = decisions[incoming]
-    return client.post(preview_url, data=form)
+    answer = client.post(preview_url, data=form)
+    if answer.status_code == 303 and "/edit/import/preview/" not in answer.headers["Location"]:
+        answer = _follow(client, answer.headers["Location"])  # a slow machine: the write went on in the background
+    return answer
+
+
+def _follow(client, url: str):
+    """Return the page of an import job once the import has finished."""
+    for _ in range(600):
+        page = client.get(url)
+        if 'http-equiv="refresh"' not in page.get_data(as_text=True):
+            return page
+        time.sleep(0.1)
+    raise AssertionError(f"the import at {url} did not finish")
 
 
 def test_an_editor_uploads_a_partner_sheet_previews_it_and_confirms(editor_client, small: Workspace):
