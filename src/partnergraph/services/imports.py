@@ -147,6 +147,7 @@ class _Resolver:
                 if element.id not in ids:
                     ids.append(element.id)
         self.explicit: dict[str, Kind] = {}  # ids the file gives
+        self.explicit_names: dict[tuple[str, str], str] = {}  # (family, name key) -> an id the file gives
         self.new: dict[tuple[str, str], str] = {}  # (family, name key) -> provisional id "new:N"
         self.new_rows: dict[str, dict[str, Any]] = {}  # provisional id -> element values
         self.new_where: dict[str, Location] = {}
@@ -178,6 +179,9 @@ class _Resolver:
                 return ref
             if matches:
                 return matches[0]
+            given = self.explicit_names.get((family, name_key(ref)))
+            if given is not None:
+                return given
             pid = self.new.get((family, name_key(ref)))
             if pid is not None:
                 return pid
@@ -334,6 +338,8 @@ class _Planner:
             kind = _kind(row.values.get("kind", ""))
             if given and kind is not None:
                 self.resolver.explicit[given] = kind
+                name = str(row.values.get("name") or "")
+                self.resolver.explicit_names.setdefault((_family(kind), name_key(name)), given)
         values: dict[str, dict[str, Any]] = {}
         where: dict[str, Location] = {}
         for row in self.read.element_rows:
