@@ -9,7 +9,7 @@ import click
 from partnergraph.cli.common import open_workspace, progress_bar
 from partnergraph.services import generate
 from partnergraph.services.data import EXPORT_FORMATS as FORMATS
-from partnergraph.services.data import METRIC_FORMATS
+from partnergraph.services.data import METRIC_FORMATS, write_template
 from partnergraph.services.options import MetricsQuery
 
 
@@ -19,6 +19,17 @@ from partnergraph.services.options import MetricsQuery
 def import_command(ctx: click.Context, path: Path) -> None:
     """Import a CSV folder (elements.csv, connections.csv), a .json file or an .xlsx workbook.
 
+    PATH is one of:
+
+    \b
+    - the import format: a folder with elements.csv (and connections.csv), a .json file, or an
+      .xlsx workbook with sheets Elements and Connections;
+    - a list as you keep it: one .csv file, or an .xlsx workbook whose sheets are lists. A
+      partner list has one row per organisation (Partner, Type, Country, Issues, Held by,
+      Since, Strength...); a people list one row per person (Full name, Organisation, Role,
+      Email...). Headers are recognised from a table of synonyms; see "Lists as you keep them"
+      in docs/import-format.md, and `partnergraph template FILE.xlsx` for a workbook to fill in.
+
     All or nothing: if any row is invalid, every problem is listed as file:line and the store
     is left unchanged. Importing the same data again changes nothing.
     """
@@ -27,6 +38,22 @@ def import_command(ctx: click.Context, path: Path) -> None:
     click.echo(f"imported {path} into {workspace.url}: "
                f"{stats.elements_created} elements created, {stats.elements_updated} updated; "
                f"{stats.connections_created} connections created, {stats.connections_updated} updated")
+
+
+@click.command("template")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def template_command(file: Path) -> None:
+    """Write an .xlsx workbook to fill in and import: a partner list, a people list, and the full format.
+
+    Its headers carry notes, kind, type, region, strength and status have drop-downs, and each
+    sheet has one example row; importing it unchanged succeeds. See "The template" in
+    docs/import-format.md.
+
+    \b
+    partnergraph template partners.xlsx
+    """
+    write_template(file)
+    click.echo(f"wrote the import template to {file}: sheets Partners, People, Elements, Connections")
 
 
 @click.command("export")

@@ -202,3 +202,13 @@ def save_mapping(path: Path, mapping: Mapping[str, str]) -> None:
 def _toml_string(text: str) -> str:
     # JSON escapes every control character TOML forbids, except DEL.
     return json.dumps(str(text), ensure_ascii=False).replace("\x7f", "\\u007f")
+
+
+def synonym_table() -> str:
+    """Return the synonym table as the Markdown table docs/import-format.md shows (a test keeps them equal)."""
+    shapes = {(PARTNERS, PEOPLE): "both", (PARTNERS,): "partner list", (PEOPLE,): "people list"}
+    lines = ["| field | list | headers that mean it | meaning |", "|---|---|---|---|"]
+    for s in SYNONYMS:
+        headers = ", ".join(f"`{h}`" for h in s.headers)
+        lines.append(f"| `{s.field}` | {shapes[s.shapes]} | {headers} | {s.meaning} |")
+    return "\n".join(lines)

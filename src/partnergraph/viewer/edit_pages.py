@@ -389,6 +389,13 @@ def upload() -> Any:
     return _import_result(started, request.form.to_dict())
 
 
+@edit.get("/edit/import/template.xlsx")
+@require_role("editor")
+def upload_template() -> Any:
+    """The import template workbook, to fill in and upload (GET and HEAD)."""
+    return uploads.template_response()
+
+
 @edit.get("/edit/import/<job_id>")
 @require_role("editor")
 def upload_job(job_id: str) -> Any:
