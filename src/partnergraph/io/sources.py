@@ -95,14 +95,13 @@ def _lists(path: Path, tables: list[Table], elements: list[Row], connections: li
     for table in tables:
         cols = recognise(table.header, options.mapping)
         if cols is None:
-            message = (f"sheet {table.sheet!r} is neither a partner list nor a people list: {expected_headers()}"
-                       if table.sheet is not None else
-                       f"not a partner list nor a people list: {expected_headers()} (headers found: "
-                       f"{', '.join(repr(h) for h in table.header if h)})")
             if full_present:  # beside Elements and Connections, a sheet of other things (notes, a legend)
-                notes.append(Problem(table.where(table.header_line), f"{message}; the sheet is not imported"))
+                notes.append(Problem(Location(str(path), 1), f"sheet {table.sheet!r} is neither a partner list nor "
+                                                             f"a people list; it is not imported"))
             else:
-                normaliser.problems.append(Problem(table.where(table.header_line), message))
+                found = ", ".join(repr(h) for h in table.header if h)
+                normaliser.problems.append(Problem(table.where(table.header_line), (
+                    f"not a partner list nor a people list: {expected_headers()} (headers found: {found})")))
             continue
         shapes.append(cols.shape)
         notes.extend(_column_warnings(table, cols))

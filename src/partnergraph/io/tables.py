@@ -60,14 +60,8 @@ def read_csv_table(path: Path) -> Table | None:
             # An export wrote a formula-like cell with a leading quote (io.export.neutralise_cell).
             yield reader.line_num, [restore_cell(v) for v in values]
 
-    table = _table(str(path), None, numbered())
-    if table is not None:
-        problems = [Problem(Location(str(path), line), f"{len(values)} values but {len(table.header)} columns")
-                    for line, values in table.rows
-                    if len(values) > len(table.header) and not _blank(values[len(table.header):])]
-        if problems:
-            raise ImportFailed(problems)
-    return table
+    # Cells beyond the header are not an error in a list: they are reported as headerless columns.
+    return _table(str(path), None, numbered())
 
 
 def read_workbook_tables(path: Path, skip: tuple[str, ...] = ()) -> tuple[list[str], list[Table]]:
