@@ -12,7 +12,7 @@ from typing import IO, Any
 
 from partnergraph.io.generate import REGIONS
 from partnergraph.model import CONNECTION_COLUMNS, ELEMENT_COLUMNS, PARTNER_STATUSES
-from partnergraph.schema import KIND_SLUGS, ORGANISATION_TYPES, RelType
+from partnergraph.schema import KIND_SLUGS, ORGANISATION_TYPES, Kind, RelType
 
 STRENGTH_CHOICES = ("very high", "high", "medium", "low", "very low", "5", "4", "3", "2", "1")
 _WRITTEN_BY_IMPORTS = ("first_import", "last_import")
@@ -47,12 +47,12 @@ PEOPLE_SHEET: tuple[tuple[str, str, Any, str | None], ...] = (
 )
 _ELEMENT_NOTES = {"id": "Required: a unique id without spaces.", "kind": "Required: pick one.",
                   "name": "Required.", "issues": "Issue ids, separated by ;.", "member_of": "Organisation ids, separated by ;."}
-_ELEMENT_EXAMPLE = {"id": "wikimedia-example", "kind": "affiliate", "name": "Wikimedia Example", "type": "chapter",
+_ELEMENT_EXAMPLE = {"id": "wikimedia-example", "kind": Kind.AFFILIATE.slug, "name": "Wikimedia Example", "type": "chapter",
                     "country": "NO", "region": "Europe", "public": "true"}
 _CONNECTION_NOTES = {"from": "Required: an element id.", "to": "Required: an element id.",
                      "type": "Required: pick one.", "strength": "1 to 5 (KNOWS, HOLDS)."}
-_CONNECTION_EXAMPLE = {"from": "wikimedia-example", "to": "open-knowledge-nordic", "type": "PARTNERS_WITH",
-                       "status": "active", "since": "2021-03"}
+_CONNECTION_EXAMPLE = {"from": "wikimedia-example", "to": "open-knowledge-nordic",
+                       "type": RelType.PARTNERS_WITH.value, "status": "active", "since": "2021-03"}
 
 
 def _choices() -> dict[str, tuple[tuple[str, ...], bool]]:
