@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import tomllib
 import unicodedata
+from functools import lru_cache
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,7 @@ PEOPLE = "people"
 IGNORE = "-"  # --map 'Header=-': the column is deliberately not imported (no warning)
 
 
+@lru_cache(maxsize=1 << 16)  # a list repeats its values (types, holders, strengths): fold each once
 def fold(text: str) -> str:
     """Return `text` folded for comparison: accents, case, punctuation and repeated spaces aside."""
     decomposed = unicodedata.normalize("NFKD", str(text))

@@ -16,7 +16,7 @@ from typing import Any, Literal
 from partnergraph.io.countries import COUNTRY_NAMES
 from partnergraph.io.headers import fold
 from partnergraph.io.reader import _cell
-from partnergraph.model import COUNTRY_CODES, PARTNER_STATUSES, Location, Problem, parse_date, parse_strength
+from partnergraph.model import COUNTRY_CODES, Location, Problem, parse_date, parse_strength
 from partnergraph.schema import ORGANISATION_TYPES, canonical_type
 
 DateOrder = Literal["dmy", "mdy"]
@@ -182,6 +182,7 @@ class Normaliser:
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)  # printed as "file: message"; --strict makes them problems
     _types_warned: set[str] = field(default_factory=set)
+    _types: dict[str, str | None] = field(default_factory=dict)  # text -> canonical type (a list repeats them)
 
     def read(self, where: Location, header: str, target: str, value: Any) -> Any:
         """Return the cell `value` of column `header` read as `target`, or None after noting a problem."""
@@ -212,7 +213,9 @@ class Normaliser:
         return value
 
     def _type(self, where: Location, text: str) -> str:
-        found = canonical_type(text)
+        if text not in self._types:
+            self._types[text] = canonical_type(text)
+        found = self._types[text]
         if found is not None:
             return found
         if fold(text) not in self._types_warned:
@@ -235,7 +238,10 @@ def normalise_full_row(values: Mapping[str, Any], where: Location, normaliser: N
         if value is None or value == "" or isinstance(value, (list, dict)):
             continue
         try:
-            (parse_date if column != "strength" else parse_strength)(value if column == "strength" else str(value))
+            if column == "strength":
+                parse_strength(value)
+            else:
+                parse_date(str(value))
             continue
         except (ValueError, TypeError):
             pass
@@ -245,5 +251,5 @@ def normalise_full_row(values: Mapping[str, Any], where: Location, normaliser: N
     return out
 
 
-__all__ = ["DATES_ACCEPTED", "PARTNER_STATUSES", "Normaliser", "read_bool", "read_country", "read_date",
+__all__ = ["DATES_ACCEPTED", "Normaliser", "normalise_full_row", "read_bool", "read_country", "read_date",
            "read_list", "read_status", "read_strength"]
