@@ -11,9 +11,9 @@ from __future__ import annotations
 import json
 import tomllib
 import unicodedata
-from functools import lru_cache
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from partnergraph.model import PartnergraphError
