@@ -382,6 +382,11 @@ def test_beside_the_import_format_another_sheet_is_a_warning_not_a_problem(tmp_p
     read = read_source(book)
     assert read.shape == "full" and values(read.element_rows) == [{"id": "a", "kind": "contact", "name": "A"}]
     assert read.warnings == [f"{book}: sheet 'Legend' is neither a partner list nor a people list; it is not imported"]
+    book = workbook(tmp_path / "both.xlsx", {
+        "Elements": [["id", "kind", "name"], ["a", "contact", "A"]],
+        "Connections": [["from", "to", "type", "since"], ["a", "b", "KNOWS", "soon"]],
+        "Partners": [["Partner", "Strength"], ["P", "huge"]]})
+    assert [p.split(": column")[0] for p in problems(book)] == [f"{book}[Connections]:2", f"{book}[Partners]:2"]
 
 
 # -- the import format -----------------------------------------------------------------------------

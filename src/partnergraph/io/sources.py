@@ -81,7 +81,12 @@ def read_source(path: str | Path, options: ReadOptions = ReadOptions()) -> Sourc
     if suffix == ".xlsx":
         names, tables = read_workbook_tables(path, skip=_FULL_SHEETS)
         full = any(name.strip().lower() in _FULL_SHEETS for name in names)
-        elements, connections = reader.read_rows(path) if full else ([], [])
+        elements, connections = [], []
+        if full:
+            try:
+                elements, connections = reader.read_rows(path)
+            except ImportFailed as exc:  # all or nothing, but every problem of every sheet at once
+                normaliser.problems.extend(exc.problems)
         return _lists(path, tables, elements, connections, normaliser, options, full_present=full)
     raise PartnergraphError(f"{path}: unsupported import file ({SHAPES_HELP})")
 
