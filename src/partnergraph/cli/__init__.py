@@ -79,7 +79,7 @@ def main(ctx: click.Context, db: str | None) -> None:
 
 for _command in (
     imports.import_command, data.export_command, data.metrics_command, data.backup, data.restore,
-    data.generate_command,
+    data.generate_command, data.template_command,
     questions.holders, questions.path, questions.centrality_command, questions.risks, questions.brokers_command,
     questions.without_command, questions.communities_command, questions.coverage_command,
     questions.criteria_command, questions.suggest_command, questions.info,

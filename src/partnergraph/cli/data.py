@@ -9,8 +9,24 @@ import click
 from partnergraph.cli.common import open_workspace, progress_bar
 from partnergraph.services import generate
 from partnergraph.services.data import EXPORT_FORMATS as FORMATS
-from partnergraph.services.data import METRIC_FORMATS
+from partnergraph.services.data import METRIC_FORMATS, write_template
 from partnergraph.services.options import MetricsQuery
+
+
+@click.command("template")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def template_command(file: Path) -> None:
+    """Write an .xlsx workbook to fill in and import: a partner list, a people list, and the full format.
+
+    Its headers carry notes, kind, type, region, strength and status have drop-downs, and each
+    sheet has one example row; importing it unchanged succeeds. See "The template" in
+    docs/import-format.md.
+
+    \b
+    partnergraph template partners.xlsx
+    """
+    write_template(file)
+    click.echo(f"wrote the import template to {file}: sheets Partners, People, Elements, Connections")
 
 
 @click.command("export")

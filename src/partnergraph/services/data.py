@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from partnergraph.analysis import metrics as metrics_analysis
 from partnergraph.io import backup as backups
@@ -13,6 +13,8 @@ from partnergraph.io import export as exporting
 from partnergraph.io.export import FORMATS as EXPORT_FORMATS
 from partnergraph.io.metrics import METRIC_FORMATS, write_metrics
 from partnergraph.io.reader import read_rows
+from partnergraph.io.sources import SHAPES_HELP
+from partnergraph.io.template import write_template as _write_template
 from partnergraph.model import Location, PartnergraphError, Row, parse_list, validate_dataset
 from partnergraph.records import ChangeNote, Progress, WriteStats
 from partnergraph.services.options import MetricsQuery
@@ -20,7 +22,8 @@ from partnergraph.services.privacy import public_view
 from partnergraph.services.questions import Questions
 from partnergraph.store import GraphStore
 
-__all__ = ["EXPORT_FORMATS", "METRIC_FORMATS", "Data", "ProgressFactory", "demo_rows", "generate"]
+__all__ = ["EXPORT_FORMATS", "METRIC_FORMATS", "SHAPES_HELP", "Data", "ProgressFactory", "demo_rows", "generate",
+           "write_template"]
 
 # Called as a stage of an import begins ("checking", then "writing") with its number of rows;
 # returns a callback for rows done in that stage, or None.
@@ -87,6 +90,18 @@ def detached_store(store: GraphStore) -> Iterator[GraphStore]:
         yield own
     finally:
         own.close()
+
+
+def write_template(target: Path | IO[bytes]) -> None:
+    """Write the import template workbook (docs/import-format.md#the-template) to an .xlsx path or a binary stream."""
+    if isinstance(target, Path):
+        if target.suffix.lower() != ".xlsx":
+            raise PartnergraphError(f"{target}: the template is an .xlsx workbook; give a file name ending in .xlsx")
+        if target.is_dir():
+            raise PartnergraphError(f"{target}: is a folder")
+        if not target.parent.is_dir():
+            raise PartnergraphError(f"{target.parent}: no such folder")
+    _write_template(target)
 
 
 class Data:

@@ -96,6 +96,13 @@ def preview(token: str) -> Any:
     return _result(started, kept)
 
 
+@imports.get("/edit/import/template.xlsx")
+@require_role("editor")
+def template() -> Any:
+    """The import template workbook, to fill in and upload (GET and HEAD)."""
+    return uploads.template_response()
+
+
 @imports.get("/edit/import/<job_id>")
 @require_role("editor")
 def upload_job(job_id: str) -> Any:

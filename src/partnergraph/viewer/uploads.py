@@ -32,11 +32,13 @@ import time
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from flask import Response
 from werkzeug.datastructures import FileStorage
 from werkzeug.utils import secure_filename
 
 from partnergraph.model import ImportFailed, Location, PartnergraphError
 from partnergraph.records import ChangeNote
+from partnergraph.services.data import write_template
 from partnergraph.services.edit_checks import ValidationError, import_note
 from partnergraph.services.imports import ImportOptions, ImportPlan, Imports
 from partnergraph.viewer.auth import actor
@@ -44,6 +46,8 @@ from partnergraph.viewer.common import ViewerState, state
 
 MAX_UPLOAD = 16 * 1024 * 1024  # bytes of one request: an import file of some 100,000 rows
 UPLOAD_SUFFIXES = (".csv", ".json", ".xlsx")
+TEMPLATE_NAME = "partnergraph-template.xlsx"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TEMP_PREFIX = "partnergraph-upload-"  # then the pid of the process that wrote it, and a random part
 WAIT_ON_PAGE = 2.0  # seconds the import page waits for a job before showing its progress page
 JOBS_KEPT = 100  # finished jobs remembered per process, for their pages
@@ -300,3 +304,13 @@ def import_upload(upload: FileStorage | None, source: str, comment: str, *, from
     started.event.wait()
     stats = started.result()
     return stats, started.report or {}
+
+
+def template_response() -> Response:
+    """Return the import template workbook as a download (docs/import-format.md#the-template)."""
+    import io
+
+    body = io.BytesIO()
+    write_template(body)
+    return Response(body.getvalue(), mimetype=XLSX_TYPE,
+                    headers={"Content-Disposition": f"attachment; filename={TEMPLATE_NAME}"})
