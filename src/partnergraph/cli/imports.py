@@ -72,7 +72,7 @@ def import_command(ctx: click.Context, path: Path, map_entries: tuple[str, ...],
                             decisions=read_decisions(decisions_file) if decisions_file else {},
                             from_affiliate=from_affiliate)
     workspace = open_workspace(ctx)
-    plan = workspace.imports.preview(path, options)
+    plan = workspace.imports.preview(path, options, progress=progress_bar(ctx))
     if save_mapping_file:
         save_mapping(save_mapping_file, plan.report["mapping"])
     report: dict[str, Any] = {**plan.report, "dry_run": dry_run, "applied": False}

@@ -17,7 +17,7 @@ The contract is docs/import-format.md ("Bring your spreadsheet", "Duplicates", "
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -222,8 +222,8 @@ class Imports:
         with detached_store(self.store) as store:
             yield Imports(store)
 
-    def preview(self, path: Path, options: ImportOptions = ImportOptions(), *, shown_name: str | None = None
-                ) -> ImportPlan:
+    def preview(self, path: Path, options: ImportOptions = ImportOptions(), *, shown_name: str | None = None,
+                progress: Callable[[str, int], Progress | None] | None = None) -> ImportPlan:
         """Return what importing `path` would do, without writing anything; raise `ImportFailed` on problems.
 
         `shown_name` is the file's name as its owner knows it (an upload's), used in every message,
@@ -246,6 +246,8 @@ class Imports:
                                          for r in read.element_rows],
                            connection_rows=[Row(r.values, Location(_renamed(r.where.file, path, name), r.where.line))
                                             for r in read.connection_rows])
+        if progress is not None:  # a large file: say what is happening before the checks begin
+            progress("checking", len(read.element_rows) + len(read.connection_rows))
         with self.store.stream() as rows:
             version = rows.version
             existing = {element.id: element for element in rows.elements}
