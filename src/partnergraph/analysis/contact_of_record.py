@@ -11,7 +11,7 @@ without naming them (docs/viewer.md#the-public-directory).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
@@ -77,33 +77,43 @@ def contacts_of_record(graph: nx.Graph, partner: str, *, today: date | None = No
 
 
 def clashes(graph: nx.Graph, changed: Iterable[Connection], *,
-            today: date | None = None) -> list[tuple[Connection, str, str]]:
+            today: date | None = None, kinds: Mapping[str, str] | None = None) -> list[tuple[Connection, str, str]]:
     """Return the contacts of record that `changed` would put beside another one of the same affiliate.
 
     `graph` is the state before; `changed` are connections as they would be after (their whole
     properties), HOLDS and MEMBER_OF alike. Each clash is (the HOLDS connection of `changed`, the
     affiliate, the other person already of record for that partner and affiliate), in the order
-    of `changed`; a pair of clashing changes is reported once, at the later one.
+    of `changed`; a clashing pair is reported once. `kinds` gives the kind (slug) of elements
+    not in `graph` yet (an import's new affiliates).
     """
+    kinds = kinds or {}
     changed = list(changed)
     after: dict[tuple[str, str, str], dict[str, Any]] = {c.key: c.props for c in changed}
+    joined: dict[str, set[str]] = {}  # person -> organisations of changed memberships
+    holding: dict[str, set[str]] = {}  # partner -> people of changed holds
+    for c in changed:
+        if c.type is RelType.MEMBER_OF:
+            joined.setdefault(c.source, set()).add(c.target)
+        elif c.type is RelType.HOLDS:
+            holding.setdefault(c.target, set()).add(c.source)
 
     def state(person: str, org: str, rel: RelType) -> list[dict[str, Any]]:
         key = (person, org, rel.value)
         if key in after:
             return [after[key]]
-        return relations(graph, person, org, rel) if graph.has_edge(person, org) else []
+        if not graph.has_edge(person, org):
+            return []
+        return [r for r in relations(graph, person, org, rel) if r.get("from", person) == person]
 
     def affiliates(person: str) -> set[str]:
         orgs = set(graph.neighbors(person)) if person in graph else set()
-        orgs.update(c.target for c in changed if c.source == person and c.type is RelType.MEMBER_OF)
+        orgs.update(joined.get(person, ()))
         return {org for org in orgs
-                if (graph.nodes[org].get("kind") if org in graph else None) == "affiliate"
+                if (graph.nodes[org].get("kind") if org in graph else kinds.get(org)) == "affiliate"
                 and any(current(r, today) for r in state(person, org, RelType.MEMBER_OF))}
 
     def of_record(person: str, partner: str) -> bool:
-        return any(_primary(r) and current(r, today) and r.get("from", person) == person
-                   for r in state(person, partner, RelType.HOLDS))
+        return any(_primary(r) and current(r, today) for r in state(person, partner, RelType.HOLDS))
 
     found: list[tuple[Connection, str, str]] = []
     seen: set[tuple[str, str, str]] = set()
@@ -112,7 +122,7 @@ def clashes(graph: nx.Graph, changed: Iterable[Connection], *,
             continue
         person, partner = conn.source, conn.target
         others = set(graph.neighbors(partner)) if partner in graph else set()
-        others.update(c.source for c in changed if c.target == partner and c.type is RelType.HOLDS)
+        others.update(holding.get(partner, ()))
         others.discard(person)
         mine = affiliates(person)
         for other in sorted(others):

@@ -13,8 +13,9 @@ from partnergraph.io import export as exporting
 from partnergraph.io.export import FORMATS as EXPORT_FORMATS
 from partnergraph.io.metrics import METRIC_FORMATS, write_metrics
 from partnergraph.io.reader import read_rows
-from partnergraph.model import Location, PartnergraphError, Row, parse_list, validate_dataset
+from partnergraph.model import ImportFailed, Location, PartnergraphError, Row, parse_list, validate_dataset
 from partnergraph.records import ChangeNote, Progress, WriteStats
+from partnergraph.services.edit_checks import import_record_problems
 from partnergraph.services.options import MetricsQuery
 from partnergraph.services.privacy import public_view
 from partnergraph.services.questions import Questions
@@ -105,6 +106,11 @@ class Data:
             progress("checking", len(element_rows) + len(connection_rows))
         existing = self.store.existing_kinds(_referenced_ids(element_rows, connection_rows))
         dataset = validate_dataset(element_rows, connection_rows, existing)
+        if any(c.props.get("primary") is True for c in dataset.connections):  # the graph only when needed
+            problems = import_record_problems(self.questions.cache.graph(), dataset.elements, dataset.connections,
+                                              connection_rows)
+            if problems:
+                raise ImportFailed(problems)
         callback = progress("writing", len(dataset.elements) + len(dataset.connections)) if progress else None
         return self.store.upsert(dataset, callback, note=note)
 

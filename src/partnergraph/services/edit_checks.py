@@ -14,7 +14,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from partnergraph.analysis.graph import one_match
+import networkx as nx
+
+from partnergraph.analysis.contact_of_record import clashes
+from partnergraph.analysis.graph import build_graph, one_match, relations
 from partnergraph.model import (
     CONNECTION_PROPERTIES,
     ELEMENT_PROPERTIES,
@@ -32,6 +35,7 @@ from partnergraph.model import (
     validate_dataset,
 )
 from partnergraph.records import Change, ChangeNote, Edit, item_to_json
+from partnergraph.schema import ORGANISATION_TYPES, ORGANISATIONS, canonical_type
 from partnergraph.store import GraphStore
 
 FORM = Location("form", 1)
@@ -300,3 +304,74 @@ def _earliest(a: str | None, b: str | None) -> str | None:
         return a or b
     n = min(len(a), len(b))
     return b if b[:n] < a[:n] else a
+
+
+# -- the contact of record (docs/editing.md#the-contact-of-record) ---------------------------------
+
+def _clash_message(names: Mapping[str, str], partner: str, affiliate: str, other: str) -> str:
+    def name(i: str) -> str:
+        return f"{names.get(i, i)} ({i})"
+    return (f"{name(other)} is already the contact of record of {name(partner)} for {name(affiliate)}: "
+            "a partner has one per affiliate; unset theirs first")
+
+
+def contact_of_record_errors(store: GraphStore, conn: Connection) -> dict[str, list[str]]:
+    """Return the field error a HOLDS edit gets when it makes a second contact of record for one affiliate.
+
+    The rule reads only the partner's holders and their memberships, so they are read alone.
+    """
+    if conn.type is not RelType.HOLDS or conn.props.get("primary") is not True:
+        return {}
+    around = {c.key: c for c in store.connections_of(conn.target)}
+    people = {c.source for c in around.values() if c.type is RelType.HOLDS} | {conn.source}
+    for person in sorted(people):
+        around.update((c.key, c) for c in store.connections_of(person) if c.type is RelType.MEMBER_OF)
+    ids = {end for key in around for end in key[:2]} | {conn.source, conn.target}
+    kinds = store.existing_kinds(ids)
+    graph = build_graph((Element(i, k, i) for i, k in kinds.items()),
+                        (c for key, c in around.items() if key != conn.key))
+    found = clashes(graph, [conn])
+    if not found:
+        return {}
+    names = {e.id: e.name for e in (store.get(i) for i in {conn.target, *(x for _, a, o in found for x in (a, o))})
+             if e is not None}
+    return {"primary": [_clash_message(names, conn.target, affiliate, other) for _, affiliate, other in found]}
+
+
+def import_record_problems(graph: nx.Graph, elements: Sequence[Element], connections: Sequence[Connection],
+                           rows: Iterable[Row]) -> list[Problem]:
+    """Return a problem per imported row that makes a second contact of record for one partner and affiliate.
+
+    `graph` is the store before the import; imported properties are laid over the stored ones,
+    as the stores' upsert does.
+    """
+    changed = []
+    for c in connections:
+        if c.type in (RelType.HOLDS, RelType.MEMBER_OF):
+            before = relations(graph, c.source, c.target, c.type) if graph.has_edge(c.source, c.target) else []
+            stored = next((r for r in before if r["from"] == c.source), {})
+            props = {k: v for k, v in stored.items() if k not in ("type", "from", "to")}
+            changed.append(Connection(c.source, c.target, c.type, {**props, **c.props}))
+    kinds = {e.id: e.kind.slug for e in elements}
+    found = clashes(graph, changed, kinds=kinds)
+    if not found:
+        return []
+    where = {(str(r.values.get("from", "")).strip(), str(r.values.get("to", "")).strip(),
+              str(r.values.get("type", "")).strip().upper()): r.where for r in rows}
+    names = {n: graph.nodes[n].get("name", n) for n in graph}
+    names.update({e.id: e.name for e in elements})
+    return [Problem(where.get(conn.key, Location("import", 1)),
+                    f"column 'primary': {_clash_message(names, conn.target, affiliate, other)}", "primary")
+            for conn, affiliate, other in found]
+
+
+# -- organisation types (docs/import-format.md#vocabularies) ----------------------------------------
+
+def type_notices(element: Element) -> list[str]:
+    """Return the notices an edit of `element` shows without refusing it: an organisation type outside the vocabulary."""
+    value = element.props.get("type")
+    if element.kind not in ORGANISATIONS or not isinstance(value, str) or canonical_type(value) is not None:
+        return []
+    return [f"type {value!r} is not in the vocabulary ({', '.join(ORGANISATION_TYPES)}): it is kept as written, "
+            "but the directory's type filter and the type labels do not know it"]
+

@@ -47,6 +47,7 @@ from partnergraph.services.edit_checks import (
     _stale,
     check_connection,
     check_element,
+    contact_of_record_errors,
     find,
     lookup,
     make_note,
@@ -166,6 +167,7 @@ class Editing:
         if self.store.get_connection(conn.source, conn.target, conn.type) is not None:
             errors.setdefault("to", []).append(
                 f"a {conn.type.value} connection between {conn.source!r} and {conn.target!r} exists already: edit it instead")
+        errors = _merge_errors(errors, contact_of_record_errors(self.store, conn))
         if errors:
             raise ValidationError(errors)
         return _apply(self.store, [Edit(None, conn)], make_note(actor, "create", source, comment))
@@ -202,6 +204,7 @@ class Editing:
             after = check_connection(self.store, merged)
         except ValidationError as exc:
             raise ValidationError(_merge_errors(exc.errors, errors)) from None
+        errors = _merge_errors(errors, contact_of_record_errors(self.store, after))
         if errors:
             raise ValidationError(errors)
         if after == current:
