@@ -13,7 +13,7 @@ import networkx as nx
 
 from partnergraph.analysis import browse
 from partnergraph.analysis.centrality import centrality
-from partnergraph.analysis.contact_of_record import routes
+from partnergraph.analysis.contact_of_record import contacts_of_record, routes
 from partnergraph.analysis.graph import build_graph, resolve
 from partnergraph.analysis.relationships import holders
 from partnergraph.io import directory as directories
@@ -77,6 +77,10 @@ class Browse:
                                   "degree": graph.degree(node), **browse.neighbourhood(graph, node)}
         if graph.nodes[node]["kind"] == "partner" and not public:
             result["holders"] = holders(graph, node)  # ordered and with affiliates, as `holders` gives them
+            # As `holders --json` gives them, with the affiliate's name for the page.
+            result["contact_of_record"] = [
+                {**c, "affiliate_name": graph.nodes[c["affiliate"]]["name"] if c["affiliate"] else None}
+                for c in contacts_of_record(graph, node)]
         return result
 
     def facets(self, *, public: bool = False) -> dict[str, list[Any]]:
