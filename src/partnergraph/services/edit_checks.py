@@ -306,7 +306,7 @@ def _earliest(a: str | None, b: str | None) -> str | None:
     return b if b[:n] < a[:n] else a
 
 
-# -- the contact of record (docs/editing.md#the-contact-of-record) ---------------------------------
+# -- the contact of record (docs/analytics.md#contact-of-record) -----------------------------------
 
 def _clash_message(names: Mapping[str, str], partner: str, affiliate: str, other: str) -> str:
     def name(i: str) -> str:
