@@ -218,3 +218,29 @@ def anonymous_client(small: Workspace, db_url: str):
     app = create_app(settings_for(db_url, anonymous_read=True))
     yield app.test_client()
     app.extensions["partnergraph"].close()
+
+
+def test_joining_an_affiliate_that_has_a_contact_of_record_for_the_same_partner_is_refused(small: Workspace):
+    mark(small, "ben", "lib")  # ben (wmde)
+    mark(small, "eli", "lib")  # eli: no affiliate, so no clash
+    with pytest.raises(ValidationError) as refused:
+        small.editing.create_connection({"from": "eli", "to": "wmde", "type": "MEMBER_OF"}, actor="e", source="x")
+    assert refused.value.errors == {"to": [
+        "Eli Cohen (eli) is the contact of record of National Library of Freedonia (lib), and Ben Okoro (ben) is "
+        "already the contact of record of National Library of Freedonia (lib) for Wikimedia Deutschland (wmde): "
+        "a partner has one per affiliate; unset one first"]}
+    small.editing.create_connection({"from": "eli", "to": "wmf", "type": "MEMBER_OF"}, actor="e", source="x")
+    rows = [Row({"id": "eli", "kind": "contact", "name": "Eli Cohen", "member_of": "wmde"}, Location("people.csv", 4)),
+            Row({"from": "ana", "to": "cc", "type": "HOLDS", "primary": "true"}, Location("ties.csv", 2))]
+    with pytest.raises(ImportFailed) as failed:
+        small.data.import_rows(rows[:1], rows[1:])
+    assert [str(p).split(": ")[0] for p in failed.value.problems] == ["people.csv:4"]
+    assert failed.value.problems[0].column == "member_of"
+
+
+def test_every_organisation_type_of_the_vocabulary_has_a_label():
+    from partnergraph.schema import ORGANISATION_TYPES, TYPE_LABELS, type_label
+
+    assert set(TYPE_LABELS) == set(ORGANISATION_TYPES)
+    assert type_label("Museum") == "GLAM" and type_label("thematic_org") == "Thematic organisation"
+    assert type_label(" Zoo ") == "Zoo"

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 import networkx as nx
 
@@ -76,14 +76,24 @@ def contacts_of_record(graph: nx.Graph, partner: str, *, today: date | None = No
     return found
 
 
+class Clash(NamedTuple):
+    """A second contact of record for one partner and affiliate, and the change that would make it."""
+
+    change: Connection  # the HOLDS that marks `person`, or the MEMBER_OF that brings them to `affiliate`
+    person: str
+    partner: str
+    affiliate: str
+    other: str  # who is of record for that partner and affiliate already
+
+
 def clashes(graph: nx.Graph, changed: Iterable[Connection], *,
-            today: date | None = None, kinds: Mapping[str, str] | None = None) -> list[tuple[Connection, str, str]]:
+            today: date | None = None, kinds: Mapping[str, str] | None = None) -> list[Clash]:
     """Return the contacts of record that `changed` would put beside another one of the same affiliate.
 
     `graph` is the state before; `changed` are connections as they would be after (their whole
-    properties), HOLDS and MEMBER_OF alike. Each clash is (the HOLDS connection of `changed`, the
-    affiliate, the other person already of record for that partner and affiliate), in the order
-    of `changed`; a clashing pair is reported once. `kinds` gives the kind (slug) of elements
+    properties), HOLDS and MEMBER_OF alike: a HOLDS marked `primary`, or a membership that brings
+    a contact of record to an affiliate that has one for the same partner. In the order of
+    `changed`; a clashing pair is reported once. `kinds` gives the kind (slug) of elements
     not in `graph` yet (an import's new affiliates).
     """
     kinds = kinds or {}
@@ -115,24 +125,34 @@ def clashes(graph: nx.Graph, changed: Iterable[Connection], *,
     def of_record(person: str, partner: str) -> bool:
         return any(_primary(r) and current(r, today) for r in state(person, partner, RelType.HOLDS))
 
-    found: list[tuple[Connection, str, str]] = []
+    found: list[Clash] = []
     seen: set[tuple[str, str, str]] = set()
-    for conn in changed:
-        if conn.type is not RelType.HOLDS or not (_primary(conn.props) and current(conn.props, today)):
-            continue
-        person, partner = conn.source, conn.target
+
+    def check(conn: Connection, person: str, partner: str, within: set[str]) -> None:
         others = set(graph.neighbors(partner)) if partner in graph else set()
         others.update(holding.get(partner, ()))
         others.discard(person)
-        mine = affiliates(person)
         for other in sorted(others):
             if not of_record(other, partner):
                 continue
-            for affiliate in sorted(mine & affiliates(other)):
+            for affiliate in sorted(within & affiliates(other)):
                 pair = (partner, affiliate, min(person, other) + "\0" + max(person, other))
                 if pair not in seen:
                     seen.add(pair)
-                    found.append((conn, affiliate, other))
+                    found.append(Clash(conn, person, partner, affiliate, other))
+
+    for conn in changed:
+        if conn.type is RelType.HOLDS and _primary(conn.props) and current(conn.props, today):
+            check(conn, conn.source, conn.target, affiliates(conn.source))
+        elif conn.type is RelType.MEMBER_OF and current(conn.props, today) and conn.target in affiliates(conn.source):
+            # Joining an affiliate makes someone's contacts of record count for it too.
+            person = conn.source
+            held = set(graph.neighbors(person)) if person in graph else set()
+            held.update(c.target for c in changed if c.source == person and c.type is RelType.HOLDS)
+            for partner in sorted(held):
+                if (graph.nodes[partner].get("kind") if partner in graph else kinds.get(partner)) == "partner" \
+                        and of_record(person, partner):
+                    check(conn, person, partner, {conn.target})
     return found
 
 

@@ -106,9 +106,11 @@ class Data:
             progress("checking", len(element_rows) + len(connection_rows))
         existing = self.store.existing_kinds(_referenced_ids(element_rows, connection_rows))
         dataset = validate_dataset(element_rows, connection_rows, existing)
-        if any(c.props.get("primary") is True for c in dataset.connections):  # the graph only when needed
+        # The rule of one contact of record per partner and affiliate (docs/analytics.md#contact-of-record),
+        # checked when the import sets one: only then is the store's graph read.
+        if any(c.props.get("primary") is True for c in dataset.connections):
             problems = import_record_problems(self.questions.cache.graph(), dataset.elements, dataset.connections,
-                                              connection_rows)
+                                              element_rows, connection_rows)
             if problems:
                 raise ImportFailed(problems)
         callback = progress("writing", len(dataset.elements) + len(dataset.connections)) if progress else None

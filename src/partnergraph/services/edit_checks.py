@@ -16,7 +16,7 @@ from typing import Any
 
 import networkx as nx
 
-from partnergraph.analysis.contact_of_record import clashes
+from partnergraph.analysis.contact_of_record import Clash, clashes
 from partnergraph.analysis.graph import build_graph, one_match, relations
 from partnergraph.model import (
     CONNECTION_PROPERTIES,
@@ -32,6 +32,7 @@ from partnergraph.model import (
     RelType,
     Row,
     UnknownNode,
+    parse_list,
     validate_dataset,
 )
 from partnergraph.records import Change, ChangeNote, Edit, item_to_json
@@ -308,21 +309,39 @@ def _earliest(a: str | None, b: str | None) -> str | None:
 
 # -- the contact of record (docs/analytics.md#contact-of-record) -----------------------------------
 
-def _clash_message(names: Mapping[str, str], partner: str, affiliate: str, other: str) -> str:
+def _clash_message(names: Mapping[str, str], clash: Clash) -> str:
     def name(i: str) -> str:
         return f"{names.get(i, i)} ({i})"
-    return (f"{name(other)} is already the contact of record of {name(partner)} for {name(affiliate)}: "
-            "a partner has one per affiliate; unset theirs first")
+    already = (f"{name(clash.other)} is already the contact of record of {name(clash.partner)} "
+               f"for {name(clash.affiliate)}")
+    if clash.change.type is RelType.HOLDS:
+        return f"{already}: a partner has one per affiliate; unset theirs first"
+    return (f"{name(clash.person)} is the contact of record of {name(clash.partner)}, and {already}: "
+            "a partner has one per affiliate; unset one first")
+
+
+def _clash_field(clash: Clash) -> str:
+    return "primary" if clash.change.type is RelType.HOLDS else "to"
 
 
 def contact_of_record_errors(store: GraphStore, conn: Connection) -> dict[str, list[str]]:
-    """Return the field error a HOLDS edit gets when it makes a second contact of record for one affiliate.
+    """Return the field errors of an edit that makes a second contact of record for one partner and affiliate.
 
-    The rule reads only the partner's holders and their memberships, so they are read alone.
+    A HOLDS marked `primary`, or a membership that brings a contact of record to an affiliate.
+    The rule reads only the partners' holders and their memberships, so they are read alone.
     """
-    if conn.type is not RelType.HOLDS or conn.props.get("primary") is not True:
+    if conn.type is RelType.HOLDS and conn.props.get("primary") is True:
+        partners = {conn.target}
+    elif conn.type is RelType.MEMBER_OF:
+        partners = {c.target for c in store.connections_of(conn.source)
+                    if c.type is RelType.HOLDS and c.props.get("primary") is True}
+    else:
         return {}
-    around = {c.key: c for c in store.connections_of(conn.target)}
+    if not partners:
+        return {}
+    around: dict[tuple[str, str, str], Connection] = {}
+    for partner in sorted(partners):
+        around.update((c.key, c) for c in store.connections_of(partner))
     people = {c.source for c in around.values() if c.type is RelType.HOLDS} | {conn.source}
     for person in sorted(people):
         around.update((c.key, c) for c in store.connections_of(person) if c.type is RelType.MEMBER_OF)
@@ -331,19 +350,20 @@ def contact_of_record_errors(store: GraphStore, conn: Connection) -> dict[str, l
     graph = build_graph((Element(i, k, i) for i, k in kinds.items()),
                         (c for key, c in around.items() if key != conn.key))
     found = clashes(graph, [conn])
-    if not found:
-        return {}
-    names = {e.id: e.name for e in (store.get(i) for i in {conn.target, *(x for _, a, o in found for x in (a, o))})
-             if e is not None}
-    return {"primary": [_clash_message(names, conn.target, affiliate, other) for _, affiliate, other in found]}
+    errors: dict[str, list[str]] = {}
+    wanted = {i for c in found for i in (c.person, c.partner, c.affiliate, c.other)}
+    names = {e.id: e.name for e in (store.get(i) for i in sorted(wanted)) if e is not None}
+    for clash in found:
+        errors.setdefault(_clash_field(clash), []).append(_clash_message(names, clash))
+    return errors
 
 
 def import_record_problems(graph: nx.Graph, elements: Sequence[Element], connections: Sequence[Connection],
-                           rows: Iterable[Row]) -> list[Problem]:
+                           element_rows: Iterable[Row], connection_rows: Iterable[Row]) -> list[Problem]:
     """Return a problem per imported row that makes a second contact of record for one partner and affiliate.
 
     `graph` is the store before the import; imported properties are laid over the stored ones,
-    as the stores' upsert does.
+    as the stores' upsert does. A membership from an element's `member_of` is blamed on that row.
     """
     changed = []
     for c in connections:
@@ -356,13 +376,26 @@ def import_record_problems(graph: nx.Graph, elements: Sequence[Element], connect
     found = clashes(graph, changed, kinds=kinds)
     if not found:
         return []
-    where = {(str(r.values.get("from", "")).strip(), str(r.values.get("to", "")).strip(),
-              str(r.values.get("type", "")).strip().upper()): r.where for r in rows}
-    names = {n: graph.nodes[n].get("name", n) for n in graph}
-    names.update({e.id: e.name for e in elements})
-    return [Problem(where.get(conn.key, Location("import", 1)),
-                    f"column 'primary': {_clash_message(names, conn.target, affiliate, other)}", "primary")
-            for conn, affiliate, other in found]
+    # Where each connection was stated, and in which column: an explicit row wins, as in the import.
+    where: dict[tuple[str, str, str], tuple[Location, str]] = {}
+    for row in element_rows:
+        member = str(row.values.get("id", "")).strip()
+        for org in parse_list(row.values.get("member_of") or ""):
+            where.setdefault((member, org, RelType.MEMBER_OF.value), (row.where, "member_of"))
+    for row in connection_rows:
+        key = (str(row.values.get("from", "")).strip(), str(row.values.get("to", "")).strip(),
+               str(row.values.get("type", "")).strip().upper())
+        where[key] = (row.where, "primary" if key[2] == RelType.HOLDS.value else "to")
+    names = {e.id: e.name for e in elements}
+    for clash in found:
+        for i in (clash.person, clash.partner, clash.affiliate, clash.other):
+            if i not in names and i in graph:
+                names[i] = graph.nodes[i].get("name", i)
+    problems = []
+    for clash in found:
+        at, column = where.get(clash.change.key, (Location("import", 1), _clash_field(clash)))
+        problems.append(Problem(at, f"column '{column}': {_clash_message(names, clash)}", column))
+    return problems
 
 
 # -- organisation types (docs/import-format.md#vocabularies) ----------------------------------------
