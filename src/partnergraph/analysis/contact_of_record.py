@@ -37,9 +37,10 @@ def current(relation: dict[str, Any], today: date | None = None) -> bool:
 
 def affiliates_of(graph: nx.Graph, person: str, *, today: date | None = None) -> list[str]:
     """Return the ids of the affiliates `person` is a current member of, sorted."""
-    return sorted(org for org in graph.neighbors(person)
-                  if graph.nodes[org].get("kind") == "affiliate"
-                  and any(current(r, today) for r in relations(graph, person, org, RelType.MEMBER_OF)))
+    nodes = graph.nodes
+    return sorted(org for org, data in graph.adj[person].items()
+                  if nodes[org].get("kind") == "affiliate"
+                  and any(r["type"] == RelType.MEMBER_OF and current(r, today) for r in data["relations"]))
 
 
 def _primary(relation: dict[str, Any]) -> bool:
@@ -169,9 +170,9 @@ def routes(graph: nx.Graph, partner: str, *, today: date | None = None) -> list[
         raise UnknownNode(f"no element with id {partner!r}")
     best: dict[str, int] = {}
     people: dict[str, set[str]] = {}
-    for other in graph.neighbors(partner):
+    for other, data in graph.adj[partner].items():
         kind = graph.nodes[other].get("kind")
-        for rel in graph.edges[other, partner]["relations"]:
+        for rel in data["relations"]:
             if not current(rel, today):
                 continue
             if kind == "affiliate" and rel["type"] == RelType.PARTNERS_WITH:
