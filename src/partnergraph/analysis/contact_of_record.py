@@ -102,11 +102,14 @@ def clashes(graph: nx.Graph, changed: Iterable[Connection], *,
     after: dict[tuple[str, str, str], dict[str, Any]] = {c.key: c.props for c in changed}
     joined: dict[str, set[str]] = {}  # person -> organisations of changed memberships
     holding: dict[str, set[str]] = {}  # partner -> people of changed holds
+    held_by: dict[str, set[str]] = {}  # person -> partners of changed holds
     for c in changed:
         if c.type is RelType.MEMBER_OF:
             joined.setdefault(c.source, set()).add(c.target)
         elif c.type is RelType.HOLDS:
             holding.setdefault(c.target, set()).add(c.source)
+            held_by.setdefault(c.source, set()).add(c.target)
+    known: dict[str, set[str]] = {}  # person -> their affiliates after the change, as asked
 
     def state(person: str, org: str, rel: RelType) -> list[dict[str, Any]]:
         key = (person, org, rel.value)
@@ -117,11 +120,13 @@ def clashes(graph: nx.Graph, changed: Iterable[Connection], *,
         return [r for r in relations(graph, person, org, rel) if r.get("from", person) == person]
 
     def affiliates(person: str) -> set[str]:
-        orgs = set(graph.neighbors(person)) if person in graph else set()
-        orgs.update(joined.get(person, ()))
-        return {org for org in orgs
-                if (graph.nodes[org].get("kind") if org in graph else kinds.get(org)) == "affiliate"
-                and any(current(r, today) for r in state(person, org, RelType.MEMBER_OF))}
+        if person not in known:
+            orgs = set(graph.adj[person]) if person in graph else set()
+            orgs.update(joined.get(person, ()))
+            known[person] = {org for org in orgs
+                             if (graph.nodes[org].get("kind") if org in graph else kinds.get(org)) == "affiliate"
+                             and any(current(r, today) for r in state(person, org, RelType.MEMBER_OF))}
+        return known[person]
 
     def of_record(person: str, partner: str) -> bool:
         return any(_primary(r) and current(r, today) for r in state(person, partner, RelType.HOLDS))
@@ -130,7 +135,7 @@ def clashes(graph: nx.Graph, changed: Iterable[Connection], *,
     seen: set[tuple[str, str, str]] = set()
 
     def check(conn: Connection, person: str, partner: str, within: set[str]) -> None:
-        others = set(graph.neighbors(partner)) if partner in graph else set()
+        others = set(graph.adj[partner]) if partner in graph else set()
         others.update(holding.get(partner, ()))
         others.discard(person)
         for other in sorted(others):
@@ -148,8 +153,8 @@ def clashes(graph: nx.Graph, changed: Iterable[Connection], *,
         elif conn.type is RelType.MEMBER_OF and current(conn.props, today) and conn.target in affiliates(conn.source):
             # Joining an affiliate makes someone's contacts of record count for it too.
             person = conn.source
-            held = set(graph.neighbors(person)) if person in graph else set()
-            held.update(c.target for c in changed if c.source == person and c.type is RelType.HOLDS)
+            held = set(graph.adj[person]) if person in graph else set()
+            held.update(held_by.get(person, ()))
             for partner in sorted(held):
                 if (graph.nodes[partner].get("kind") if partner in graph else kinds.get(partner)) == "partner" \
                         and of_record(person, partner):
