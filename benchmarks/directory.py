@@ -34,7 +34,7 @@ from partnergraph.io import directory as directories
 from partnergraph.io.generate import generate_network
 from partnergraph.model import Kind, Location, Row, validate_dataset
 from partnergraph.services import Workspace
-from partnergraph.services.edit_checks import import_record_problems
+from partnergraph.services.partnership_checks import import_record_problems
 from partnergraph.services.privacy import public_view
 
 

@@ -15,8 +15,8 @@ from partnergraph.io.metrics import METRIC_FORMATS, write_metrics
 from partnergraph.io.reader import read_rows
 from partnergraph.model import ImportFailed, Location, PartnergraphError, Row, parse_list, validate_dataset
 from partnergraph.records import ChangeNote, Progress, WriteStats
-from partnergraph.services.edit_checks import import_record_problems
 from partnergraph.services.options import MetricsQuery
+from partnergraph.services.partnership_checks import import_record_problems
 from partnergraph.services.privacy import public_view
 from partnergraph.services.questions import Questions
 from partnergraph.store import GraphStore

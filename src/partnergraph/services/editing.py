@@ -47,13 +47,13 @@ from partnergraph.services.edit_checks import (
     _stale,
     check_connection,
     check_element,
-    contact_of_record_errors,
     find,
     lookup,
     make_note,
     today,
 )
 from partnergraph.services.options import HistoryQuery
+from partnergraph.services.partnership_checks import contact_of_record_errors
 from partnergraph.store import GraphStore
 
 

@@ -27,7 +27,8 @@ from werkzeug.exceptions import PreconditionRequired, RequestEntityTooLarge
 from partnergraph.model import Conflict, ImportFailed, PartnergraphError
 from partnergraph.records import Change
 from partnergraph.schema import KIND_SLUGS
-from partnergraph.services.edit_checks import PROVENANCE, UnknownChange, ValidationError, revision, type_notices
+from partnergraph.services.edit_checks import PROVENANCE, UnknownChange, ValidationError, revision
+from partnergraph.services.partnership_checks import type_notices
 from partnergraph.viewer.auth import actor, require_role
 from partnergraph.viewer.common import as_allowed, connection_key, int_arg, private_only, state, text_arg
 from partnergraph.viewer.uploads import import_upload

@@ -18,14 +18,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from partnergraph.model import Conflict, Element, ImportFailed, Kind, PartnergraphError, RelType
 from partnergraph.records import Change
 from partnergraph.services import accounts
-from partnergraph.services.edit_checks import (
-    PROVENANCE,
-    UnknownChange,
-    ValidationError,
-    revision,
-    today,
-    type_notices,
-)
+from partnergraph.services.edit_checks import PROVENANCE, UnknownChange, ValidationError, revision, today
+from partnergraph.services.partnership_checks import type_notices
 from partnergraph.viewer import forms, uploads
 from partnergraph.viewer.auth import actor, current_user, require_role
 from partnergraph.viewer.common import as_allowed, connection_key, int_arg, private_only, state
