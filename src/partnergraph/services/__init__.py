@@ -46,7 +46,7 @@ class Workspace:
         self.data = Data(store, self.questions)
         self.editing = Editing(store)
         self.merges = Merges(store)
-        self.imports = Imports(store)
+        self.imports = Imports(store, self.cache.graph)
         self.accounts = Accounts(store)
 
     @classmethod

@@ -15,9 +15,10 @@ from partnergraph.io.metrics import METRIC_FORMATS, write_metrics
 from partnergraph.io.reader import read_rows
 from partnergraph.io.sources import SHAPES_HELP
 from partnergraph.io.template import write_template as _write_template
-from partnergraph.model import Location, PartnergraphError, Row, parse_list, validate_dataset
+from partnergraph.model import ImportFailed, Location, PartnergraphError, Row, parse_list, validate_dataset
 from partnergraph.records import ChangeNote, Progress, WriteStats
 from partnergraph.services.options import MetricsQuery
+from partnergraph.services.partnership_checks import import_record_problems
 from partnergraph.services.privacy import public_view
 from partnergraph.services.questions import Questions
 from partnergraph.store import GraphStore
@@ -127,6 +128,13 @@ class Data:
             progress("checking", len(element_rows) + len(connection_rows))
         existing = self.store.existing_kinds(_referenced_ids(element_rows, connection_rows))
         dataset = validate_dataset(element_rows, connection_rows, existing)
+        # The rule of one contact of record per partner and affiliate (docs/analytics.md#contact-of-record),
+        # checked when the import sets one: only then is the store's graph read.
+        if any(c.props.get("primary") is True for c in dataset.connections):
+            problems = import_record_problems(self.questions.cache.graph(), dataset.elements, dataset.connections,
+                                              element_rows, connection_rows)
+            if problems:
+                raise ImportFailed(problems)
         callback = progress("writing", len(dataset.elements) + len(dataset.connections)) if progress else None
         return self.store.upsert(dataset, callback, note=note)
 

@@ -7,9 +7,11 @@ store, `_Resolver` gives every row and reference an id. Nothing here writes.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+import networkx as nx
 
 from partnergraph.analysis.folding import family, plain
 from partnergraph.analysis.matching import Candidate, find_duplicates, near_duplicate_values
@@ -27,6 +29,7 @@ from partnergraph.model import (
     parse_list,
     validate_dataset,
 )
+from partnergraph.services.partnership_checks import import_record_problems
 from partnergraph.store import GraphStore
 
 DECISIONS = ("merge", "separate")
@@ -155,8 +158,9 @@ class Planner:
     """One preview: the steps of the module docstring, over one read of the store."""
 
     def __init__(self, store: GraphStore, existing: dict[str, Element], version: str, read: SourceRows,
-                 options: ImportOptions):
+                 options: ImportOptions, graph: Callable[[], nx.Graph] | None = None):
         self.store, self.existing, self.version, self.read, self.options = store, existing, version, read, options
+        self.graph = graph  # the store's analysis graph, for the checks that read beyond one row
         self.problems: list[Problem] = []
         self.warnings: list[str] = list(read.warnings)
         self.resolver = _Resolver(existing)
@@ -175,6 +179,13 @@ class Planner:
         connection_rows = [self._substitute_ends(row, ids) for row in connection_rows]
         kinds = {i: e.kind for i, e in self.existing.items()}
         dataset = validate_dataset(element_rows, connection_rows, kinds)
+        # One contact of record per partner and affiliate (docs/analytics.md#contact-of-record): the
+        # store's graph is read only when the import sets one.
+        if self.graph is not None and any(c.props.get("primary") is True for c in dataset.connections):
+            problems = import_record_problems(self.graph(), dataset.elements, dataset.connections, element_rows,
+                                              connection_rows)
+            if problems:
+                raise ImportFailed(problems)
         self._merge_into_existing(dataset, merged_into)
         report = self._report(dataset, pairs, ids)
         undecided = [p for p in report["possible_duplicates"] if p["decision"] is None]

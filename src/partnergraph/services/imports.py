@@ -23,6 +23,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import networkx as nx
+
 from partnergraph.io.sources import ReadOptions, load_mapping, read_source, save_mapping
 from partnergraph.model import Element, ImportFailed, Location, PartnergraphError, Row
 from partnergraph.records import ChangeNote, Progress, WriteStats
@@ -68,14 +70,15 @@ def read_decisions(path: Path) -> dict[tuple[str, str], str]:
 class Imports:
     """Previews and applies imports of any shape into one store."""
 
-    def __init__(self, store: GraphStore):
+    def __init__(self, store: GraphStore, graph: Callable[[], nx.Graph] | None = None):
         self.store = store
+        self.graph = graph  # the store's analysis graph (for the contact-of-record check), when there is one
 
     @contextmanager
     def detached(self) -> Iterator[Imports]:
         """Yield Imports over a connection of its own to the same store, for a background job."""
         with detached_store(self.store) as store:
-            yield Imports(store)
+            yield Imports(store, self.graph)
 
     def preview(self, path: Path, options: ImportOptions | None = None, *, shown_name: str | None = None,
                 progress: Callable[[str, int], Progress | None] | None = None) -> ImportPlan:
@@ -107,7 +110,7 @@ class Imports:
         with self.store.stream() as rows:
             version = rows.version
             existing = {element.id: element for element in rows.elements}
-        planner = Planner(self.store, existing, version, read, options)
+        planner = Planner(self.store, existing, version, read, options, self.graph)
         planner.file_name = name
         return planner.plan()
 

@@ -29,6 +29,7 @@ from partnergraph.records import Change
 from partnergraph.schema import KIND_SLUGS
 from partnergraph.services.edit_checks import PROVENANCE, UnknownChange, ValidationError, revision
 from partnergraph.services.imports import DECISIONS, UndecidedDuplicates
+from partnergraph.services.partnership_checks import type_notices
 from partnergraph.viewer.auth import actor, require_role
 from partnergraph.viewer.common import as_allowed, connection_key, int_arg, private_only, state, text_arg
 from partnergraph.viewer.uploads import import_upload
@@ -196,7 +197,7 @@ def api_create_element() -> Any:
         change = ws.editing.create_element(kind, values, actor=actor(), **_notes(body))
         element = _written(change)
         return jsonify({"element": element.to_dict(), "rev": revision(element),
-                        "change": _change_json(ws, change)}), 201
+                        "change": _change_json(ws, change), "notices": type_notices(element)}), 201
 
 
 @edit_api.patch("/elements/<path:node_id>")
@@ -210,7 +211,8 @@ def api_update_element(node_id: str) -> Any:
                                            **_notes(body))
         # Nothing changed (no change record): the element is as stored.
         element = _written(change) if change is not None else ws.editing.element(node_id)
-        return jsonify({"element": element.to_dict(), "rev": revision(element), "change": _change_json(ws, change)})
+        return jsonify({"element": element.to_dict(), "rev": revision(element), "change": _change_json(ws, change),
+                        "notices": type_notices(element)})
 
 
 @edit_api.delete("/elements/<path:node_id>")

@@ -15,10 +15,11 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
-from partnergraph.model import Conflict, Kind, PartnergraphError, RelType
+from partnergraph.model import Conflict, Element, Kind, PartnergraphError, RelType
 from partnergraph.records import Change
 from partnergraph.services import accounts
 from partnergraph.services.edit_checks import PROVENANCE, UnknownChange, ValidationError, revision, today
+from partnergraph.services.partnership_checks import type_notices
 from partnergraph.viewer import forms, uploads
 from partnergraph.viewer.auth import actor, current_user, require_role
 from partnergraph.viewer.common import as_allowed, connection_key, int_arg, private_only, state
@@ -59,6 +60,14 @@ def _done(change: Change | None, what: str) -> None:
         flash(f"Nothing changed: {what} already said that.", "done")
     else:
         flash(f"Saved {what} (change #{change.seq}).", "done")
+
+
+def _notices(change: Change | None) -> None:
+    # Kept, but worth a second look: an organisation type outside the vocabulary.
+    after = change.edits[0].after if change is not None and change.edits else None
+    if isinstance(after, Element):
+        for notice in type_notices(after):
+            flash(f"Saved, but note: {notice}.", "notice")
 
 
 def _names(ws: Any, ids: Iterable[str]) -> dict[str, str]:
@@ -107,6 +116,7 @@ def new_element(kind: str) -> Any:
 
     def saved(change: Change) -> str:
         flash(f"Created {values['name'].strip()}.", "done")
+        _notices(change)
         return _element_page(values["id"].strip())
 
     return _form(render, save, saved, conflicts=False)
@@ -136,6 +146,7 @@ def edit_element(node_id: str) -> Any:
 
     def saved(change: Change | None) -> str:
         _done(change, element.name)
+        _notices(change)
         return _element_page(node_id)
 
     return _form(render, save, saved)
