@@ -25,6 +25,7 @@ from partnergraph.model import (
     Location,
     PartnergraphError,
     Problem,
+    RelType,
     Row,
     parse_list,
     validate_dataset,
@@ -258,9 +259,9 @@ class Planner:
                 ends[end] = self.resolver.reference(ref, kind, row.where, self.problems, end) if ref else ref
                 values[end] = ends[end]
             rows.append(Row(values, row.where))
-            if affiliate and str(values.get("type", "")).upper() == "HOLDS" and ends["from"].startswith("new:"):
+            if affiliate and str(values.get("type", "")).upper() == RelType.HOLDS.value and ends["from"].startswith("new:"):
                 # A new holder in an affiliate's list is one of its people.
-                rows.append(Row({"from": ends["from"], "to": affiliate, "type": "MEMBER_OF"}, row.where))
+                rows.append(Row({"from": ends["from"], "to": affiliate, "type": RelType.MEMBER_OF.value}, row.where))
         # A new element referenced before its row was read may now exist twice (reference, then row).
         return rows
 
