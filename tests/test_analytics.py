@@ -161,11 +161,15 @@ def test_an_analyst_sees_which_partners_hang_on_one_person(graph):
     found = brokers.cut_points(graph, top=None)
     # Without Cai: Creative Commons (only Cai holds it) and the Kenyan side (through Dia) fall away.
     first = found[0]
-    assert (first["id"], first["cut_off_partners"], first["cut_off_elements"]) == ("cai", 2, 5)
     lost = {e["affiliate"]["id"]: [p["id"] for p in e["partners"]] for e in first["unreachable"]}
     assert lost == {"wmde": ["cc", "uni"], "wmf": ["cc", "lib", "uni"], "wmke": ["cc", "lib"]}
-    assert "Creative Commons, University of Nairobi Press become unreachable from Wikimedia Deutschland" in first["why"]
-    assert [c["id"] for c in found] == ["cai", "ana", "ben", "dia", "eli"]
+    # Every partner is lost to some affiliate, by 3 affiliates, in 7 affiliate-partner pairs.
+    assert (first["id"], first["cut_off_partners"], first["affiliates_affected"], first["lost_pairs"],
+            first["cut_off_elements"]) == ("cai", 3, 3, 7, 5)
+    assert first["why"].startswith("without Cai Chen, 3 partners become unreachable from 3 affiliates: ")
+    assert "Creative Commons, University of Nairobi Press from Wikimedia Deutschland" in first["why"]
+    # Ranked by the affiliate-partner pairs lost: Dia 5 (Kenya loses all three; the others the press), Ana 4, Ben 3.
+    assert [(c["id"], c["lost_pairs"]) for c in found] == [("cai", 7), ("dia", 5), ("ana", 4), ("ben", 3), ("eli", 0)]
     # Eli only cuts off Fay, a person: no partner lost.
     assert found[-1]["cut_off_partners"] == 0 and found[-1]["unreachable"] == []
 
@@ -315,8 +319,9 @@ def loaded(cli):
 def test_an_analyst_asks_for_brokers_on_the_command_line(loaded):
     result = loaded("brokers", "--top", "2")
     assert result.exit_code == 0, result.output
-    assert ("    without Cai Chen, Creative Commons, National Library of Freedonia, University of Nairobi Press "
-            "become unreachable from Wikimedia Foundation") in result.output
+    assert "  Cai Chen (cai): cuts off 3 partners from 3 affiliates, 5 elements cut off\n" in result.output
+    assert ("    without Cai Chen, 3 partners become unreachable from 3 affiliates: Creative Commons, National Library "
+            "of Freedonia, University of Nairobi Press from Wikimedia Foundation") in result.output
     answer = json.loads(loaded("brokers", "--json").output)
     assert set(answer) == {"structural_holes", "cut_points", "bridges", "connectors"}
     assert answer["structural_holes"][0] == {"id": "cai", "name": "Cai Chen", "kind": "contact",

@@ -1,8 +1,10 @@
 """Partnership criteria, prospective partners and metric exports, as analysts and small groups use them.
 
 Scores on tests/data/small are worked out by hand from the default criteria file
-(src/partnergraph/analysis/criteria.toml): shared issue 1.5 each, free-knowledge tag 2, affiliate
-in the region 1, status active 1.5 / prospective 0.5 / dormant -1, warm tie (strength >= 4) 2.
+(src/partnergraph/analysis/criteria.toml): shared issue 1.5 each, free-knowledge tag 2, an
+advocacy type 1.5 (glam only on a movement issue), affiliate in the region 1, status active 1.5 /
+prospective 0.5 / dormant -1, someone holds it warmly (strength >= 4) 2, or only knows someone
+there that well 1. Missing data (no tags, type, status, region or issue) is unknown: 0 points.
 """
 
 from __future__ import annotations
@@ -37,8 +39,8 @@ def default():
 def test_the_default_criteria_file_is_documented_and_complete():
     text = default_text()
     settings = tomllib.loads(text)
-    assert set(settings) == {"approve_at", "shared_issues", "values", "regional_presence", "status", "warm_ties",
-                             "conflict_of_interest", "proximity"}
+    assert set(settings) == {"approve_at", "shared_issues", "values", "advocacy", "regional_presence", "status",
+                             "warm_ties", "conflict_of_interest", "proximity"}
     # Every section says what it does, in a comment right above or below its header.
     lines = text.splitlines()
     for number, line in enumerate(lines):
@@ -49,25 +51,32 @@ def test_the_default_criteria_file_is_documented_and_complete():
 
 def test_every_partner_gets_a_score_with_its_reasons(graph, default):
     scored = score_all(graph, default)
-    assert [(s["id"], s["score"], s["meets_criteria"]) for s in scored] == [
-        ("cc", 8.0, True), ("lib", 6.0, True), ("uni", 3.0, False), ("old", -1.0, False)]
+    # The library has no tags: at 6.5 it could still reach 8.5 with free-knowledge values, so the
+    # verdict waits for the data. The press is prospective and nobody holds it warmly: below.
+    assert [(s["id"], s["score"], s["verdict"], s["meets_criteria"]) for s in scored] == [
+        ("cc", 9.5, "meets", True), ("lib", 6.5, "unknown", False), ("uni", 4.5, "below", False),
+        ("old", 0.5, "below", False)]
     cc = {r["criterion"]: (r["points"], r["why"]) for r in scored[0]["reasons"]}
     assert cc["shared_issues"] == (1.5, "works on 1 of the movement's issues: Copyright reform")
     assert cc["values"] == (2.0, "tagged free-knowledge")
     assert cc["regional_presence"] == (1.0, "1 affiliate in North America")
     assert cc["warm_ties"] == (2.0, "Cai Chen holds the relationship with Creative Commons (strength 5)")
+    assert cc["advocacy"] == (1.5, "ngo: counts as an advocacy partner")
     lib = {r["criterion"]: r["why"] for r in scored[1]["reasons"]}
     # Ben holds the library only weakly (2), but knows Eli, who works there, well (5).
-    assert lib["warm_ties"] == "Ben Okoro knows Eli Cohen of National Library of Freedonia (strength 5)"
+    assert lib["warm_ties"] == ("Ben Okoro knows Eli Cohen of National Library of Freedonia (strength 5); "
+                                "nobody holds the relationship that warmly")
+    assert lib["advocacy"] == "glam working on the movement's issues: counts as an advocacy partner"
+    assert scored[1]["unknown"] == ["values"]
     with pytest.raises(WrongKind):
         score(graph, "ana", default)
 
 
 def test_a_group_writes_its_own_criteria_over_the_defaults(graph):
-    strict = parse_criteria("approve_at = 8.5\n[status]\ndormant = -5\nformal = 3\n", "ours.toml")
+    strict = parse_criteria("approve_at = 10\n[status]\ndormant = -5\nformal = 3\n", "ours.toml")
     assert strict.source == "ours.toml" and strict["values"]["points"] == 2.0  # untouched keys keep defaults
     scored = {s["id"]: s for s in score_all(graph, strict)}
-    assert scored["cc"]["meets_criteria"] is False and scored["old"]["score"] == -5.0
+    assert scored["cc"]["meets_criteria"] is False and scored["old"]["score"] == 1.5 - 5.0
 
 
 @pytest.mark.parametrize("text, message", [
@@ -100,10 +109,12 @@ def conflicted_network() -> nx.Graph:
 def test_a_listed_conflict_of_interest_vetoes_whatever_else_scores(default):
     g = conflicted_network()
     bad = score(g, "bad", default)
-    # 1.5 issue + 2 values + 1 region + 1.5 active + 2 warm tie (Pat knows Quinn) - 10 conflict.
-    assert bad["score"] == -2.0 and bad["vetoed"] is True and bad["meets_criteria"] is False
+    # 1.5 issue + 2 values + 1 region + 1.5 active + 1 (Pat knows Quinn, who works there) - 10
+    # conflict; no type recorded, so advocacy is unknown.
+    assert bad["score"] == -3.0 and bad["vetoed"] is True and bad["meets_criteria"] is False
+    assert bad["verdict"] == "vetoed" and bad["unknown"] == ["advocacy"]
     assert bad["reasons"][-1]["why"] == "conflict of interest: tagged tobacco"
-    lenient = parse_criteria("[conflict_of_interest]\npoints = 0\nveto = false\n")
+    lenient = parse_criteria("approve_at = 7\n[conflict_of_interest]\npoints = 0\nveto = false\n")
     assert score(g, "bad", lenient)["meets_criteria"] is True
 
 
@@ -112,13 +123,15 @@ def test_an_affiliate_gets_ranked_explained_prospects(graph, default):
     # Wikimedia Deutschland already partners with Creative Commons: never suggested.
     assert [s["id"] for s in found] == ["lib", "uni", "old"]
     lib = found[0]
-    # Criteria from WMDE's side: no shared issue (copyright vs open access), same region 1, active
-    # 1.5, Ben (of WMDE) knows Eli (of the library) 2 = 4.5; Adamic-Adar through Ben: 1/ln 3.
-    assert lib["criteria_score"] == 4.5
+    # Criteria from WMDE's side: no shared issue (copyright vs open access), so a GLAM does not
+    # count as an advocacy partner for it; same region 1, active 1.5, Ben (of WMDE) knows Eli (of
+    # the library) 1 = 3.5; Adamic-Adar through Ben: 1/ln 3.
+    assert lib["criteria_score"] == 3.5
     assert lib["adamic_adar"] == pytest.approx(1 / math.log(3))
-    assert lib["rank_score"] == pytest.approx(4.5 + 1 / math.log(3) + 1, abs=1e-6)
+    assert lib["rank_score"] == pytest.approx(3.5 + 1 / math.log(3) + 1, abs=1e-6)
     assert lib["why"] == ["in Europe, like Wikimedia Deutschland", "status active",
-                          "Ben Okoro knows Eli Cohen of National Library of Freedonia (strength 5)",
+                          "Ben Okoro knows Eli Cohen of National Library of Freedonia (strength 5); "
+                          "nobody holds the relationship that warmly",
                           "shares 1 neighbour(s) with Wikimedia Deutschland: Ben Okoro"]
     [(_, _, expected)] = nx.adamic_adar_index(graph, [("wmde", "lib")])
     assert lib["adamic_adar"] == pytest.approx(expected)
@@ -161,12 +174,12 @@ def loaded(cli):
 
 def test_criteria_and_suggest_on_the_command_line(loaded, tmp_path):
     answer = json.loads(loaded("criteria", "--json").output)
-    assert answer["criteria"] == "default" and answer["approve_at"] == 6.0
+    assert answer["criteria"] == "default" and answer["approve_at"] == 8.5
     assert [r["id"] for r in answer["results"]] == ["cc", "lib", "uni", "old"]
     one = loaded("criteria", "Creative Commons")
-    assert "  8  Creative Commons (cc): meets the criteria" in one.output
+    assert "  9.5  Creative Commons (cc): meets the criteria" in one.output
     assert "      +0 conflict_of_interest: no conflict of interest listed" in one.output
-    assert tomllib.loads(loaded("criteria", "--print-default").output)["approve_at"] == 6.0
+    assert tomllib.loads(loaded("criteria", "--print-default").output)["approve_at"] == 8.5
     (tmp_path / "ours.toml").write_text("approve_at = 20\n")
     strict = json.loads(loaded("criteria", "--criteria", str(tmp_path / "ours.toml"), "--json").output)
     assert not any(r["meets_criteria"] for r in strict["results"])
@@ -174,7 +187,7 @@ def test_criteria_and_suggest_on_the_command_line(loaded, tmp_path):
     assert [s["id"] for s in suggested["suggestions"]] == ["lib"] and suggested["for"]["id"] == "wmde"
     text = loaded("suggest", "--for", "wmke", "--issue", "Copyright reform")
     assert text.output.splitlines()[:2] == ["prospective partners for Wikimedia Kenya User Group:",
-                                            "  1. Creative Commons (cc), North America, score 3.50"]
+                                            "  1. Creative Commons (cc), North America, score 5.00"]
 
 
 @pytest.mark.parametrize("args, message", [

@@ -220,14 +220,15 @@ def loss_sentence(without: str, unreachable: list[dict[str, Any]]) -> str:
     for entry in unreachable:
         key = tuple(p["name"] for p in entry["partners"])
         groups.setdefault(key, []).append(entry["affiliate"]["name"])
-    parts = []
-    for partners, affiliates in sorted(groups.items(), key=lambda g: (-len(g[0]), g[0])):
+    ordered = sorted(groups.items(), key=lambda g: (-len(g[0]), g[0]))
+    if len(ordered) == 1:
+        [(partners, affiliates)] = ordered
         verb = "becomes" if len(partners) == 1 else "become"
-        parts.append(f"{_counted(list(partners), 5, 'partner')} {verb} unreachable from "
-                     f"{_counted(affiliates, 3, 'affiliate')}")
-    if len(parts) == 1:
-        return f"without {without}, {parts[0]}"
+        return (f"without {without}, {_counted(list(partners), 5, 'partner')} {verb} unreachable from "
+                f"{_counted(affiliates, 3, 'affiliate')}")
     counts = loss_numbers(unreachable)
+    parts = [f"{_counted(list(partners), 5, 'partner')} from {_counted(affiliates, 3, 'affiliate')}"
+             for partners, affiliates in ordered]
     return (f"without {without}, {plural(counts['cut_off_partners'], 'partner')} "
             f"{'becomes' if counts['cut_off_partners'] == 1 else 'become'} unreachable from "
             f"{plural(counts['affiliates_affected'], 'affiliate')}: " + "; ".join(parts))

@@ -245,7 +245,7 @@ def rank(
     ranked = sorted(
         ((n, s) for n, s in scores.items()
          if (kind is None or graph.nodes[n]["kind"] == kind)
-         and (include_issues or kind == "issue" or graph.nodes[n]["kind"] != "issue")
+         and (include_issues or kind == "issue" or graph.nodes[n].get("kind") != "issue")
          and (nodes is None or n in nodes)),
         key=lambda item: (-item[1], item[0]),
     )
