@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import tomllib
 
 import networkx as nx
 import pytest
 
-from conftest import SMALL
+from conftest import SMALL, settings_for
 from partnergraph.analysis.criteria import default_text, parse_criteria, score, score_all
 from partnergraph.analysis.graph import build_graph
 from partnergraph.analysis.metrics import COLUMNS, node_metrics
@@ -226,3 +227,99 @@ def test_metric_tables_as_csv_and_json(loaded, tmp_path):
     cai = next(row for row in document["elements"] if row["id"] == "cai")
     assert cai["effective_size"] == 4.0 and document["columns"] == list(COLUMNS)
     assert loaded("metrics", "--format", "csv", "-o", str(tmp_path / "nowhere" / "m.csv")).exit_code == 1
+
+
+# -- criteria that mean something (issue 16, item 9) ------------------------------------------------
+
+def sparse_network() -> nx.Graph:
+    """Return a chapter's own data: a key privacy ally recorded without status, issues, type or tags."""
+    elements = [Element("issue-privacy", Kind.ISSUE, "Privacy"),
+                Element("aff", Kind.AFFILIATE, "Chapter", {"region": "Europe"}),
+                Element("ally", Kind.PARTNER, "Privacy Ally", {"region": "Europe"}),
+                Element("museum", Kind.PARTNER, "City Museum", {"region": "Europe", "status": "active", "type": "Museum",
+                                                                "tags": ["local-history"]}),
+                Element("archive", Kind.PARTNER, "Privacy Archive", {"region": "Europe", "status": "active",
+                                                                     "type": "archive"}),
+                Element("p", Kind.CONTACT, "Pat")]
+    ties = [Connection("aff", "issue-privacy", RelType.WORKS_ON), Connection("archive", "issue-privacy", RelType.WORKS_ON),
+            Connection("museum", "aff", RelType.PARTNERS_WITH), Connection("p", "aff", RelType.MEMBER_OF),
+            Connection("p", "ally", RelType.HOLDS, {"strength": 5})]
+    return build_graph(elements, ties)
+
+
+def test_missing_data_is_unknown_and_asks_for_it(default):
+    ally = score(sparse_network(), "ally", default)
+    reasons = {r["criterion"]: r for r in ally["reasons"]}
+    # Held warmly (2) and nearby (1): everything else is missing, never failed.
+    assert ally["score"] == 3.0 and ally["unknown"] == ["shared_issues", "values", "advocacy", "status"]
+    assert ally["verdict"] == "unknown" and ally["meets_criteria"] is False
+    for name in ally["unknown"]:
+        assert reasons[name]["points"] == 0 and reasons[name]["unknown"] is True
+        assert "to judge" in reasons[name]["why"], reasons[name]["why"]
+    assert reasons["status"]["why"] == "no status recorded: record it (active, prospective or dormant) to judge this"
+    assert reasons["shared_issues"]["why"].startswith("no issue recorded: link it to the issues it works on")
+    assert reasons["warm_ties"]["unknown"] is False
+    # With the data recorded the verdict is known, whichever way it goes.
+    strict = parse_criteria("approve_at = 20\n")
+    assert score(sparse_network(), "ally", strict)["verdict"] == "below"
+
+
+def test_a_criteria_file_says_which_types_count_as_advocacy_partners(default):
+    g = sparse_network()
+    # By default GLAM counts when it works on one of the movement's issues: the archive does, the museum not.
+    archive = {r["criterion"]: r for r in score(g, "archive", default)["reasons"]}["advocacy"]
+    assert (archive["points"], archive["why"]) == (1.5, "glam working on the movement's issues: counts as an advocacy partner")
+    museum = {r["criterion"]: r for r in score(g, "museum", default)["reasons"]}["advocacy"]
+    assert museum["points"] == 0 and museum["unknown"] is True  # no issue recorded: it may yet work on one
+    assert "record its issues" in museum["why"]
+    glam_always = parse_criteria('[advocacy]\ntypes = ["GLAM", "ngo"]\ntypes_on_movement_issue = []\n', "ours.toml")
+    assert {r["criterion"]: r for r in score(g, "museum", glam_always)["reasons"]}["advocacy"]["points"] == 1.5
+    never = parse_criteria('[advocacy]\ntypes = ["ngo"]\ntypes_on_movement_issue = []\n')
+    assert {r["criterion"]: r for r in score(g, "archive", never)["reasons"]}["advocacy"]["why"] == \
+        "glam does not count as an advocacy partner (the criteria's advocacy types)"
+    with pytest.raises(PartnergraphError, match="ours.toml: advocacy.types: expected a list of strings"):
+        parse_criteria('[advocacy]\ntypes = "glam"\n', "ours.toml")
+
+
+@pytest.fixture
+def demo(cli):
+    assert cli("demo", "--no-serve").exit_code == 0
+    return cli
+
+
+def test_the_default_criteria_separate_the_demo_partners(demo):
+    answer = json.loads(demo("criteria", "--explain-distribution", "--json").output)
+    spread, results = answer["distribution"], answer["results"]
+    meets = [r for r in results if r["meets_criteria"]]
+    assert spread["count"] == len(results) == 80 and spread["verdicts"]["meets"] == len(meets)
+    assert 0 < len(meets) < len(results) / 2  # fewer than half meet them
+    assert spread["verdicts"]["below"] > 0 and sum(spread["verdicts"].values()) == 80
+    assert sum(bar["count"] for bar in spread["histogram"]) == 80 and len(spread["histogram"]) >= 5
+    assert [bar["score"] for bar in spread["histogram"]] == sorted({r["score"] for r in results}, reverse=True)
+    # The reasons say why: a partner below the bar lost points on a criterion it was judged on.
+    below = next(r for r in results if r["verdict"] == "below")
+    assert any(not reason["unknown"] and reason["points"] <= 0 for reason in below["reasons"])
+    # The demo records no tags: values are unknown for every partner, never a failure.
+    values = next(c for c in spread["criteria"] if c["criterion"] == "values")
+    assert values == {"criterion": "values", "gained": 0, "none": 0, "lost": 0, "unknown": 80}
+    text = demo("criteria", "--explain-distribution").output
+    assert f"  meets the criteria: {len(meets)}\n" in text and "how the scores spread:" in text
+    top = spread["histogram"][0]
+    assert re.search(rf"^ +{top['score']:g} +{top['count']}  #+ ", text, re.M)
+    assert "Took points" in text and "Unknown" in text
+    one = demo("criteria", "par-0001").output
+    assert "? values: no tags recorded: tag its values" in one
+
+
+def test_the_prospects_page_shows_how_scores_spread(demo, db_url):
+    from partnergraph.viewer import create_app
+
+    app = create_app(settings_for(db_url, anonymous_read=True))
+    try:
+        client = app.test_client()
+        spread = client.get("/api/criteria?distribution=1").get_json()["distribution"]
+        page = client.get("/analytics/prospects").get_data(as_text=True)
+    finally:
+        app.extensions["partnergraph"].close()
+    assert f"{spread['verdicts']['meets']} of 80 partners meet the criteria" in page
+    assert 'id="criteria-spread"' in page and "not enough data to tell" in page
