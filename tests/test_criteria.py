@@ -133,7 +133,7 @@ def test_an_affiliate_gets_ranked_explained_prospects(graph, default):
     assert lib["why"] == ["in Europe, like Wikimedia Deutschland", "status active",
                           "Ben Okoro knows Eli Cohen of National Library of Freedonia (strength 5); "
                           "nobody holds the relationship that warmly",
-                          "shares 1 neighbour(s) with Wikimedia Deutschland: Ben Okoro"]
+                          "shares 1 neighbour with Wikimedia Deutschland: Ben Okoro"]
     [(_, _, expected)] = nx.adamic_adar_index(graph, [("wmde", "lib")])
     assert lib["adamic_adar"] == pytest.approx(expected)
 
