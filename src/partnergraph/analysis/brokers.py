@@ -261,7 +261,7 @@ def bridges(graph: nx.Graph, *, top: int | None = 10) -> list[dict[str, Any]]:
     only the bridges reported are walked again.
     """
     ties = nx.Graph(tie_graph(graph))
-    sizes: dict[tuple[str, str], tuple[tuple[int, int, int, int], str]] = {}
+    sizes: dict[tuple[str, str], tuple[tuple[int, int, int, int], str, set[str]]] = {}
     for component in nx.connected_components(ties):
         if len(component) < 2:
             continue
@@ -284,14 +284,13 @@ def bridges(graph: nx.Graph, *, top: int | None = 10) -> list[dict[str, Any]]:
             inside, outside = below[child], _add(total, below[child], -1)
             # The cut-off side is the smaller one: the child's subtree, or everything else.
             at = child if inside[0] <= outside[0] else (u if child == v else v)
-            sizes[(u, v)] = (_losses([inside, outside]), at)
+            sizes[(u, v)] = (_losses([inside, outside]), at, component)
     ranked = sorted(sizes.items(), key=lambda item: (-item[1][0][3], -item[1][0][1], -item[1][0][0],
                                                      tuple(sorted(item[0]))))
     result = []
-    for (u, v), ((elements, *_), at) in ranked[:top] if top is not None else ranked:
-        cut = nx.subgraph_view(ties, filter_edge=lambda x, y, u=u, v=v: {x, y} != {u, v})
-        side = set(nx.node_connected_component(cut, at))
-        other = set(nx.node_connected_component(cut, u if at == v else v))
+    for (u, v), ((elements, *_), at, component) in ranked[:top] if top is not None else ranked:
+        side = _side(ties, at, u if at == v else v)
+        other = component - side
         a, b = sorted((u, v))
         types = sorted({r["type"] for r in graph.edges[u, v]["relations"] if r["type"] in TIE_TYPES})
         lost = _unreachable(graph, [side, other])
@@ -303,6 +302,18 @@ def bridges(graph: nx.Graph, *, top: int | None = 10) -> list[dict[str, Any]]:
                        "partners_lost": loss_numbers(lost)["cut_off_partners"],
                        "unreachable": lost, "why": loss_sentence(tie, lost)})
     return result
+
+
+def _side(ties: nx.Graph, start: str, beyond: str) -> set[str]:
+    """Return what `start` still reaches once its bridge to `beyond` is gone (a plain search: views are slow)."""
+    seen, todo = {start}, [start]
+    while todo:
+        node = todo.pop()
+        for nb in ties[node]:
+            if nb not in seen and not (node == start and nb == beyond):
+                seen.add(nb)
+                todo.append(nb)
+    return seen
 
 
 def organisation_issues(graph: nx.Graph, organisation: str) -> set[str]:
