@@ -95,3 +95,11 @@ def test_the_json_import_benchmark_times_json_and_restore_against_csv(tmp_path):
     results = json.loads((tmp_path / "json_import.json").read_text())["results"]
     assert [r["rows"] > 400 for r in results] == [True, True]
     assert all(r["json_over_csv"] > 0 and r["restore_over_csv"] > 0 for r in results)
+
+
+@pytest.mark.slow
+def test_the_directory_benchmark_measures_routes_and_the_record_check_against_baselines():
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "directory.py"), "--people", "300", "--ties",
+                           "1500", "--runs", "1"], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert "directory:" in done.stdout and "record check:" in done.stdout and done.stdout.count("ratio") == 2

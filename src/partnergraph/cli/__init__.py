@@ -1,7 +1,7 @@
 """The `partnergraph` command line: parse, call services, print. Nothing else lives here.
 
-The group `main` and its error handling are here; the commands live by area in `data`,
-`questions`, `criteria`, `users` and `serve`, and what they share in `common`.
+The group `main` and its error handling are here; the commands live by area in `imports`,
+`data`, `questions`, `criteria`, `directory`, `users` and `serve`, and what they share in `common`.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 from partnergraph import config
-from partnergraph.cli import criteria, data, questions, serve, users
+from partnergraph.cli import criteria, data, directory, imports, questions, serve, users
 from partnergraph.model import ImportFailed, PartnergraphError
 from partnergraph.services.options import ConflictingOptions, InvalidOption
 
@@ -72,17 +72,18 @@ class PartnergraphGroup(click.Group):
 def main(ctx: click.Context, db: str | None) -> None:
     """Explore who knows whom across an advocacy network: partners, affiliates, contacts, issues.
 
-    Start with `partnergraph demo`, or `partnergraph import FOLDER` to load your own directory.
+    Start with `partnergraph demo`, or `partnergraph import SHEET.xlsx` to bring the spreadsheet you keep.
     """
     ctx.obj = config.from_env().with_db(db)
 
 
 for _command in (
-    data.import_command, data.export_command, data.metrics_command, data.backup, data.restore,
-    data.generate_command,
+    imports.import_command, data.export_command, data.metrics_command, data.backup, data.restore,
+    data.generate_command, data.template_command,
     questions.holders, questions.path, questions.centrality_command, questions.risks, questions.brokers_command,
     questions.without_command, questions.communities_command, questions.coverage_command,
     criteria.criteria_command, criteria.suggest_command, questions.info,
+    directory.directory,
     serve.demo, serve.serve,
     users.user_group,
 ):

@@ -52,6 +52,8 @@ def holders(ctx: click.Context, partner: str, stale_months: int, as_of: date | N
         stale = " [stale]" if h["stale"] else ""
         click.echo(f"  {h['name']} ({h['id']}) strength {h['strength'] or '?'}, since {h['since'] or '?'}{ended}, "
                    f"last contact {h['last_contact'] or '?'}; {affiliates}{stale}")
+    for c in result["contact_of_record"]:
+        click.echo(f"  contact of record{' for ' + c['affiliate'] if c['affiliate'] else ''}: {c['name']} ({c['id']})")
     for warning in result["warnings"]:
         click.echo(f"  warning: {warning}")
 
@@ -176,7 +178,8 @@ def centrality_command(ctx: click.Context, measure: str, kind: str | None, induc
 @json_option
 @click.pass_context
 def risks(ctx: click.Context, stale_months: int, overload: int, as_of: date | None, as_json: bool) -> None:
-    """List partnerships at risk: held by nobody or one person, overloaded holders, stale ties, dormant partners."""
+    """List partnerships at risk: held by nobody or one person, overloaded holders, stale ties, dormant partners,
+    partners with no contact of record, and contacts of record gone stale or ended."""
     result = open_workspace(ctx).questions.risks(RisksQuery(today=as_of, stale_months=stale_months, overload=overload))
     if as_json:
         return print_json(result)
@@ -197,6 +200,13 @@ def risks(ctx: click.Context, stale_months: int, overload: int, as_of: date | No
     click.echo(f"dormant partners: {len(result['dormant_partners'])}")
     for p in result["dormant_partners"]:
         click.echo(f"  {p['name']} ({p['id']}): {p['reason']}")
+    click.echo(f"partners with no contact of record: {len(result['no_contact_of_record'])}")
+    for p in result["no_contact_of_record"]:
+        click.echo(f"  {p['name']} ({p['id']})")
+    click.echo(f"contacts of record gone stale or ended: {len(result['lapsed_contacts_of_record'])}")
+    for c in result["lapsed_contacts_of_record"]:
+        when = f"ended {c['until']}" if c["reason"] == "ended" else f"last contact {c['last_contact']}"
+        click.echo(f"  {c['partner']['name']} ({c['partner']['id']}): {c['contact']['name']} ({c['contact']['id']}), {when}")
 
 
 @click.command("brokers")

@@ -8,6 +8,7 @@ A `Workspace` joins one store to the features that use it:
 - `data`: import, export, metrics files, backup and restore (`services.data`);
 - `editing`: hand edits with history and revert (`services.editing`);
 - `merges`: merging duplicates, previewed first (`services.merges`);
+- `imports`: spreadsheets and import files, previewed, duplicates decided, then applied (`services.imports`);
 - `accounts`: accounts, roles and API tokens (`services.accounts`).
 
 Each question takes its options as one object from `services.options`; privacy rules live in
@@ -25,6 +26,7 @@ from partnergraph.services.cache import GraphCache
 from partnergraph.services.data import Data, demo_rows, generate
 from partnergraph.services.edit_checks import make_note
 from partnergraph.services.editing import Editing
+from partnergraph.services.imports import Imports
 from partnergraph.services.merges import Merges
 from partnergraph.services.privacy import redact
 from partnergraph.services.questions import Questions
@@ -45,6 +47,7 @@ class Workspace:
         self.data = Data(store, self.questions)
         self.editing = Editing(store)
         self.merges = Merges(store)
+        self.imports = Imports(store, self.cache.graph)
         self.accounts = Accounts(store)
 
     @classmethod

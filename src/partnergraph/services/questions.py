@@ -18,6 +18,7 @@ from partnergraph.analysis import criteria as criteria_analysis
 from partnergraph.analysis import metrics as metrics_analysis
 from partnergraph.analysis import suggest as suggest_analysis
 from partnergraph.analysis.centrality import centrality, rank, scope
+from partnergraph.analysis.contact_of_record import contacts_of_record, record_risks
 from partnergraph.analysis.criteria import default_text as default_criteria_text
 from partnergraph.analysis.graph import node_summary, resolve
 from partnergraph.analysis.org_types import of_types, wanted_types
@@ -63,13 +64,13 @@ class Questions:
         self.browse = browse
 
     def holders(self, query: HoldersQuery) -> dict[str, Any]:
-        """Return a partner and the people who hold its relationship, with warnings."""
+        """Return a partner, its contacts of record and the people who hold its relationship, with warnings."""
         graph = self.cache.graph()
         partner = resolve(graph, query.partner)
         found = holders(graph, partner, today=query.today, stale_months=query.stale_months)
         summary = {**node_summary(graph, partner), "status": graph.nodes[partner].get("status")}
-        return {"partner": summary, "holders": found,
-                "warnings": holder_warnings(found, stale_months=query.stale_months)}
+        return {"partner": summary, "contact_of_record": contacts_of_record(graph, partner, today=query.today),
+                "holders": found, "warnings": holder_warnings(found, stale_months=query.stale_months)}
 
     def path(self, query: PathQuery) -> dict[str, Any]:
         """Return up to `k` introduction paths; no path gives an empty list, not an error."""
@@ -123,11 +124,14 @@ class Questions:
                 "results": results}
 
     def risks(self, query: RisksQuery) -> dict[str, Any]:
-        """Return unheld and single-holder partners, overloaded holders, stale ties and dormant partners."""
+        """Return unheld and single-holder partners, overloaded holders, stale ties, dormant partners,
+        partners with no contact of record and contacts of record gone stale or ended (docs/analytics.md)."""
         today = query.today or date.today()
-        found = relationship_risks(self.cache.graph(), today=today, stale_months=query.stale_months,
-                                   overload=query.overload)
-        return {"as_of": today.isoformat(), "stale_months": query.stale_months, "overload": query.overload, **found}
+        graph = self.cache.graph()
+        found = relationship_risks(graph, today=today, stale_months=query.stale_months, overload=query.overload)
+        records = record_risks(graph, today=today, stale_months=query.stale_months)
+        return {"as_of": today.isoformat(), "stale_months": query.stale_months, "overload": query.overload,
+                **found, **records}
 
     def brokers(self, query: BrokersQuery) -> dict[str, Any]:
         """Return who brokers: structural holes, cut points with consequences, bridges, connectors."""

@@ -71,12 +71,14 @@ def path() -> Any:
 
 @api.get("/directory")
 def directory() -> Any:
-    """Return the public directory: public partners by region and issue, with routes in: ?region=&issue=.
+    """Return the public directory: public partners with routes in: ?region=&issue=&type=&offers=.
 
-    The same in every mode and for every reader: it holds nothing that may not be published.
+    The same in every mode and for every reader (and what `partnergraph directory --json`
+    prints): it holds nothing that may not be published.
     """
     with state().workspace() as ws:
-        return jsonify(ws.browse.directory(region=text_arg("region"), issue=text_arg("issue")))
+        return jsonify(ws.browse.directory(region=text_arg("region"), issue=text_arg("issue"), type=text_arg("type"),
+                                           offers=text_arg("offers")))
 
 
 @api.get("/centrality")

@@ -8,7 +8,7 @@ from flask import Blueprint, abort, redirect, render_template, url_for
 
 from partnergraph.model import PartnergraphError
 from partnergraph.schema import KINDS as KIND_SPECS
-from partnergraph.schema import ORGANISATION_TYPES, Kind, page_sections
+from partnergraph.schema import ORGANISATION_TYPES, Kind, page_sections, type_label
 from partnergraph.services import plural
 from partnergraph.services.options import (
     MEASURE_NAMES,
@@ -39,6 +39,7 @@ from partnergraph.viewer.common import (
 )
 
 pages = Blueprint("pages", __name__)
+pages.add_app_template_filter(type_label, "type_label")  # organisation types as people read them
 
 # How each kind's page titles the groups of neighbours that services.browse.element returns, and
 # the URL segment of each kind: both from the schema table.
@@ -74,11 +75,11 @@ def home() -> Any:
 
 @pages.get("/directory")
 def directory() -> Any:
-    """Show the public directory (the same page in every mode): partners by region or issue, routes in."""
-    region, issue = text_arg("region"), text_arg("issue")
+    """Show the public directory (the same page in every mode): partners by region, issue, type and offer, routes in."""
     group = choice_arg("group", ("region", "issue"), "region")
     with state().workspace() as ws:
-        found = ws.browse.directory(region=region, issue=issue)
+        found = ws.browse.directory(region=text_arg("region"), issue=text_arg("issue"), type=text_arg("type"),
+                                    offers=text_arg("offers"))
     partners = {p["id"]: p for p in found["partners"]}
     return render_template("directory.html", directory=found, partners=partners, group=group)
 

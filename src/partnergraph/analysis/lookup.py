@@ -1,0 +1,160 @@
+"""Forgiving lookups: an element by its id, its name in any case or accents, an alias or a unique prefix.
+
+The one rule for finding an element from what someone typed (docs/cli.md, docs/json-api.md#errors),
+used by the analysis graph (`partnergraph.analysis.graph.resolve`) and so by every question, page,
+API route and edit form. In turn:
+
+1. the exact id;
+2. the exact name, case- and accent-insensitive (`folding.plain`);
+3. an alias (the element column `aliases`), compared the same way;
+4. a unique prefix of a name or an alias.
+
+Several elements at one step is an error that lists them with their ids; nothing at any step is
+an error that suggests the three closest names ("did you mean").
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Collection, Iterable
+
+from rapidfuzz import fuzz, process
+
+from partnergraph.analysis.folding import Candidate, plain
+from partnergraph.model import UnknownNode
+from partnergraph.schema import Kind
+
+# Names shown in an error about an ambiguous reference.
+SHOWN = 5
+# A suggestion must be at least this similar (rapidfuzz WRatio, 0-100) to be worth showing.
+SUGGEST_CUTOFF = 50.0
+# A prefix is looked at up to this many entries; more is reported as "more than" that.
+PREFIX_SCAN = 1000
+_END = "\U0010ffff"
+
+
+class NameIndex:
+    """The names and aliases of a set of elements, for forgiving lookups; updated in place by `add`/`discard`."""
+
+    def __init__(self) -> None:
+        self._items: dict[str, Candidate] = {}
+        self._names: dict[str, list[str]] = {}  # plain name -> keys, sorted
+        self._aliases: dict[str, list[str]] = {}  # plain alias -> keys, sorted
+        self._sorted: list[tuple[str, str]] = []  # (plain name or alias, key), for prefixes
+        self._choices: tuple[list[str], list[str]] | None = None  # for `closest`, made when first asked
+
+    @classmethod
+    def from_candidates(cls, items: Iterable[Candidate]) -> NameIndex:
+        """Return the index of `items` (elements as matching sees them)."""
+        index = cls()
+        entries: list[tuple[str, str]] = []
+        for item in items:
+            index._items[item.key] = item
+            for text, table in index._entries(item):
+                table.setdefault(text, []).append(item.key)
+                entries.append((text, item.key))
+        for table in (index._names, index._aliases):
+            for keys in table.values():
+                keys.sort()
+        entries.sort()
+        index._sorted = entries
+        return index
+
+    def _entries(self, item: Candidate) -> list[tuple[str, dict[str, list[str]]]]:
+        found = [(plain(item.name), self._names)]
+        found += [(text, self._aliases) for text in dict.fromkeys(plain(a) for a in item.aliases) if text]
+        return [(text, table) for text, table in found if text]
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._items
+
+    def add(self, item: Candidate) -> None:
+        """Add an element, or replace the one with its key."""
+        self.discard(item.key)
+        self._items[item.key] = item
+        for text, table in self._entries(item):
+            bisect.insort(table.setdefault(text, []), item.key)
+            bisect.insort(self._sorted, (text, item.key))
+        self._choices = None
+
+    def discard(self, key: str) -> None:
+        """Remove the element with this key, if there is one."""
+        item = self._items.pop(key, None)
+        if item is None:
+            return
+        for text, table in self._entries(item):
+            keys = table.get(text, [])
+            if key in keys:
+                keys.remove(key)
+                if not keys:
+                    del table[text]
+            at = bisect.bisect_left(self._sorted, (text, key))
+            if at < len(self._sorted) and self._sorted[at] == (text, key):
+                del self._sorted[at]
+        self._choices = None
+
+    def describe(self, key: str) -> str:
+        """Return "Name (id)", as errors list elements."""
+        return f"{self._items[key].name} ({key})"
+
+    def lookup(self, ref: str, kinds: Collection[Kind] | None = None) -> str:
+        """Return the key of the one element `ref` names (id, name, alias, unique prefix), or raise `UnknownNode`.
+
+        `kinds` restricts every step to elements of those kinds.
+        """
+        def allowed(keys: Iterable[str]) -> list[str]:
+            return [k for k in keys if kinds is None or self._items[k].kind in kinds]
+
+        text = ref.strip()
+        if text in self._items and allowed([text]):
+            return text
+        wanted = plain(text)
+        if wanted:
+            for table in (self._names, self._aliases):
+                found = allowed(table.get(wanted, ()))
+                if found:
+                    return self._one(ref, found)
+            found, more = self._prefixed(wanted, allowed)
+            if found:
+                return self._one(ref, found, more=more)
+        suggestions = self.closest(ref, kinds=kinds)
+        hint = f"; did you mean: {', '.join(map(self.describe, suggestions))}?" if suggestions else ""
+        raise UnknownNode(f"no element with id or name {ref!r}{hint}")
+
+    def _prefixed(self, wanted: str, allowed) -> tuple[list[str], bool]:
+        start = bisect.bisect_left(self._sorted, (wanted,))
+        stop = bisect.bisect_left(self._sorted, (wanted + _END,))
+        window = self._sorted[start:min(stop, start + PREFIX_SCAN)]
+        return allowed(dict.fromkeys(key for _, key in window)), stop - start > PREFIX_SCAN
+
+    def _one(self, ref: str, keys: list[str], *, more: bool = False) -> str:
+        if len(keys) == 1 and not more:
+            return keys[0]
+        count = f"more than {len(keys)}" if more else str(len(keys))
+        shown = ", ".join(self.describe(k) for k in keys[:SHOWN]) + (", ..." if len(keys) > SHOWN or more else "")
+        raise UnknownNode(f"{ref!r} names {count} elements: {shown}; use an id")
+
+    def closest(self, ref: str, n: int = 3, *, kinds: Collection[Kind] | None = None) -> list[str]:
+        """Return the keys of the `n` elements whose names or aliases are closest to `ref`, closest first.
+
+        Only names at least `SUGGEST_CUTOFF` similar count, so nonsense gets no suggestions.
+        """
+        wanted = plain(ref)
+        if not wanted or n <= 0:
+            return []
+        if self._choices is None:
+            self._choices = ([text for text, _ in self._sorted], [key for _, key in self._sorted])
+        texts, keys = self._choices
+        found: dict[str, None] = {}
+        # A few more than asked: one element's name and aliases may all be close.
+        for _, _, at in process.extract(wanted, texts, scorer=fuzz.WRatio, processor=None, limit=n * 4 + 8,
+                                        score_cutoff=SUGGEST_CUTOFF):
+            key = keys[at]
+            if kinds is None or self._items[key].kind in kinds:
+                found[key] = None
+            if len(found) == n:
+                break
+        return list(found)
