@@ -75,7 +75,7 @@ def suggest(graph: nx.Graph, affiliate: str, criteria: Criteria, *, issue: str |
             **node_summary(graph, candidate),
             "status": judged["status"], "region": graph.nodes[candidate].get("region"),
             "rank_score": round(judged["score"] + bonus, 6), "criteria_score": judged["score"],
-            "meets_criteria": judged["meets_criteria"], "vetoed": judged["vetoed"],
+            "meets_criteria": judged["meets_criteria"], "verdict": judged["verdict"], "vetoed": judged["vetoed"],
             "adamic_adar": round(near["adamic_adar"], 6),
             "common_neighbours": [node_summary(graph, n) for n in near["common_neighbours"]],
             "shared_issues": [node_summary(graph, n) for n in near["shared_issues"]],

@@ -105,7 +105,7 @@ def suggest_command(ctx: click.Context, affiliate: str, issue: str | None, regio
     if not result["suggestions"]:
         click.echo("  none: every matching organisation already partners with it")
     for number, s in enumerate(result["suggestions"], start=1):
-        flag = " (vetoed)" if s["vetoed"] else (" (meets the criteria)" if s["meets_criteria"] else "")
+        flag = f" ({VERDICT_WORDS[s['verdict']]})" if s["verdict"] in ("vetoed", "meets", "unknown") else ""
         click.echo(f"  {number}. {s['name']} ({s['id']}), {s['region'] or 'no region'}, score {s['rank_score']:.2f}{flag}")
         for why in s["why"]:
             click.echo(f"      - {why}")
