@@ -53,5 +53,5 @@ def coverage(graph: nx.Graph, *, statuses: Iterable[str] = ("active",),
                              "affiliates_here": [node_summary(graph, a) for a in found["affiliate"]],
                              "other_partners_here": [{**node_summary(graph, p), "status": graph.nodes[p].get("status")}
                                                      for p in found["other"]]})
-    return {"statuses": sorted(wanted), "types": sorted(wanted_types(graph, types)), "issues": [node_summary(graph, i) for i in issues], "regions": region_list,
-            "matrix": cells, "gaps": gaps}
+    return {"statuses": sorted(wanted), "types": sorted(wanted_types(graph, types)),
+            "issues": [node_summary(graph, i) for i in issues], "regions": region_list, "matrix": cells, "gaps": gaps}

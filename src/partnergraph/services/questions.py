@@ -119,8 +119,9 @@ class Questions:
         approximate = query.measure == "betweenness" and query.sample is not None and query.sample < work.number_of_nodes()
         return {"measure": query.measure, "approximate": approximate, "weighted": query.weighted,
                 "kind": query.kind, "types": sorted(wanted_types(graph, query.types)),
-                "include_issues": query.include_issues, "scope": {"region": query.region, "issue": issue_id, "induced": query.induced,
-                                              "nodes": work.number_of_nodes(), "edges": work.number_of_edges()},
+                "include_issues": query.include_issues,
+                "scope": {"region": query.region, "issue": issue_id, "induced": query.induced,
+                          "nodes": work.number_of_nodes(), "edges": work.number_of_edges()},
                 "results": results}
 
     def risks(self, query: RisksQuery) -> dict[str, Any]:
