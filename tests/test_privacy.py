@@ -125,6 +125,7 @@ QUERIES = [
     *(f"?region={quote(r)}&group=issue" for r in REGIONS),
     "?keep=zqperson-uno&drop=zqperson-dos", "?before=3&limit=2", "?next=/contacts/zqperson-uno",
     "?type=KNOWS&from=zqperson-uno&to=zqperson-dos&with=zqperson-dos&max_hops=3&types=KNOWS,HOLDS&rev=x",
+    "?include_issues=1&measure=betweenness&top=500&distribution=1", "?type=ngo&type=glam&include_issues=1",
     "?type=glam&offers=legal expertise", "?type=museum", "?offers=zqprivoffer", "?type=glam&group=issue",
 ]
 PER_ELEMENT = [
@@ -497,7 +498,7 @@ def public_statistics(ws: Workspace) -> dict[str, object]:
 
 def test_public_centrality_is_computed_on_the_public_graph_and_reports_its_counts(canaries):
     public = canaries.browse.view_graph(public=True)
-    found = canaries.questions.centrality(CentralityQuery("degree", top=None, public=True))
+    found = canaries.questions.centrality(CentralityQuery("degree", top=None, public=True, include_issues=True))
     assert found["scope"]["nodes"] == public.number_of_nodes()
     assert found["scope"]["edges"] == public.number_of_edges()
     assert found["scope"]["nodes"] < canaries.cache.graph().number_of_nodes()

@@ -1,7 +1,7 @@
 """The `partnergraph` command line: parse, call services, print. Nothing else lives here.
 
 The group `main` and its error handling are here; the commands live by area in `imports`,
-`data`, `questions`, `directory`, `users` and `serve`, and what they share in `common`.
+`data`, `questions`, `criteria`, `directory`, `users` and `serve`, and what they share in `common`.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 from partnergraph import config
-from partnergraph.cli import data, directory, imports, questions, serve, users
+from partnergraph.cli import criteria, data, directory, imports, questions, serve, users
 from partnergraph.model import ImportFailed, PartnergraphError
 from partnergraph.services.options import ConflictingOptions, InvalidOption
 
@@ -82,7 +82,7 @@ for _command in (
     data.generate_command, data.template_command,
     questions.holders, questions.path, questions.centrality_command, questions.risks, questions.brokers_command,
     questions.without_command, questions.communities_command, questions.coverage_command,
-    questions.criteria_command, questions.suggest_command, questions.info,
+    criteria.criteria_command, criteria.suggest_command, questions.info,
     directory.directory,
     serve.demo, serve.serve,
     users.user_group,

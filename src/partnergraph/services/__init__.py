@@ -17,6 +17,7 @@ Each question takes its options as one object from `services.options`; privacy r
 
 from __future__ import annotations
 
+from partnergraph.analysis.words import plural
 from partnergraph.config import Settings
 from partnergraph.records import ChangeNote
 from partnergraph.services.accounts import Accounts
@@ -31,7 +32,7 @@ from partnergraph.services.privacy import redact
 from partnergraph.services.questions import Questions
 from partnergraph.store import GraphStore, open_store
 
-__all__ = ["Workspace", "demo_rows", "generate", "redact"]
+__all__ = ["Workspace", "demo_rows", "generate", "plural", "redact"]
 
 
 class Workspace:

@@ -21,8 +21,10 @@ from partnergraph.analysis.centrality import centrality, rank, scope
 from partnergraph.analysis.contact_of_record import contacts_of_record, record_risks
 from partnergraph.analysis.criteria import default_text as default_criteria_text
 from partnergraph.analysis.graph import node_summary, resolve
+from partnergraph.analysis.org_types import of_types, wanted_types
 from partnergraph.analysis.paths import introduction_paths
 from partnergraph.analysis.relationships import holder_warnings, holders, relationship_risks
+from partnergraph.analysis.score_spread import score_spread
 from partnergraph.model import NoPath, PartnergraphError
 from partnergraph.services.browse import Browse
 from partnergraph.services.cache import GraphCache
@@ -110,12 +112,16 @@ class Questions:
         scores = self.cache.memo("centrality", key, lambda: centrality(
             work, query.measure, sample=query.sample, seed=query.seed, weighted_ties=query.weighted,
             backend=query.backend))
+        typed = of_types(graph, query.types) if query.types else None
         results = [{**node_summary(graph, n), "score": s}
-                   for n, s in rank(graph, scores, kind=query.kind, top=query.top)]
+                   for n, s in rank(graph, scores, kind=query.kind, top=query.top,
+                                    include_issues=query.include_issues, nodes=typed)]
         approximate = query.measure == "betweenness" and query.sample is not None and query.sample < work.number_of_nodes()
         return {"measure": query.measure, "approximate": approximate, "weighted": query.weighted,
-                "kind": query.kind, "scope": {"region": query.region, "issue": issue_id, "induced": query.induced,
-                                              "nodes": work.number_of_nodes(), "edges": work.number_of_edges()},
+                "kind": query.kind, "types": sorted(wanted_types(graph, query.types)),
+                "include_issues": query.include_issues,
+                "scope": {"region": query.region, "issue": issue_id, "induced": query.induced,
+                          "nodes": work.number_of_nodes(), "edges": work.number_of_edges()},
                 "results": results}
 
     def risks(self, query: RisksQuery) -> dict[str, Any]:
@@ -160,7 +166,8 @@ class Questions:
 
     def coverage(self, query: CoverageQuery) -> dict[str, Any]:
         """Return the issue x region matrix of partners with those statuses, and the gaps."""
-        return coverage_analysis.coverage(self.browse.view_graph(public=query.public), statuses=query.statuses)
+        return coverage_analysis.coverage(self.browse.view_graph(public=query.public), statuses=query.statuses,
+                                          types=query.types)
 
     def criteria(self, query: CriteriaQuery) -> dict[str, Any]:
         """Score one organisation, or every partner, against the partnership criteria, with reasons."""
@@ -170,8 +177,11 @@ class Questions:
             scored = [criteria_analysis.score(graph, resolve(graph, query.organisation), rules)]
         else:
             scored = criteria_analysis.score_all(graph, rules)
-        return {"criteria": rules.source, "approve_at": rules.approve_at,
-                "results": scored[:query.top] if query.top else scored}
+        result = {"criteria": rules.source, "approve_at": rules.approve_at,
+                  "results": scored[:query.top] if query.top else scored}
+        if query.distribution:
+            result["distribution"] = score_spread(scored, approve_at=rules.approve_at)
+        return result
 
     def suggest(self, query: SuggestQuery) -> dict[str, Any]:
         """Return prospective partners for an affiliate, ranked by criteria and graph proximity, explained."""
