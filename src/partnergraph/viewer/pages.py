@@ -8,8 +8,9 @@ from flask import Blueprint, abort, redirect, render_template, url_for
 
 from partnergraph.model import PartnergraphError
 from partnergraph.schema import KINDS as KIND_SPECS
-from partnergraph.schema import Kind, page_sections
+from partnergraph.schema import KIND_SHAPES, ORGANISATION_TYPES, Kind, edge_styles, page_sections
 from partnergraph.services.options import (
+    GRAPH_VIEWS,
     MEASURE_NAMES,
     BrokersQuery,
     CentralityQuery,
@@ -129,9 +130,13 @@ def graph() -> Any:
     with state().workspace() as ws:
         facets = ws.browse.facets(public=state().public)
     kinds = [k for k in KINDS if not (state().public and k == "contact")]
-    view = GraphQuery(center=text_arg("center"), depth=int_arg("depth", 1), limit=int_arg("limit", 1000))
-    return render_template("graph.html", facets=facets, kinds=kinds, measures=MEASURE_NAMES,
-                           center=view.center or "", depth=view.depth, limit=view.limit)
+    # Without a centre the page opens on the overview of organisations (docs/viewer.md#the-graph).
+    view = GraphQuery(center=text_arg("center"), depth=int_arg("depth", 1), limit=int_arg("limit", 1000),
+                      view=choice_arg("view", GRAPH_VIEWS, None))
+    shown = view.view or ("all" if view.center else "overview")
+    styles = {"edges": edge_styles(), "kinds": {kind.slug: KIND_SHAPES[kind] for kind in Kind}}
+    return render_template("graph.html", facets=facets, kinds=kinds, measures=MEASURE_NAMES, types=ORGANISATION_TYPES,
+                           center=view.center or "", depth=view.depth, limit=view.limit, view=shown, styles=styles)
 
 
 @pages.get("/analytics")
