@@ -47,8 +47,6 @@
 
   const view = { center: canvas.dataset.center || null, depth: Number(canvas.dataset.depth) || 1, loads: 0,
                  mode: canvas.dataset.view || "overview", colourBy: "region", regions: {}, communities: {} };
-  $("graph-colour").value = view.mode === "overview" ? "region" : "kind";
-  view.colourBy = $("graph-colour").value;
 
   function say(text, tone) {
     message.replaceChildren();
@@ -292,6 +290,7 @@
   function setMode(mode) {
     view.mode = mode;
     $("graph-everyone").checked = mode === "all";
+    $("graph-colour").value = view.colourBy = mode === "overview" ? "region" : "kind";
     for (const box of document.querySelectorAll("input[name=kind]")) {
       box.disabled = mode === "overview" && box.value === "contact";
       if (mode === "all") box.checked = true;

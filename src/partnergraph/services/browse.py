@@ -21,7 +21,6 @@ from partnergraph.services.cache import GraphCache
 from partnergraph.services.options import GraphQuery, SearchQuery
 from partnergraph.services.privacy import public_view
 
-
 # What the overview says of a formal partnership: facts only (its notes are free text, personal).
 _PARTNERSHIP_FACTS = ("status", "since", "until", "issues")
 

@@ -18,6 +18,7 @@ from typing import Any
 from partnergraph.analysis.centrality import BACKENDS, MEASURES
 from partnergraph.analysis.paths import PATH_TYPES
 from partnergraph.analysis.relationships import OVERLOAD, STALE_MONTHS
+from partnergraph.analysis.warmth import LUKEWARM, WARM, warmth_meaning
 from partnergraph.model import Kind, PartnergraphError, RelType
 
 PATH_K_MAX = 10  # distinct alternatives: beyond ten they stop being genuinely different
@@ -28,7 +29,8 @@ GRAPH_VIEWS = ("overview", "all")  # the graph view's pictures (docs/viewer.md#t
 SEARCH_LIMIT_MAX = 200
 HISTORY_LIMIT_MAX = 500
 MEASURE_NAMES = tuple(MEASURES)  # the centrality measures, for choices in the CLI and the viewer
-__all__ = ["MEASURE_NAMES", "PATH_TYPES"]  # names the CLI and the viewer take from here
+# Names the CLI and the viewer take from here (they import no analysis module).
+__all__ = ["LUKEWARM", "MEASURE_NAMES", "PATH_TYPES", "WARM", "warmth_meaning"]
 
 
 class InvalidOption(PartnergraphError):

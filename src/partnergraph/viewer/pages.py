@@ -7,11 +7,13 @@ from typing import Any
 from flask import Blueprint, abort, redirect, render_template, url_for
 
 from partnergraph.model import PartnergraphError
-from partnergraph.schema import KINDS as KIND_SPECS
 from partnergraph.schema import KIND_SHAPES, ORGANISATION_TYPES, Kind, edge_styles, page_sections
+from partnergraph.schema import KINDS as KIND_SPECS
 from partnergraph.services.options import (
     GRAPH_VIEWS,
+    LUKEWARM,
     MEASURE_NAMES,
+    WARM,
     BrokersQuery,
     CentralityQuery,
     CriteriaQuery,
@@ -20,6 +22,7 @@ from partnergraph.services.options import (
     RisksQuery,
     SearchQuery,
     SuggestQuery,
+    warmth_meaning,
 )
 from partnergraph.viewer.common import (
     KINDS,
@@ -116,13 +119,21 @@ def path() -> Any:
     private_only()
     query = path_args()
     result = error = None
-    if query["source"] and query["target"]:
-        try:
-            with state().workspace() as ws:
+    with state().workspace() as ws:
+        facets = ws.browse.facets()  # the issue and region targets' choices
+        if query["source"] and (query["target"] or query["to_issue"] or query["to_region"]):
+            try:
                 result = as_allowed(ws.questions.path(PathQuery(**query, personal=personal_data_allowed())))
-        except PartnergraphError as exc:  # shown beside the form, which keeps what was typed
-            error = describe_error(exc)
-    return render_template("path.html", query=query, result=result, error=error)
+            except PartnergraphError as exc:  # shown beside the form, which keeps what was typed
+                error = describe_error(exc)
+    return render_template("path.html", query=query, result=result, error=error, facets=facets,
+                           scale={"warm": WARM, "lukewarm": LUKEWARM})
+
+
+@pages.app_template_filter("warmth_meaning")
+def warmth_meaning_filter(cost: float) -> str:
+    """Say what a path's cost means (the title of its warmth word)."""
+    return warmth_meaning(cost)
 
 
 @pages.get("/graph")
