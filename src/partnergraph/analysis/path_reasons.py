@@ -63,8 +63,8 @@ def _contact_words(ties: list[dict[str, Any]], today: date) -> str | None:
     parts = []
     if ages:
         oldest = max(ages)
-        if oldest <= 1:
-            parts.append("last contact this month" if len(ages) == 1 else "every contact within a month")
+        if oldest <= 0:
+            parts.append("last contact this month" if len(ages) == 1 else "every contact this month")
         elif oldest <= 12:
             parts.append(f"last contact within {_plural(oldest, 'month')}" if len(ages) == 1
                          else f"every contact within {_plural(oldest, 'month')}")
