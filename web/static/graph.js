@@ -177,7 +177,9 @@
     const newNodes = data.nodes.map((n) => visNode(n, degree));
     const newEdges = data.edges.map(visEdge);
     const usePhysics = data.physics && newNodes.length > 1;
-    network.setOptions({ physics: { enabled: usePhysics } });
+    // Organisations in the overview are sized by links: a narrower range keeps the picture airy.
+    const range = data.view === "overview" && !merge ? { min: 7, max: 24 } : { min: 6, max: 34 };
+    network.setOptions({ physics: { enabled: usePhysics }, nodes: { scaling: range } });
     if (merge) {
       nodes.update(newNodes.filter((n) => !nodes.get(n.id)));
       edges.update(newEdges);

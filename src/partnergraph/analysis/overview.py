@@ -53,7 +53,7 @@ def organisation_overview(graph: nx.Graph, *, issues: bool = False,
     - have a formal partnership (its `types` include PARTNERS_WITH, `partnership` holds the
       relationship's properties), and/or
     - share people: someone currently a member or holder of both. `people` maps each such person
-      to their attachment at each end (``{org: "MEMBER_OF" or "HOLDS"}``), and `types` include
+      to the type that attaches them at each end (``{org: type name}``: a membership or a hold), and `types` include
       those attachment types.
 
     With `issues`, an organisation and an issue it works on are joined by a WORKS_ON edge.

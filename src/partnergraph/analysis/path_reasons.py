@@ -14,9 +14,9 @@ from typing import Any
 
 from partnergraph.analysis.paths import Path
 from partnergraph.analysis.warmth import month_number
-from partnergraph.schema import types_with_role
+from partnergraph.schema import RelType, types_with_role
 
-_TIES = ("KNOWS", "HOLDS")  # the relationships with a strength and a last contact
+_TIES = (RelType.KNOWS.value, RelType.HOLDS.value)  # the relationships with a strength and a last contact
 _ATTACHMENTS = types_with_role("attachment")
 
 

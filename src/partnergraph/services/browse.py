@@ -23,6 +23,7 @@ from partnergraph.services.privacy import public_view
 
 # What the overview says of a formal partnership: facts only (its notes are free text, personal).
 _PARTNERSHIP_FACTS = ("status", "since", "until", "issues")
+OVERVIEW_SPREAD = 2.0
 
 
 class Browse:
@@ -156,7 +157,8 @@ class Browse:
             data = folded.nodes[n]
             entry: dict[str, Any] = {**browse.describe_node(graph, n), "degree": data["ties"], "people": data["people"],
                                      "community": communities[n]}
-            entry["x"], entry["y"] = positions[n]
+            # Spread wider than the element layout: the overview's nodes are drawn larger.
+            entry["x"], entry["y"] = (round(c * OVERVIEW_SPREAD, 1) for c in positions[n])
             if query.size_by:
                 entry["score"] = scores.get(n, 0.0)
             nodes.append(entry)
