@@ -76,7 +76,7 @@
     const node = { id: n.id, name: n.name, title: tooltip(n), shape: STYLES.kinds[n.kind] || "dot",
       color: { background: colour, border: "#ffffff", highlight: { background: colour, border: "#1d2733" },
                hover: { background: colour, border: "#1d2733" } },
-      value: n.score !== undefined ? n.score : (view.mode === "overview" ? n.degree : degreeShown[n.id] || 0) + 1, raw: n };
+      value: n.score !== undefined ? n.score : (view.mode === "overview" && !view.center ? Math.sqrt(n.degree) : degreeShown[n.id] || 0) + 1, raw: n };
     if (n.x !== undefined) { node.x = n.x; node.y = n.y; }
     if (n.id === view.center) { node.borderWidth = 3; node.color.border = "#1d2733"; }
     return node;
@@ -178,7 +178,7 @@
     const newEdges = data.edges.map(visEdge);
     const usePhysics = data.physics && newNodes.length > 1;
     // Organisations in the overview are sized by links: a narrower range keeps the picture airy.
-    const range = data.view === "overview" && !merge ? { min: 7, max: 24 } : { min: 6, max: 34 };
+    const range = data.view === "overview" && !merge ? { min: 10, max: 40 } : { min: 6, max: 34 };
     network.setOptions({ physics: { enabled: usePhysics }, nodes: { scaling: range } });
     if (merge) {
       nodes.update(newNodes.filter((n) => !nodes.get(n.id)));
@@ -197,7 +197,13 @@
     else if (data.nodes.length === 0) say("Nothing matches these filters.", "warn");
     else say(shown + (data.center ? " around " + data.center.name : ""));
     if (usePhysics) network.stabilize(250);  // fires stabilizationIterationsDone, then ready()
-    else { network.fit(); ready(); }
+    else { fit(); ready(); }
+  }
+
+  /* Fit the view with a margin, so that the labels of the outermost elements fit too. */
+  function fit() {
+    network.fit({ animation: false });
+    network.moveTo({ scale: network.getScale() * 0.88, animation: false });
   }
 
   function ready() {
@@ -208,7 +214,7 @@
   network.on("stabilizationIterationsDone", function () {
     // Freeze the settled layout: the view stays still and the CPU idle while people read it.
     network.setOptions({ physics: { enabled: false } });
-    network.fit();
+    fit();
     ready();
   });
 
