@@ -190,8 +190,9 @@
     view.loads += 1;
     labels.setOrder(nodes.get().sort((a, b) => (b.value - a.value) || (a.name < b.name ? -1 : 1)).map((n) => n.id));
     legend();
+    const folded = data.edges.some((e) => e.people && e.people.length);  // none in the public directory
     const shown = data.view === "overview" && !merge
-      ? nodes.length + " organisations, " + edges.length + " links; people are folded into the lines: click one to see who"
+      ? nodes.length + " organisations, " + edges.length + " links" + (folded ? "; people are folded into the lines: click one to see who" : "")
       : nodes.length + " elements, " + edges.length + " connections";
     if (data.truncated) say(data.message, "warn");
     else if (data.nodes.length === 0) say("Nothing matches these filters.", "warn");
