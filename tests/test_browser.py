@@ -141,6 +141,9 @@ def test_the_graph_opens_on_organisations_and_a_link_lists_the_people_behind_it(
     assert page.locator("#detail-facts").inner_text() == "1 person links these"
     assert page.locator("#detail-people").inner_text().startswith("Cai Chen")
     assert page.locator("#detail-people a").get_attribute("href") == "/contacts/cai"
+    page.click("#detail-show-people")  # unfold the line: cai, tied to both organisations
+    assert "cai" in node_ids(page)
+    assert {"cai\u0000cc", "cai\u0000wmf"} <= set(page.evaluate("() => window.partnergraphData.edges.getIds()"))
     page.select_option("#graph-colour", "community")
     assert "Colour: community" in page.locator("#graph-legend").inner_text()
     page.check("#graph-everyone")  # everyone, people too

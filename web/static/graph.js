@@ -226,6 +226,7 @@
     detail.hidden = false;
     $("detail-actions").hidden = false;
     $("detail-people").hidden = true;
+    $("detail-link-actions").hidden = true;
     $("detail-kind").textContent = n.kind;
     $("detail-kind").className = "kind kind-" + n.kind;
     $("detail-name").textContent = n.name;
@@ -282,6 +283,27 @@
       return el("li", {}, el("a", { href: elementUrl(p.kind, p.id) }, p.name), el("span", { className: "muted" }, " " + how));
     }));
     list.hidden = people.length === 0;
+    $("detail-link-actions").hidden = people.length === 0;
+    detail.dataset.edge = id;
+  }
+
+  /* Unfold a line: draw the people who make it around its middle, each tied to both organisations. */
+  function showPeople() {
+    const item = edges.get(detail.dataset.edge);
+    if (!item) return;
+    const e = item.raw, people = e.people || [];
+    const at = network.getPositions([e.from, e.to]);
+    const middle = { x: (at[e.from].x + at[e.to].x) / 2, y: (at[e.from].y + at[e.to].y) / 2 };
+    const radius = 25 + 6 * people.length;
+    people.forEach(function (p, i) {
+      const angle = (2 * Math.PI * i) / people.length;
+      if (!nodes.get(p.id)) {
+        nodes.add(visNode(Object.assign({}, p, { degree: 2, x: middle.x + radius * Math.cos(angle), y: middle.y + radius * Math.sin(angle) }), {}));
+      }
+      for (const end of [e.from, e.to]) edges.update(visEdge({ from: p.id, to: end, types: [p.ties[end]], strength: null }));
+    });
+    labels.setOrder(nodes.get().sort((a, b) => (b.value - a.value) || (a.name < b.name ? -1 : 1)).map((n) => n.id));
+    legend();
   }
 
   network.on("click", function (params) {
@@ -291,6 +313,7 @@
   network.on("doubleClick", function (params) {
     if (params.nodes.length) load(params.nodes[0], 1, true);
   });
+  $("detail-show-people").addEventListener("click", showPeople);
   $("detail-close").addEventListener("click", () => { detail.hidden = true; network.unselectAll(); });
   $("detail-expand").addEventListener("click", () => load(detail.dataset.id, 1, true));
   $("detail-center").addEventListener("click", () => load(detail.dataset.id, Number($("graph-depth").value), false));
