@@ -4,7 +4,8 @@ Loads the demo network into a fresh embedded store, serves the viewer on 127.0.0
 from navigation to "interactive" (window.partnergraphReady: laid out, physics settled or off):
 
 - an ego graph of 500 elements (depth 3 around the best connected person, capped at 500);
-- the whole demo graph (/graph without a centre).
+- the whole demo graph, everyone (/graph?view=all);
+- the overview of organisations that /graph opens on (people folded into the links).
 
 Baseline, in the same run: pyvis's default page (`Network.write_html`, vis-network inlined as
 `cdn_resources="in_line"` since a CDN is unreachable here) for the same nodes and edges, until its
@@ -90,10 +91,12 @@ def main() -> None:
             ws.data.import_rows(*demo_rows())
             person = ws.questions.centrality(CentralityQuery("degree", kind="contact", top=1))["results"][0]["id"]
             ego = ws.browse.ego_graph(GraphQuery(person, depth=3, limit=500))
-            whole = ws.browse.ego_graph(GraphQuery(limit=1000))
+            whole = ws.browse.ego_graph(GraphQuery(limit=1000, view="all"))
+            overview = ws.browse.ego_graph(GraphQuery(limit=1000, view="overview"))
         cases = [
             ("ego graph", f"/graph?center={person}&depth=3&limit=500", ego, "ego"),
-            ("whole demo graph", "/graph?limit=1000", whole, "whole"),
+            ("whole demo graph", "/graph?view=all&limit=1000", whole, "whole"),
+            ("overview", "/graph", overview, "overview"),
         ]
         results = []
         ours_ready = "() => window.partnergraphReady === true"

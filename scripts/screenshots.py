@@ -29,10 +29,21 @@ ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 READY = "() => window.partnergraphReady === true"
 
+# Click the middle of the overview's line that the most people make, as a reader would.
+CLICK_BUSIEST_LINK = """() => {
+    const net = window.partnergraphNetwork;
+    const edge = window.partnergraphData.edges.get().sort((a, b) => b.raw.people.length - a.raw.people.length)[0];
+    const at = net.getPositions([edge.from, edge.to]);
+    const middle = net.canvasToDOM({ x: (at[edge.from].x + at[edge.to].x) / 2, y: (at[edge.from].y + at[edge.to].y) / 2 });
+    const box = document.getElementById("graph-canvas").getBoundingClientRect();
+    return { x: box.left + middle.x, y: box.top + middle.y };
+}"""
+
 # (file name, page, what to wait for: a CSS selector, or READY for the graph's own signal)
 SHOTS = [
     ("home.png", "/", "main"),
-    ("graph.png", "/graph?center=par-0001&depth=2", READY),
+    ("graph.png", "/graph", READY),
+    ("graph-link.png", "/graph", READY),
     ("partner.png", "/partners/par-0001", "main"),
     ("path.png", "/path?from=Aiko+Novak&to=Nordic+Digital+Rights+Forum&warm=1&k=3", "article.path"),
     ("coverage.png", "/analytics/coverage", "main"),
@@ -68,6 +79,11 @@ def take(out: Path, width: int, height: int) -> list[Path]:
                     if ready == READY:
                         page.wait_for_function(READY, timeout=60_000)
                         page.wait_for_timeout(1500)  # let the drawing settle
+                        if name == "graph-link.png":
+                            point = page.evaluate(CLICK_BUSIEST_LINK)
+                            page.mouse.click(point["x"], point["y"])
+                            page.locator("#detail-people li").first.wait_for(timeout=10_000)
+                            page.mouse.move(1, 1)  # no tooltip over the picture
                     else:
                         page.locator(ready).first.wait_for(timeout=60_000)
                     target = out / name

@@ -330,8 +330,8 @@ def test_the_graph_shows_payloads_as_text_in_labels_tooltips_and_the_detail_pane
     for element_id in HOSTILE_IDS.values():
         page.goto("/graph?center=" + quote(element_id, safe="") + "&depth=2")
         page.wait_for_function(READY)
-        labels = page.evaluate("() => window.partnergraphData.nodes.map(n => n.label)")
-        assert {IMG, BREAKOUT, SVG, CLOSE} <= set(labels)
+        names = page.evaluate("() => window.partnergraphData.nodes.map(n => n.name)")  # drawn with fillText
+        assert {IMG, BREAKOUT, SVG, CLOSE} <= set(names)
         point = page.evaluate("""(id) => {
             const net = window.partnergraphNetwork;
             return net.canvasToDOM(net.getPositions([id])[id]);

@@ -37,17 +37,28 @@ def browser():
 @pytest.fixture
 def server(small: Workspace, db_url: str):
     """Serve the small network (and a hostile name) on 127.0.0.1 and a free port; yield the base URL."""
+    small.data.import_rows(
+        [Row({"id": "evil", "kind": "partner", "name": HOSTILE, "region": "Europe", "status": "active"},
+             Location("test", 2))],
+        [Row({"from": "cai", "to": "evil", "type": "HOLDS", "strength": "3"}, Location("test", 2))])
+    yield from serve(create_app(settings_for(db_url, anonymous_read=True)))
+
+
+@pytest.fixture
+def demo_server(workspace: Workspace, db_url: str):
+    """Serve the demo network (521 elements) on 127.0.0.1 and a free port; yield the base URL."""
+    workspace.data.load_demo()
+    yield from serve(create_app(settings_for(db_url, anonymous_read=True)))
+
+
+def serve(app):
+    """Serve `app` on 127.0.0.1 and a free port until the test ends; yield the base URL."""
     from werkzeug.serving import WSGIRequestHandler, make_server
 
     class Quiet(WSGIRequestHandler):
         def log_request(self, *args: object) -> None:
             pass
 
-    small.data.import_rows(
-        [Row({"id": "evil", "kind": "partner", "name": HOSTILE, "region": "Europe", "status": "active"},
-             Location("test", 2))],
-        [Row({"from": "cai", "to": "evil", "type": "HOLDS", "strength": "3"}, Location("test", 2))])
-    app = create_app(settings_for(db_url, anonymous_read=True))
     httpd = make_server("127.0.0.1", 0, app, threaded=True, request_handler=Quiet)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
@@ -59,8 +70,18 @@ def server(small: Workspace, db_url: str):
 
 @pytest.fixture
 def page(browser, server):
-    """Return a fresh page; after the test, check it logged no error and stayed on 127.0.0.1."""
-    context = browser.new_context(viewport={"width": 1300, "height": 850}, base_url=server)
+    """Return a fresh page on the small network; after the test, check it logged no error and stayed on 127.0.0.1."""
+    yield from checked_page(browser, server)
+
+
+@pytest.fixture
+def demo_page(browser, demo_server):
+    """Return a fresh page on the demo network, checked as `page` is."""
+    yield from checked_page(browser, demo_server)
+
+
+def checked_page(browser, base: str):
+    context = browser.new_context(viewport={"width": 1300, "height": 850}, base_url=base)
     page = context.new_page()
     errors: list[str] = []
     hosts: set[str] = set()
@@ -85,14 +106,110 @@ def node_ids(page) -> set[str]:
     return set(page.evaluate("() => window.partnergraphData.nodes.getIds()"))
 
 
-def click_node(page, node_id: str) -> None:
-    """Click where vis drew a node, as a user would."""
-    point = page.evaluate("""(id) => {
+def node_point(page, node_id: str) -> dict:
+    """Return where vis drew a node, in pixels of the canvas."""
+    return page.evaluate("""(id) => {
         const net = window.partnergraphNetwork;
         return net.canvasToDOM(net.getPositions([id])[id]);
     }""", node_id)
+
+
+def click_node(page, node_id: str) -> None:
+    """Click where vis drew a node, as a user would."""
+    point = node_point(page, node_id)
     box = page.locator("#graph-canvas").bounding_box()
     page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+
+
+def click_edge(page, a: str, b: str) -> None:
+    """Click the middle of the line vis drew between two nodes."""
+    one, two = node_point(page, a), node_point(page, b)
+    box = page.locator("#graph-canvas").bounding_box()
+    page.mouse.click(box["x"] + (one["x"] + two["x"]) / 2, box["y"] + (one["y"] + two["y"]) / 2)
+
+
+def test_the_graph_opens_on_organisations_and_a_link_lists_the_people_behind_it(page):
+    page.goto("/graph")
+    page.wait_for_function(READY)
+    assert node_ids(page) == {"wmf", "wmde", "wmke", "cc", "lib", "uni", "old", "evil"}
+    assert "8 organisations" in page.locator("#graph-message").inner_text()
+    legend = page.locator("#graph-legend").inner_text()
+    assert "partners with" in legend and "holds the relationship with" in legend and "Colour: region" in legend
+    click_edge(page, "cc", "wmf")
+    page.locator("#detail-people li").first.wait_for()
+    assert page.locator("#detail-name").inner_text() == "Creative Commons – Wikimedia Foundation"
+    assert page.locator("#detail-facts").inner_text() == "1 person links these"
+    assert page.locator("#detail-people").inner_text().startswith("Cai Chen")
+    assert page.locator("#detail-people a").get_attribute("href") == "/contacts/cai"
+    page.click("#detail-show-people")  # unfold the line: cai, tied to both organisations
+    assert "cai" in node_ids(page)
+    assert {"cai\u0000cc", "cai\u0000wmf"} <= set(page.evaluate("() => window.partnergraphData.edges.getIds()"))
+    page.select_option("#graph-colour", "community")
+    assert "Colour: community" in page.locator("#graph-legend").inner_text()
+    page.check("#graph-everyone")  # everyone, people too
+    wait_for_nodes(page, 16)
+    assert {"ana", "cai", "copyright"} <= node_ids(page) and page.url.endswith("/graph?view=all")
+    page.uncheck("#graph-everyone")
+    wait_for_nodes(page, 8)
+
+
+def test_the_overview_filters_by_organisation_type(page):
+    page.goto("/graph")
+    page.wait_for_function(READY)
+    page.select_option("#graph-type", "glam")
+    wait_for_nodes(page, 1)
+    assert node_ids(page) == {"lib"}
+
+
+def label_boxes(page) -> list[dict]:
+    """Return the boxes of the labels drawn, computed from the rendered positions and the font's text widths."""
+    return page.evaluate("""() => {
+        const net = window.partnergraphNetwork;
+        const measure = document.createElement("canvas").getContext("2d");
+        measure.font = window.partnergraphLabelFont;
+        return window.partnergraphLabels().map((label) => {
+            const at = net.getPositions([label.id])[label.id];
+            const centre = net.canvasToDOM(at);
+            const top = net.canvasToDOM({ x: at.x, y: net.getBoundingBox(label.id).bottom }).y;
+            const width = measure.measureText(label.text).width;
+            return { id: label.id, text: label.text, left: centre.x - width / 2, right: centre.x + width / 2,
+                     top: top, bottom: top + 12 };
+        });
+    }""")
+
+
+def overlapping(boxes: list[dict]) -> list[tuple[str, str]]:
+    return [(a["id"], b["id"]) for i, a in enumerate(boxes) for b in boxes[i + 1:]
+            if a["left"] < b["right"] and b["left"] < a["right"] and a["top"] < b["bottom"] and b["top"] < a["bottom"]]
+
+
+def test_no_two_labels_of_the_demo_overview_overlap_and_zoom_or_hover_shows_the_others(demo_page):
+    page = demo_page
+    page.goto("/graph")
+    page.wait_for_function(READY, timeout=60_000)
+    kinds = set(page.evaluate("() => window.partnergraphData.nodes.map(n => n.raw.kind)"))
+    assert kinds == {"affiliate", "partner"} and len(node_ids(page)) == 111
+    boxes = label_boxes(page)
+    assert 15 <= len(boxes) < 111 and overlapping(boxes) == []
+    names = dict(page.evaluate("() => window.partnergraphData.nodes.map(n => [n.id, n.name])"))
+    assert all(b["text"] == names[b["id"]] for b in boxes)  # whole names, no demo name is cut
+    busiest = page.evaluate("() => window.partnergraphData.nodes.max('value').id")
+    assert busiest in {b["id"] for b in boxes}  # the most linked organisation is labelled first
+    labelled = {b["id"] for b in boxes}
+    # An unlabelled organisation that is on top where it is drawn (the mouse reaches it there).
+    hidden = page.evaluate("""(labelled) => {
+        const net = window.partnergraphNetwork;
+        return window.partnergraphData.nodes.getIds().filter((id) => !labelled.includes(id)).sort().find(
+            (id) => net.getNodeAt(net.canvasToDOM(net.getPositions([id])[id])) === id);
+    }""", sorted(labelled))
+    page.hover("#graph-canvas", position=node_point(page, hidden))
+    page.wait_for_function("id => window.partnergraphLabels().some(l => l.id === id)", arg=hidden)
+    assert overlapping(label_boxes(page)) == []
+    page.mouse.move(1, 1)
+    page.evaluate("""(id) => window.partnergraphNetwork.moveTo(
+        { position: window.partnergraphNetwork.getPositions([id])[id], scale: 6, animation: false })""", hidden)
+    page.wait_for_function("ids => window.partnergraphLabels().some(l => !ids.includes(l.id))", arg=sorted(labelled))
+    assert overlapping(label_boxes(page)) == []  # zoomed in: labels that had no room before, still apart
 
 
 def test_the_graph_draws_the_ego_network_of_an_element(page):
@@ -125,7 +242,7 @@ def test_clicking_a_node_opens_its_details_then_expand_and_open_its_page(page):
 
 
 def test_filters_change_the_view(page):
-    page.goto("/graph")
+    page.goto("/graph?view=all")  # everyone: people too
     page.wait_for_function(READY)
     assert len(node_ids(page)) == 16
     page.uncheck("input[name=kind][value=contact]")
@@ -165,6 +282,30 @@ def test_the_path_finder_shows_the_path_hop_by_hop_and_as_a_graph(page):
     assert "Ana Lima knows Cai Chen" in first.locator(".hops").inner_text()
     drawn = page.evaluate("() => window.partnergraphPaths[0].body.data.nodes.getIds()")
     assert drawn == ["ana", "cai", "cc"]
+
+
+def test_the_path_finder_reaches_anyone_on_an_issue_in_a_region_and_says_how_warm(page):
+    page.goto("/path")
+    page.fill("#path-from", "Ana Lima")
+    page.select_option("#path-to-issue", "open-access")
+    page.select_option("#path-to-region", "Africa")
+    page.click("button:has-text('Find paths')")
+    first = page.locator("article.path").first
+    first.wait_for()
+    assert first.locator(".chain a").last.inner_text() == "University of Nairobi Press"
+    warmth = first.locator(".warmth")
+    assert warmth.inner_text().split()[0] in ("warm", "lukewarm", "cold")
+    assert "cost" in warmth.get_attribute("title") and "warm up to 5" in warmth.get_attribute("title")
+    assert first.locator(".rank-reason").inner_text().startswith("fewest hops: 3 hops")
+    assert page.locator("#path-to-issue").input_value() == "open-access"  # the form keeps the question
+
+
+def test_the_path_finder_keeps_long_names_whole_in_the_to_field(page):
+    long_name = "National Library of Freedonia"
+    page.goto("/path?from=ana&to=" + long_name.replace(" ", "+"))
+    field = page.locator("#path-to")
+    assert field.input_value() == long_name
+    assert field.evaluate("f => f.scrollWidth <= f.clientWidth")  # nothing of it is scrolled out of sight
 
 
 def test_hostile_names_show_as_text_in_the_graph_and_the_pages(page):

@@ -74,14 +74,16 @@ def test_path_json_has_the_documented_shape(loaded):
     assert set(first["nodes"][0]) >= {"id", "name", "kind"}
     assert set(first["hops"][0]) >= {"from", "to", "type", "why", "evidence", "cost"}
     assert first["hops"][0]["via"] == {"id": "wmde", "name": "Wikimedia Deutschland", "kind": "affiliate"}
-    assert first["length"] == 3 and first["cost"] == 4.668
+    assert first["length"] == 3 and first["cost"] == 4.668 and first["warmth"] == "warm"
+    assert first["rank_reason"] == "warmest: 3 hops, one tie of strength 5, through 1 shared organisation, last contact within 1 month"
     assert [[n["id"] for n in p["nodes"]] for p in answer["paths"]] == [["ana", "ben", "eli", "lib"], ["ana", "ben", "lib"]]
 
 
 def test_path_prints_each_hop_with_why(loaded):
     result = loaded("path", "Ana Lima", "cc", "--as-of", "2026-11-15")
     assert result.output.splitlines() == [
-        "path 1: 2 hops, cost 3.805: Ana Lima -> Cai Chen -> Creative Commons",
+        "path 1: 2 hops, warm (cost 3.805): Ana Lima -> Cai Chen -> Creative Commons",
+        "  fewest hops: 2 hops, both ties strength 4+, every contact within 3 months",
         "  - Ana Lima knows Cai Chen (strength 4, since 2019-05, last contact 2026-09, source: Wikimania 2019)",
         "  - Cai Chen holds the relationship with Creative Commons (strength 5, since 2020-01, last contact 2026-08, source: partner meeting)",
     ]

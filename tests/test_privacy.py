@@ -115,6 +115,7 @@ REGIONS = ("Europe", "Africa", "No region given")
 # ignores what it does not use). Per-element ones are built from IDS.
 QUERIES = [
     "", "?q=zq", "?q=a", "?q=Uno", "?q=zqperson-uno", "?limit=2000", "?depth=3&limit=2000",
+    "?view=overview&limit=2000", "?view=overview&kind=affiliate&kind=partner&kind=issue&type=ngo", "?view=all",
     "?size=degree&limit=2000", "?size=betweenness", "?measure=betweenness&top=500", "?measure=pagerank&kind=contact",
     "?kind=contact&top=500", "?kind=partner", "?status=active&status=prospective&status=dormant",
     "?seed=3&resolution=1.5&weighted=1&top=1000", "?top=1000", "?group=issue", "?group=region",

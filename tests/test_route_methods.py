@@ -39,7 +39,7 @@ def content_hash(store: Any) -> str:
 # Path parameters: real things of the small network, so that each view finds its target.
 PATH_VALUES = {
     "node_id": "cai", "partner_id": "cc", "kind": "contact", "kinds": "contacts", "name": "admin",
-    "filename": "common.js", "job_id": "no-such-job",
+    "filename": "common.js", "job_id": "no-such-job", "token": "no-such-upload-token-0000000",
 }
 # Every field a changing view reads, sent in the query and in the body (never a csrf_token).
 FIELDS = {

@@ -140,6 +140,11 @@ class RelSpec:
     past_verb: str | None = None  # the verb once the relationship has ended (an `until`)
     symmetric: bool = False  # stored with its ends in sorted order; A-B is B-A
     path: PathRole | None = None
+    # How the graph view draws it (docs/viewer.md#the-graph): the line's colour, dashed or not,
+    # and which type an edge carrying several is drawn as (the highest `emphasis`).
+    colour: str = "#9aa7b4"
+    dashes: bool = False
+    emphasis: int = 0
 
     @property
     def name(self) -> str:
@@ -165,6 +170,9 @@ _KIND_TABLE = (
              ("name", "type", "public", "aliases", "tags", "notes")),
 )
 KINDS: Mapping[Kind, KindSpec] = MappingProxyType({spec.kind: spec for spec in _KIND_TABLE})
+# How the graph view draws each kind (vis-network shapes); colours come from a choice of the reader.
+KIND_SHAPES: Mapping[Kind, str] = MappingProxyType({Kind.AFFILIATE: "square", Kind.PARTNER: "diamond", Kind.CONTACT: "dot",
+                                                    Kind.ISSUE: "triangle"})
 ORGANISATIONS = tuple(spec.kind for spec in _KIND_TABLE if spec.organisation)
 KIND_SLUGS = tuple(kind.slug for kind in Kind)  # what the CLI, the API and forms accept as a kind
 ORGANISATION_SLUGS = tuple(kind.slug for kind in ORGANISATIONS)  # as the analysis graph's nodes carry kinds
@@ -235,6 +243,7 @@ _REL_TABLE = (
         sections=(Section("holders", "to", None), Section("holds", "from", "Holds the relationship with")),
         cypher="write/upsert_holds",
         path="attachment",
+        colour="#2563eb", emphasis=3,
     ),
     RelSpec(
         RelType.MEMBER_OF, (Kind.CONTACT,), ORGANISATIONS,
@@ -245,6 +254,7 @@ _REL_TABLE = (
                   Section("member_of", "from", "Member of", rank=-1)),  # first on a person's page
         cypher="write/upsert_member_of",
         path="attachment",
+        colour="#9aa7b4", emphasis=2,
     ),
     RelSpec(
         RelType.KNOWS, (Kind.CONTACT,), (Kind.CONTACT,),
@@ -255,6 +265,7 @@ _REL_TABLE = (
         cypher="write/upsert_knows",
         symmetric=True,
         path="tie",
+        colour="#0f9d58", emphasis=1,
     ),
     RelSpec(
         RelType.PARTNERS_WITH, (Kind.AFFILIATE,), (Kind.PARTNER,),
@@ -263,6 +274,7 @@ _REL_TABLE = (
         verb="partners with",
         sections=(Section("partners", "from", "Partners"), Section("affiliates", "to", "Partnering affiliates")),
         cypher="write/upsert_partners_with",
+        colour="#c2410c", emphasis=4,
     ),
     RelSpec(
         RelType.WORKS_ON, ORGANISATIONS, (Kind.ISSUE,),
@@ -272,6 +284,7 @@ _REL_TABLE = (
         sections=(Section("issues", "from", "Issues"), Section("organisations", "to", "Organisations working on it")),
         cypher="write/upsert_works_on",
         path="topic",
+        colour="#8e5bd8", dashes=True,
     ),
 )
 RELATIONSHIPS: Mapping[RelType, RelSpec] = MappingProxyType({spec.type: spec for spec in _REL_TABLE})
@@ -286,6 +299,12 @@ ENDPOINTS: Mapping[RelType, tuple[tuple[Kind, ...], tuple[Kind, ...]]] = Mapping
 PATH_ROLES: dict[str, PathRole | None] = {spec.name: spec.path for spec in _REL_TABLE}
 # The types hops of introduction paths may use: ties first, then attachments.
 PATH_TYPES = tuple(spec.name for role in HOP_ROLES for spec in _REL_TABLE if spec.path == role)
+
+
+def edge_styles() -> list[dict[str, object]]:
+    """Return how the graph view draws each relationship type, for its script and legend (table order)."""
+    return [{"type": spec.name, "label": spec.verb, "colour": spec.colour, "dashes": spec.dashes,
+             "emphasis": spec.emphasis} for spec in _REL_TABLE]
 
 
 def types_with_role(role: PathRole) -> tuple[str, ...]:

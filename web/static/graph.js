@@ -1,5 +1,10 @@
 /* The graph explorer: fetch /api/graph and draw it with vis-network (served by this app).
 
+   Without a centre it opens on the overview (docs/viewer.md#the-graph): organisations, with the
+   people who link two of them folded into the line between them; clicking a line lists those
+   people. "Show everyone" asks for every element instead. Node shapes and line colours come from
+   the schema (the #graph-styles JSON the page renders); labels are placed by graph_labels.js.
+
    Tooltips and the detail panel are built with textContent; vis gets DOM elements as titles, so a
    name holding markup shows as text. Large views arrive with server-computed positions and are
    drawn with physics off. Hooks for tests and benchmarks: window.partnergraphNetwork (the
@@ -13,6 +18,11 @@
   const message = document.getElementById("graph-message");
   const detail = document.getElementById("graph-detail");
   const $ = (id) => document.getElementById(id);
+  const STYLES = JSON.parse($("graph-styles").textContent);
+  const EDGE_STYLE = Object.fromEntries(STYLES.edges.map((s) => [s.type, s]));
+  // Colours for regions and communities: distinct, readable on white, and never a kind's colour.
+  const PALETTE = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#1f78b4",
+                   "#b2182b", "#4d9221", "#8c510a", "#5e3c99", "#c51b7d", "#01665e"];
 
   const nodes = new vis.DataSet();
   const edges = new vis.DataSet();
@@ -20,8 +30,7 @@
     autoResize: true,
     nodes: {
       shape: "dot", borderWidth: 1, borderWidthSelected: 3,
-      font: { size: 13, color: "#1d2733", strokeWidth: 3, strokeColor: "#ffffff" },
-      scaling: { min: 6, max: 34, label: { enabled: true, min: 11, max: 22, drawThreshold: 7, maxVisible: 26 } },
+      scaling: { min: 6, max: 34, label: { enabled: false } },
     },
     edges: { color: { color: "#c3ccd6", highlight: "#2458c6", hover: "#7d8b99" }, smooth: false, selectionWidth: 2 },
     interaction: { hover: true, tooltipDelay: 150, hideEdgesOnDrag: true, navigationButtons: false, keyboard: false },
@@ -31,11 +40,13 @@
     },
     layout: { improvedLayout: false },
   });
+  const labels = window.partnergraphLabeller(network, nodes, canvas);
   window.partnergraphNetwork = network;
   window.partnergraphData = { nodes, edges };
   window.partnergraphReady = false;
 
-  const view = { center: canvas.dataset.center || null, depth: Number(canvas.dataset.depth) || 1, loads: 0 };
+  const view = { center: canvas.dataset.center || null, depth: Number(canvas.dataset.depth) || 1, loads: 0,
+                 mode: canvas.dataset.view || "overview", colourBy: "region", regions: {}, communities: {} };
 
   function say(text, tone) {
     message.replaceChildren();
@@ -46,29 +57,88 @@
     return el("div", { className: "tip" }, el("strong", {}, n.name), el("br"), n.kind + (facts(n) ? " · " + facts(n) : ""));
   }
 
+  /* The colour of a node: by its kind, its region or its overview community. */
+  function colourOf(n) {
+    if (view.colourBy === "region") {
+      if (!n.region) return "#b8c0c9";
+      if (!(n.region in view.regions)) view.regions[n.region] = PALETTE[Object.keys(view.regions).length % PALETTE.length];
+      return view.regions[n.region];
+    }
+    if (view.colourBy === "community" && n.community !== undefined) {
+      view.communities[n.community] = PALETTE[n.community % PALETTE.length];
+      return view.communities[n.community];
+    }
+    return KIND_COLORS[n.kind] || "#888";
+  }
+
   function visNode(n, degreeShown) {
-    const node = { id: n.id, label: n.name, title: tooltip(n), color: { background: KIND_COLORS[n.kind] || "#888",
-      border: "#ffffff", highlight: { background: KIND_COLORS[n.kind] || "#888", border: "#1d2733" } },
-      value: n.score !== undefined ? n.score : (degreeShown[n.id] || 0) + 1, raw: n };
+    const colour = colourOf(n);
+    const node = { id: n.id, name: n.name, title: tooltip(n), shape: STYLES.kinds[n.kind] || "dot",
+      color: { background: colour, border: "#ffffff", highlight: { background: colour, border: "#1d2733" },
+               hover: { background: colour, border: "#1d2733" } },
+      value: n.score !== undefined ? n.score : (view.mode === "overview" && !view.center ? Math.sqrt(n.degree) : degreeShown[n.id] || 0) + 1, raw: n };
     if (n.x !== undefined) { node.x = n.x; node.y = n.y; }
     if (n.id === view.center) { node.borderWidth = 3; node.color.border = "#1d2733"; }
     return node;
   }
 
+  /* The type an edge is drawn as: of those it carries, the one the schema emphasises most. */
+  function drawnType(types) {
+    return types.slice().sort((a, b) => (EDGE_STYLE[b] || {}).emphasis - (EDGE_STYLE[a] || {}).emphasis)[0];
+  }
+
+  function peopleText(count) {
+    return count === 1 ? "1 person links these" : count + " people link these";
+  }
+
   function visEdge(e) {
-    const label = e.types.join(", ").toLowerCase().replace(/_/g, " ") + (e.strength ? ", strength " + e.strength : "");
-    return { id: e.from + "\u0000" + e.to, from: e.from, to: e.to, title: el("div", {}, label),
-             width: e.strength ? 0.6 + e.strength * 0.5 : 1, dashes: e.types.length === 1 && e.types[0] === "WORKS_ON" };
+    const style = EDGE_STYLE[drawnType(e.types)] || { colour: "#9aa7b4", dashes: false };
+    const words = e.types.map((t) => (EDGE_STYLE[t] || { label: t }).label).join(", ");
+    const people = e.people ? e.people.length : 0;
+    const label = e.people ? [words, people ? peopleText(people) : "", e.partnership ? "a formal partnership" : ""]
+      .filter(Boolean).join(" · ") : words + (e.strength ? ", strength " + e.strength : "");
+    const width = e.people ? 1 + Math.min(people, 12) * 0.6 + (e.partnership ? 1 : 0) : (e.strength ? 0.6 + e.strength * 0.5 : 1);
+    return { id: e.from + "\u0000" + e.to, from: e.from, to: e.to, title: el("div", {}, label), raw: e,
+             width: width, dashes: style.dashes,
+             color: { color: style.colour, opacity: 0.75, highlight: "#1d2733", hover: style.colour } };
+  }
+
+  /* The legend: shapes of the kinds shown, what colours mean, and the line of each type shown. */
+  function legend() {
+    const box = $("graph-legend");
+    const shown = nodes.get();
+    const kinds = Array.from(new Set(shown.map((n) => n.raw.kind))).sort();
+    const types = Array.from(new Set(edges.get().map((e) => drawnType(e.raw.types))));
+    const parts = [el("strong", { className: "legend-title" }, "Shapes")];
+    for (const kind of kinds) parts.push(el("span", { className: "legend-kind" }, el("span", { className: "shape shape-" + STYLES.kinds[kind] }), kind));
+    parts.push(el("strong", { className: "legend-title" }, "Colour: " + view.colourBy));
+    const keys = view.colourBy === "region" ? Object.entries(view.regions).sort()
+      : view.colourBy === "community" ? Object.entries(view.communities).map(([c, colour]) => ["community " + (Number(c) + 1), colour])
+      : kinds.map((k) => [k, KIND_COLORS[k]]);
+    for (const [name, colour] of keys.slice(0, 14)) {
+      const swatch = el("span", { className: "swatch" }); swatch.style.background = colour;
+      parts.push(el("span", {}, swatch, name));
+    }
+    parts.push(el("strong", { className: "legend-title" }, "Lines"));
+    for (const style of STYLES.edges.filter((s) => types.includes(s.type))) {
+      const line = el("span", { className: "line" + (style.dashes ? " dashed" : "") }); line.style.borderColor = style.colour;
+      parts.push(el("span", { className: "legend-edge", dataset: { type: style.type } }, line, style.label));
+    }
+    if (view.mode === "overview" && !view.center) parts.push(el("span", { className: "muted" }, "thicker: more people link them"));
+    box.replaceChildren(...parts);
   }
 
   function query(center, depth) {
     const params = new URLSearchParams();
     if (center) { params.set("center", center); params.set("depth", depth); }
+    else params.set("view", view.mode);
     const boxes = Array.from(document.querySelectorAll("input[name=kind]"));
-    const kinds = boxes.filter((b) => b.checked).map((b) => b.value);
-    if (kinds.length === 0) { params.append("kind", "none"); }
-    else if (kinds.length < boxes.length) kinds.forEach((k) => params.append("kind", k));
-    for (const [name, id] of [["issue", "graph-issue"], ["region", "graph-region"], ["status", "graph-status"], ["size", "graph-size"]]) {
+    const kinds = boxes.filter((b) => b.checked && !b.disabled).map((b) => b.value);
+    if (center && view.mode === "overview") { /* an organisation's own network, people and all: no kind filter */ }
+    else if (kinds.length === 0) { params.append("kind", "none"); }
+    // The overview shows issues only when asked: it always names the kinds it wants.
+    else if (kinds.length < boxes.length || view.mode === "overview") kinds.forEach((k) => params.append("kind", k));
+    for (const [name, id] of [["issue", "graph-issue"], ["region", "graph-region"], ["status", "graph-status"], ["type", "graph-type"], ["size", "graph-size"]]) {
       if ($(id).value) params.set(name, $(id).value);
     }
     params.set("limit", $("graph-limit").value || "500");
@@ -97,15 +167,19 @@
     if (!merge) {
       view.center = center; view.depth = depth;
       const url = new URL(window.location.href);
-      url.search = center ? new URLSearchParams({ center: center, depth: depth }).toString() : "";
+      url.search = center ? new URLSearchParams({ center: center, depth: depth }).toString()
+        : view.mode === "all" ? "view=all" : "";
       window.history.replaceState(null, "", url);
     }
     const degree = {};
     for (const e of data.edges) { degree[e.from] = (degree[e.from] || 0) + 1; degree[e.to] = (degree[e.to] || 0) + 1; }
+    if (!merge) { view.regions = {}; view.communities = {}; }
     const newNodes = data.nodes.map((n) => visNode(n, degree));
     const newEdges = data.edges.map(visEdge);
     const usePhysics = data.physics && newNodes.length > 1;
-    network.setOptions({ physics: { enabled: usePhysics } });
+    // Organisations in the overview are sized by links: a narrower range keeps the picture airy.
+    const range = data.view === "overview" && !merge ? { min: 10, max: 40 } : { min: 6, max: 34 };
+    network.setOptions({ physics: { enabled: usePhysics }, nodes: { scaling: range } });
     if (merge) {
       nodes.update(newNodes.filter((n) => !nodes.get(n.id)));
       edges.update(newEdges);
@@ -114,12 +188,23 @@
       nodes.add(newNodes); edges.add(newEdges);
     }
     view.loads += 1;
-    const shown = nodes.length + " elements, " + edges.length + " connections";
+    labels.setOrder(nodes.get().sort((a, b) => (b.value - a.value) || (a.name < b.name ? -1 : 1)).map((n) => n.id));
+    legend();
+    const folded = data.edges.some((e) => e.people && e.people.length);  // none in the public directory
+    const shown = data.view === "overview" && !merge
+      ? nodes.length + " organisations, " + edges.length + " links" + (folded ? "; people are folded into the lines: click one to see who" : "")
+      : nodes.length + " elements, " + edges.length + " connections";
     if (data.truncated) say(data.message, "warn");
     else if (data.nodes.length === 0) say("Nothing matches these filters.", "warn");
     else say(shown + (data.center ? " around " + data.center.name : ""));
     if (usePhysics) network.stabilize(250);  // fires stabilizationIterationsDone, then ready()
-    else { network.fit(); ready(); }
+    else { fit(); ready(); }
+  }
+
+  /* Fit the view with a margin, so that the labels of the outermost elements fit too. */
+  function fit() {
+    network.fit({ animation: false });
+    network.moveTo({ scale: network.getScale() * 0.88, animation: false });
   }
 
   function ready() {
@@ -130,7 +215,7 @@
   network.on("stabilizationIterationsDone", function () {
     // Freeze the settled layout: the view stays still and the CPU idle while people read it.
     network.setOptions({ physics: { enabled: false } });
-    network.fit();
+    fit();
     ready();
   });
 
@@ -139,6 +224,9 @@
     if (!item) return;
     const n = item.raw;
     detail.hidden = false;
+    $("detail-actions").hidden = false;
+    $("detail-people").hidden = true;
+    $("detail-link-actions").hidden = true;
     $("detail-kind").textContent = n.kind;
     $("detail-kind").className = "kind kind-" + n.kind;
     $("detail-name").textContent = n.name;
@@ -167,18 +255,97 @@
     }
   }
 
+  /* An overview line: the two organisations, their formal partnership, and the people who link them. */
+  function showEdge(id) {
+    const item = edges.get(id);
+    if (!item) return;
+    const e = item.raw;
+    const ends = [nodes.get(e.from), nodes.get(e.to)].map((n) => (n ? n.raw : { id: "", name: "", kind: "" }));
+    detail.hidden = false;
+    detail.dataset.id = "";
+    $("detail-actions").hidden = true;
+    $("detail-kind").textContent = "link";
+    $("detail-kind").className = "kind";
+    $("detail-name").textContent = ends[0].name + " – " + ends[1].name;
+    const people = e.people || [];
+    $("detail-facts").textContent = people.length ? peopleText(people.length) : "No one links these: a formal partnership only";
+    const props = $("detail-props");
+    props.replaceChildren();
+    if (e.partnership) {
+      const p = e.partnership;
+      props.append(el("dt", {}, "partnership"), el("dd", {}, [p.status, p.since ? "since " + p.since : "",
+        p.until ? "until " + p.until : ""].filter(Boolean).join(", ") || "formal"));
+    }
+    if (!e.people) props.append(el("dt", {}, "types"), el("dd", {}, e.types.map((t) => EDGE_STYLE[t].label).join(", ")));
+    const list = $("detail-people");
+    list.replaceChildren(...people.map(function (p) {
+      const how = ends.map((end) => (EDGE_STYLE[p.ties[end.id]] || { label: "" }).label + " " + end.name).join("; ");
+      return el("li", {}, el("a", { href: elementUrl(p.kind, p.id) }, p.name), el("span", { className: "muted" }, " " + how));
+    }));
+    list.hidden = people.length === 0;
+    $("detail-link-actions").hidden = people.length === 0;
+    detail.dataset.edge = id;
+  }
+
+  /* Unfold a line: draw the people who make it around its middle, each tied to both organisations. */
+  function showPeople() {
+    const item = edges.get(detail.dataset.edge);
+    if (!item) return;
+    const e = item.raw, people = e.people || [];
+    const at = network.getPositions([e.from, e.to]);
+    const middle = { x: (at[e.from].x + at[e.to].x) / 2, y: (at[e.from].y + at[e.to].y) / 2 };
+    const radius = 25 + 6 * people.length;
+    people.forEach(function (p, i) {
+      const angle = (2 * Math.PI * i) / people.length;
+      if (!nodes.get(p.id)) {
+        nodes.add(visNode(Object.assign({}, p, { degree: 2, x: middle.x + radius * Math.cos(angle), y: middle.y + radius * Math.sin(angle) }), {}));
+      }
+      for (const end of [e.from, e.to]) edges.update(visEdge({ from: p.id, to: end, types: [p.ties[end]], strength: null }));
+    });
+    labels.setOrder(nodes.get().sort((a, b) => (b.value - a.value) || (a.name < b.name ? -1 : 1)).map((n) => n.id));
+    legend();
+  }
+
   network.on("click", function (params) {
     if (params.nodes.length) showDetail(params.nodes[0]);
+    else if (params.edges.length) showEdge(params.edges[0]);
   });
   network.on("doubleClick", function (params) {
     if (params.nodes.length) load(params.nodes[0], 1, true);
   });
+  $("detail-show-people").addEventListener("click", showPeople);
   $("detail-close").addEventListener("click", () => { detail.hidden = true; network.unselectAll(); });
   $("detail-expand").addEventListener("click", () => load(detail.dataset.id, 1, true));
   $("detail-center").addEventListener("click", () => load(detail.dataset.id, Number($("graph-depth").value), false));
   $("graph-whole").addEventListener("click", () => load(null, 1, false));
+  /* Overview: organisations only (people are folded into the lines); everyone: every kind. */
+  function setMode(mode) {
+    view.mode = mode;
+    $("graph-everyone").checked = mode === "all";
+    $("graph-colour").value = view.colourBy = mode === "overview" ? "region" : "kind";
+    for (const box of document.querySelectorAll("input[name=kind]")) {
+      box.disabled = mode === "overview" && box.value === "contact";
+      if (mode === "all") box.checked = true;
+      else box.checked = box.value === "affiliate" || box.value === "partner";
+    }
+  }
+  setMode(view.center ? "all" : view.mode);
+  $("graph-everyone").addEventListener("change", function () {
+    setMode($("graph-everyone").checked ? "all" : "overview");
+    load(null, 1, false);
+  });
+  $("graph-colour").addEventListener("change", function () {
+    view.colourBy = $("graph-colour").value;
+    view.regions = {}; view.communities = {};
+    nodes.update(nodes.get().map((item) => {
+      const colour = colourOf(item.raw);
+      return { id: item.id, color: { background: colour, border: item.id === view.center ? "#1d2733" : "#ffffff",
+               highlight: { background: colour, border: "#1d2733" }, hover: { background: colour, border: "#1d2733" } } };
+    }));
+    legend();
+  });
   $("graph-depth").addEventListener("change", () => { if (view.center) load(view.center, Number($("graph-depth").value), false); });
-  for (const control of document.querySelectorAll(".controls select:not(#graph-depth), .controls input[name=kind], #graph-limit")) {
+  for (const control of document.querySelectorAll(".controls select:not(#graph-depth):not(#graph-colour), .controls input[name=kind], #graph-limit")) {
     control.addEventListener("change", () => load(view.center, view.depth, false));
   }
 

@@ -21,7 +21,7 @@ except ImportError:  # pragma: no cover - exercised only without igraph installe
 
 from partnergraph.analysis.graph import node_summary
 from partnergraph.model import PartnergraphError, RelType
-from partnergraph.schema import ORGANISATION_SLUGS, SECTIONS, section_keys
+from partnergraph.schema import ORGANISATION_SLUGS, SECTIONS, canonical_type, section_keys
 
 # Where a relationship sends its neighbour, seen from the element: (type, element is the source).
 # The keys are the same for every kind, so the JSON of /api/nodes is predictable. Both come from
@@ -104,14 +104,18 @@ def _newest_first(day: str | None) -> str:
 
 
 def node_filter(graph: nx.Graph, *, kinds: Iterable[str] = (), issue: str | None = None,
-                region: str | None = None, status: str | None = None) -> Callable[[str], bool]:
+                region: str | None = None, status: str | None = None,
+                type: str | None = None) -> Callable[[str], bool]:
     """Return a predicate keeping the nodes that pass every filter given.
 
     `kinds` keeps only those kinds. `region` keeps elements of that region (issues have none and
-    stay). `status` keeps partners of that status (other kinds stay). `issue` keeps that issue,
+    stay). `status` keeps partners of that status (other kinds stay). `type` keeps organisations
+    of that type, read against the vocabulary (`schema.canonical_type`: "library" is "glam");
+    people and issues stay. `issue` keeps that issue,
     the organisations working on it or partnering on it, and the people of those organisations.
     """
     wanted_kinds = set(kinds)
+    wanted_type = type_key(type) if type else None
     on_issue: set[str] | None = None
     if issue:
         on_issue = {issue}
@@ -135,8 +139,15 @@ def node_filter(graph: nx.Graph, *, kinds: Iterable[str] = (), issue: str | None
             return False
         if status and data["kind"] == "partner" and data.get("status") != status:
             return False
+        if wanted_type and data["kind"] in ORGANISATION_SLUGS and type_key(data.get("type") or "") != wanted_type:
+            return False
         return on_issue is None or node in on_issue
     return keep
+
+
+def type_key(text: str) -> str:
+    """Return what an organisation type is compared by: its vocabulary value, or the text folded."""
+    return canonical_type(text) or " ".join(text.casefold().split())
 
 
 def ego_nodes(graph: nx.Graph, center: str, depth: int, limit: int) -> tuple[list[str], int]:

@@ -26,6 +26,7 @@ from partnergraph.analysis.explain import describe, describe_passage, describe_t
 from partnergraph.analysis.graph import node_summary
 from partnergraph.analysis.path_index import PathIndex, path_index
 from partnergraph.analysis.path_search import Found, Rules, Step, cheapest, cheapest_within, fewest_hops, step_key
+from partnergraph.analysis.warmth import warmth_word
 from partnergraph.model import NoPath, PartnergraphError, RelType, UnknownNode, WrongKind
 from partnergraph.schema import PATH_TYPES
 
@@ -85,7 +86,8 @@ class Path:
     def to_dict(self, graph: nx.Graph, *, hidden: Collection[str] = ()) -> dict[str, Any]:
         """Return the path in the JSON shape of docs/json-api.md; hops say nothing of `hidden` properties."""
         found = {"nodes": [node_summary(graph, n) for n in self.nodes],
-                 "hops": [h.to_dict(hidden) for h in self.hops], "length": self.length, "cost": round(self.cost, 3)}
+                 "hops": [h.to_dict(hidden) for h in self.hops], "length": self.length, "cost": round(self.cost, 3),
+                 "warmth": warmth_word(self.cost)}
         if self.on_issue is not None:
             found["introducers_on_issue"] = self.on_issue
         return found

@@ -18,6 +18,11 @@ contact this month, 1.5 after a year, 2.25 after two, approaching 3 for contact 
 months count from its last contact (or its end, if it ended and no contact is recorded); a tie
 with neither costs as if last used a year ago (``UNKNOWN_RECENCY``). A membership that continues
 adds nothing; one that ended adds the recency of its end, on each side.
+
+**In words** (docs/paths.md#warmth-in-words): a path's total cost is said as `warm` (at most
+`WARM`, 5: about two good, recent ties), `lukewarm` (at most `LUKEWARM`, 9) or `cold` (above:
+four or more hops, or weak or long-unused ties). `warmth_word` is the one mapping; the viewer,
+the JSON (`"warmth"`) and the CLI's text all use it.
 """
 
 from __future__ import annotations
@@ -36,6 +41,10 @@ MEMBER_ARRIVAL = 1.0
 RECENCY_WEIGHT = 3.0
 HALF_LIFE_MONTHS = 12.0
 UNKNOWN_RECENCY = 1.5
+# The warmth scale of a path's total cost: the highest cost each word covers (lower is warmer).
+WARM = 5.0
+LUKEWARM = 9.0
+WARMTH_WORDS = ("warm", "lukewarm", "cold")
 
 
 def month_number(day: str | None) -> int | None:
@@ -94,3 +103,19 @@ def relation_cost(relation: Mapping[str, Any]) -> float:
 def edge_cost(relations: Iterable[Mapping[str, Any]]) -> float:
     """Return the length of the shortest of the relationships that join two elements."""
     return min(relation_cost(r) for r in relations)
+
+
+def warmth_word(cost: float) -> str:
+    """Return the word for a path's total cost: warm (up to WARM), lukewarm (up to LUKEWARM) or cold."""
+    if cost <= WARM:
+        return "warm"
+    if cost <= LUKEWARM:
+        return "lukewarm"
+    return "cold"
+
+
+def warmth_meaning(cost: float) -> str:
+    """Return what a path's cost means, in one line: the number, its word and the scale."""
+    return (f"cost {cost:g}: {warmth_word(cost)} (warm up to {WARM:g}, lukewarm up to {LUKEWARM:g}, cold above; "
+            "each hop costs 1 for a close tie in touch this month, about 3.5 for a good tie last used a year ago, "
+            "more for weak or older ones)")

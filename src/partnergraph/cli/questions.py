@@ -97,7 +97,8 @@ def path(ctx: click.Context, source: str, target: str | None, warm: bool, k: int
     TO may be a person, or an organisation: then any of its members or anyone who holds its
     relationship will do. Or leave TO out and ask a question: --to-issue issue-open-access
     --to-region Africa. Two people are connected through an organisation only if they were
-    there at the same time. Every hop says why it holds.
+    there at the same time. Every hop says why it holds; every path says how warm it is (warm,
+    lukewarm or cold, from its cost: docs/paths.md#warmth-in-words) and why it ranks where it does.
 
     \b
     partnergraph path c-000153 par-0001 --warm -k 3
@@ -115,7 +116,9 @@ def path(ctx: click.Context, source: str, target: str | None, warm: bool, k: int
         return
     for number, p in enumerate(result["paths"], start=1):
         names = " -> ".join(n["name"] for n in p["nodes"])
-        click.echo(f"path {number}: {p['length']} hop{'s' if p['length'] != 1 else ''}, cost {p['cost']:g}: {names}")
+        click.echo(f"path {number}: {p['length']} hop{'s' if p['length'] != 1 else ''}, {p['warmth']} (cost {p['cost']:g}): "
+                   f"{names}")
+        click.echo(f"  {p['rank_reason']}")
         for hop in p["hops"]:
             click.echo(f"  - {hop['why']}")
 

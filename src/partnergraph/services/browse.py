@@ -1,4 +1,4 @@
-"""Browsing: search, an element's page, facets, the graph view and the public directory.
+"""Browsing: search, an element's page, facets, the graph views and the public directory.
 
 What the viewer shows, shaped for it. With `public`, every answer is computed on what the
 public may see (`partnergraph.services.privacy.public_view`) and nothing else.
@@ -15,12 +15,17 @@ from partnergraph.analysis import browse
 from partnergraph.analysis.centrality import centrality
 from partnergraph.analysis.contact_of_record import contacts_of_record, routes
 from partnergraph.analysis.graph import build_graph, resolve
+from partnergraph.analysis.overview import organisation_overview, overview_communities
 from partnergraph.analysis.relationships import holders
 from partnergraph.io import directory as directories
 from partnergraph.model import Kind
 from partnergraph.services.cache import GraphCache
 from partnergraph.services.options import GraphQuery, SearchQuery
 from partnergraph.services.privacy import public_view
+
+# What the overview says of a formal partnership: facts only (its notes are free text, personal).
+_PARTNERSHIP_FACTS = ("status", "since", "until", "issues")
+OVERVIEW_SPREAD = 2.0
 
 
 class Browse:
@@ -95,11 +100,14 @@ class Browse:
         (`browse.WHOLE_LAYOUT_LIMIT` nodes) is laid out once per store version and every view
         takes its positions from that layout; larger graphs lay out each view (cached per node set).
         """
+        if query.view == "overview":
+            return self.overview(query)
         public, depth = query.public, query.depth
         graph = self.view_graph(public=public)
         centre = resolve(graph, query.center) if query.center else None
         issue_id = resolve(graph, query.issue) if query.issue else None
-        keep = browse.node_filter(graph, kinds=query.kinds, issue=issue_id, region=query.region, status=query.status)
+        keep = browse.node_filter(graph, kinds=query.kinds, issue=issue_id, region=query.region, status=query.status,
+                                  type=query.type)
         view = nx.subgraph_view(graph, filter_node=lambda n: n == centre or keep(n))
         if centre is not None:
             chosen, total = browse.ego_nodes(view, centre, depth, query.limit)
@@ -133,4 +141,54 @@ class Browse:
                    "Narrow it with the filters, a smaller depth or a centre.") if truncated else None
         return {"center": browse.describe_node(graph, centre) if centre else None, "depth": depth if centre else None,
                 "nodes": nodes, "edges": browse.edge_summaries(sub), "total": total, "truncated": truncated,
-                "message": message, "physics": not positions, "size_by": query.size_by}
+                "message": message, "physics": not positions, "size_by": query.size_by, "view": "all"}
+
+    def overview(self, query: GraphQuery) -> dict[str, Any]:
+        """Return the organisation-level overview in the shape of `ego_graph` (docs/json-api.md).
+
+        Nodes are organisations (and issues when `kinds` asks for them), sized by `degree` (their
+        links in the overview), with `people` (how many are attached), `community` and x/y from a
+        server layout of the whole overview. Each edge lists the `people` who link its two ends
+        and, for a formal partnership, its status, dates and issues. In public mode it is built
+        on the public view, which has no people: only formal partnerships link organisations.
+        """
+        public = query.public
+        graph = self.view_graph(public=public)
+        issue_id = resolve(graph, query.issue) if query.issue else None
+        key = (public, query.kinds, issue_id, query.region, query.status, query.type)
+
+        def build() -> tuple[nx.Graph, dict[str, int], dict[str, tuple[float, float]]]:
+            keep = browse.node_filter(graph, kinds=query.kinds, issue=issue_id, region=query.region,
+                                      status=query.status, type=query.type)
+            folded = organisation_overview(graph, issues="issue" in query.kinds, keep=keep)
+            return folded, overview_communities(folded), browse.layout(folded)
+        folded, communities, positions = self.cache.memo("overview", key, build)
+        chosen, total = browse.busiest_nodes(folded, query.limit)
+        scores: dict[str, float] = {}
+        if query.size_by:
+            scores = self.cache.memo("scores", (query.size_by, public), lambda: centrality(graph, query.size_by))
+        nodes = []
+        for n in chosen:
+            data = folded.nodes[n]
+            entry: dict[str, Any] = {**browse.describe_node(graph, n), "degree": data["ties"], "people": data["people"],
+                                     "community": communities[n]}
+            # Spread wider than the element layout: the overview's nodes are drawn larger.
+            entry["x"], entry["y"] = (round(c * OVERVIEW_SPREAD, 1) for c in positions[n])
+            if query.size_by:
+                entry["score"] = scores.get(n, 0.0)
+            nodes.append(entry)
+        edges = []
+        for u, v, data in folded.subgraph(chosen).edges(data=True):
+            a, b = sorted((u, v))
+            people = sorted(({**browse.describe_node(graph, p), "ties": ties} for p, ties in data["people"].items()),
+                            key=lambda e: (e["name"].casefold(), e["id"]))
+            edge: dict[str, Any] = {"from": a, "to": b, "types": data["types"], "strength": None, "people": people}
+            if "partnership" in data:
+                edge["partnership"] = {k: data["partnership"][k] for k in _PARTNERSHIP_FACTS if k in data["partnership"]}
+            edges.append(edge)
+        edges.sort(key=lambda e: (e["from"], e["to"]))
+        truncated = total > len(chosen)
+        message = (f"Showing {len(chosen):,} of {total:,} organisations: the best linked first. "
+                   "Narrow it with the filters.") if truncated else None
+        return {"center": None, "depth": None, "nodes": nodes, "edges": edges, "total": total, "truncated": truncated,
+                "message": message, "physics": False, "size_by": query.size_by, "view": "overview"}

@@ -18,16 +18,19 @@ from typing import Any
 from partnergraph.analysis.centrality import BACKENDS, MEASURES
 from partnergraph.analysis.paths import PATH_TYPES
 from partnergraph.analysis.relationships import OVERLOAD, STALE_MONTHS
+from partnergraph.analysis.warmth import LUKEWARM, WARM, warmth_meaning
 from partnergraph.model import Kind, PartnergraphError, RelType
 
 PATH_K_MAX = 10  # distinct alternatives: beyond ten they stop being genuinely different
 PATH_HOPS_MAX = 20  # longer chains are not introductions
 GRAPH_DEPTH_MAX = 3  # beyond three steps an ego graph is most of the network
 GRAPH_LIMIT_MAX = 2000  # the browser's drawing budget
+GRAPH_VIEWS = ("overview", "all")  # the graph view's pictures (docs/viewer.md#the-graph)
 SEARCH_LIMIT_MAX = 200
 HISTORY_LIMIT_MAX = 500
 MEASURE_NAMES = tuple(MEASURES)  # the centrality measures, for choices in the CLI and the viewer
-__all__ = ["MEASURE_NAMES", "PATH_TYPES"]  # names the CLI and the viewer take from here
+# Names the CLI and the viewer take from here (they import no analysis module).
+__all__ = ["LUKEWARM", "MEASURE_NAMES", "PATH_TYPES", "WARM", "warmth_meaning"]
 
 
 class InvalidOption(PartnergraphError):
@@ -287,10 +290,16 @@ class GraphQuery(Options):
     size_by: str | None = choice(None, tuple(MEASURES))
     public: bool = False
     physics_limit: int = 300
+    # "overview": organisations with people folded into the edges (no centre); "all": every
+    # element; None: "all", as /api/graph answered before the overview came (docs/json-api.md).
+    view: str | None = choice(None, GRAPH_VIEWS)
+    type: str | None = None  # an organisation type, read against the vocabulary (schema.canonical_type)
 
     def __post_init__(self) -> None:
         super().__post_init__()
         object.__setattr__(self, "kinds", tuple(_kind(k) for k in self.kinds))
+        if self.view == "overview" and self.center:
+            raise ConflictingOptions("view", "overview has no centre: drop center, or ask view=all")
 
 
 @dataclass(frozen=True)

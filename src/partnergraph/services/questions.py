@@ -22,6 +22,7 @@ from partnergraph.analysis.contact_of_record import contacts_of_record, record_r
 from partnergraph.analysis.criteria import default_text as default_criteria_text
 from partnergraph.analysis.graph import node_summary, resolve
 from partnergraph.analysis.org_types import of_types, wanted_types
+from partnergraph.analysis.path_reasons import ranking_reasons
 from partnergraph.analysis.paths import introduction_paths
 from partnergraph.analysis.relationships import holder_warnings, holders, relationship_risks
 from partnergraph.analysis.score_spread import score_spread
@@ -92,8 +93,10 @@ class Questions:
         except NoPath as exc:
             return {"from": node_summary(graph, source), "to": to, "paths": [], "reason": str(exc)}
         hidden = () if query.personal else PRIVATE_CONNECTION_PROPERTIES
+        reasons = ranking_reasons(paths, warm=query.warm, today=query.today)
         return {"from": node_summary(graph, source), "to": to,
-                "paths": [p.to_dict(graph, hidden=hidden) for p in paths]}
+                "paths": [{**p.to_dict(graph, hidden=hidden), "rank_reason": reason} for p, reason in zip(paths, reasons,
+                                                                                                          strict=True)]}
 
     def centrality(self, query: CentralityQuery) -> dict[str, Any]:
         """Return the top elements by a centrality measure, on the whole graph or a part of it.

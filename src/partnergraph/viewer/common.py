@@ -170,7 +170,8 @@ def graph_query(*, public: bool) -> GraphQuery:
     """Return the graph view's options (centre, depth, limit, filters, size) from the query."""
     return GraphQuery(center=text_arg("center"), depth=int_arg("depth", 1), limit=int_arg("limit", 500),
                       kinds=tuple(list_arg("kind")), issue=text_arg("issue"), region=text_arg("region"),
-                      status=text_arg("status"), size_by=text_arg("size"), public=public)
+                      status=text_arg("status"), size_by=text_arg("size"), public=public, view=text_arg("view"),
+                      type=text_arg("type"))
 
 
 def communities_query(*, top: int | None = None, public: bool) -> CommunitiesQuery:

@@ -7,11 +7,14 @@ from typing import Any
 from flask import Blueprint, abort, redirect, render_template, url_for
 
 from partnergraph.model import PartnergraphError
+from partnergraph.schema import KIND_SHAPES, ORGANISATION_TYPES, Kind, edge_styles, page_sections, type_label
 from partnergraph.schema import KINDS as KIND_SPECS
-from partnergraph.schema import ORGANISATION_TYPES, Kind, page_sections, type_label
 from partnergraph.services import plural
 from partnergraph.services.options import (
+    GRAPH_VIEWS,
+    LUKEWARM,
     MEASURE_NAMES,
+    WARM,
     BrokersQuery,
     CentralityQuery,
     CriteriaQuery,
@@ -20,6 +23,7 @@ from partnergraph.services.options import (
     RisksQuery,
     SearchQuery,
     SuggestQuery,
+    warmth_meaning,
 )
 from partnergraph.viewer.common import (
     KINDS,
@@ -120,13 +124,21 @@ def path() -> Any:
     private_only()
     query = path_args()
     result = error = None
-    if query["source"] and query["target"]:
-        try:
-            with state().workspace() as ws:
+    with state().workspace() as ws:
+        facets = ws.browse.facets()  # the issue and region targets' choices
+        if query["source"] and (query["target"] or query["to_issue"] or query["to_region"]):
+            try:
                 result = as_allowed(ws.questions.path(PathQuery(**query, personal=personal_data_allowed())))
-        except PartnergraphError as exc:  # shown beside the form, which keeps what was typed
-            error = describe_error(exc)
-    return render_template("path.html", query=query, result=result, error=error)
+            except PartnergraphError as exc:  # shown beside the form, which keeps what was typed
+                error = describe_error(exc)
+    return render_template("path.html", query=query, result=result, error=error, facets=facets,
+                           scale={"warm": WARM, "lukewarm": LUKEWARM})
+
+
+@pages.app_template_filter("warmth_meaning")
+def warmth_meaning_filter(cost: float) -> str:
+    """Say what a path's cost means (the title of its warmth word)."""
+    return warmth_meaning(cost)
 
 
 @pages.get("/graph")
@@ -134,9 +146,13 @@ def graph() -> Any:
     with state().workspace() as ws:
         facets = ws.browse.facets(public=state().public)
     kinds = [k for k in KINDS if not (state().public and k == "contact")]
-    view = GraphQuery(center=text_arg("center"), depth=int_arg("depth", 1), limit=int_arg("limit", 1000))
-    return render_template("graph.html", facets=facets, kinds=kinds, measures=MEASURE_NAMES,
-                           center=view.center or "", depth=view.depth, limit=view.limit)
+    # Without a centre the page opens on the overview of organisations (docs/viewer.md#the-graph).
+    view = GraphQuery(center=text_arg("center"), depth=int_arg("depth", 1), limit=int_arg("limit", 1000),
+                      view=choice_arg("view", GRAPH_VIEWS, None))
+    shown = view.view or ("all" if view.center else "overview")
+    styles = {"edges": edge_styles(), "kinds": {kind.slug: KIND_SHAPES[kind] for kind in Kind}}
+    return render_template("graph.html", facets=facets, kinds=kinds, measures=MEASURE_NAMES, types=ORGANISATION_TYPES,
+                           center=view.center or "", depth=view.depth, limit=view.limit, view=shown, styles=styles)
 
 
 @pages.get("/analytics")
