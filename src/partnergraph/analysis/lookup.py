@@ -27,7 +27,7 @@ from partnergraph.schema import Kind
 # Names shown in an error about an ambiguous reference.
 SHOWN = 5
 # A suggestion must be at least this similar (rapidfuzz WRatio, 0-100) to be worth showing.
-SUGGEST_CUTOFF = 50.0
+SUGGEST_CUTOFF = 65.0
 # A prefix is looked at up to this many entries; more is reported as "more than" that.
 PREFIX_SCAN = 1000
 _END = "\U0010ffff"
@@ -116,10 +116,10 @@ class NameIndex:
             for table in (self._names, self._aliases):
                 found = allowed(table.get(wanted, ()))
                 if found:
-                    return self._one(ref, found)
+                    return self.only(ref, found)
             found, more = self._prefixed(wanted, allowed)
             if found:
-                return self._one(ref, found, more=more)
+                return self.only(ref, found, more=more)
         suggestions = self.closest(ref, kinds=kinds)
         hint = f"; did you mean: {', '.join(map(self.describe, suggestions))}?" if suggestions else ""
         raise UnknownNode(f"no element with id or name {ref!r}{hint}")
@@ -130,7 +130,8 @@ class NameIndex:
         window = self._sorted[start:min(stop, start + PREFIX_SCAN)]
         return allowed(dict.fromkeys(key for _, key in window)), stop - start > PREFIX_SCAN
 
-    def _one(self, ref: str, keys: list[str], *, more: bool = False) -> str:
+    def only(self, ref: str, keys: list[str], *, more: bool = False) -> str:
+        """Return the one key `ref` matched, or raise `UnknownNode` listing them ("'x' names 3 elements: ...")."""
         if len(keys) == 1 and not more:
             return keys[0]
         count = f"more than {len(keys)}" if more else str(len(keys))
