@@ -22,7 +22,7 @@ This module also re-exports the names the import pipeline uses: `fold`, `acronym
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from itertools import combinations

@@ -32,6 +32,7 @@ from partnergraph.services import history as histories
 from partnergraph.services.edit_checks import (
     MAX_SEQ,
     PROVENANCE,
+    Names,
     UnknownChange,
     UnknownConnection,
     ValidationError,
@@ -47,7 +48,6 @@ from partnergraph.services.edit_checks import (
     _stale,
     check_connection,
     check_element,
-    Names,
     find,
     lookup,
     make_note,

@@ -17,12 +17,12 @@ from partnergraph.model import Conflict, Connection, Element, WrongKind, connect
 from partnergraph.records import Change, Edit
 from partnergraph.services.edit_checks import (
     PROVENANCE,
+    Names,
     ValidationError,
     _apply,
     _earliest,
     _latest,
     _note_text,
-    Names,
     find,
     make_note,
     missing,
