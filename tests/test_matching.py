@@ -27,11 +27,11 @@ from partnergraph.services import Workspace
 from partnergraph.services.options import SearchQuery
 from partnergraph.viewer import create_app
 
-P, A, C, I = Kind.PARTNER, Kind.AFFILIATE, Kind.CONTACT, Kind.ISSUE
+P, A, C, ISSUE = Kind.PARTNER, Kind.AFFILIATE, Kind.CONTACT, Kind.ISSUE
 EDRI = Candidate("p-edri", P, "European Digital Rights", website="https://edri.org")
 NDRF = Candidate("p-ndrf", P, "Nordic Digital Rights Forum e.V.", website="https://www.ndrf.example.org/")
 ANA = Candidate("c-ana", C, "Ana Lima", email="ana@example.org")
-STORE = [EDRI, NDRF, ANA, Candidate("i-copy", I, "Copyright reform")]
+STORE = [EDRI, NDRF, ANA, Candidate("i-copy", ISSUE, "Copyright reform")]
 
 
 def pairs(incoming: list[Candidate], existing: list[Candidate] = STORE) -> set[tuple[str, str, str]]:
@@ -74,7 +74,7 @@ def test_people_pair_by_email_and_only_with_people():
 
 def test_rows_of_one_file_pair_with_each_other_the_later_as_incoming():
     rows = [Candidate("r1", P, "Open Heritage Trust"), Candidate("r2", P, "open heritage trust"),
-            Candidate("r3", I, "copyright-reform")]
+            Candidate("r3", ISSUE, "copyright-reform")]
     assert pairs(rows) == {("r2", "r1", "same name apart from case/accents/punctuation/legal suffix"),
                            ("r3", "i-copy", "same name apart from case/accents/punctuation/legal suffix")}
 
