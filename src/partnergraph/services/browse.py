@@ -40,7 +40,7 @@ class Browse:
     def directory(self, *, region: str | None = None, issue: str | None = None) -> dict[str, Any]:
         """Return the public directory: public partners by region and issue, with role-based routes.
 
-        `issue` takes an id or exact name of a public issue. The same for every reader, signed in
+        `issue` takes an id or a name (forgiving) of a public issue. The same for every reader, signed in
         or not: it is built from `public_view` alone (see `partnergraph.io.directory`).
         """
         issue_id = resolve(self.view_graph(public=True), issue) if issue else None

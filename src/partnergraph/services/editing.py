@@ -353,11 +353,11 @@ class Editing:
         return found
 
     def find(self, ref: str) -> Element | None:
-        """Return the element with this id or exact name, or None when there is none or the name is ambiguous."""
+        """Return the element with this id or name (looked up forgivingly), or None when there is none or several."""
         return find(self.store, ref, self.names)
 
     def lookup(self, ref: str) -> Element:
-        """Return the element with this id or exact name, or raise `UnknownNode` (saying when a name is ambiguous)."""
+        """Return the element with this id or name (looked up forgivingly), or raise `UnknownNode` (did you mean, or which)."""
         return lookup(self.store, ref, self.names)
 
     def connection(self, source_id: str, target_id: str, rel: RelType | str) -> Connection:

@@ -91,7 +91,7 @@ class Merges:
         self.names = names  # forgiving lookups of keep and drop (services.edit_checks.lookup)
 
     def plan(self, keep: str, drop: str) -> MergePlan:
-        """Return what merging `drop` into `keep` (ids or exact names, the same kind) would do."""
+        """Return what merging `drop` into `keep` (ids or names, looked up forgivingly; the same kind) would do."""
         errors: dict[str, list[str]] = {}
         kept = find(self.store, keep, self.names)
         dropped = find(self.store, drop, self.names)
