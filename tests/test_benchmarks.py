@@ -95,3 +95,14 @@ def test_the_json_import_benchmark_times_json_and_restore_against_csv(tmp_path):
     results = json.loads((tmp_path / "json_import.json").read_text())["results"]
     assert [r["rows"] > 400 for r in results] == [True, True]
     assert all(r["json_over_csv"] > 0 and r["restore_over_csv"] > 0 for r in results)
+
+
+@pytest.mark.slow
+def test_the_onboarding_benchmark_reports_recall_precision_and_a_ratio(tmp_path):
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "onboarding.py"), "--quick", "--out", str(tmp_path)],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "recall" in done.stdout and "ratio" in done.stdout
+    record = json.loads((tmp_path / "onboarding.json").read_text())
+    assert record["rows"] == 2000 and record["planted"] == 100 and record["caught"] > 0
+    assert 0 < record["precision"] <= 1 and record["ratio"] > 0
