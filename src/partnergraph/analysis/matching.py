@@ -115,9 +115,12 @@ def find_duplicates(incoming: Sequence[Candidate], existing: Sequence[Candidate]
 
     def blocks(keyed: dict[str, list[_Record]], strength: int, reason) -> None:
         for members in keyed.values():
-            if len(members) > 1 and any(m.incoming for m in members):
-                for a, b in combinations(members, 2):
-                    note(a, b, strength, 1.0, reason(a, b))
+            if len(members) > 1:
+                for a in members:
+                    if a.incoming:  # pairs of two existing elements are none of this import's business
+                        for b in members:
+                            if b.at < a.at:
+                                note(a, b, strength, 1.0, reason(a, b))
 
     by_folded: dict[str, list[_Record]] = defaultdict(list)
     by_email: dict[str, list[_Record]] = defaultdict(list)
