@@ -240,3 +240,9 @@ def test_edit_forms_take_names_forgivingly(small):
     small.store.upsert(Dataset([Element("x1", P, "Creative Commons")], []))
     with pytest.raises(UnknownNode, match=r"'Creative Commons' names 2 elements: Creative Commons \(cc\)"):
         small.editing.lookup("Creative Commons")
+
+
+def test_a_lookup_for_a_file_can_leave_prefixes_out():
+    assert INDEX.lookup("Nordic D") == "ndrf"
+    with pytest.raises(UnknownNode, match="did you mean: Nordic Digital Rights Forum"):
+        INDEX.lookup("Nordic D", prefix=False)

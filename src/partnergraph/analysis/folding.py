@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
 
 from partnergraph.schema import ORGANISATIONS, Kind
 
@@ -37,15 +36,15 @@ _NOT_WORD = re.compile(r"[\W_]+")
 _ACRONYM_WORD = re.compile(r"^[A-Za-z][A-Za-z0-9]{1,7}$")
 
 
-@lru_cache(maxsize=65536)
 def plain(text: str) -> str:
     """Return `text` without case, accents, punctuation and repeated spaces ("École  d'Art" -> "ecole d art").
 
     What a lookup compares: two spellings of one name that only these tell apart are the same name.
     """
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(_NOT_WORD.sub(" ", stripped.replace("&", " and ")).split())
+    lowered = text.casefold()
+    if not lowered.isascii():  # most names are ASCII: no decomposition to do
+        lowered = "".join(c for c in unicodedata.normalize("NFKD", lowered) if not unicodedata.combining(c))
+    return " ".join(_NOT_WORD.sub(" ", lowered.replace("&", " and ")).split())
 
 
 def fold(text: str) -> str:

@@ -103,10 +103,11 @@ class NameIndex:
         """Return "Name (id)", as errors list elements."""
         return f"{self._items[key].name} ({key})"
 
-    def lookup(self, ref: str, kinds: Collection[Kind] | None = None) -> str:
+    def lookup(self, ref: str, kinds: Collection[Kind] | None = None, *, prefix: bool = True) -> str:
         """Return the key of the one element `ref` names (id, name, alias, unique prefix), or raise `UnknownNode`.
 
-        `kinds` restricts every step to elements of those kinds.
+        `kinds` restricts every step to elements of those kinds; without `prefix` a beginning of
+        a name is not enough (for files, where a name that is new must not match an old one's start).
         """
         def allowed(keys: Iterable[str]) -> list[str]:
             return [k for k in keys if kinds is None or self._items[k].kind in kinds]
@@ -120,7 +121,7 @@ class NameIndex:
                 found = allowed(table.get(wanted, ()))
                 if found:
                     return self.only(ref, found)
-            found, more = self._prefixed(wanted, allowed)
+            found, more = self._prefixed(wanted, allowed) if prefix else ([], False)
             if found:
                 return self.only(ref, found, more=more)
         suggestions = self.closest(ref, kinds=kinds)
