@@ -24,6 +24,7 @@ from partnergraph.analysis.matching import (
 from partnergraph.model import Dataset, Element, Location, Row, UnknownNode
 from partnergraph.schema import Kind
 from partnergraph.services import Workspace
+from partnergraph.services.edit_checks import ValidationError
 from partnergraph.services.options import SearchQuery
 from partnergraph.viewer import create_app
 
@@ -246,3 +247,12 @@ def test_a_lookup_for_a_file_can_leave_prefixes_out():
     assert INDEX.lookup("Nordic D") == "ndrf"
     with pytest.raises(UnknownNode, match="did you mean: Nordic Digital Rights Forum"):
         INDEX.lookup("Nordic D", prefix=False)
+
+
+def test_a_merge_takes_names_forgivingly_and_says_what_was_meant(small):
+    plan = small.merges.plan("creative commons", "Old Coal")
+    assert (plan.keep.id, plan.drop.id) == ("cc", "old")
+    with pytest.raises(ValidationError) as refused:
+        small.merges.plan("Creativ Comons", "old")
+    assert refused.value.errors["keep"] == ["no element with id or name 'Creativ Comons'; "
+                                            "did you mean: Creative Commons (cc)?"]
