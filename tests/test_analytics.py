@@ -7,18 +7,21 @@ published social networks; the Workspace and the CLI are checked on both stores.
 
 from __future__ import annotations
 
+import html
 import json
 import math
+import re
 from datetime import date
 
 import networkx as nx
 import pytest
 
-from conftest import SMALL
+from conftest import SMALL, Cli, settings_for
 from partnergraph.analysis import brokers, communities, coverage
 from partnergraph.analysis.centrality import centrality, igraph_betweenness, rank, scope, weighted
 from partnergraph.analysis.graph import build_graph
 from partnergraph.analysis.relationships import relationship_risks
+from partnergraph.cli.tables import render_table
 from partnergraph.io.reader import read_rows
 from partnergraph.model import (
     Connection,
@@ -30,7 +33,9 @@ from partnergraph.model import (
     WrongKind,
     validate_dataset,
 )
+from partnergraph.services import plural
 from partnergraph.services.options import BrokersQuery, CentralityQuery, CommunitiesQuery, CoverageQuery
+from partnergraph.viewer import create_app
 from test_published_networks import NETWORKS
 
 
@@ -161,11 +166,15 @@ def test_an_analyst_sees_which_partners_hang_on_one_person(graph):
     found = brokers.cut_points(graph, top=None)
     # Without Cai: Creative Commons (only Cai holds it) and the Kenyan side (through Dia) fall away.
     first = found[0]
-    assert (first["id"], first["cut_off_partners"], first["cut_off_elements"]) == ("cai", 2, 5)
     lost = {e["affiliate"]["id"]: [p["id"] for p in e["partners"]] for e in first["unreachable"]}
     assert lost == {"wmde": ["cc", "uni"], "wmf": ["cc", "lib", "uni"], "wmke": ["cc", "lib"]}
-    assert "Creative Commons, University of Nairobi Press become unreachable from Wikimedia Deutschland" in first["why"]
-    assert [c["id"] for c in found] == ["cai", "ana", "ben", "dia", "eli"]
+    # Every partner is lost to some affiliate, by 3 affiliates, in 7 affiliate-partner pairs.
+    assert (first["id"], first["cut_off_partners"], first["affiliates_affected"], first["lost_pairs"],
+            first["cut_off_elements"]) == ("cai", 3, 3, 7, 5)
+    assert first["why"].startswith("without Cai Chen, 3 partners become unreachable from 3 affiliates: ")
+    assert "Creative Commons, University of Nairobi Press from Wikimedia Deutschland" in first["why"]
+    # Ranked by the affiliate-partner pairs lost: Dia 5 (Kenya loses all three; the others the press), Ana 4, Ben 3.
+    assert [(c["id"], c["lost_pairs"]) for c in found] == [("cai", 7), ("dia", 5), ("ana", 4), ("ben", 3), ("eli", 0)]
     # Eli only cuts off Fay, a person: no partner lost.
     assert found[-1]["cut_off_partners"] == 0 and found[-1]["unreachable"] == []
 
@@ -315,8 +324,9 @@ def loaded(cli):
 def test_an_analyst_asks_for_brokers_on_the_command_line(loaded):
     result = loaded("brokers", "--top", "2")
     assert result.exit_code == 0, result.output
-    assert ("    without Cai Chen, Creative Commons, National Library of Freedonia, University of Nairobi Press "
-            "become unreachable from Wikimedia Foundation") in result.output
+    assert "  Cai Chen (cai): cuts off 3 partners from 3 affiliates, 5 elements cut off\n" in result.output
+    assert ("    without Cai Chen, 3 partners become unreachable from 3 affiliates: Creative Commons, National Library "
+            "of Freedonia, University of Nairobi Press from Wikimedia Foundation") in result.output
     answer = json.loads(loaded("brokers", "--json").output)
     assert set(answer) == {"structural_holes", "cut_points", "bridges", "connectors"}
     assert answer["structural_holes"][0] == {"id": "cai", "name": "Cai Chen", "kind": "contact",
@@ -367,3 +377,164 @@ def test_betweenness_of_a_large_store_comes_from_the_kernel_and_equals_networkx(
     expected = nx.betweenness_centrality(graph, k=40, seed=5)
     assert sampled["approximate"] is True
     assert max(abs(r["score"] - expected[r["id"]]) for r in sampled["results"]) <= 1e-9
+
+
+# -- analytics that agree with themselves (issue 16, item 8) ----------------------------------------
+
+@pytest.fixture
+def demo(workspace):
+    """Return a workspace holding the demo network (on each store)."""
+    from partnergraph.services import demo_rows
+
+    workspace.data.import_rows(*demo_rows())
+    return workspace
+
+
+def said(text: str) -> int:
+    """Return how many elements a list in a sentence names: "A, B and 3 more partners" is 5."""
+    match = re.fullmatch(r"(.*?)(?: and (\d+) more \w+)?", text)
+    return len(match[1].split(", ")) + int(match[2] or 0)
+
+
+def sentence_counts(why: str, without: str) -> tuple[int, int]:
+    """Return the partners and affiliates a broker's sentence says are lost, read from its words."""
+    rest = why.removeprefix(f"without {without}, ")
+    if rest == "every affiliate still reaches every partner it reached before":
+        return 0, 0
+    totals = re.fullmatch(r"(\d+) partners? becomes? unreachable from (\d+) affiliates?: (.*)", rest)
+    if totals:  # several groups: their affiliates are disjoint and add up; each names some of the partners
+        groups = [part.split(" from ") for part in totals[3].split("; ")]
+        assert sum(said(affiliates) for _, affiliates in groups) == int(totals[2])
+        assert max(said(partners) for partners, _ in groups) <= int(totals[1]) <= sum(said(p) for p, _ in groups)
+        return int(totals[1]), int(totals[2])
+    partners, affiliates = re.fullmatch(r"(.*) becomes? unreachable from (.*)", rest).groups()
+    return said(partners), said(affiliates)
+
+
+def test_broker_numbers_and_sentences_agree_on_the_demo(demo, db_url):
+    found = demo.questions.brokers(BrokersQuery(top=None))
+    assert found["cut_points"] and found["bridges"]
+    for c in found["cut_points"]:
+        assert sentence_counts(c["why"], c["name"]) == (c["cut_off_partners"], c["affiliates_affected"]), c["why"]
+        assert c["cut_off_partners"] == len({p["id"] for e in c["unreachable"] for p in e["partners"]})
+        assert c["lost_pairs"] == sum(len(e["partners"]) for e in c["unreachable"])
+    for b in found["bridges"]:
+        tie = f"the tie between {b['from']['name']} and {b['to']['name']}"
+        assert sentence_counts(b["why"], tie) == (b["partners_lost"], b["affiliates_affected"]), b["why"]
+    # The ranking (one linear pass over the block-cut tree) agrees with walking each cut point.
+    pairs = [c["lost_pairs"] for c in found["cut_points"]]
+    assert pairs == sorted(pairs, reverse=True)
+    # The sole member of an affiliate cuts it off from every partner: the count says so too.
+    lone = found["cut_points"][0]
+    assert lone["cut_off_partners"] == 80 and lone["affiliates_affected"] == 1
+    assert "and 75 more partners become unreachable from" in lone["why"]
+    # The command line and the page show the same numbers beside the same sentences.
+    text = Cli(db_url)("brokers", "--top", "3").output
+    shown = (f"cuts off {lone['cut_off_partners']} partners from 1 affiliate, "
+             f"{lone['cut_off_elements']} element{'s' if lone['cut_off_elements'] != 1 else ''} cut off")
+    assert f"  {lone['name']} ({lone['id']}): {shown}\n    {lone['why']}\n" in text
+    assert "1 partners" not in text and "1 elements" not in text and "1 affiliates" not in text
+    app = create_app(settings_for(db_url, anonymous_read=True))
+    try:
+        page = app.test_client().get("/analytics/brokers?top=3").get_data(as_text=True)
+    finally:
+        app.extensions["partnergraph"].close()
+    first = found["cut_points"][0]
+    assert (f'<td class="num">{first["cut_off_partners"]}</td><td class="num">{first["affiliates_affected"]}</td>'
+            in page) and html.escape(first["why"]) in page
+
+
+def test_a_sentence_with_several_groups_opens_with_its_totals():
+    # Three affiliates on three arms of a star around Hub, each arm with a partner: without Hub,
+    # each affiliate loses the two partners of the other arms.
+    arms = "xyz"
+    elements = [Element("hub", Kind.CONTACT, "Hub")]
+    ties = []
+    for arm in arms:
+        elements += [Element(f"a{arm}", Kind.AFFILIATE, f"Affiliate {arm.upper()}"),
+                     Element(f"p{arm}", Kind.PARTNER, f"Partner {arm.upper()}"),
+                     Element(f"c{arm}", Kind.CONTACT, f"Contact {arm.upper()}")]
+        ties += [Connection(f"c{arm}", f"a{arm}", RelType.MEMBER_OF), Connection(f"c{arm}", f"p{arm}", RelType.HOLDS),
+                 Connection("hub", f"c{arm}", RelType.KNOWS)]
+    [hub] = [c for c in brokers.cut_points(build_graph(elements, ties), top=None) if c["id"] == "hub"]
+    assert (hub["cut_off_partners"], hub["affiliates_affected"], hub["lost_pairs"]) == (3, 3, 6)
+    assert hub["why"] == ("without Hub, 3 partners become unreachable from 3 affiliates: Partner X, Partner Y from "
+                          "Affiliate Z; Partner X, Partner Z from Affiliate Y; Partner Y, Partner Z from Affiliate X")
+    assert sentence_counts(hub["why"], "Hub") == (3, 3)
+
+
+def test_counts_are_said_in_the_singular_and_the_plural():
+    assert [plural(n, "partner") for n in (0, 1, 2)] == ["0 partners", "1 partner", "2 partners"]
+    assert plural(1, "person", "people") == "1 person" and plural(3, "person") == "3 people"
+    assert plural(2, "ally") == "2 allies" and plural(2, "day") == "2 days" and plural(2, "search") == "2 searches"
+    assert plural(75, "more partner") == "75 more partners" and plural(2, "criterion") == "2 criteria"
+
+
+def test_issues_stay_out_of_centrality_rankings_unless_asked(small, db_url):
+    ranked = small.questions.centrality(CentralityQuery("degree", top=None))
+    assert ranked["include_issues"] is False and "issue" not in {r["kind"] for r in ranked["results"]}
+    everything = small.questions.centrality(CentralityQuery("degree", top=None, include_issues=True))
+    assert {"copyright", "open-access"} <= {r["id"] for r in everything["results"]}
+    # The scores are those of the whole graph either way: leaving issues out only shortens the list.
+    scores = {r["id"]: r["score"] for r in everything["results"]}
+    assert all(scores[r["id"]] == r["score"] for r in ranked["results"]) and len(scores) == len(ranked["results"]) + 2
+    assert [r["id"] for r in small.questions.centrality(CentralityQuery("degree", kind="issue", top=None))["results"]] \
+        == ["open-access", "copyright"]
+    cli = Cli(db_url)
+    assert "(issue, " not in cli("centrality", "--top", "20").output
+    assert "Open access (issue, open-access)" in cli("centrality", "--top", "20", "--include-issues").output
+    app = create_app(settings_for(db_url, anonymous_read=True))
+    try:
+        client = app.test_client()
+        api = client.get("/api/centrality?top=20").get_json()
+        assert api["include_issues"] is False and all(r["kind"] != "issue" for r in api["results"])
+        assert {r["id"] for r in client.get("/api/centrality?top=20&include_issues=1").get_json()["results"]} \
+            >= {"copyright", "open-access"}
+        assert "Open access" in client.get("/analytics?measure=degree&include_issues=1").get_data(as_text=True)
+    finally:
+        app.extensions["partnergraph"].close()
+
+
+def test_an_analyst_looks_at_coverage_and_centrality_of_one_organisation_type(small, db_url):
+    # The small network: Creative Commons is an ngo, the library glam, the press academic.
+    only_glam = small.questions.coverage(CoverageQuery(types=("Museum",)))  # another spelling of glam
+    assert only_glam["types"] == ["glam"]
+    assert {(c["issue"], c["region"]) for c in only_glam["matrix"] if c["count"]} == {("open-access", "Europe")}
+    gap = next(g for g in only_glam["gaps"] if g["issue"]["id"] == "open-access" and g["region"] == "Africa")
+    assert gap["other_partners_here"] == []  # the prospective press is academic, not glam
+    ranked = small.questions.centrality(CentralityQuery("degree", types=("NGO", "academic"), top=None))
+    assert [r["id"] for r in ranked["results"]] == ["cc", "uni"] and ranked["types"] == ["academic", "ngo"]
+    with pytest.raises(PartnergraphError, match="no organisation of type 'spaceport' \\(types in use: academic"):
+        small.questions.coverage(CoverageQuery(types=("Spaceport",)))
+    # A type of the vocabulary nobody has yet is no error: nothing matches.
+    assert small.questions.centrality(CentralityQuery("degree", types=("media",)))["results"] == []
+    cli = Cli(db_url)
+    covered = cli("coverage", "--type", "glam")
+    assert "gaps (no active partner of type glam): 7" in covered.output
+    assert [r["id"] for r in json.loads(cli("centrality", "--type", "ngo", "--json").output)["results"]] == ["cc"]
+    assert cli("centrality", "--type", "spaceport").output.startswith("error: no organisation of type 'spaceport'")
+    app = create_app(settings_for(db_url, anonymous_read=True))
+    try:
+        client = app.test_client()
+        assert client.get("/api/coverage?type=glam").get_json()["types"] == ["glam"]
+        assert [r["id"] for r in client.get("/api/centrality?type=ngo").get_json()["results"]] == ["cc"]
+        assert client.get("/api/coverage?type=spaceport").status_code == 400
+        assert "of type glam" in client.get("/analytics/coverage?type=glam").get_data(as_text=True)
+    finally:
+        app.extensions["partnergraph"].close()
+
+
+def test_command_line_tables_never_cut_their_headers(loaded):
+    lines = loaded("coverage").output.splitlines()
+    header = "\n".join(lines[:4])
+    for region in ("Africa", "Europe", "Latin America & Caribbean", "North America"):
+        # Each header is whole, its words stacked over its column.
+        assert all(word in header for word in region.split()), region
+    assert not any("Latin Americ " in line or line.endswith("Latin Americ") for line in lines)
+    rows = [line for line in lines if line.startswith(("Copyright reform", "Open access"))]
+    assert len(rows) == 2 and len({len(line) for line in lines[:4] + rows}) <= 2
+    table = render_table(["Issue", "Middle East & North Africa", "N"], [["Open data", 12, 3]])
+    assert table == ["            Middle East",
+                     "                & North",
+                     "Issue            Africa  N",
+                     "Open data            12  3"]

@@ -483,6 +483,21 @@ def test_the_secret_key_comes_only_from_the_environment(small: Workspace, db_url
         assert not re.search(r"(?i)secret_key\s*=\s*[\"']", path.read_text()), path
 
 
+def test_a_viewer_on_this_machine_makes_its_own_key_without_a_warning(small: Workspace, db_url: str, caplog):
+    # partnergraph demo and serve listen on 127.0.0.1 by default: a key made for the run is all
+    # they need. Only a viewer others reach (or a WSGI server's workers) hears about the key.
+    for host in ("127.0.0.1", "localhost", "::1"):
+        with caplog.at_level(logging.WARNING, logger="partnergraph.auth"):
+            app = create_app(settings_for(db_url, listen_host=host))
+        app.extensions["partnergraph"].close()
+        assert caplog.text == "" and len(app.secret_key) >= 32, host
+    with caplog.at_level(logging.WARNING, logger="partnergraph.auth"):
+        app = create_app(settings_for(db_url, listen_host="0.0.0.0"))
+    app.extensions["partnergraph"].close()
+    assert "listens on 0.0.0.0, beyond this machine, and PARTNERGRAPH_SECRET_KEY is not set" in caplog.text
+    assert "several workers (gunicorn --workers 2 or more)" in caplog.text
+
+
 def test_there_is_no_debug_mode_even_when_flask_debug_is_set(small: Workspace, db_url: str, monkeypatch):
     monkeypatch.setenv("FLASK_DEBUG", "1")
     app = make_app(db_url, anonymous_read=True)
@@ -595,6 +610,10 @@ def test_serve_asks_for_sign_in_unless_anonymous_read_and_the_demo_lets_visitors
     status, output = serve_and_ask(["demo"], tmp_path)
     assert status == 200
     assert "partnergraph user add NAME --role editor" in output
+    # A newcomer's first run: no developer jargon about keys or workers.
+    assert "PARTNERGRAPH_SECRET_KEY" not in output and "gunicorn" not in output and "warning" not in output.lower()
+    status, output = serve_and_ask(["serve", "--anonymous-read", "--host", "0.0.0.0"], tmp_path)
+    assert status == 200 and "beyond this machine, and PARTNERGRAPH_SECRET_KEY is not set" in output
     status, output = serve_and_ask(["serve"], tmp_path)
     assert status == 401 and "reading needs an account" in output
     assert "no account yet: partnergraph user add NAME --role admin" in output

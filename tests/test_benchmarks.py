@@ -98,6 +98,14 @@ def test_the_json_import_benchmark_times_json_and_restore_against_csv(tmp_path):
 
 
 @pytest.mark.slow
+def test_the_directory_benchmark_measures_routes_and_the_record_check_against_baselines():
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "directory.py"), "--people", "300", "--ties",
+                           "1500", "--runs", "1"], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert "directory:" in done.stdout and "record check:" in done.stdout and done.stdout.count("ratio") == 2
+
+
+@pytest.mark.slow
 def test_the_onboarding_benchmark_reports_recall_precision_and_a_ratio(tmp_path):
     done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "onboarding.py"), "--quick", "--out", str(tmp_path)],
                           capture_output=True, text=True, timeout=600)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -23,7 +24,7 @@ from partnergraph.io import reader
 from partnergraph.io.reader import read_rows
 from partnergraph.model import ID_MAX, NAME_MAX, NOTES_MAX, TEXT_MAX, ImportFailed
 from partnergraph.services import Workspace
-from partnergraph.services.data import Data
+from partnergraph.services.imports import Imports
 from partnergraph.viewer import create_app, uploads
 from test_edit_views import token
 
@@ -252,19 +253,24 @@ def test_a_refused_workbook_is_one_line_from_the_command_line(cli, tmp_path):
 def test_a_long_import_runs_in_the_background_while_reads_and_healthz_answer(auth_app, editor_client, small,
                                                                                monkeypatch):
     release = threading.Event()
-    real = Data.import_path
+    real = Imports.apply
 
-    def slow(self, path, progress=None, *, note=None):
-        progress("checking", 10)(4)
+    def slow(self, plan, note, progress=None):
+        progress(4)
         assert release.wait(30)
-        return real(self, path, progress, note=note)
+        return real(self, plan, note, None)
 
-    monkeypatch.setattr(Data, "import_path", slow)
+    monkeypatch.setattr(Imports, "apply", slow)
     monkeypatch.setattr(uploads, "WAIT_ON_PAGE", 0.2)
-    upload = {"elements": [{"id": "bg", "kind": "issue", "name": "Background"}], "connections": []}
+    upload = {"elements": [{"id": "bg", "kind": "issue", "name": "Background"}]
+              + [{"id": f"bg{n}", "kind": "issue", "name": f"Background {n}"} for n in range(9)], "connections": []}
     answer = editor_client.post("/edit/import", content_type="multipart/form-data", data={
         "csrf_token": token(editor_client), "provenance": "test",
         "file": (io.BytesIO(json.dumps(upload).encode()), "bg.json")})
+    preview = editor_client.get(answer.headers["Location"]).get_data(as_text=True)
+    version = re.search(r'name="version" value="([^"]*)"', preview).group(1)
+    answer = editor_client.post(answer.headers["Location"], data={"csrf_token": token(editor_client),
+                                                                  "version": version})
     assert answer.status_code == 303 and "/edit/import/" in answer.headers["Location"]
     job_page = answer.headers["Location"]
     page = editor_client.get(job_page)
@@ -284,7 +290,7 @@ def test_a_long_import_runs_in_the_background_while_reads_and_healthz_answer(aut
         if "Imported:" in html:
             break
         time.sleep(0.1)
-    assert "1 elements created" in html and 'http-equiv="refresh"' not in html
+    assert "10 elements created" in html and 'http-equiv="refresh"' not in html
     assert small.store.get("bg") is not None
 
 

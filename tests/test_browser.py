@@ -213,3 +213,41 @@ def test_the_coverage_heat_map_colours_each_cell_by_its_number_of_partners(page)
     page.click("nav .navmenu-items >> text=Communities")
     page.wait_for_url("**/analytics/communities")
     assert page.locator("article.community").count() >= 4
+
+
+def test_the_directory_filters_by_region_issue_type_and_offer(page, small):
+    small.editing.update_element("lib", {"offers": "venues; Legal expertise"}, actor="t", source="test")
+    small.editing.update_element("cc", {"offers": "campaigning; legal expertise"}, actor="t", source="test")
+    page.goto("/directory")
+    names = page.locator(".directory-entry h3")
+    assert sorted(names.all_inner_texts()) == ["Creative Commons", "National Library of Freedonia", "Old Coalition"]
+    assert page.locator("select[name=type] option").all_inner_texts() == ["every type", "Coalition", "GLAM", "NGO"]
+    assert page.locator("select[name=offers] option").all_inner_texts() == [
+        "anything", "campaigning", "legal expertise", "venues"]
+
+    page.select_option("select[name=type]", "glam")
+    page.click("#directory-filters button[type=submit]")
+    page.wait_for_url("**type=glam**")
+    assert names.all_inner_texts() == ["National Library of Freedonia"]
+    assert page.locator("#directory-count").inner_text() == "1 partner"
+
+    page.select_option("select[name=type]", "")
+    page.select_option("select[name=offers]", "legal expertise")
+    page.click("#directory-filters button[type=submit]")
+    page.wait_for_url("**offers=legal**")
+    assert sorted(names.all_inner_texts()) == ["Creative Commons", "National Library of Freedonia"]
+
+    page.select_option("select[name=region]", "North America")
+    page.select_option("select[name=issue]", "copyright")
+    page.click("#directory-filters button[type=submit]")
+    page.wait_for_url("**region=North**")
+    assert names.all_inner_texts() == ["Creative Commons"]
+    routes = page.locator("#partner-cc .routes li").all_inner_texts()
+    assert any("Wikimedia Deutschland" in r and "partners formally" in r for r in routes)
+    assert any("Wikimedia Foundation" in r and "1 person holds it" in r for r in routes)
+    assert "Cai" not in page.content()  # the holder is counted, never named
+
+    # An offer chip narrows to that offer.
+    page.click("#partner-cc .offers a.chip:has-text('campaigning')")
+    page.wait_for_url("**offers=campaigning**")
+    assert names.all_inner_texts() == ["Creative Commons"]

@@ -5,11 +5,7 @@ Every test runs on both stores; clients come signed in through the real /login f
 
 from __future__ import annotations
 
-import io
-import json
 import re
-import tempfile
-from pathlib import Path
 
 import pytest
 
@@ -338,71 +334,6 @@ def test_a_script_with_an_api_token_edits_without_a_session(auth_app, small: Wor
                          json={"person": "ana", "with": "cai", "on": "2026-11-03"})
     assert answer.status_code == 201
     assert small.store.history("ana")[0].note.author == "bot"
-
-
-# -- uploads --------------------------------------------------------------------------------------
-
-
-UPLOAD = {"elements": [{"id": "privacy", "kind": "issue", "name": "Privacy"}],
-          "connections": [{"from": "wmf", "to": "privacy", "type": "WORKS_ON"}]}
-
-
-def _leftovers() -> set[str]:
-    return {p.name for p in Path(tempfile.gettempdir()).glob("partnergraph-upload-*")}
-
-
-def test_an_editor_imports_an_uploaded_file_and_it_is_recorded(editor_client, small: Workspace):
-    left = _leftovers()
-    answer = editor_client.post("/edit/import", content_type="multipart/form-data", data={
-        "csrf_token": token(editor_client), "provenance": "partners spreadsheet 2026",
-        "file": (io.BytesIO(json.dumps(UPLOAD).encode()), "network.json")})
-    assert answer.status_code == 200 and "1 elements created" in answer.get_data(as_text=True)
-    assert small.store.get("privacy") is not None
-    change = small.store.history()[0]
-    assert (change.note.action, change.note.author, change.note.source) == ("import", "editor",
-                                                                            "partners spreadsheet 2026")
-    assert _leftovers() == left  # the temporary copy is gone
-
-
-def test_an_upload_names_its_problems_by_the_file_chosen_and_changes_nothing(editor_client, small: Workspace):
-    before = store_state(small)
-    bad = {"elements": [{"id": "x", "kind": "planet", "name": "X"}], "connections": []}
-    answer = editor_client.post("/api/import", headers={"X-CSRF-Token": token(editor_client)},
-                                content_type="multipart/form-data", data={
-                                    "provenance": "x", "file": (io.BytesIO(json.dumps(bad).encode()), "mine.json")})
-    assert answer.status_code == 400
-    problems = answer.get_json()["problems"]
-    assert problems[0].startswith("mine.json:") and "planet" in problems[0]
-    assert tempfile.gettempdir() not in json.dumps(answer.get_json())
-    answer = editor_client.post("/edit/import", content_type="multipart/form-data", data={
-        "csrf_token": token(editor_client), "provenance": "x", "file": (io.BytesIO(b"id,kind\n"), "network.csv")})
-    assert answer.status_code == 400 and ".json or .xlsx" in field_block(answer.get_data(as_text=True), "file")
-    assert store_state(small) == before
-
-
-def test_an_oversized_upload_is_refused_with_413_and_nothing_changes(auth_app, editor_client, small: Workspace):
-    before = store_state(small)
-    auth_app.config["MAX_CONTENT_LENGTH"] = 4096
-    big = {**UPLOAD, "elements": UPLOAD["elements"] + [{"id": f"i{n}", "kind": "issue", "name": "x" * 50}
-                                                       for n in range(200)]}
-    answer = editor_client.post("/api/import", headers={"X-CSRF-Token": token(editor_client)},
-                                content_type="multipart/form-data", data={
-                                    "provenance": "x", "file": (io.BytesIO(json.dumps(big).encode()), "big.json")})
-    assert answer.status_code == 413 and "error" in answer.get_json()
-    assert store_state(small) == before
-
-
-def test_an_upload_filename_cannot_choose_where_anything_is_written(editor_client, small: Workspace, tmp_path: Path):
-    left = _leftovers()
-    target = tmp_path / "escaped.json"
-    hostile = f"../../../../../../../..{target}"
-    answer = editor_client.post("/edit/import", content_type="multipart/form-data", data={
-        "csrf_token": token(editor_client), "provenance": "x",
-        "file": (io.BytesIO(json.dumps(UPLOAD).encode()), hostile)})
-    assert answer.status_code == 200
-    assert not target.exists() and list(tmp_path.iterdir()) == [p for p in tmp_path.iterdir() if p.name != "escaped.json"]
-    assert _leftovers() == left
-    assert small.store.get("privacy") is not None  # the content was imported, from a private temporary file
 
 
 def test_saving_a_form_unchanged_records_nothing(editor_client, small: Workspace):

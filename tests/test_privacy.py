@@ -60,20 +60,25 @@ NOT_PUBLIC = {
     "zqroleuno": "zqroleuno officer", "zqtaguno": "zqtaguno", "zqmemberrole": "zqmemberrole",
     "zqprivorg": "Hidden Zqprivorg", "zqprivpartner": "Secret Zqprivpartner", "zqprivissue": "Zqprivissue",
     "zqperson": "ids of people (zqperson-uno...)",
+    # What a private organisation offers, and a private affiliate's role address.
+    "zqprivoffer": "zqprivoffer", "zqprivlooks": "zqprivlooks", "zqprivaffmail": "zqprivaffmail@example.org",
 }
 
 ELEMENTS = [
     {"id": "aff-pub", "kind": "affiliate", "name": "Wikimedia Testland", "type": "chapter", "country": "DE",
      "region": "Europe", "public": "true", "website": "https://testland.example.org/", "issues": "iss-copy",
-     "notes": PERSONAL["zqorgnote"]},
-    {"id": "aff-priv", "kind": "affiliate", "name": NOT_PUBLIC["zqprivorg"], "region": "Africa", "public": "false"},
+     "notes": PERSONAL["zqorgnote"], "public_email": "partnerships@testland.example.org"},
+    {"id": "aff-priv", "kind": "affiliate", "name": NOT_PUBLIC["zqprivorg"], "region": "Africa", "public": "false",
+     "public_email": NOT_PUBLIC["zqprivaffmail"]},
     {"id": "par-pub", "kind": "partner", "name": "Open Library Alliance", "type": "glam", "country": "FR",
      "region": "Europe", "status": "active", "public": "true", "website": "https://ola.example.org/",
-     "issues": "iss-copy", "notes": PERSONAL["zqpartnernote"], "tags": "libraries"},
+     "issues": "iss-copy", "notes": PERSONAL["zqpartnernote"], "tags": "libraries",
+     "offers": "Legal Expertise; digitisation", "looks_for": "funding"},
     {"id": "par-pub2", "kind": "partner", "name": "Digital Rights Network", "type": "ngo", "country": "KE",
      "region": "Africa", "status": "prospective", "public": "true", "issues": "iss-open"},
     {"id": "par-priv", "kind": "partner", "name": NOT_PUBLIC["zqprivpartner"], "region": "Europe",
-     "status": "active", "public": "false", "issues": "iss-copy"},
+     "status": "active", "public": "false", "issues": "iss-copy", "type": "museum",
+     "offers": NOT_PUBLIC["zqprivoffer"], "looks_for": NOT_PUBLIC["zqprivlooks"]},
     {"id": "iss-copy", "kind": "issue", "name": "Copyright reform"},
     {"id": "iss-open", "kind": "issue", "name": "Open access"},
     {"id": "iss-priv", "kind": "issue", "name": NOT_PUBLIC["zqprivissue"], "public": "false"},
@@ -91,7 +96,10 @@ CONNECTIONS = [
      "last_contact": "2026-01", "source": PERSONAL["zqknowssource"], "notes": PERSONAL["zqknowsnote"]},
     {"from": "zqperson-dos", "to": "par-pub", "type": "HOLDS", "strength": "3", "since": "2020-01",
      "last_contact": "2023-01", "source": PERSONAL["zqholdssource"], "notes": PERSONAL["zqholdsnote"]},
-    {"from": "zqperson-tres", "to": "par-pub2", "type": "HOLDS", "strength": "2"},
+    {"from": "zqperson-tres", "to": "par-pub2", "type": "HOLDS", "strength": "2", "primary": "true"},
+    # The contact of record of a public partner, for a public affiliate: the route names the team only.
+    {"from": "zqperson-uno", "to": "par-pub2", "type": "HOLDS", "strength": "3", "primary": "true",
+     "source": PERSONAL["zqholdssource"]},
     {"from": "zqperson-uno", "to": "aff-pub", "type": "MEMBER_OF", "role": NOT_PUBLIC["zqmemberrole"],
      "since": "2015-01", "notes": PERSONAL["zqmembernote"]},
     {"from": "aff-pub", "to": "par-pub", "type": "PARTNERS_WITH", "status": "active", "since": "2020-02",
@@ -117,6 +125,8 @@ QUERIES = [
     *(f"?region={quote(r)}&group=issue" for r in REGIONS),
     "?keep=zqperson-uno&drop=zqperson-dos", "?before=3&limit=2", "?next=/contacts/zqperson-uno",
     "?type=KNOWS&from=zqperson-uno&to=zqperson-dos&with=zqperson-dos&max_hops=3&types=KNOWS,HOLDS&rev=x",
+    "?include_issues=1&measure=betweenness&top=500&distribution=1", "?type=ngo&type=glam&include_issues=1",
+    "?type=glam&offers=legal expertise", "?type=museum", "?offers=zqprivoffer", "?type=glam&group=issue",
 ]
 PER_ELEMENT = [
     "?center={id}&depth={depth}&limit=2000",
@@ -315,18 +325,27 @@ def test_the_public_directory_lists_public_partners_by_region_and_issue_with_tea
     assert [p["id"] for p in found["partners"]] == ["par-pub2", "par-pub"]  # by name
     ola = found["partners"][1]
     assert ola == {"id": "par-pub", "name": "Open Library Alliance", "kind": "partner", "type": "glam",
-                   "country": "FR", "region": "Europe", "status": "active", "website": "https://ola.example.org/",
+                   "type_label": "GLAM", "country": "FR", "region": "Europe", "status": "active",
+                   "offers": ["Legal Expertise", "digitisation"], "looks_for": ["funding"],
+                   "website": "https://ola.example.org/",
                    "issues": [{"id": "iss-copy", "name": "Copyright reform"}],
                    "routes": [{"team": "partnerships", "affiliate": {"id": "aff-pub", "name": "Wikimedia Testland"},
                                "text": "Contact the partnerships team of Wikimedia Testland",
-                               "url": "https://testland.example.org/"}]}
-    assert found["partners"][0]["routes"] == []  # its only partner affiliate is not public
+                               "via": "partnership", "reason": "partners formally",
+                               "email": "partnerships@testland.example.org", "url": "https://testland.example.org/"}]}
+    # Its formal partner affiliate and the affiliate of one contact of record are not public; the
+    # other contact of record belongs to a public one: the route names the team, never the person.
+    assert found["partners"][0]["routes"] == [
+        {"team": "partnerships", "affiliate": {"id": "aff-pub", "name": "Wikimedia Testland"},
+         "text": "Contact the partnerships team of Wikimedia Testland", "via": "contact_of_record",
+         "reason": "contact of record", "email": "partnerships@testland.example.org",
+         "url": "https://testland.example.org/"}]
     assert found["by_region"] == [{"region": "Africa", "partners": ["par-pub2"]},
                                   {"region": "Europe", "partners": ["par-pub"]}]
     assert [g["issue"]["id"] for g in found["by_issue"]] == ["iss-copy", "iss-open"]
     narrowed = client.get("/api/directory?region=Europe&issue=Copyright reform").get_json()
     assert [p["id"] for p in narrowed["partners"]] == ["par-pub"]
-    assert narrowed["filters"] == {"region": "Europe", "issue": "iss-copy"}
+    assert narrowed["filters"] == {"region": "Europe", "issue": "iss-copy", "type": None, "offers": None}
     assert client.get("/api/directory?issue=iss-priv").status_code == 404  # not a public issue
 
 
@@ -479,7 +498,7 @@ def public_statistics(ws: Workspace) -> dict[str, object]:
 
 def test_public_centrality_is_computed_on_the_public_graph_and_reports_its_counts(canaries):
     public = canaries.browse.view_graph(public=True)
-    found = canaries.questions.centrality(CentralityQuery("degree", top=None, public=True))
+    found = canaries.questions.centrality(CentralityQuery("degree", top=None, public=True, include_issues=True))
     assert found["scope"]["nodes"] == public.number_of_nodes()
     assert found["scope"]["edges"] == public.number_of_edges()
     assert found["scope"]["nodes"] < canaries.cache.graph().number_of_nodes()

@@ -310,8 +310,8 @@ def test_the_analytics_api_gives_the_hand_checked_answers(client):
     brokers = client.get("/api/brokers").get_json()
     first = brokers["structural_holes"][0]
     assert (first["id"], first["effective_size"], first["constraint"]) == ("cai", 4.0, 0.25)
-    assert [c["id"] for c in brokers["cut_points"]] == ["cai", "ana", "ben", "dia", "eli"]
-    assert brokers["cut_points"][0]["cut_off_partners"] == 2
+    assert [c["id"] for c in brokers["cut_points"]] == ["cai", "dia", "ana", "ben", "eli"]
+    assert brokers["cut_points"][0]["cut_off_partners"] == 3 and brokers["cut_points"][0]["lost_pairs"] == 7
     assert [(b["from"]["id"], b["to"]["id"]) for b in brokers["bridges"][:2]] == [("ana", "cai"), ("ana", "wmde")]
     assert brokers["connectors"]["regions"][0]["regions"] == ["Africa", "Europe", "North America"]
     found = client.get("/api/communities").get_json()
@@ -355,8 +355,8 @@ def test_the_brokers_page_shows_burts_measures_cut_points_bridges_and_connectors
     holes = page.split('id="structural-holes"')[1].split("</table>")[0]
     assert re.search(r'Cai Chen</a></td><td class="num">4\.00</td><td class="num">0\.250</td>', holes)
     cut = page.split('id="cut-points"')[1].split("</table>")[0]
-    assert ("without Cai Chen, Creative Commons, National Library of Freedonia, University of Nairobi Press "
-            "become unreachable from Wikimedia Foundation") in cut
+    assert ("without Cai Chen, 3 partners become unreachable from 3 affiliates: Creative Commons, National Library "
+            "of Freedonia, University of Nairobi Press from Wikimedia Foundation") in cut
     assert "without Eli Cohen, every affiliate still reaches every partner it reached before" in cut
     bridges = page.split('id="bridges"')[1].split("</table>")[0]
     assert bridges.count("<tr><td>") == 9 and "KNOWS" in bridges
@@ -423,7 +423,9 @@ def test_the_prospects_page_suggests_partners_and_explains_a_partners_criteria(c
     assert suggestions.index("National Library of Freedonia") < suggestions.index("Creative Commons")
     assert "works on 1 of Wikimedia Kenya User Group&#39;s issues: Open access" in suggestions
     detail = page.split('id="criteria-detail"')[1].split("</article>")[0]
-    assert "6 points" in detail and "meets the criteria" in detail
+    # No tags recorded: the values are unknown, and at 6.5 points they could still lift it over 8.5.
+    assert "6.5 points" in detail and "not enough data to tell" in detail
+    assert '<span class="points">?</span> <span class="muted">values</span> no tags recorded' in detail
     assert "Ben Okoro knows Eli Cohen of National Library of Freedonia (strength 5)" in detail
     assert page.split('id="criteria-scores"')[1].count('href="/analytics/prospects?partner=') == 4
     unknown = client.get("/analytics/prospects?for=ghost").get_data(as_text=True)

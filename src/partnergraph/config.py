@@ -9,6 +9,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 DEFAULT_DB = "partnergraph.db"
+# Addresses that only this machine can reach: a viewer listening there needs no shared secret key.
+LOCAL_HOSTS = ("127.0.0.1", "::1", "localhost")
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,14 @@ class Settings:
     trusted_proxies: int = 0
     # Who runs the command line, for the audit entries of what it changes.
     actor: str = "cli"
+    # Where the command line's own server listens (`serve`/`demo --host`). None: a WSGI server
+    # such as gunicorn runs the app, perhaps in several workers, for whoever reaches it.
+    listen_host: str | None = None
+
+    @property
+    def local_only(self) -> bool:
+        """Return whether the viewer listens on this machine only (then a per-run secret key is enough)."""
+        return self.listen_host is not None and self.listen_host.strip("[]").casefold() in LOCAL_HOSTS
 
     def with_db(self, db: str | None) -> Settings:
         """Return a copy with another store URL, or this one if `db` is None."""

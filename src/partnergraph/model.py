@@ -97,7 +97,7 @@ _ELEMENT_PROPERTY_SET = frozenset(ELEMENT_PROPERTIES)
 _CONNECTION_PROPERTY_SET = frozenset(CONNECTION_PROPERTIES)
 PARTNER_STATUSES = ("active", "prospective", "dormant")
 
-_DATE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
+_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _ID = re.compile(r"^[^\s;]{1,200}$")
 _DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
@@ -115,10 +115,12 @@ TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW XK
 
 
 def parse_date(text: str) -> str:
-    """Return `text` if it is an ISO 8601 date (``2021-03`` or ``2021-03-15``), else raise."""
+    """Return `text` if it is an ISO 8601 date (``2021``, ``2021-03`` or ``2021-03-15``), else raise."""
     m = _DATE.match(text.strip())
     if not m:
-        raise ValueError(f"{text!r} is not an ISO 8601 date (YYYY-MM or YYYY-MM-DD)")
+        raise ValueError(f"{text!r} is not an ISO 8601 date (YYYY, YYYY-MM or YYYY-MM-DD)")
+    if m[2] is None:
+        return text.strip()
     year, month, day = int(m[1]), int(m[2]), m[3]
     if not 1 <= month <= 12:
         raise ValueError(f"{text!r} has no month {month}")
@@ -318,6 +320,12 @@ def _text(value: Any, limit: int = TEXT_MAX) -> str:
     if bad:
         raise ValueError(f"contains U+{ord(bad.group()):04X}, a character XML 1.0 forbids")
     return text
+
+
+def checked_text(value: Any, column: str) -> str:
+    """Return `value` as the stripped text an import accepts in `column` (its length cap, no control
+    characters nor characters XML 1.0 forbids), else raise ValueError."""
+    return _text(value, _CAPS.get(column, TEXT_MAX))
 
 
 def _capped(value: Any, column: str) -> Any:

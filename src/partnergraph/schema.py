@@ -204,6 +204,20 @@ def canonical_type(text: str) -> str | None:
     return _TYPE_SPELLINGS.get(_folded(text))
 
 
+# How pages, the directory and the CLI name each organisation type of the vocabulary.
+TYPE_LABELS: Mapping[str, str] = MappingProxyType({
+    "ngo": "NGO", "glam": "GLAM", "academic": "Academic", "government": "Government", "coalition": "Coalition",
+    "company": "Company", "media": "Media", "foundation": "Foundation", "chapter": "Chapter",
+    "user_group": "User group", "thematic_organisation": "Thematic organisation",
+})
+
+
+def type_label(text: str) -> str:
+    """Return the readable label of an organisation type: the vocabulary's, or the text as written."""
+    canonical = canonical_type(text)
+    return TYPE_LABELS[canonical] if canonical is not None else text.strip()
+
+
 # What a partnership offers, and what a partner looks for: the suggested vocabulary.
 OFFERS = ("legal expertise", "policy research", "campaigning", "venues", "events", "data", "training",
           "media access", "funding", "technology", "translation", "networking")

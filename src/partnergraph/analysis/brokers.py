@@ -22,6 +22,7 @@ from typing import Any
 import networkx as nx
 
 from partnergraph.analysis.graph import node_summary
+from partnergraph.analysis.words import plural
 from partnergraph.model import UnknownNode
 from partnergraph.schema import ORGANISATION_SLUGS, PATH_TYPES
 
@@ -84,13 +85,39 @@ def _partners(graph: nx.Graph, nodes: set[str]) -> list[str]:
     return sorted(n for n in nodes if graph.nodes[n]["kind"] == "partner")
 
 
-def _cut_off_sizes(ties: nx.Graph) -> dict[str, tuple[int, int]]:
-    """Return, per articulation point, the elements and partners its removal cuts from the largest piece.
+# What a cut point or a bridge costs, from the sizes of the pieces it leaves: (elements, partners,
+# affiliates) per piece. Before, every affiliate of the component reached every partner of it;
+# after, only those of its own piece. The reported numbers and the sentences come from the same
+# pieces (`_unreachable`), and tests/test_analytics.py checks that the two agree.
+Piece = tuple[int, int, int]
+
+
+def _losses(pieces: list[Piece]) -> tuple[int, int, int, int]:
+    """Return (elements cut off, partners some affiliate no longer reaches, affiliates affected, lost pairs)."""
+    affiliates, partners = sum(p[2] for p in pieces), sum(p[1] for p in pieces)
+    lost_partners = sum(p[1] for p in pieces if affiliates - p[2] > 0)
+    affected = sum(p[2] for p in pieces if partners - p[1] > 0)
+    pairs = sum(p[2] * (partners - p[1]) for p in pieces)
+    elements = sum(sorted((p[0] for p in pieces), reverse=True)[1:])  # everything but the largest piece
+    return elements, lost_partners, affected, pairs
+
+
+def _weight(graph: nx.Graph, nodes: Iterable[str]) -> Piece:
+    kinds = [graph.nodes[n]["kind"] for n in nodes]
+    return len(kinds), kinds.count("partner"), kinds.count("affiliate")
+
+
+def _add(a: Piece, b: Piece, sign: int = 1) -> Piece:
+    return a[0] + sign * b[0], a[1] + sign * b[1], a[2] + sign * b[2]
+
+
+def _cut_off_sizes(ties: nx.Graph) -> dict[str, tuple[int, int, int, int]]:
+    """Return, per articulation point, what its removal costs (see `_losses`).
 
     One pass over the block-cut tree (biconnected blocks joined at cut points), so that large
     networks with thousands of cut points are answered in linear time.
     """
-    result: dict[str, tuple[int, int]] = {}
+    result: dict[str, tuple[int, int, int, int]] = {}
     for component in nx.connected_components(ties):
         if len(component) < 3:
             continue
@@ -100,16 +127,15 @@ def _cut_off_sizes(ties: nx.Graph) -> dict[str, tuple[int, int]]:
         if not cuts:
             continue
         tree = nx.Graph()
-        weight: dict[Any, tuple[int, int]] = {}
+        weight: dict[Any, Piece] = {}
         for i, block in enumerate(blocks):
-            own = block - cuts
-            weight[("b", i)] = (len(own), sum(1 for n in own if ties.nodes[n]["kind"] == "partner"))
+            weight[("b", i)] = _weight(ties, block - cuts)
             for c in block & cuts:
                 tree.add_edge(("b", i), ("c", c))
         for c in cuts:
-            weight[("c", c)] = (1, int(ties.nodes[c]["kind"] == "partner"))
+            weight[("c", c)] = _weight(ties, [c])
         root = next(iter(tree))
-        below: dict[Any, tuple[int, int]] = {}
+        below: dict[Any, Piece] = {}
         parent = {root: None}
         order = list(nx.dfs_preorder_nodes(tree, root))
         for node in order:
@@ -117,21 +143,19 @@ def _cut_off_sizes(ties: nx.Graph) -> dict[str, tuple[int, int]]:
                 if nb not in parent:
                     parent[nb] = node
         for node in reversed(order):
-            size, partners = weight[node]
+            size = weight[node]
             for nb in tree[node]:
                 if parent.get(nb) == node:
-                    size, partners = size + below[nb][0], partners + below[nb][1]
-            below[node] = (size, partners)
+                    size = _add(size, below[nb])
+            below[node] = size
         total = below[root]
         for node in order:
             if node[0] != "c":
                 continue
             pieces = [below[nb] for nb in tree[node] if parent.get(nb) == node]
             if parent[node] is not None:
-                pieces.append((total[0] - below[node][0], total[1] - below[node][1]))
-            pieces.sort(reverse=True)
-            lost = pieces[1:]  # everything but the largest piece
-            result[node[1]] = (sum(p[0] for p in lost), sum(p[1] for p in lost))
+                pieces.append(_add(total, below[node], -1))
+            result[node[1]] = _losses(pieces)
     return result
 
 
@@ -146,68 +170,98 @@ def consequences(graph: nx.Graph, removed: str) -> dict[str, Any]:
     return _consequences(graph, tie_graph(graph), removed)
 
 
+def _unreachable(graph: nx.Graph, pieces: list[set[str]]) -> list[dict[str, Any]]:
+    """Return, for every affiliate in `pieces`, the partners of the other pieces (it reached them all before)."""
+    piece_of = {n: i for i, p in enumerate(pieces) for n in p}
+    all_partners = set(_partners(graph, set(piece_of)))
+    found = []
+    for affiliate in sorted(n for n in piece_of if graph.nodes[n]["kind"] == "affiliate"):
+        lost = sorted(all_partners - pieces[piece_of[affiliate]])
+        if lost:
+            found.append({"affiliate": node_summary(graph, affiliate),
+                          "partners": [node_summary(graph, p) for p in lost]})
+    return found
+
+
 def _consequences(graph: nx.Graph, ties: nx.Graph, removed: str) -> dict[str, Any]:
     if removed not in ties:
         return {"pieces": [], "unreachable": []}
     component = nx.node_connected_component(ties, removed) - {removed}
     rest = nx.subgraph_view(ties, filter_node=lambda n: n != removed and n in component)
     pieces = sorted((set(p) for p in nx.connected_components(rest)), key=lambda p: (-len(p), min(p)))
-    piece_of = {n: i for i, p in enumerate(pieces) for n in p}
-    all_partners = set(_partners(graph, component))
-    unreachable = []
-    for affiliate in sorted(n for n in component if graph.nodes[n]["kind"] == "affiliate"):
-        lost = sorted(all_partners - pieces[piece_of[affiliate]])
-        if lost:
-            unreachable.append({"affiliate": node_summary(graph, affiliate),
-                                "partners": [node_summary(graph, p) for p in lost]})
     return {
         "pieces": [{"size": len(p), "partners": [node_summary(graph, n) for n in _partners(graph, p)]} for p in pieces],
-        "unreachable": unreachable,
+        "unreachable": _unreachable(graph, pieces),
     }
 
 
-def _sentence(graph: nx.Graph, removed: str, unreachable: list[dict[str, Any]]) -> str:
-    name = graph.nodes[removed]["name"]
+def _counted(names: list[str], shown: int, noun: str) -> str:
+    """Return the first `shown` names, and how many more of `noun` there are."""
+    text = ", ".join(names[:shown])
+    return text + (f" and {plural(len(names) - shown, 'more ' + noun)}" if len(names) > shown else "")
+
+
+def loss_numbers(unreachable: list[dict[str, Any]]) -> dict[str, int]:
+    """Return the counts of what is lost: partners some affiliate no longer reaches, affiliates affected, pairs."""
+    return {"cut_off_partners": len({p["id"] for entry in unreachable for p in entry["partners"]}),
+            "affiliates_affected": len(unreachable),
+            "lost_pairs": sum(len(entry["partners"]) for entry in unreachable)}
+
+
+def loss_sentence(without: str, unreachable: list[dict[str, Any]]) -> str:
+    """Return what is lost without something, in one sentence whose counts are those of `loss_numbers`.
+
+    Affiliates that lose the same partners are named together; when several groups lose different
+    partners, the sentence opens with the totals.
+    """
     if not unreachable:
-        return f"without {name}, every affiliate still reaches every partner it reached before"
-    # Affiliates that lose the same partners are named together.
+        return f"without {without}, every affiliate still reaches every partner it reached before"
     groups: dict[tuple[str, ...], list[str]] = {}
     for entry in unreachable:
         key = tuple(p["name"] for p in entry["partners"])
         groups.setdefault(key, []).append(entry["affiliate"]["name"])
-    parts = []
-    for partners, affiliates in sorted(groups.items(), key=lambda g: (-len(g[0]), g[0])):
-        shown = ", ".join(partners[:5]) + (f" and {len(partners) - 5} more" if len(partners) > 5 else "")
-        who = ", ".join(affiliates[:3]) + (f" and {len(affiliates) - 3} more affiliates" if len(affiliates) > 3 else "")
+    ordered = sorted(groups.items(), key=lambda g: (-len(g[0]), g[0]))
+    if len(ordered) == 1:
+        [(partners, affiliates)] = ordered
         verb = "becomes" if len(partners) == 1 else "become"
-        parts.append(f"{shown} {verb} unreachable from {who}")
-    return f"without {name}, " + "; ".join(parts)
+        return (f"without {without}, {_counted(list(partners), 5, 'partner')} {verb} unreachable from "
+                f"{_counted(affiliates, 3, 'affiliate')}")
+    counts = loss_numbers(unreachable)
+    parts = [f"{_counted(list(partners), 5, 'partner')} from {_counted(affiliates, 3, 'affiliate')}"
+             for partners, affiliates in ordered]
+    return (f"without {without}, {plural(counts['cut_off_partners'], 'partner')} "
+            f"{'becomes' if counts['cut_off_partners'] == 1 else 'become'} unreachable from "
+            f"{plural(counts['affiliates_affected'], 'affiliate')}: " + "; ".join(parts))
 
 
 def cut_points(graph: nx.Graph, *, kind: str | None = "contact", top: int | None = 10) -> list[dict[str, Any]]:
-    """Return the articulation points of `kind`, those cutting off most partners first, with consequences."""
+    """Return the articulation points of `kind`, those losing most affiliate-partner pairs first, with consequences.
+
+    Each names the partners each affiliate would no longer reach (`unreachable`), their counts
+    (`loss_numbers`) and one sentence saying so (`why`), all from the same pieces.
+    """
     ties = nx.Graph(tie_graph(graph))  # a plain copy: walking nested filtered views is slow at scale
     sizes = _cut_off_sizes(ties)
     ranked = sorted(((n, s) for n, s in sizes.items() if kind is None or graph.nodes[n]["kind"] == kind),
-                    key=lambda item: (-item[1][1], -item[1][0], item[0]))
+                    key=lambda item: (-item[1][3], -item[1][1], -item[1][0], item[0]))
     result = []
-    for node, (elements, partners) in ranked[:top] if top is not None else ranked:
-        found = _consequences(graph, ties, node)
-        result.append({**node_summary(graph, node), "cut_off_elements": elements, "cut_off_partners": partners,
-                       "unreachable": found["unreachable"], "why": _sentence(graph, node, found["unreachable"])})
+    for node, (elements, *_) in ranked[:top] if top is not None else ranked:
+        found = _consequences(graph, ties, node)["unreachable"]
+        result.append({**node_summary(graph, node), "cut_off_elements": elements, **loss_numbers(found),
+                       "unreachable": found, "why": loss_sentence(graph.nodes[node]["name"], found)})
     return result
 
 
 def bridges(graph: nx.Graph, *, top: int | None = 10) -> list[dict[str, Any]]:
-    """Return the ties whose loss splits the network, those cutting off most partners first.
+    """Return the ties whose loss splits the network, those losing most affiliate-partner pairs first.
 
-    Each bridge names the side it cuts off (the smaller side) and the partners on it. Side sizes
+    Each bridge names the side it cuts off (the smaller side) and the partners on it, and like a
+    cut point what each affiliate would no longer reach, with its counts and sentence. Side sizes
     come from one depth-first pass (a bridge is a tree edge; its child's side is the subtree), so
-    only the bridges reported are walked again to list their partners.
+    only the bridges reported are walked again.
     """
     ties = nx.Graph(tie_graph(graph))
-    is_partner = {n: int(graph.nodes[n]["kind"] == "partner") for n in ties}
-    sizes: dict[tuple[str, str], tuple[int, int, int, str]] = {}
+    sizes: dict[tuple[str, str], tuple[tuple[int, int, int, int], str, set[str]]] = {}
     for component in nx.connected_components(ties):
         if len(component) < 2:
             continue
@@ -221,28 +275,45 @@ def bridges(graph: nx.Graph, *, top: int | None = 10) -> list[dict[str, Any]]:
         for p, c in nx.dfs_edges(sub, root):
             parent[c] = p
             order.append(c)
-        below = {n: (1, is_partner[n]) for n in component}
+        below = {n: _weight(ties, [n]) for n in component}
         for node in reversed(order[1:]):
-            up = parent[node]
-            below[up] = (below[up][0] + below[node][0], below[up][1] + below[node][1])
+            below[parent[node]] = _add(below[parent[node]], below[node])
         total = below[root]
         for u, v in found:
             child = v if parent.get(v) == u else u
-            inside, outside = below[child], (total[0] - below[child][0], total[1] - below[child][1])
+            inside, outside = below[child], _add(total, below[child], -1)
             # The cut-off side is the smaller one: the child's subtree, or everything else.
-            small, at = (inside, child) if inside[0] <= outside[0] else (outside, u if child == v else v)
-            sizes[(u, v)] = (small[1], small[0], len(component), at)
-    ranked = sorted(sizes.items(), key=lambda item: (-item[1][0], -item[1][1], tuple(sorted(item[0]))))
+            at = child if inside[0] <= outside[0] else (u if child == v else v)
+            sizes[(u, v)] = (_losses([inside, outside]), at, component)
+    ranked = sorted(sizes.items(), key=lambda item: (-item[1][0][3], -item[1][0][1], -item[1][0][0],
+                                                     tuple(sorted(item[0]))))
     result = []
-    for (u, v), (_, elements, _, at) in ranked[:top] if top is not None else ranked:
-        side = set(nx.node_connected_component(
-            nx.subgraph_view(ties, filter_edge=lambda x, y, u=u, v=v: {x, y} != {u, v}), at))
+    for (u, v), ((elements, *_), at, component) in ranked[:top] if top is not None else ranked:
+        side = _side(ties, at, u if at == v else v)
+        other = component - side
         a, b = sorted((u, v))
         types = sorted({r["type"] for r in graph.edges[u, v]["relations"] if r["type"] in TIE_TYPES})
+        lost = _unreachable(graph, [side, other])
+        tie = f"the tie between {graph.nodes[a]['name']} and {graph.nodes[b]['name']}"
         result.append({"from": node_summary(graph, a), "to": node_summary(graph, b), "types": types,
                        "cut_off_side": node_summary(graph, at), "cut_off_elements": elements,
-                       "cut_off_partners": [node_summary(graph, p) for p in _partners(graph, side)]})
+                       "cut_off_partners": [node_summary(graph, p) for p in _partners(graph, side)],
+                       **{k: n for k, n in loss_numbers(lost).items() if k != "cut_off_partners"},
+                       "partners_lost": loss_numbers(lost)["cut_off_partners"],
+                       "unreachable": lost, "why": loss_sentence(tie, lost)})
     return result
+
+
+def _side(ties: nx.Graph, start: str, beyond: str) -> set[str]:
+    """Return what `start` still reaches once its bridge to `beyond` is gone (a plain search: views are slow)."""
+    seen, todo = {start}, [start]
+    while todo:
+        node = todo.pop()
+        for nb in ties[node]:
+            if nb not in seen and not (node == start and nb == beyond):
+                seen.add(nb)
+                todo.append(nb)
+    return seen
 
 
 def organisation_issues(graph: nx.Graph, organisation: str) -> set[str]:

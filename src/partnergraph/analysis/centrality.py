@@ -14,7 +14,7 @@ closeness, and a heavy weight (``strength``) for degree, pagerank and eigenvecto
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from typing import Any
 
 import networkx as nx
@@ -233,10 +233,20 @@ def rank(
     *,
     kind: str | None = None,
     top: int | None = None,
+    include_issues: bool = False,
+    nodes: Collection[str] | None = None,
 ) -> list[tuple[str, float]]:
-    """Return (node, score) pairs sorted by score, descending; ties by id, for stable output."""
+    """Return (node, score) pairs sorted by score, descending; ties by id, for stable output.
+
+    Issues are left out unless `include_issues` or `kind` is "issue": a topic many organisations
+    work on lies on many shortest paths, but nobody can ask it for an introduction. `nodes`
+    keeps only those (for instance the organisations of some types, `org_types.of_types`).
+    """
     ranked = sorted(
-        ((n, s) for n, s in scores.items() if kind is None or graph.nodes[n]["kind"] == kind),
+        ((n, s) for n, s in scores.items()
+         if (kind is None or graph.nodes[n]["kind"] == kind)
+         and (include_issues or kind == "issue" or graph.nodes[n].get("kind") != "issue")
+         and (nodes is None or n in nodes)),
         key=lambda item: (-item[1], item[0]),
     )
     return ranked[:top] if top is not None else ranked

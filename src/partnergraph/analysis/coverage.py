@@ -8,6 +8,7 @@ from typing import Any
 import networkx as nx
 
 from partnergraph.analysis.graph import node_summary
+from partnergraph.analysis.org_types import of_types, wanted_types
 from partnergraph.schema import ORGANISATION_SLUGS
 
 
@@ -17,14 +18,18 @@ def _regions(graph: nx.Graph) -> list[str]:
 
 
 def coverage(graph: nx.Graph, *, statuses: Iterable[str] = ("active",),
-             regions: Iterable[str] | None = None) -> dict[str, Any]:
+             regions: Iterable[str] | None = None, types: Iterable[str] = ()) -> dict[str, Any]:
     """Return the issue x region matrix of partners (of `statuses`) working on each issue, and the gaps.
 
     Regions are those of the graph's organisations unless `regions` lists them. A partner counts
-    for an issue when it WORKS_ON it. Each gap names the affiliates of that region working on the
-    issue (they could look for a partner there) and the partners of other statuses that exist.
+    for an issue when it WORKS_ON it. With `types`, only partners of those organisation types
+    count (`org_types.of_types`: "museum" finds the `glam` ones). Each gap names the affiliates
+    of that region working on the issue (they could look for a partner there) and the partners
+    of other statuses (of those types) that exist.
     """
     wanted = {s.casefold() for s in statuses}
+    types = list(types)
+    typed = of_types(graph, types) if types else None
     region_list = sorted(set(regions)) if regions is not None else _regions(graph)
     issues = sorted(n for n, k in graph.nodes(data="kind") if k == "issue")
     cells, gaps = [], []
@@ -37,7 +42,7 @@ def coverage(graph: nx.Graph, *, statuses: Iterable[str] = ("active",),
                 continue
             if data["kind"] == "affiliate":
                 row[region]["affiliate"].append(org)
-            elif data["kind"] == "partner":
+            elif data["kind"] == "partner" and (typed is None or org in typed):
                 active = str(data.get("status") or "").casefold() in wanted
                 row[region]["partner" if active else "other"].append(org)
         for region in region_list:
@@ -48,5 +53,5 @@ def coverage(graph: nx.Graph, *, statuses: Iterable[str] = ("active",),
                              "affiliates_here": [node_summary(graph, a) for a in found["affiliate"]],
                              "other_partners_here": [{**node_summary(graph, p), "status": graph.nodes[p].get("status")}
                                                      for p in found["other"]]})
-    return {"statuses": sorted(wanted), "issues": [node_summary(graph, i) for i in issues], "regions": region_list,
-            "matrix": cells, "gaps": gaps}
+    return {"statuses": sorted(wanted), "types": sorted(wanted_types(graph, types)),
+            "issues": [node_summary(graph, i) for i in issues], "regions": region_list, "matrix": cells, "gaps": gaps}

@@ -83,8 +83,8 @@ def _negated(day: str | None) -> str:
 
 
 def months_since(day: str, today: date) -> int:
-    """Return the whole months from the month of `day` (ISO, YYYY-MM[-DD]) to `today`'s."""
-    year, month = int(day[:4]), int(day[5:7])
+    """Return the whole months from the month of `day` (ISO, YYYY[-MM[-DD]]; a year alone is its January) to `today`'s."""
+    year, month = int(day[:4]), (int(day[5:7]) if len(day) >= 7 else 1)
     return (today.year * 12 + today.month) - (year * 12 + month)
 
 

@@ -16,6 +16,7 @@ import networkx as nx
 
 from partnergraph.analysis.criteria import Criteria, score
 from partnergraph.analysis.graph import node_summary, relations
+from partnergraph.analysis.words import plural
 from partnergraph.model import RelType, UnknownNode, WrongKind
 
 
@@ -68,13 +69,13 @@ def suggest(graph: nx.Graph, affiliate: str, criteria: Criteria, *, issue: str |
         why = [r["why"] for r in judged["reasons"] if r["points"]]
         if near["common_neighbours"]:
             names = ", ".join(graph.nodes[n]["name"] for n in near["common_neighbours"][:5])
-            why.append(f"shares {len(near['common_neighbours'])} neighbour(s) with "
+            why.append(f"shares {plural(len(near['common_neighbours']), 'neighbour')} with "
                        f"{graph.nodes[affiliate]['name']}: {names}")
         found.append({
             **node_summary(graph, candidate),
             "status": judged["status"], "region": graph.nodes[candidate].get("region"),
             "rank_score": round(judged["score"] + bonus, 6), "criteria_score": judged["score"],
-            "meets_criteria": judged["meets_criteria"], "vetoed": judged["vetoed"],
+            "meets_criteria": judged["meets_criteria"], "verdict": judged["verdict"], "vetoed": judged["vetoed"],
             "adamic_adar": round(near["adamic_adar"], 6),
             "common_neighbours": [node_summary(graph, n) for n in near["common_neighbours"]],
             "shared_issues": [node_summary(graph, n) for n in near["shared_issues"]],

@@ -39,10 +39,10 @@ UNKNOWN_RECENCY = 1.5
 
 
 def month_number(day: str | None) -> int | None:
-    """Return an ISO date (YYYY-MM or YYYY-MM-DD) as a count of months, or None."""
+    """Return an ISO date (YYYY, YYYY-MM or YYYY-MM-DD) as a count of months, or None; a year alone is its January."""
     if not day:
         return None
-    return int(day[:4]) * 12 + int(day[5:7]) - 1
+    return int(day[:4]) * 12 + (int(day[5:7]) - 1 if len(day) >= 7 else 0)
 
 
 def recency(months: float) -> float:

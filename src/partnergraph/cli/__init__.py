@@ -1,7 +1,7 @@
 """The `partnergraph` command line: parse, call services, print. Nothing else lives here.
 
-The group `main` and its error handling are here; the commands live by area in `data`,
-`questions`, `users` and `serve`, and what they share in `common`.
+The group `main` and its error handling are here; the commands live by area in `imports`,
+`data`, `questions`, `criteria`, `directory`, `users` and `serve`, and what they share in `common`.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 from partnergraph import config
-from partnergraph.cli import data, questions, serve, users
+from partnergraph.cli import criteria, data, directory, imports, questions, serve, users
 from partnergraph.model import ImportFailed, PartnergraphError
 from partnergraph.services.options import ConflictingOptions, InvalidOption
 
@@ -72,7 +72,7 @@ class PartnergraphGroup(click.Group):
 def main(ctx: click.Context, db: str | None) -> None:
     """Explore who knows whom across an advocacy network: partners, affiliates, contacts, issues.
 
-    Start with `partnergraph demo`, or `partnergraph import FOLDER` to load your own directory.
+    Start with `partnergraph demo`, or `partnergraph import SHEET.xlsx` to bring the spreadsheet you keep.
 
     Elements are named by id or by name: in any case and without accents, by an alias, or by a
     unique beginning ("Nordic"); a name that matches nothing gets the three closest as "did you mean".
@@ -81,11 +81,12 @@ def main(ctx: click.Context, db: str | None) -> None:
 
 
 for _command in (
-    data.import_command, data.export_command, data.metrics_command, data.backup, data.restore,
-    data.generate_command,
+    imports.import_command, data.export_command, data.metrics_command, data.backup, data.restore,
+    data.generate_command, data.template_command,
     questions.holders, questions.path, questions.centrality_command, questions.risks, questions.brokers_command,
     questions.without_command, questions.communities_command, questions.coverage_command,
-    questions.criteria_command, questions.suggest_command, questions.info,
+    criteria.criteria_command, criteria.suggest_command, questions.info,
+    directory.directory,
     serve.demo, serve.serve,
     users.user_group,
 ):

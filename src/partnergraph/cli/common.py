@@ -55,3 +55,6 @@ as_of_option = click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"])
 stale_months_option = click.option("--stale-months", type=int, default=12, show_default=True,
                                    help="A tie or hold with no contact for longer than this is stale.")
 
+type_option = click.option("--type", "types", multiple=True, metavar="TYPE",
+                           help="Only organisations of this type (repeatable): ngo, glam, academic, ... or any "
+                                "type in use; other spellings count (museum is glam).")

@@ -9,24 +9,24 @@ import click
 from partnergraph.cli.common import open_workspace, progress_bar
 from partnergraph.services import generate
 from partnergraph.services.data import EXPORT_FORMATS as FORMATS
-from partnergraph.services.data import METRIC_FORMATS
+from partnergraph.services.data import METRIC_FORMATS, write_template
 from partnergraph.services.options import MetricsQuery
 
 
-@click.command("import")
-@click.argument("path", type=click.Path(path_type=Path))
-@click.pass_context
-def import_command(ctx: click.Context, path: Path) -> None:
-    """Import a CSV folder (elements.csv, connections.csv), a .json file or an .xlsx workbook.
+@click.command("template")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def template_command(file: Path) -> None:
+    """Write an .xlsx workbook to fill in and import: a partner list, a people list, and the full format.
 
-    All or nothing: if any row is invalid, every problem is listed as file:line and the store
-    is left unchanged. Importing the same data again changes nothing.
+    Its headers carry notes, kind, type, region, strength and status have drop-downs, and each
+    sheet has one example row; importing it unchanged succeeds. See "The template" in
+    docs/import-format.md.
+
+    \b
+    partnergraph template partners.xlsx
     """
-    workspace = open_workspace(ctx)
-    stats = workspace.data.import_path(path, progress=progress_bar(ctx), note=workspace.note("import", source=str(path)))
-    click.echo(f"imported {path} into {workspace.url}: "
-               f"{stats.elements_created} elements created, {stats.elements_updated} updated; "
-               f"{stats.connections_created} connections created, {stats.connections_updated} updated")
+    write_template(file)
+    click.echo(f"wrote the import template to {file}: sheets Partners, People, Elements, Connections")
 
 
 @click.command("export")

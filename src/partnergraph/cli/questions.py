@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import click
 
-from partnergraph.cli.common import KINDS, as_of_option, json_option, open_workspace, print_json, stale_months_option
+from partnergraph.cli.common import (
+    KINDS,
+    as_of_option,
+    json_option,
+    open_workspace,
+    print_json,
+    stale_months_option,
+    type_option,
+)
+from partnergraph.cli.tables import render_table
+from partnergraph.services import plural
 from partnergraph.services.options import MEASURE_NAMES as MEASURES
 from partnergraph.services.options import (
     PATH_TYPES,
@@ -15,13 +24,10 @@ from partnergraph.services.options import (
     CentralityQuery,
     CommunitiesQuery,
     CoverageQuery,
-    CriteriaQuery,
     HoldersQuery,
     PathQuery,
     RisksQuery,
-    SuggestQuery,
 )
-from partnergraph.services.questions import default_criteria_text
 
 
 @click.command("holders")
@@ -33,7 +39,8 @@ from partnergraph.services.questions import default_criteria_text
 def holders(ctx: click.Context, partner: str, stale_months: int, as_of: date | None, as_json: bool) -> None:
     """Show who holds the relationship with PARTNER (an id or a name), warmest first.
 
-    PARTNER may be a name in any case, an alias or a unique beginning of a name. Warns when the partnership hangs on one person, or only on ties gone stale.
+    PARTNER may be a name in any case, an alias or a unique beginning of a name. Warns when the
+    partnership hangs on one person, or only on ties gone stale.
     """
     result = open_workspace(ctx).questions.holders(HoldersQuery(partner, today=as_of, stale_months=stale_months))
     if as_json:
@@ -46,6 +53,8 @@ def holders(ctx: click.Context, partner: str, stale_months: int, as_of: date | N
         stale = " [stale]" if h["stale"] else ""
         click.echo(f"  {h['name']} ({h['id']}) strength {h['strength'] or '?'}, since {h['since'] or '?'}{ended}, "
                    f"last contact {h['last_contact'] or '?'}; {affiliates}{stale}")
+    for c in result["contact_of_record"]:
+        click.echo(f"  contact of record{' for ' + c['affiliate'] if c['affiliate'] else ''}: {c['name']} ({c['id']})")
     for warning in result["warnings"]:
         click.echo(f"  warning: {warning}")
 
@@ -122,6 +131,9 @@ def path(ctx: click.Context, source: str, target: str | None, warm: bool, k: int
               help="Compute on the subgraph of elements in this region (e.g. Africa).")
 @click.option("--issue", default=None, metavar="ISSUE",
               help="Compute on the organisations working on this issue (id or name) and their people.")
+@type_option
+@click.option("--include-issues", is_flag=True,
+              help="Rank issues too (left out by default: nobody can ask a topic for an introduction).")
 @click.option("--weighted", is_flag=True,
               help="Use tie strength: a strong tie is a short distance (betweenness, closeness) "
                    "and a heavy weight (degree, pagerank, eigenvector).")
@@ -132,21 +144,27 @@ def path(ctx: click.Context, source: str, target: str | None, warm: bool, k: int
 @json_option
 @click.pass_context
 def centrality_command(ctx: click.Context, measure: str, kind: str | None, induced: bool, region: str | None,
-                       issue: str | None, weighted: bool, top: int, sample: int | None, seed: int | None,
-                       as_json: bool) -> None:
+                       issue: str | None, types: tuple[str, ...], include_issues: bool, weighted: bool, top: int,
+                       sample: int | None, seed: int | None, as_json: bool) -> None:
     """Rank elements by centrality: who is central, who brokers between groups.
 
-    Betweenness runs on a compiled kernel (igraph) on large graphs, with NetworkX's definition
-    and normalisation.
+    Issues are left out of the ranking unless --include-issues. Betweenness runs on a compiled
+    kernel (igraph) on large graphs, with NetworkX's definition and normalisation.
+
+    \b
+    partnergraph centrality --measure betweenness --type glam
     """
-    result = open_workspace(ctx).questions.centrality(CentralityQuery(measure, kind=kind, top=top, sample=sample, seed=seed, weighted=weighted,
-                                        region=region, issue=issue, induced=induced))
+    result = open_workspace(ctx).questions.centrality(CentralityQuery(
+        measure, kind=kind, top=top, sample=sample, seed=seed, weighted=weighted, region=region, issue=issue,
+        induced=induced, types=types, include_issues=include_issues))
     if as_json:
         return print_json(result)
     flags = [f for f, on in (("weighted", weighted), ("approximate", result["approximate"])) if on]
     where = [f"{k} {v}" for k, v in (("region", region), ("issue", result["scope"]["issue"])) if v]
     if induced:
         where.append(f"{result['kind']}s only")
+    if result["types"]:
+        where.append("type " + " or ".join(result["types"]))
     scope_text = f" on {result['scope']['nodes']} elements ({', '.join(where)})" if where else ""
     click.echo(f"{measure} centrality{' (' + ', '.join(flags) + ')' if flags else ''}{scope_text}")
     for r in result["results"]:
@@ -161,7 +179,8 @@ def centrality_command(ctx: click.Context, measure: str, kind: str | None, induc
 @json_option
 @click.pass_context
 def risks(ctx: click.Context, stale_months: int, overload: int, as_of: date | None, as_json: bool) -> None:
-    """List partnerships at risk: held by nobody or one person, overloaded holders, stale ties, dormant partners."""
+    """List partnerships at risk: held by nobody or one person, overloaded holders, stale ties, dormant partners,
+    partners with no contact of record, and contacts of record gone stale or ended."""
     result = open_workspace(ctx).questions.risks(RisksQuery(today=as_of, stale_months=stale_months, overload=overload))
     if as_json:
         return print_json(result)
@@ -182,6 +201,13 @@ def risks(ctx: click.Context, stale_months: int, overload: int, as_of: date | No
     click.echo(f"dormant partners: {len(result['dormant_partners'])}")
     for p in result["dormant_partners"]:
         click.echo(f"  {p['name']} ({p['id']}): {p['reason']}")
+    click.echo(f"partners with no contact of record: {len(result['no_contact_of_record'])}")
+    for p in result["no_contact_of_record"]:
+        click.echo(f"  {p['name']} ({p['id']})")
+    click.echo(f"contacts of record gone stale or ended: {len(result['lapsed_contacts_of_record'])}")
+    for c in result["lapsed_contacts_of_record"]:
+        when = f"ended {c['until']}" if c["reason"] == "ended" else f"last contact {c['last_contact']}"
+        click.echo(f"  {c['partner']['name']} ({c['partner']['id']}): {c['contact']['name']} ({c['contact']['id']}), {when}")
 
 
 @click.command("brokers")
@@ -203,18 +229,27 @@ def brokers_command(ctx: click.Context, top: int, as_json: bool) -> None:
         click.echo(f"  {h['name']} ({h['id']}): effective size {h['effective_size']:.2f}, constraint {h['constraint']:.3f}")
     click.echo(f"people the network splits without: {len(result['cut_points'])} shown")
     for c in result["cut_points"]:
-        click.echo(f"  {c['name']} ({c['id']}): cuts off {c['cut_off_partners']} partners, {c['cut_off_elements']} elements")
+        click.echo(f"  {c['name']} ({c['id']}): {_loss(c['cut_off_partners'], c['affiliates_affected'])}, "
+                   f"{plural(c['cut_off_elements'], 'element')} cut off")
         click.echo(f"    {c['why']}")
     click.echo(f"ties the network splits without: {len(result['bridges'])} shown")
     for b in result["bridges"]:
-        partners = ", ".join(p["name"] for p in b["cut_off_partners"][:5]) or "no partner"
-        click.echo(f"  {b['from']['name']} - {b['to']['name']} ({', '.join(b['types'])}): cuts off "
-                   f"{b['cut_off_elements']} elements on {b['cut_off_side']['name']}'s side; {partners}")
+        click.echo(f"  {b['from']['name']} - {b['to']['name']} ({', '.join(b['types'])}): "
+                   f"{_loss(b['partners_lost'], b['affiliates_affected'])}, "
+                   f"{plural(b['cut_off_elements'], 'element')} cut off on {b['cut_off_side']['name']}'s side")
+        click.echo(f"    {b['why']}")
     for what in ("regions", "issues"):
         click.echo(f"people connecting {what}:")
         for c in result["connectors"][what]:
             names = c[what] if what == "regions" else [i["name"] for i in c[what]]
             click.echo(f"  {c['name']} ({c['id']}): {', '.join(names)}")
+
+
+def _loss(partners: int, affiliates: int) -> str:
+    """Return the counts of a broker's loss as the sentence below them says it."""
+    if not partners:
+        return "cuts off no partner"
+    return f"cuts off {plural(partners, 'partner')} from {plural(affiliates, 'affiliate')}"
 
 
 @click.command("without")
@@ -259,88 +294,28 @@ def communities_command(ctx: click.Context, seed: int, resolution: float, weight
 @click.command("coverage")
 @click.option("--status", "statuses", multiple=True, default=("active",), show_default=True,
               help="Partner statuses that count as coverage (repeatable).")
+@type_option
 @json_option
 @click.pass_context
-def coverage_command(ctx: click.Context, statuses: tuple[str, ...], as_json: bool) -> None:
-    """Show the issue x region matrix of active partners, and the gaps where there is none."""
-    result = open_workspace(ctx).questions.coverage(CoverageQuery(statuses=statuses))
+def coverage_command(ctx: click.Context, statuses: tuple[str, ...], types: tuple[str, ...], as_json: bool) -> None:
+    """Show the issue x region matrix of active partners, and the gaps where there is none.
+
+    \b
+    partnergraph coverage --type glam --type ngo
+    """
+    result = open_workspace(ctx).questions.coverage(CoverageQuery(statuses=statuses, types=types))
     if as_json:
         return print_json(result)
     regions = result["regions"]
     counts = {(c["issue"], c["region"]): c["count"] for c in result["matrix"]}
-    width = max([len(i["name"]) for i in result["issues"]] + [5])
-    click.echo(" " * width + "  " + "  ".join(r[:12].rjust(12) for r in regions))
-    for issue in result["issues"]:
-        cells = "  ".join(str(counts[(issue["id"], r)]).rjust(12) for r in regions)
-        click.echo(f"{issue['name'].ljust(width)}  {cells}")
-    click.echo(f"gaps (no {'/'.join(result['statuses'])} partner): {len(result['gaps'])}")
+    rows = [[issue["name"], *(counts[(issue["id"], r)] for r in regions)] for issue in result["issues"]]
+    for line in render_table(["Issue", *regions], rows):
+        click.echo(line)
+    of = f" of type {' or '.join(result['types'])}" if result["types"] else ""
+    click.echo(f"gaps (no {'/'.join(result['statuses'])} partner{of}): {len(result['gaps'])}")
     for gap in result["gaps"]:
         here = ", ".join(a["name"] for a in gap["affiliates_here"])
         click.echo(f"  {gap['issue']['name']} in {gap['region']}" + (f" (affiliates here: {here})" if here else ""))
-
-
-criteria_option = click.option(
-    "--criteria", "criteria_file", type=click.Path(path_type=Path, dir_okay=False), default=None, metavar="FILE",
-    help="Partnership criteria (TOML) laid over the defaults; see `partnergraph criteria --print-default`.")
-
-
-@click.command("criteria")
-@click.argument("organisation", metavar="[ORG]", required=False)
-@criteria_option
-@click.option("--print-default", is_flag=True, help="Print the documented default criteria file and exit.")
-@click.option("--top", type=int, default=None, help="Show only the best N partners.")
-@json_option
-@click.pass_context
-def criteria_command(ctx: click.Context, organisation: str | None, criteria_file: Path | None, print_default: bool,
-                     top: int | None, as_json: bool) -> None:
-    """Score partners against the partnership criteria, each score with its reasons.
-
-    Without ORG, every partner, best first; with ORG (an id or a name), that organisation.
-    An organisation meeting the criteria (score at least approve_at, no veto) is one a small
-    group may partner with without asking for approval.
-    """
-    if print_default:
-        click.echo(default_criteria_text(), nl=False)
-        return
-    result = open_workspace(ctx).questions.criteria(CriteriaQuery(organisation, criteria_file=criteria_file, top=top))
-    if as_json:
-        return print_json(result)
-    click.echo(f"criteria: {result['criteria']} (meets them at {result['approve_at']:g} points, no veto)")
-    for r in result["results"]:
-        verdict = "vetoed" if r["vetoed"] else ("meets the criteria" if r["meets_criteria"] else "below the bar")
-        click.echo(f"  {r['score']:g}  {r['name']} ({r['id']}): {verdict}")
-        for reason in r["reasons"]:
-            if organisation is not None or reason["points"]:
-                click.echo(f"      {reason['points']:+g} {reason['criterion']}: {reason['why']}")
-
-
-@click.command("suggest")
-@click.option("--for", "affiliate", required=True, metavar="AFFILIATE", help="The affiliate looking for partners.")
-@click.option("--issue", default=None, help="Only organisations working on this issue (id or name).")
-@click.option("--region", default=None, help="Only organisations in this region.")
-@click.option("--top", type=int, default=10, show_default=True, help="How many to show.")
-@criteria_option
-@json_option
-@click.pass_context
-def suggest_command(ctx: click.Context, affiliate: str, issue: str | None, region: str | None, top: int,
-                    criteria_file: Path | None, as_json: bool) -> None:
-    """Suggest partners an affiliate does not work with yet, ranked and explained.
-
-    The rank adds the partnership criteria (judged from the affiliate's side: its issues, its
-    region, its people's warm ties) and graph proximity (Adamic-Adar and common neighbours).
-    """
-    result = open_workspace(ctx).questions.suggest(SuggestQuery(affiliate, issue=issue, region=region, top=top, criteria_file=criteria_file))
-    if as_json:
-        return print_json(result)
-    click.echo(f"prospective partners for {result['for']['name']}:")
-    if not result["suggestions"]:
-        click.echo("  none: every matching organisation already partners with it")
-    for number, s in enumerate(result["suggestions"], start=1):
-        flag = " (vetoed)" if s["vetoed"] else (" (meets the criteria)" if s["meets_criteria"] else "")
-        click.echo(f"  {number}. {s['name']} ({s['id']}), {s['region'] or 'no region'}, score {s['rank_score']:.2f}{flag}")
-        for why in s["why"]:
-            click.echo(f"      - {why}")
-
 
 
 @click.command("info")

@@ -15,6 +15,8 @@ from partnergraph.services.options import CentralityQuery, RisksQuery
 def _serve(settings: config.Settings, host: str, port: int, public: bool) -> None:
     from partnergraph.viewer import create_app, serve
 
+    # The viewer knows where it listens: on this machine alone, a per-run sign-in key is enough.
+    settings = replace(settings, listen_host=host)
     app = create_app(settings, public=public)
     shown = "localhost" if host in ("127.0.0.1", "::1") else host
     click.echo(f"viewer of {settings.db}{' (public directory only)' if public else ''}: "

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import random
 
-from partnergraph.io.generate import ISSUES, NetworkBuilder, Org, Rows, pick_issues
+from partnergraph.io.generate import ISSUES, NetworkBuilder, Org, Rows, pick_issues, slug
 from partnergraph.model import RelType
+from partnergraph.schema import OFFERS
 
 DEMO_SEED = 2026
 DEMO_PEOPLE = 400
@@ -164,6 +165,26 @@ STALE_LAST_CONTACT = "2024-09-12"
 BRIDGE = ("Wikimedia Kesra Coast", "Wiki Libraries Commons Network")
 PERSONAL_NOTE = "Personal: on parental leave until 2027-02; prefers not to be phoned at home."
 
+# What partners offer (schema.OFFERS), by type: two of these, sometimes one more of the vocabulary.
+TYPE_OFFERS = {
+    "ngo": ("campaigning", "policy research", "legal expertise", "networking"),
+    "glam": ("data", "venues", "events", "training"),
+    "academic": ("policy research", "training", "data", "legal expertise"),
+    "government": ("data", "funding", "venues"),
+    "coalition": ("networking", "campaigning", "events"),
+    "company": ("technology", "funding", "media access"),
+}
+# A few offers in the partners' own words (kept as written: the vocabulary only suggests).
+FREE_OFFERS = {"Littoral Copyright Law Clinic": "pro bono copyright clinics",
+               "Polynesian Language Archive": "oral history recordings"}
+# Affiliates without a role address: the directory shows their website instead.
+NO_PUBLIC_EMAIL = ("Wikimedians of Himalvale User Group", "Wikimedians of Eastfold User Group")
+# Held partners left without a contact of record, so that risks has some to list.
+NO_RECORD_EVERY = 6
+# A contact of record whose hold has ended (the month of its last contact): no one has been named
+# in their place yet.
+ENDED_RECORD = "Deccan Free Knowledge Circle"
+
 
 def _orgs(rng: random.Random) -> list[Org]:
     issue_ids = [issue_id for issue_id, _, _ in ISSUES[:DEMO_ISSUES]]
@@ -207,4 +228,43 @@ def demo_network() -> tuple[Rows, Rows]:
         if row["type"] == RelType.HOLDS.value and row["to"] == stale:
             row.update(since="2018-06", last_contact=STALE_LAST_CONTACT)
     builder.add_knows(DEMO_TIES - holds)
-    return builder.rows()
+    elements, connections = builder.rows()
+    _directory_facts(elements, connections)
+    return elements, connections
+
+
+def _directory_facts(elements: Rows, connections: Rows) -> None:
+    """Add what the directory shows: offers, role addresses, contacts of record.
+
+    Drawn from a generator of its own, after the network is built, so that every id, name and
+    tie of the network stays what it was before these facts existed.
+    """
+    rng = random.Random(DEMO_SEED + 16)
+    for row in elements:
+        if row["kind"] == "affiliate" and row["name"] not in NO_PUBLIC_EMAIL:
+            row["public_email"] = f"partnerships@{slug(row['name'])[:50].strip('-')}.example.org"
+        elif row["kind"] == "partner":
+            typical = TYPE_OFFERS.get(row["type"], OFFERS[:3])
+            offers = rng.sample(typical, 2) + ([rng.choice(OFFERS)] if rng.random() < 0.4 else [])
+            if row["name"] in FREE_OFFERS:
+                offers.append(FREE_OFFERS[row["name"]])
+            row["offers"] = ";".join(dict.fromkeys(offers))
+            row["looks_for"] = ";".join(rng.sample([o for o in OFFERS if o not in offers], 2))
+    kinds = {row["id"]: row["kind"] for row in elements}
+    members: dict[str, set[str]] = {}
+    for row in connections:
+        if row["type"] == RelType.MEMBER_OF.value and not row["until"] and kinds.get(row["to"]) == "affiliate":
+            members.setdefault(row["from"], set()).add(row["to"])
+    names = {row["id"]: row["name"] for row in elements}
+    held: dict[str, list[dict[str, str]]] = {}
+    for row in connections:
+        if row["type"] == RelType.HOLDS.value:
+            held.setdefault(row["to"], []).append(row)
+    for n, partner in enumerate(sorted(held)):
+        if n % NO_RECORD_EVERY == NO_RECORD_EVERY - 1 and names[partner] not in SINGLE_HOLDER:
+            continue
+        # The strongest holder who belongs to an affiliate, else the strongest: one per partner.
+        rows = sorted(held[partner], key=lambda r: (not members.get(r["from"]), -int(r["strength"] or 0), r["from"]))
+        rows[0]["primary"] = "true"
+        if names[partner] == ENDED_RECORD:
+            rows[0]["until"] = (rows[0]["last_contact"] or rows[0]["since"])[:7]

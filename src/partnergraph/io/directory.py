@@ -1,23 +1,30 @@
-"""The public directory: public partners by region and by issue, each with role-based routes in.
+"""The public directory: public partners by region, issue, type and offer, each with role-based routes in.
 
 Built only from what `partnergraph.services.privacy.public_view` lets through (the caller
 passes that), so it can hold nothing that may not be published: no people, no personal data, no notes, no organisation not marked public.
 A route in is a team, never a person: "Contact the partnerships team of <affiliate>" for every
-public affiliate that currently partners with the partner.
+public affiliate that partners with the partner formally, has its contact of record, or has
+people who hold the relationship (the caller computes those routes on the whole graph and passes
+affiliate ids and counts only). The shape is documented in docs/json-api.md#the-public-directory.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
 
 from partnergraph.model import Connection, Element, Kind, RelType
+from partnergraph.schema import OFFERS, canonical_type, type_label
 
 NO_REGION = "No region given"
 # The facts of a partner that the directory shows, besides id and name.
 PUBLIC_FACTS = ("type", "country", "region", "status")
+# What a partnership offers and what the partner looks for (`;` lists, public when the partner is).
+PUBLIC_LISTS = ("offers", "looks_for")
+# Why a route leads to an affiliate (analysis.contact_of_record.VIA), said to the public.
+_REASONS = {"partnership": "partners formally", "contact_of_record": "contact of record"}
 
 
 def safe_url(value: Any) -> str | None:
@@ -40,58 +47,111 @@ def _current(props: dict[str, Any], today: str) -> bool:
     return not until or str(until) >= today[:len(str(until))]
 
 
-def _route(affiliate: Element) -> dict[str, Any]:
+def _reason(via: str, people: int) -> str:
+    if via in _REASONS:
+        return _REASONS[via]
+    return f"{people} {'person holds' if people == 1 else 'people hold'} it"
+
+
+def _route(affiliate: Element, via: str = "partnership", people: int = 0) -> dict[str, Any]:
+    email = affiliate.props.get("public_email")
     return {"team": "partnerships", "affiliate": {"id": affiliate.id, "name": affiliate.name},
             "text": f"Contact the partnerships team of {affiliate.name}",
+            "via": via, "reason": _reason(via, people),
+            "email": email if isinstance(email, str) and email else None,
             "url": safe_url(affiliate.props.get("website"))}
 
 
+def offer_key(text: str) -> str:
+    """Return how offers compare: case and surrounding spaces aside."""
+    return " ".join(text.casefold().split())
+
+
+_OFFER_SPELLING = {offer_key(o): o for o in OFFERS}
+
+
+def type_key(text: str) -> str:
+    """Return how organisation types compare: the vocabulary's value, or the folded text of an unknown type."""
+    return canonical_type(text) or offer_key(text)
+
+
 def public_directory(elements: Iterable[Element], connections: Iterable[Connection], *,
-                     today: date | None = None) -> dict[str, Any]:
+                     today: date | None = None,
+                     routes: Mapping[str, Sequence[Mapping[str, Any]]] | None = None) -> dict[str, Any]:
     """Return the public directory of a public graph: every public partner, grouped by region and by issue.
 
     `elements` and `connections` must be a public view (`partnergraph.services.privacy.public_view`).
+    `routes` maps a partner's id to its routes as `analysis.contact_of_record.routes` gives them
+    (affiliate ids, how, how many people); a route to an affiliate not in the public view is
+    dropped. Without `routes`, only current formal partnerships route.
 
-    Every public partner appears with its public facts (type, country, region, status, a website
-    only when it is an http(s) URL), the issues it works on or partners on, and its routes in.
-    `by_region` and `by_issue` group the partners' ids; `regions` and `issues` list every value
-    the filters of `narrow` can take.
+    Every public partner appears with its public facts (type and its label, country, region,
+    status, a website only when it is an http(s) URL), what it offers and looks for, the issues it
+    works on or partners on, and its routes in. `by_region` and `by_issue` group the partners'
+    ids; `regions`, `issues`, `types` and `offers` list every value the filters of `narrow` can take.
     """
     today_text = (today or date.today()).isoformat()
     kept, links = list(elements), list(connections)
     by_id = {e.id: e for e in kept}
     issues = {e.id: e for e in kept if e.kind is Kind.ISSUE}
     partner_issues: dict[str, set[str]] = {e.id: set() for e in kept if e.kind is Kind.PARTNER}
-    routes: dict[str, list[dict[str, Any]]] = {p: [] for p in partner_issues}
+    routed: dict[str, list[dict[str, Any]]] = {p: [] for p in partner_issues}
     for link in links:
         if link.type is RelType.WORKS_ON and link.source in partner_issues and link.target in issues:
             partner_issues[link.source].add(link.target)
         elif link.type is RelType.PARTNERS_WITH and link.target in partner_issues and _current(link.props, today_text):
-            routes[link.target].append(_route(by_id[link.source]))
+            if routes is None:
+                routed[link.target].append(_route(by_id[link.source]))
             partner_issues[link.target].update(i for i in link.props.get("issues") or () if i in issues)
+    for pid, found in (routes or {}).items():
+        if pid in routed:
+            routed[pid].extend(_route(by_id[r["affiliate"]], r["via"], r.get("people", 0)) for r in found
+                               if r["affiliate"] in by_id and by_id[r["affiliate"]].kind is Kind.AFFILIATE)
 
     partners = []
     for pid in sorted(partner_issues, key=lambda p: (by_id[p].name.casefold(), p)):
         e = by_id[pid]
         entry: dict[str, Any] = {"id": pid, "name": e.name, "kind": "partner"}
         entry.update({k: e.props[k] for k in PUBLIC_FACTS if e.props.get(k) not in (None, "")})
+        if entry.get("type"):
+            entry["type_label"] = type_label(entry["type"])
+        entry.update({k: list(e.props.get(k) or ()) for k in PUBLIC_LISTS})
         entry["website"] = safe_url(e.props.get("website"))
         entry["issues"] = [{"id": i, "name": issues[i].name}
                            for i in sorted(partner_issues[pid], key=lambda i: (issues[i].name.casefold(), i))]
-        entry["routes"] = sorted(routes[pid], key=lambda r: (r["affiliate"]["name"].casefold(), r["affiliate"]["id"]))
+        entry["routes"] = routed[pid] if routes is not None else sorted(
+            routed[pid], key=lambda r: (r["affiliate"]["name"].casefold(), r["affiliate"]["id"]))
         partners.append(entry)
     issue_list = [{"id": i, "name": issues[i].name} for i in sorted(issues, key=lambda i: (issues[i].name.casefold(), i))]
     regions = sorted({p.get("region") or NO_REGION for p in partners}, key=str.casefold)
-    return _grouped({"filters": {"region": None, "issue": None}, "regions": regions, "issues": issue_list,
+    types: dict[str, str] = {}
+    offers: dict[str, str] = {}
+    for p in partners:
+        if p.get("type"):
+            types.setdefault(type_key(p["type"]), p["type_label"])
+        for offer in p["offers"]:
+            offers.setdefault(offer_key(offer), _OFFER_SPELLING.get(offer_key(offer), offer))
+    type_list = [{"value": k, "label": types[k]} for k in sorted(types, key=lambda k: (types[k].casefold(), k))]
+    return _grouped({"filters": {"region": None, "issue": None, "type": None, "offers": None}, "regions": regions,
+                     "issues": issue_list, "types": type_list, "offers": sorted(offers.values(), key=str.casefold),
                      "partners": partners})
 
 
-def narrow(directory: dict[str, Any], *, region: str | None = None, issue: str | None = None) -> dict[str, Any]:
-    """Return the directory with only the partners of `region` (a name) and working on `issue` (an id)."""
+def narrow(directory: dict[str, Any], *, region: str | None = None, issue: str | None = None,
+           type: str | None = None, offers: str | None = None) -> dict[str, Any]:
+    """Return the directory with only the partners of `region` (a name), working on `issue` (an id),
+    of organisation `type` (any spelling of the vocabulary, or an unknown type as written) and
+    offering `offers` (case-insensitively)."""
+    wanted_type = type_key(type) if type else None
+    wanted_offer = offer_key(offers) if offers else None
     partners = [p for p in directory["partners"]
                 if (region is None or (p.get("region") or NO_REGION) == region)
-                and (issue is None or any(i["id"] == issue for i in p["issues"]))]
-    return _grouped({**directory, "filters": {"region": region, "issue": issue}, "partners": partners})
+                and (issue is None or any(i["id"] == issue for i in p["issues"]))
+                and (wanted_type is None or (bool(p.get("type")) and type_key(p["type"]) == wanted_type))
+                and (wanted_offer is None or any(offer_key(o) == wanted_offer for o in p["offers"]))]
+    shown_offer = _OFFER_SPELLING.get(wanted_offer, offers.strip()) if offers and wanted_offer else None
+    filters = {"region": region, "issue": issue, "type": wanted_type, "offers": shown_offer}
+    return _grouped({**directory, "filters": filters, "partners": partners})
 
 
 def _grouped(directory: dict[str, Any]) -> dict[str, Any]:

@@ -514,7 +514,7 @@ class NetworkBuilder:
                 "since": _MONTHS[since] if rand() < 0.9 else "", "until": "",
                 "last_contact": _last_contact(rng, since) if rand() < 0.95 else "",
                 "source": source if rand() < 0.9 else "", "role": "", "status": "", "issues": "",
-                "notes": "",
+                "notes": "", "primary": "", "first_import": "", "last_import": "",  # as CONNECTION_COLUMNS, in order
             })
 
     # -- output -------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ A `Workspace` joins one store to the features that use it:
 - `data`: import, export, metrics files, backup and restore (`services.data`);
 - `editing`: hand edits with history and revert (`services.editing`);
 - `merges`: merging duplicates, previewed first (`services.merges`);
+- `imports`: spreadsheets and import files, previewed, duplicates decided, then applied (`services.imports`);
 - `accounts`: accounts, roles and API tokens (`services.accounts`).
 
 Each question takes its options as one object from `services.options`; privacy rules live in
@@ -16,6 +17,7 @@ Each question takes its options as one object from `services.options`; privacy r
 
 from __future__ import annotations
 
+from partnergraph.analysis.words import plural
 from partnergraph.config import Settings
 from partnergraph.records import ChangeNote
 from partnergraph.services.accounts import Accounts
@@ -24,12 +26,13 @@ from partnergraph.services.cache import GraphCache
 from partnergraph.services.data import Data, demo_rows, generate
 from partnergraph.services.edit_checks import make_note
 from partnergraph.services.editing import Editing
+from partnergraph.services.imports import Imports
 from partnergraph.services.merges import Merges
 from partnergraph.services.privacy import redact
 from partnergraph.services.questions import Questions
 from partnergraph.store import GraphStore, open_store
 
-__all__ = ["Workspace", "demo_rows", "generate", "redact"]
+__all__ = ["Workspace", "demo_rows", "generate", "plural", "redact"]
 
 
 class Workspace:
@@ -44,6 +47,7 @@ class Workspace:
         self.data = Data(store, self.questions)
         self.editing = Editing(store, names=self.cache.name_index)
         self.merges = Merges(store, names=self.cache.name_index)
+        self.imports = Imports(store, self.cache.graph)
         self.accounts = Accounts(store)
 
     @classmethod

@@ -13,9 +13,11 @@ import networkx as nx
 
 from partnergraph.analysis import browse
 from partnergraph.analysis.centrality import centrality
+from partnergraph.analysis.contact_of_record import contacts_of_record, routes
 from partnergraph.analysis.graph import build_graph, resolve
 from partnergraph.analysis.relationships import holders
 from partnergraph.io import directory as directories
+from partnergraph.model import Kind
 from partnergraph.services.cache import GraphCache
 from partnergraph.services.options import GraphQuery, SearchQuery
 from partnergraph.services.privacy import public_view
@@ -37,21 +39,30 @@ class Browse:
             return build_graph(*public_view(snapshot.elements, snapshot.connections))
         return self.cache.memo("public", "graph", build)
 
-    def directory(self, *, region: str | None = None, issue: str | None = None) -> dict[str, Any]:
-        """Return the public directory: public partners by region and issue, with role-based routes.
+    def directory(self, *, region: str | None = None, issue: str | None = None, type: str | None = None,
+                  offers: str | None = None) -> dict[str, Any]:
+        """Return the public directory: public partners by region, issue, type and offer, with role-based routes.
 
-        `issue` takes an id or a name (forgiving) of a public issue. The same for every reader, signed in
-        or not: it is built from `public_view` alone (see `partnergraph.io.directory`).
+        `issue` takes an id or a name (forgiving) of a public issue; `type` any spelling of an
+        organisation type; `offers` one offer, case-insensitively. The same for every reader,
+        signed in or not, and what `export --public` writes: partners and affiliates come from
+        `public_view` alone (see `partnergraph.io.directory`). The routes in are computed on the
+        whole graph but carry only public affiliates' ids and counts of people, never a person.
         """
         issue_id = resolve(self.view_graph(public=True), issue) if issue else None
 
         def build() -> dict[str, Any]:
+            today = date.today()
             snapshot = self.cache.store.snapshot()
-            return directories.public_directory(*public_view(snapshot.elements, snapshot.connections))
+            elements, connections = public_view(snapshot.elements, snapshot.connections)
+            graph = self.cache.graph()
+            found = {e.id: routes(graph, e.id, today=today) for e in elements
+                     if e.kind is Kind.PARTNER and e.id in graph}
+            return directories.public_directory(elements, connections, today=today, routes=found)
         # Filtered views are cheap to derive: only the whole directory is cached (per day, as
         # partnerships end on a date).
         whole = self.cache.memo("public", ("directory", date.today()), build)
-        return directories.narrow(whole, region=region, issue=issue_id)
+        return directories.narrow(whole, region=region, issue=issue_id, type=type, offers=offers)
 
     def search(self, query: SearchQuery) -> list[dict[str, Any]]:
         """Return elements whose name or id contains the text, best matches first."""
@@ -66,6 +77,10 @@ class Browse:
                                   "degree": graph.degree(node), **browse.neighbourhood(graph, node)}
         if graph.nodes[node]["kind"] == "partner" and not public:
             result["holders"] = holders(graph, node)  # ordered and with affiliates, as `holders` gives them
+            # As `holders --json` gives them, with the affiliate's name for the page.
+            result["contact_of_record"] = [
+                {**c, "affiliate_name": graph.nodes[c["affiliate"]]["name"] if c["affiliate"] else None}
+                for c in contacts_of_record(graph, node)]
         return result
 
     def facets(self, *, public: bool = False) -> dict[str, list[Any]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from partnergraph.analysis import metrics as metrics_analysis
 from partnergraph.io import backup as backups
@@ -13,14 +13,18 @@ from partnergraph.io import export as exporting
 from partnergraph.io.export import FORMATS as EXPORT_FORMATS
 from partnergraph.io.metrics import METRIC_FORMATS, write_metrics
 from partnergraph.io.reader import read_rows
-from partnergraph.model import Location, PartnergraphError, Row, parse_list, validate_dataset
+from partnergraph.io.sources import SHAPES_HELP
+from partnergraph.io.template import write_template as _write_template
+from partnergraph.model import ImportFailed, Location, PartnergraphError, Row, parse_list, validate_dataset
 from partnergraph.records import ChangeNote, Progress, WriteStats
 from partnergraph.services.options import MetricsQuery
+from partnergraph.services.partnership_checks import import_record_problems
 from partnergraph.services.privacy import public_view
 from partnergraph.services.questions import Questions
 from partnergraph.store import GraphStore
 
-__all__ = ["EXPORT_FORMATS", "METRIC_FORMATS", "Data", "ProgressFactory", "demo_rows", "generate"]
+__all__ = ["EXPORT_FORMATS", "METRIC_FORMATS", "SHAPES_HELP", "Data", "ProgressFactory", "demo_rows", "generate",
+           "write_template"]
 
 # Called as a stage of an import begins ("checking", then "writing") with its number of rows;
 # returns a callback for rows done in that stage, or None.
@@ -69,6 +73,38 @@ def generate(people: int, ties: int, seed: int, folder: Path) -> dict[str, int]:
     return {"elements": len(elements), "connections": len(connections)}
 
 
+@contextmanager
+def detached_store(store: GraphStore) -> Iterator[GraphStore]:
+    """Yield a connection of its own to the same store, for an import or restore in another thread
+    while this one keeps answering reads (the viewer's background jobs).
+
+    SQLite gets a second connection (WAL: readers go on while it writes); the Neo4j driver is
+    thread-safe, with a session per call, so its store is shared.
+    """
+    from partnergraph.store.sqlite import SqliteStore
+
+    if not isinstance(store, SqliteStore):
+        yield store
+        return
+    own = SqliteStore(store.path)
+    try:
+        yield own
+    finally:
+        own.close()
+
+
+def write_template(target: Path | IO[bytes]) -> None:
+    """Write the import template workbook (docs/import-format.md#the-template) to an .xlsx path or a binary stream."""
+    if isinstance(target, Path):
+        if target.suffix.lower() != ".xlsx":
+            raise PartnergraphError(f"{target}: the template is an .xlsx workbook; give a file name ending in .xlsx")
+        if target.is_dir():
+            raise PartnergraphError(f"{target}: is a folder")
+        if not target.parent.is_dir():
+            raise PartnergraphError(f"{target.parent}: no such folder")
+    _write_template(target)
+
+
 class Data:
     """Reading data into one store and writing it out."""
 
@@ -78,22 +114,9 @@ class Data:
 
     @contextmanager
     def detached(self) -> Iterator[Data]:
-        """Yield a Data over its own connection to the same store, for an import or restore in another
-        thread while this one keeps answering reads (the viewer's background jobs).
-
-        SQLite gets a second connection (WAL: readers go on while it writes); the Neo4j driver is
-        thread-safe, with a session per call, so its store is shared.
-        """
-        from partnergraph.store.sqlite import SqliteStore
-
-        if not isinstance(self.store, SqliteStore):
-            yield self
-            return
-        store = SqliteStore(self.store.path)
-        try:
-            yield Data(store, self.questions)
-        finally:
-            store.close()
+        """Yield a Data over its own connection to the same store (see `detached_store`)."""
+        with detached_store(self.store) as store:
+            yield Data(store, self.questions) if store is not self.store else self
 
     def import_rows(self, element_rows: Sequence[Row], connection_rows: Sequence[Row],
                     progress: ProgressFactory | None = None, *, note: ChangeNote | None = None) -> WriteStats:
@@ -105,6 +128,13 @@ class Data:
             progress("checking", len(element_rows) + len(connection_rows))
         existing = self.store.existing_kinds(_referenced_ids(element_rows, connection_rows))
         dataset = validate_dataset(element_rows, connection_rows, existing)
+        # The rule of one contact of record per partner and affiliate (docs/analytics.md#contact-of-record),
+        # checked when the import sets one: only then is the store's graph read.
+        if any(c.props.get("primary") is True for c in dataset.connections):
+            problems = import_record_problems(self.questions.cache.graph(), dataset.elements, dataset.connections,
+                                              element_rows, connection_rows)
+            if problems:
+                raise ImportFailed(problems)
         callback = progress("writing", len(dataset.elements) + len(dataset.connections)) if progress else None
         return self.store.upsert(dataset, callback, note=note)
 

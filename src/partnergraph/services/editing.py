@@ -55,6 +55,7 @@ from partnergraph.services.edit_checks import (
     today,
 )
 from partnergraph.services.options import HistoryQuery
+from partnergraph.services.partnership_checks import contact_of_record_errors
 from partnergraph.store import GraphStore
 
 
@@ -169,6 +170,7 @@ class Editing:
         if self.store.get_connection(conn.source, conn.target, conn.type) is not None:
             errors.setdefault("to", []).append(
                 f"a {conn.type.value} connection between {conn.source!r} and {conn.target!r} exists already: edit it instead")
+        errors = _merge_errors(errors, contact_of_record_errors(self.store, conn))
         if errors:
             raise ValidationError(errors)
         return _apply(self.store, [Edit(None, conn)], make_note(actor, "create", source, comment))
@@ -205,6 +207,7 @@ class Editing:
             after = check_connection(self.store, merged, self.names)
         except ValidationError as exc:
             raise ValidationError(_merge_errors(exc.errors, errors)) from None
+        errors = _merge_errors(errors, contact_of_record_errors(self.store, after))
         if errors:
             raise ValidationError(errors)
         if after == current:

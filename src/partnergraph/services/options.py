@@ -95,6 +95,16 @@ def _kind(value: str | None, param: str = "kind") -> str | None:
         raise InvalidOption(param, f"must be one of {', '.join(k.slug for k in Kind)}, not {value!r}") from None
 
 
+def _types(values: tuple[str, ...] | list[str]) -> tuple[str, ...]:
+    """Return organisation types given once each, blanks dropped (matched against the schema's vocabulary later)."""
+    found: list[str] = []
+    for value in values:
+        text = " ".join(str(value).split())
+        if text and text not in found:
+            found.append(text)
+    return tuple(found)
+
+
 @dataclass(frozen=True)
 class HoldersQuery(Options):
     """Who holds the relationship with a partner."""
@@ -146,7 +156,9 @@ class CentralityQuery(Options):
 
     `kind` ranks only that kind; with `induced`, scores are computed on the subgraph of that kind
     alone. `region` and `issue` compute on their subgraph. `weighted` makes strong ties short.
-    With `public`, only what the public may see is ranked.
+    `types` ranks only organisations of those types (docs/analytics.md#centrality). Issues are
+    left out of the ranking unless `include_issues` (or `kind` is issue). With `public`, only
+    what the public may see is ranked.
     """
 
     measure: str = choice("degree", tuple(MEASURES))
@@ -160,10 +172,13 @@ class CentralityQuery(Options):
     induced: bool = False
     backend: str = choice("auto", BACKENDS)
     public: bool = False
+    types: tuple[str, ...] = ()
+    include_issues: bool = False
 
     def __post_init__(self) -> None:
         super().__post_init__()
         object.__setattr__(self, "kind", _kind(self.kind))
+        object.__setattr__(self, "types", _types(self.types))
         if self.induced and self.kind is None:
             raise ConflictingOptions("induced", "needs a kind")
         if self.sample is not None and self.measure != "betweenness":
@@ -204,19 +219,29 @@ class CommunitiesQuery(Options):
 
 @dataclass(frozen=True)
 class CoverageQuery(Options):
-    """The issue x region matrix of partners with these statuses, and the gaps."""
+    """The issue x region matrix of partners with these statuses (and of these `types`, when given), and the gaps."""
 
     statuses: tuple[str, ...] = ("active",)
     public: bool = False
+    types: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        object.__setattr__(self, "types", _types(self.types))
 
 
 @dataclass(frozen=True)
 class CriteriaQuery(Options):
-    """One organisation, or every partner, scored against the partnership criteria."""
+    """One organisation, or every partner, scored against the partnership criteria.
+
+    With `distribution`, the answer also says how the scores spread (`analysis.score_spread`),
+    over every one scored (not only the `top`).
+    """
 
     organisation: str | None = None
     criteria_file: Path | None = None
     top: int | None = bounded(None, 1)
+    distribution: bool = False
 
 
 @dataclass(frozen=True)

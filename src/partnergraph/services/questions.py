@@ -18,10 +18,13 @@ from partnergraph.analysis import criteria as criteria_analysis
 from partnergraph.analysis import metrics as metrics_analysis
 from partnergraph.analysis import suggest as suggest_analysis
 from partnergraph.analysis.centrality import centrality, rank, scope
+from partnergraph.analysis.contact_of_record import contacts_of_record, record_risks
 from partnergraph.analysis.criteria import default_text as default_criteria_text
 from partnergraph.analysis.graph import node_summary, resolve
+from partnergraph.analysis.org_types import of_types, wanted_types
 from partnergraph.analysis.paths import introduction_paths
 from partnergraph.analysis.relationships import holder_warnings, holders, relationship_risks
+from partnergraph.analysis.score_spread import score_spread
 from partnergraph.model import NoPath, PartnergraphError
 from partnergraph.services.browse import Browse
 from partnergraph.services.cache import GraphCache
@@ -61,13 +64,13 @@ class Questions:
         self.browse = browse
 
     def holders(self, query: HoldersQuery) -> dict[str, Any]:
-        """Return a partner and the people who hold its relationship, with warnings."""
+        """Return a partner, its contacts of record and the people who hold its relationship, with warnings."""
         graph = self.cache.graph()
         partner = resolve(graph, query.partner)
         found = holders(graph, partner, today=query.today, stale_months=query.stale_months)
         summary = {**node_summary(graph, partner), "status": graph.nodes[partner].get("status")}
-        return {"partner": summary, "holders": found,
-                "warnings": holder_warnings(found, stale_months=query.stale_months)}
+        return {"partner": summary, "contact_of_record": contacts_of_record(graph, partner, today=query.today),
+                "holders": found, "warnings": holder_warnings(found, stale_months=query.stale_months)}
 
     def path(self, query: PathQuery) -> dict[str, Any]:
         """Return up to `k` introduction paths; no path gives an empty list, not an error."""
@@ -109,20 +112,27 @@ class Questions:
         scores = self.cache.memo("centrality", key, lambda: centrality(
             work, query.measure, sample=query.sample, seed=query.seed, weighted_ties=query.weighted,
             backend=query.backend))
+        typed = of_types(graph, query.types) if query.types else None
         results = [{**node_summary(graph, n), "score": s}
-                   for n, s in rank(graph, scores, kind=query.kind, top=query.top)]
+                   for n, s in rank(graph, scores, kind=query.kind, top=query.top,
+                                    include_issues=query.include_issues, nodes=typed)]
         approximate = query.measure == "betweenness" and query.sample is not None and query.sample < work.number_of_nodes()
         return {"measure": query.measure, "approximate": approximate, "weighted": query.weighted,
-                "kind": query.kind, "scope": {"region": query.region, "issue": issue_id, "induced": query.induced,
-                                              "nodes": work.number_of_nodes(), "edges": work.number_of_edges()},
+                "kind": query.kind, "types": sorted(wanted_types(graph, query.types)),
+                "include_issues": query.include_issues,
+                "scope": {"region": query.region, "issue": issue_id, "induced": query.induced,
+                          "nodes": work.number_of_nodes(), "edges": work.number_of_edges()},
                 "results": results}
 
     def risks(self, query: RisksQuery) -> dict[str, Any]:
-        """Return unheld and single-holder partners, overloaded holders, stale ties and dormant partners."""
+        """Return unheld and single-holder partners, overloaded holders, stale ties, dormant partners,
+        partners with no contact of record and contacts of record gone stale or ended (docs/analytics.md)."""
         today = query.today or date.today()
-        found = relationship_risks(self.cache.graph(), today=today, stale_months=query.stale_months,
-                                   overload=query.overload)
-        return {"as_of": today.isoformat(), "stale_months": query.stale_months, "overload": query.overload, **found}
+        graph = self.cache.graph()
+        found = relationship_risks(graph, today=today, stale_months=query.stale_months, overload=query.overload)
+        records = record_risks(graph, today=today, stale_months=query.stale_months)
+        return {"as_of": today.isoformat(), "stale_months": query.stale_months, "overload": query.overload,
+                **found, **records}
 
     def brokers(self, query: BrokersQuery) -> dict[str, Any]:
         """Return who brokers: structural holes, cut points with consequences, bridges, connectors."""
@@ -156,7 +166,8 @@ class Questions:
 
     def coverage(self, query: CoverageQuery) -> dict[str, Any]:
         """Return the issue x region matrix of partners with those statuses, and the gaps."""
-        return coverage_analysis.coverage(self.browse.view_graph(public=query.public), statuses=query.statuses)
+        return coverage_analysis.coverage(self.browse.view_graph(public=query.public), statuses=query.statuses,
+                                          types=query.types)
 
     def criteria(self, query: CriteriaQuery) -> dict[str, Any]:
         """Score one organisation, or every partner, against the partnership criteria, with reasons."""
@@ -166,8 +177,11 @@ class Questions:
             scored = [criteria_analysis.score(graph, resolve(graph, query.organisation), rules)]
         else:
             scored = criteria_analysis.score_all(graph, rules)
-        return {"criteria": rules.source, "approve_at": rules.approve_at,
-                "results": scored[:query.top] if query.top else scored}
+        result = {"criteria": rules.source, "approve_at": rules.approve_at,
+                  "results": scored[:query.top] if query.top else scored}
+        if query.distribution:
+            result["distribution"] = score_spread(scored, approve_at=rules.approve_at)
+        return result
 
     def suggest(self, query: SuggestQuery) -> dict[str, Any]:
         """Return prospective partners for an affiliate, ranked by criteria and graph proximity, explained."""

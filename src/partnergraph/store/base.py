@@ -120,6 +120,10 @@ class GraphStore(Protocol):
         """Return the connection with this key (KNOWS ends in canonical order), or None."""
         ...
 
+    def get_connections(self, keys: Iterable[tuple[str, str, str]]) -> dict[tuple[str, str, str], Connection]:
+        """Return the connections that exist among `keys` (from, to, type; KNOWS in canonical order), by key."""
+        ...
+
     def connections_of(self, element_id: str) -> list[Connection]:
         """Return every connection from or to an element, sorted by key."""
         ...

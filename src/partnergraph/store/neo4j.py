@@ -340,6 +340,16 @@ class Neo4jStore:
         key = connection(source, target, rel).key
         return self._read(lambda tx: _current_connection(tx, key))
 
+    def get_connections(self, keys: Iterable[tuple[str, str, str]]) -> dict[tuple[str, str, str], Connection]:
+        """Return the connections that exist among `keys` (from, to, type; KNOWS in canonical order), by key."""
+        wanted = [list(key) for key in dict.fromkeys(keys)]
+        found: dict[tuple[str, str, str], Connection] = {}
+        for start in range(0, len(wanted), 10_000):  # bounded parameter lists
+            batch = wanted[start:start + 10_000]
+            records = self._read(lambda tx, b=batch: list(tx.run(query("read/list_connections_by_key"), keys=b)))
+            found.update((c.key, c) for c in map(_connection, records))
+        return found
+
     def connections_of(self, element_id: str) -> list[Connection]:
         """Return every connection from or to an element, sorted by key."""
         records = self._read(lambda tx: list(tx.run(query("read/list_element_connections"), id=element_id)))

@@ -530,6 +530,19 @@ class SqliteStore:
                                "WHERE source = ? AND target = ? AND type = ?", key).fetchone()
         return _connection(row) if row else None
 
+    def get_connections(self, keys: Iterable[tuple[str, str, str]]) -> dict[tuple[str, str, str], Connection]:
+        """Return the connections that exist among `keys` (from, to, type; KNOWS in canonical order), by key."""
+        found: dict[tuple[str, str, str], Connection] = {}
+        with self._read() as conn:
+            if conn is None:
+                return found
+            for key in dict.fromkeys(keys):
+                row = conn.execute("SELECT source, target, type, props FROM connections "
+                                   "WHERE source = ? AND target = ? AND type = ?", key).fetchone()
+                if row:
+                    found[key] = _connection(row)
+        return found
+
     def connections_of(self, element_id: str) -> list[Connection]:
         """Return every connection from or to an element, sorted by key."""
         with self._read() as conn:

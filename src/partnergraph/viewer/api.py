@@ -8,8 +8,6 @@ from flask import Blueprint, jsonify
 
 from partnergraph.services.options import (
     BrokersQuery,
-    CentralityQuery,
-    CriteriaQuery,
     HoldersQuery,
     PathQuery,
     SearchQuery,
@@ -17,8 +15,10 @@ from partnergraph.services.options import (
 )
 from partnergraph.viewer.common import (
     as_allowed,
+    centrality_query,
     communities_query,
     coverage_query,
+    criteria_query,
     graph_query,
     int_arg,
     path_args,
@@ -71,19 +71,20 @@ def path() -> Any:
 
 @api.get("/directory")
 def directory() -> Any:
-    """Return the public directory: public partners by region and issue, with routes in: ?region=&issue=.
+    """Return the public directory: public partners with routes in: ?region=&issue=&type=&offers=.
 
-    The same in every mode and for every reader: it holds nothing that may not be published.
+    The same in every mode and for every reader (and what `partnergraph directory --json`
+    prints): it holds nothing that may not be published.
     """
     with state().workspace() as ws:
-        return jsonify(ws.browse.directory(region=text_arg("region"), issue=text_arg("issue")))
+        return jsonify(ws.browse.directory(region=text_arg("region"), issue=text_arg("issue"), type=text_arg("type"),
+                                           offers=text_arg("offers")))
 
 
 @api.get("/centrality")
 def centrality() -> Any:
-    """Return the top elements by a measure: ?measure=&kind=&top= (the CLI's `centrality --json`)."""
-    query = CentralityQuery(text_arg("measure", "degree") or "degree", kind=text_arg("kind"),
-                            top=int_arg("top", 10), public=state().public)
+    """Return the top elements by a measure: ?measure=&kind=&top=&type=&include_issues=1 (the CLI's `centrality --json`)."""
+    query = centrality_query(measure="degree", top=10, public=state().public)
     with state().workspace() as ws:
         return jsonify(ws.questions.centrality(query))
 
@@ -122,7 +123,7 @@ def communities() -> Any:
 
 @api.get("/coverage")
 def coverage() -> Any:
-    """Return the issue x region matrix and the gaps: ?status=active (repeatable; the CLI's `coverage --json`)."""
+    """Return the issue x region matrix and the gaps: ?status=active&type=T (repeatable; the CLI's `coverage --json`)."""
     query = coverage_query(public=state().public)
     with state().workspace() as ws:
         return jsonify(ws.questions.coverage(query))
@@ -130,9 +131,9 @@ def coverage() -> Any:
 
 @api.get("/criteria")
 def criteria() -> Any:
-    """Return partners scored against the default criteria: ?org=ID&top=N (the CLI's `criteria --json`)."""
+    """Return partners scored against the default criteria: ?org=ID&top=N&distribution=1 (the CLI's `criteria --json`)."""
     private_only()  # the reasons name the people who hold warm ties
-    query = CriteriaQuery(text_arg("org"), top=int_arg("top", None))
+    query = criteria_query()
     with state().workspace() as ws:
         return jsonify(ws.questions.criteria(query))
 

@@ -102,16 +102,30 @@ def install(app: Flask, settings: Settings) -> None:
 
 
 def _secret_key(settings: Settings) -> str:
+    """Return the key that signs session cookies: PARTNERGRAPH_SECRET_KEY, else one made for this run.
+
+    A key made for this run is all a viewer on this machine alone needs (`partnergraph demo`,
+    `serve` on 127.0.0.1): it says nothing. Served beyond this machine, or by a WSGI server that
+    may run several workers, it says in plain words what a per-run key means (docs/operations.md).
+    """
     if settings.secret_key is not None:
         if len(settings.secret_key) < MIN_SECRET_KEY:
             raise PartnergraphError(f"PARTNERGRAPH_SECRET_KEY must have at least {MIN_SECRET_KEY} characters "
                                     "(make one with: python -c 'import secrets; print(secrets.token_hex(32))')")
         return settings.secret_key
-    if not settings.public:
-        log.warning("PARTNERGRAPH_SECRET_KEY is not set: using a random key, so sessions end when the viewer "
-                    "restarts, and several worker processes (gunicorn --workers N) cannot share sessions: set "
-                    "PARTNERGRAPH_SECRET_KEY to the same secret for all of them")
+    if not settings.public and not settings.local_only:
+        log.warning(per_run_key_warning(settings))
     return secrets.token_hex(32)
+
+
+def per_run_key_warning(settings: Settings) -> str:
+    """Return the warning about a per-run sign-in key, for a viewer served beyond this machine."""
+    where = (f"This viewer listens on {settings.listen_host}, beyond this machine" if settings.listen_host
+             else "This viewer runs under a WSGI server (such as gunicorn)")
+    return (f"{where}, and PARTNERGRAPH_SECRET_KEY is not set: it signs people in with a key made for this run, "
+            "so everyone is signed out whenever it restarts, and with several workers (gunicorn --workers 2 "
+            "or more) each worker would sign out the people the others signed in. Set PARTNERGRAPH_SECRET_KEY "
+            "to the same long random secret everywhere: python -c 'import secrets; print(secrets.token_hex(32))'")
 
 
 # -- who is asking --------------------------------------------------------------------------------

@@ -15,7 +15,14 @@ from partnergraph.config import package_root
 from partnergraph.model import PartnergraphError, RelType
 from partnergraph.schema import KIND_SLUGS
 from partnergraph.services import Workspace, redact
-from partnergraph.services.options import CommunitiesQuery, CoverageQuery, GraphQuery, InvalidOption
+from partnergraph.services.options import (
+    CentralityQuery,
+    CommunitiesQuery,
+    CoverageQuery,
+    CriteriaQuery,
+    GraphQuery,
+    InvalidOption,
+)
 
 # templates/ and static/ live in web/ next to cypher/: the repository root in a checkout, the
 # package folder in an installed wheel (pyproject's force-include).
@@ -173,8 +180,20 @@ def communities_query(*, top: int | None = None, public: bool) -> CommunitiesQue
 
 
 def coverage_query(*, public: bool) -> CoverageQuery:
-    """Return the partner statuses that count as coverage (?status=, repeatable; default active)."""
-    return CoverageQuery(statuses=tuple(list_arg("status")) or ("active",), public=public)
+    """Return the partner statuses that count as coverage (?status=, repeatable; default active), and ?type=."""
+    return CoverageQuery(statuses=tuple(list_arg("status")) or ("active",), types=tuple(list_arg("type")),
+                         public=public)
+
+
+def centrality_query(*, measure: str, top: int, public: bool) -> CentralityQuery:
+    """Return the options of `partnergraph centrality` from the query: measure, kind, top, type, include_issues."""
+    return CentralityQuery(text_arg("measure", measure) or measure, kind=text_arg("kind"), top=int_arg("top", top),
+                           types=tuple(list_arg("type")), include_issues=bool_arg("include_issues"), public=public)
+
+
+def criteria_query(*, organisation: str | None = None) -> CriteriaQuery:
+    """Return the options of `partnergraph criteria` from the query: org, top, distribution (default criteria)."""
+    return CriteriaQuery(organisation or text_arg("org"), top=int_arg("top", None), distribution=bool_arg("distribution"))
 
 
 def suggest_args() -> dict[str, Any]:

@@ -28,6 +28,8 @@ from partnergraph.model import Conflict, ImportFailed, PartnergraphError
 from partnergraph.records import Change
 from partnergraph.schema import KIND_SLUGS
 from partnergraph.services.edit_checks import PROVENANCE, UnknownChange, ValidationError, revision
+from partnergraph.services.imports import DECISIONS, UndecidedDuplicates
+from partnergraph.services.partnership_checks import type_notices
 from partnergraph.viewer.auth import actor, require_role
 from partnergraph.viewer.common import as_allowed, connection_key, int_arg, private_only, state, text_arg
 from partnergraph.viewer.uploads import import_upload
@@ -195,7 +197,7 @@ def api_create_element() -> Any:
         change = ws.editing.create_element(kind, values, actor=actor(), **_notes(body))
         element = _written(change)
         return jsonify({"element": element.to_dict(), "rev": revision(element),
-                        "change": _change_json(ws, change)}), 201
+                        "change": _change_json(ws, change), "notices": type_notices(element)}), 201
 
 
 @edit_api.patch("/elements/<path:node_id>")
@@ -209,7 +211,8 @@ def api_update_element(node_id: str) -> Any:
                                            **_notes(body))
         # Nothing changed (no change record): the element is as stored.
         element = _written(change) if change is not None else ws.editing.element(node_id)
-        return jsonify({"element": element.to_dict(), "rev": revision(element), "change": _change_json(ws, change)})
+        return jsonify({"element": element.to_dict(), "rev": revision(element), "change": _change_json(ws, change),
+                        "notices": type_notices(element)})
 
 
 @edit_api.delete("/elements/<path:node_id>")
@@ -337,10 +340,20 @@ def api_history(node_id: str) -> Any:
                                                      before=int_arg("before", None))))
 
 
+@edit_api.errorhandler(UndecidedDuplicates)
+def _undecided(exc: UndecidedDuplicates) -> Any:
+    return jsonify({"error": str(exc), "possible_duplicates": exc.pairs}), 409
+
+
 @edit_api.post("/import")
 @require_role("editor")
 def api_import() -> Any:
-    """Import an uploaded .json or .xlsx file (multipart field `file`, plus `provenance`); all or nothing."""
-    stats = import_upload(request.files.get("file"), request.form.get(PROVENANCE, ""),
-                          request.form.get("comment", ""))
-    return jsonify({"imported": stats})
+    """Import an uploaded .csv, .xlsx or .json file (multipart `file`, `provenance`; optional `comment`,
+    `from_affiliate`, `on_duplicate`); all or nothing (docs/json-api.md#import)."""
+    on_duplicate = request.form.get("on_duplicate") or None
+    if on_duplicate not in (None, *DECISIONS):
+        raise ValidationError({"on_duplicate": ["merge or separate"]})
+    stats, report = import_upload(request.files.get("file"), request.form.get(PROVENANCE, ""),
+                                  request.form.get("comment", ""), from_affiliate=request.form.get("from_affiliate", ""),
+                                  on_duplicate=on_duplicate)
+    return jsonify({"imported": stats, "report": report})

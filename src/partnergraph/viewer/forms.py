@@ -35,7 +35,8 @@ LABELS = {
     "email": "Email", "phone": "Phone", "role": "Role", "from": "From", "to": "To", "strength": "Strength",
     "since": "Since", "until": "Until", "last_contact": "Last contact", "source": "Origin of the tie",
     "issues": "Issues", "aliases": "Other names", "offers": "Offers", "looks_for": "Looks for",
-    "public_email": "Public role address", "primary": "Contact of record", PROVENANCE: "Source of this information", "comment": "Comment",
+    "public_email": "Public role address", "primary": "Contact of record",
+    "from_affiliate": "Whose list is this?", PROVENANCE: "Source of this information", "comment": "Comment",
 }
 HINTS = {
     "id": "a short stable slug: no spaces or ';' (it cannot change later)",
@@ -47,6 +48,7 @@ HINTS = {
     "looks_for": "e.g. volunteers; events; media access (separated by ;)",
     "public_email": "a role address the public may write to, e.g. partnerships@…; never a person's",
     "primary": "the person accountable for this partnership on behalf of their affiliate",
+    "from_affiliate": "the affiliate that keeps this list (optional): pages will say where each fact came from",
     PROVENANCE: "where does this information come from? a link, a meeting, an email…",
 }
 # What each relationship type is, beside its form: the schema's help texts.

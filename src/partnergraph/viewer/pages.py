@@ -8,7 +8,8 @@ from flask import Blueprint, abort, redirect, render_template, url_for
 
 from partnergraph.model import PartnergraphError
 from partnergraph.schema import KINDS as KIND_SPECS
-from partnergraph.schema import Kind, page_sections
+from partnergraph.schema import ORGANISATION_TYPES, Kind, page_sections, type_label
+from partnergraph.services import plural
 from partnergraph.services.options import (
     MEASURE_NAMES,
     BrokersQuery,
@@ -23,6 +24,7 @@ from partnergraph.services.options import (
 from partnergraph.viewer.common import (
     KINDS,
     as_allowed,
+    centrality_query,
     choice_arg,
     communities_query,
     coverage_query,
@@ -37,11 +39,14 @@ from partnergraph.viewer.common import (
 )
 
 pages = Blueprint("pages", __name__)
+pages.add_app_template_filter(type_label, "type_label")  # organisation types as people read them
 
 # How each kind's page titles the groups of neighbours that services.browse.element returns, and
 # the URL segment of each kind: both from the schema table.
 SECTION_TITLES = {kind.slug: page_sections(kind) for kind in Kind}
 PLURAL = {kind.slug: spec.plural for kind, spec in KIND_SPECS.items()}
+TYPE_CHOICES = tuple(ORGANISATION_TYPES)  # the vocabulary of organisation types, offered by the analytics filters
+pages.add_app_template_filter(plural, "plural")  # {{ n|plural("partner") }}: "1 partner", "2 partners"
 
 
 @pages.app_context_processor
@@ -70,11 +75,11 @@ def home() -> Any:
 
 @pages.get("/directory")
 def directory() -> Any:
-    """Show the public directory (the same page in every mode): partners by region or issue, routes in."""
-    region, issue = text_arg("region"), text_arg("issue")
+    """Show the public directory (the same page in every mode): partners by region, issue, type and offer, routes in."""
     group = choice_arg("group", ("region", "issue"), "region")
     with state().workspace() as ws:
-        found = ws.browse.directory(region=region, issue=issue)
+        found = ws.browse.directory(region=text_arg("region"), issue=text_arg("issue"), type=text_arg("type"),
+                                    offers=text_arg("offers"))
     partners = {p["id"]: p for p in found["partners"]}
     return render_template("directory.html", directory=found, partners=partners, group=group)
 
@@ -137,15 +142,14 @@ def graph() -> Any:
 @pages.get("/analytics")
 def analytics() -> Any:
     public = state().public
-    query = CentralityQuery(text_arg("measure", "betweenness") or "betweenness", kind=text_arg("kind"),
-                            top=int_arg("top", 20), public=public)
+    query = centrality_query(measure="betweenness", top=20, public=public)
     if public and query.kind == "contact":
         abort(404, description="people are not part of the public directory")
     with state().workspace() as ws:
         ranking = ws.questions.centrality(query)
         risks = None if public else ws.questions.risks(RisksQuery())
-    return render_template("analytics.html", ranking=ranking, measure=query.measure, kind=query.kind, top=query.top,
-                           kinds=KINDS, measures=MEASURE_NAMES, risks=risks)
+    return render_template("analytics.html", ranking=ranking, query=query, measure=query.measure, kind=query.kind,
+                           top=query.top, kinds=KINDS, measures=MEASURE_NAMES, risks=risks, types=TYPE_CHOICES)
 
 
 @pages.get("/analytics/brokers")
@@ -175,7 +179,7 @@ def coverage() -> Any:
         names = {p: graph.nodes[p]["name"] for cell in found["matrix"] for p in cell["partners"]}
     cells = {(c["issue"], c["region"]): c for c in found["matrix"]}
     return render_template("analytics_coverage.html", coverage=found, cells=cells, names=names,
-                           statuses=facets["statuses"])
+                           statuses=facets["statuses"], types=TYPE_CHOICES)
 
 
 @pages.get("/analytics/prospects")
@@ -187,7 +191,7 @@ def prospects() -> Any:
     with state().workspace() as ws:
         affiliates = ws.questions.centrality(CentralityQuery("degree", kind="affiliate", top=None))["results"]
         facets = ws.browse.facets()
-        scores = ws.questions.criteria(CriteriaQuery())
+        scores = ws.questions.criteria(CriteriaQuery(distribution=True))
         try:
             if query["affiliate"]:
                 suggestions = ws.questions.suggest(SuggestQuery(**query))
