@@ -88,5 +88,6 @@ def test_ranking_filters_by_kind_and_breaks_ties_by_id(graph):
 def test_names_resolve_to_ids_and_ambiguity_is_an_error(graph):
     assert resolve(graph, "Creative Commons") == "cc"
     assert resolve(graph, "cc") == "cc"
-    with pytest.raises(UnknownNode):
-        resolve(graph, "Creative")
+    assert resolve(graph, "Creative") == "cc"  # a unique prefix
+    with pytest.raises(UnknownNode, match=r"'Wikimedia' names 3 elements: .*Wikimedia Foundation \(wmf\)"):
+        resolve(graph, "Wikimedia")

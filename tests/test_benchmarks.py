@@ -103,3 +103,14 @@ def test_the_directory_benchmark_measures_routes_and_the_record_check_against_ba
                            "1500", "--runs", "1"], capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
     assert "directory:" in done.stdout and "record check:" in done.stdout and done.stdout.count("ratio") == 2
+
+
+@pytest.mark.slow
+def test_the_onboarding_benchmark_reports_recall_precision_and_a_ratio(tmp_path):
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "onboarding.py"), "--quick", "--out", str(tmp_path)],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "recall" in done.stdout and "ratio" in done.stdout
+    record = json.loads((tmp_path / "onboarding.json").read_text())
+    assert record["rows"] == 2000 and record["planted"] == 100 and record["caught"] > 0
+    assert 0 < record["precision"] <= 1 and record["ratio"] > 0

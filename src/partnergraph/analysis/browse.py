@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import random
+import unicodedata
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -43,36 +44,67 @@ def describe_node(graph: nx.Graph, node: str) -> dict[str, Any]:
     return found
 
 
-def _folded_names(graph: nx.Graph) -> list[tuple[str, str, str]]:
-    """Return (case-folded name, case-folded id, id) of every node, built once per graph."""
+def _lowered(text: str) -> str:
+    """Return `text` case-folded and without accents, as search compares it."""
+    if text.isascii():
+        return text.casefold()
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _listed(value: Any) -> list[str]:
+    if isinstance(value, list):
+        return [str(v) for v in value]
+    return [str(value)] if value not in (None, "") else []
+
+
+def _folded_names(graph: nx.Graph) -> list[tuple[str, str, str, str, str, str]]:
+    """Return what search compares for every node, built once per graph.
+
+    (folded name, folded id, id, folded aliases, folded offers and looks-for, folded type); lists
+    are joined with a newline, which no needle holds.
+    """
     found = graph.graph.get("folded_names")
     if found is None:
-        found = graph.graph["folded_names"] = [(name.casefold(), node.casefold(), node)
-                                               for node, name in graph.nodes(data="name")]
+        found = graph.graph["folded_names"] = [
+            (_lowered(data.get("name", "")), node.casefold(), node,
+             "\n".join(map(_lowered, _listed(data.get("aliases")))),
+             "\n".join(map(_lowered, _listed(data.get("offers")) + _listed(data.get("looks_for")))),
+             _lowered(str(data.get("type") or "")))
+            for node, data in graph.nodes(data=True)]
     return found
 
 
 def search(graph: nx.Graph, text: str, *, limit: int = 20) -> list[dict[str, Any]]:
-    """Return the elements whose name or id contains `text` (case-insensitive), best matches first.
+    """Return the elements whose name, id, alias, offers or type match `text` (case and accents aside), best first.
 
     An exact name or id comes first, then names starting with the text, then names with a word
-    starting with it, then any other match; ties in alphabetical order of name.
+    starting with it, then any other name or id containing it; then elements with an alias
+    containing it; then those whose type is it (or the vocabulary type it spells: "library" is
+    "glam") or whose offers or what they look for contain it. Ties in alphabetical order of name.
     """
-    needle = text.strip().casefold()
-    if not needle:
+    needle = _lowered(text.strip())
+    if not needle or "\n" in needle:
         return []
+    kind_of = canonical_type(needle)
+    types = {needle, kind_of} if kind_of else {needle}
     ranked: list[tuple[int, str, str]] = []
-    for folded, folded_id, node in _folded_names(graph):
-        if needle not in folded and needle not in folded_id:
-            continue  # most names: one substring test each, in C
-        if folded == needle or folded_id == needle:
-            rank = 0
-        elif folded.startswith(needle):
-            rank = 1
-        elif any(word.startswith(needle) for word in folded.split()):
-            rank = 2
+    for folded, folded_id, node, aliases, offers, kind in _folded_names(graph):
+        if needle in folded or needle in folded_id:  # most names: one substring test each, in C
+            if folded == needle or folded_id == needle:
+                rank = 0
+            elif folded.startswith(needle):
+                rank = 1
+            elif any(word.startswith(needle) for word in folded.split()):
+                rank = 2
+            else:
+                rank = 3
+        elif aliases and needle in aliases:
+            rank = 4
+        elif kind in types or (offers and needle in offers):
+            rank = 5
         else:
-            rank = 3
+            continue
         ranked.append((rank, folded, node))
     ranked.sort()
     return [describe_node(graph, node) for _, _, node in ranked[:limit]]

@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
 
 from partnergraph.schema import ORGANISATIONS, Kind
 
@@ -33,19 +32,22 @@ SHARED_HOSTS = frozenset((
     "meta.wikimedia.org", "gmail.com", "outlook.com", "yahoo.com", "hotmail.com", "mastodon.social",
 ))
 
+_SUFFIX_ENDS: dict[str, list[tuple[str, ...]]] = {}
+for _suffix in LEGAL_SUFFIXES:
+    _SUFFIX_ENDS.setdefault(_suffix[-1], []).append(_suffix)
 _NOT_WORD = re.compile(r"[\W_]+")
 _ACRONYM_WORD = re.compile(r"^[A-Za-z][A-Za-z0-9]{1,7}$")
 
 
-@lru_cache(maxsize=65536)
 def plain(text: str) -> str:
     """Return `text` without case, accents, punctuation and repeated spaces ("École  d'Art" -> "ecole d art").
 
     What a lookup compares: two spellings of one name that only these tell apart are the same name.
     """
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(_NOT_WORD.sub(" ", stripped.replace("&", " and ")).split())
+    lowered = text.casefold()
+    if not lowered.isascii():  # most names are ASCII: no decomposition to do
+        lowered = "".join(c for c in unicodedata.normalize("NFKD", lowered) if not unicodedata.combining(c))
+    return " ".join(_NOT_WORD.sub(" ", lowered.replace("&", " and ")).split())
 
 
 def fold(text: str) -> str:
@@ -59,9 +61,9 @@ def fold(text: str) -> str:
     if len(words) > 1 and words[0] == "the":
         words = words[1:]
     stripped = True
-    while stripped and len(words) > 1:
+    while stripped and len(words) > 1 and words[-1] in _SUFFIX_ENDS:
         stripped = False
-        for suffix in LEGAL_SUFFIXES:
+        for suffix in _SUFFIX_ENDS[words[-1]]:
             if len(words) > len(suffix) and tuple(words[-len(suffix):]) == suffix:
                 words = words[:-len(suffix)]
                 stripped = True
@@ -75,7 +77,12 @@ def acronym(text: str) -> str | None:
     None for a name of fewer than two significant words. A short name matches an acronym when it
     is the acronym or the acronym and one more letter ("EDRi"; see `is_acronym_of`).
     """
-    words = [w for w in fold(text).split() if w not in ACRONYM_STOPWORDS]
+    return initials(fold(text))
+
+
+def initials(folded: str) -> str | None:
+    """Return `acronym` of a name already folded."""
+    words = [w for w in folded.split() if w not in ACRONYM_STOPWORDS]
     if len(words) < 2:
         return None
     return "".join(w[0] for w in words)
@@ -114,7 +121,7 @@ def domain(url: str) -> str | None:
     text = text.split("://", 1)[1] if "://" in text else text.removeprefix("//")
     host = re.split(r"[/?#]", text, maxsplit=1)[0].rsplit("@", 1)[-1].split(":", 1)[0].strip(".")
     host = host.removeprefix("www.")
-    if "." not in host or any(c.isspace() for c in host):
+    if "." not in host or len(host.split()) != 1:
         return None
     return host
 

@@ -21,7 +21,9 @@ from typing import Any
 
 import networkx as nx
 
-from partnergraph.model import Connection, Element, UnknownNode
+from partnergraph.analysis.folding import Candidate
+from partnergraph.analysis.lookup import NameIndex
+from partnergraph.model import Connection, Element, Kind, UnknownNode
 from partnergraph.schema import PATH_ROLES
 
 # Text values longer than this are kept as they come: long text (notes, websites) rarely repeats,
@@ -128,6 +130,7 @@ def update_graph(graph: nx.Graph, changes: Iterable[tuple[Item, Item]]) -> None:
     """
     nodes, adjacency = graph._node, graph._adj
     by_name: dict[Any, list[str]] = graph.graph["by_name"]
+    names: NameIndex | None = graph.graph.get("name_index")  # kept up to date when it was made
     touched: set[str] = set()
     added = False
     # Whether the path index (people, ties, attachments and their periods) must be built anew,
@@ -140,6 +143,8 @@ def update_graph(graph: nx.Graph, changes: Iterable[tuple[Item, Item]]) -> None:
             reindex = reindex or before is None or after is None
             if item.id in nodes:
                 _unname(by_name, nodes[item.id].get("name"), item.id)
+            if names is not None:
+                names.discard(item.id)
             if after is None:
                 for neighbour in adjacency.pop(item.id, {}):
                     if neighbour != item.id:
@@ -156,6 +161,8 @@ def update_graph(graph: nx.Graph, changes: Iterable[tuple[Item, Item]]) -> None:
             nodes[after.id] = attrs
             # Each name's ids in node order, which is id order: as the build lists them.
             bisect.insort(by_name.setdefault(after.name, []), after.id)
+            if names is not None:
+                names.add(_candidate(after.id, attrs))
         elif isinstance(item, Connection):
             u, v, rel = item.source, item.target, item.type.value
             data = adjacency.get(u, {}).get(v)
@@ -208,6 +215,8 @@ def update_graph(graph: nx.Graph, changes: Iterable[tuple[Item, Item]]) -> None:
     index = None if reindex else graph.graph.get("path_index")
     graph.graph.clear()
     graph.graph["by_name"] = by_name
+    if names is not None:
+        graph.graph["name_index"] = names
     if index is not None:
         if not all([index.refresh(relation) for relation in refreshed]):
             index.forget_costs()
@@ -238,23 +247,54 @@ def node_summary(graph: nx.Graph, node: str) -> dict[str, str]:
     return {"id": node, "name": data["name"], "kind": data["kind"]}
 
 
+def name_index(graph: nx.Graph) -> NameIndex:
+    """Return the forgiving-lookup index of the graph's elements (names and aliases), made when first asked.
+
+    It lives with the graph: `update_graph` keeps it up to date edit by edit.
+    """
+    found = graph.graph.get("name_index")
+    if found is None:
+        found = graph.graph["name_index"] = NameIndex.from_candidates(
+            _candidate(node, data) for node, data in graph.nodes(data=True) if "kind" in data)
+    return found
+
+
+_KINDS = {kind.slug: kind for kind in Kind}
+
+
+def _candidate(node: str, data: dict[str, Any]) -> Candidate:
+    aliases = data.get("aliases") or ()
+    return Candidate(node, _KINDS[data["kind"]], data.get("name") or "",
+                     tuple(aliases) if isinstance(aliases, list) else (str(aliases),))
+
+
 def resolve(graph: nx.Graph, ref: str) -> str:
-    """Return the id of the node whose id or exact name is `ref`, or raise `UnknownNode`."""
+    """Return the id of the one node that `ref` names, or raise `UnknownNode` (with suggestions).
+
+    The exact id, then the exact name, then the forgiving rules of `partnergraph.analysis.lookup`
+    (any case and accents, an alias, a unique prefix; docs/cli.md).
+    """
     if ref in graph:
         return ref
     names = graph.graph.get("by_name")
     found = names.get(ref, []) if names is not None else [n for n, name in graph.nodes(data="name") if name == ref]
-    return one_match(ref, found)
+    if len(found) == 1:
+        return found[0]
+    index = name_index(graph)
+    if found:
+        return index.only(ref, sorted(found))
+    return index.lookup(ref)
 
 
-def one_match(ref: str, ids: Iterable[str]) -> str:
+def one_match(ref: str, ids: Iterable[str], names: dict[str, str] | None = None) -> str:
     """Return the one id a name matched, or raise `UnknownNode`: none, or several (ambiguous, use an id).
 
-    The one rule for names, wherever an element is looked up (the analysis graph or the store).
+    `names` (id -> name) lets the error list the candidates as "Name (id)".
     """
     matches = sorted(ids)
     if len(matches) == 1:
         return matches[0]
     if matches:
-        raise UnknownNode(f"{ref!r} names {len(matches)} elements ({', '.join(matches[:5])}); use an id")
+        shown = ", ".join(f"{names[m]} ({m})" if names and m in names else m for m in matches[:5])
+        raise UnknownNode(f"{ref!r} names {len(matches)} elements: {shown}{', ...' if len(matches) > 5 else ''}; use an id")
     raise UnknownNode(f"no element with id or name {ref!r}")

@@ -18,6 +18,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Collection, Iterable
 
+import numpy
 from rapidfuzz import fuzz, process
 
 from partnergraph.analysis.folding import Candidate, plain
@@ -26,8 +27,10 @@ from partnergraph.schema import Kind
 
 # Names shown in an error about an ambiguous reference.
 SHOWN = 5
-# A suggestion must be at least this similar (rapidfuzz WRatio, 0-100) to be worth showing.
-SUGGEST_CUTOFF = 50.0
+# A suggestion must be at least this similar (rapidfuzz ratio, 0-100) to be worth showing.
+SUGGEST_CUTOFF = 65.0
+# How much a match with the beginning of a name counts against one with the whole name.
+START_WEIGHT = 0.95
 # A prefix is looked at up to this many entries; more is reported as "more than" that.
 PREFIX_SCAN = 1000
 _END = "\U0010ffff"
@@ -100,10 +103,11 @@ class NameIndex:
         """Return "Name (id)", as errors list elements."""
         return f"{self._items[key].name} ({key})"
 
-    def lookup(self, ref: str, kinds: Collection[Kind] | None = None) -> str:
+    def lookup(self, ref: str, kinds: Collection[Kind] | None = None, *, prefix: bool = True) -> str:
         """Return the key of the one element `ref` names (id, name, alias, unique prefix), or raise `UnknownNode`.
 
-        `kinds` restricts every step to elements of those kinds.
+        `kinds` restricts every step to elements of those kinds; without `prefix` a beginning of
+        a name is not enough (for files, where a name that is new must not match an old one's start).
         """
         def allowed(keys: Iterable[str]) -> list[str]:
             return [k for k in keys if kinds is None or self._items[k].kind in kinds]
@@ -116,10 +120,10 @@ class NameIndex:
             for table in (self._names, self._aliases):
                 found = allowed(table.get(wanted, ()))
                 if found:
-                    return self._one(ref, found)
-            found, more = self._prefixed(wanted, allowed)
+                    return self.only(ref, found)
+            found, more = self._prefixed(wanted, allowed) if prefix else ([], False)
             if found:
-                return self._one(ref, found, more=more)
+                return self.only(ref, found, more=more)
         suggestions = self.closest(ref, kinds=kinds)
         hint = f"; did you mean: {', '.join(map(self.describe, suggestions))}?" if suggestions else ""
         raise UnknownNode(f"no element with id or name {ref!r}{hint}")
@@ -130,7 +134,8 @@ class NameIndex:
         window = self._sorted[start:min(stop, start + PREFIX_SCAN)]
         return allowed(dict.fromkeys(key for _, key in window)), stop - start > PREFIX_SCAN
 
-    def _one(self, ref: str, keys: list[str], *, more: bool = False) -> str:
+    def only(self, ref: str, keys: list[str], *, more: bool = False) -> str:
+        """Return the one key `ref` matched, or raise `UnknownNode` listing them ("'x' names 3 elements: ...")."""
         if len(keys) == 1 and not more:
             return keys[0]
         count = f"more than {len(keys)}" if more else str(len(keys))
@@ -140,21 +145,26 @@ class NameIndex:
     def closest(self, ref: str, n: int = 3, *, kinds: Collection[Kind] | None = None) -> list[str]:
         """Return the keys of the `n` elements whose names or aliases are closest to `ref`, closest first.
 
-        Only names at least `SUGGEST_CUTOFF` similar count, so nonsense gets no suggestions.
+        Close is the better of two similarities (rapidfuzz ratio, in C over all names): to the whole
+        name, and (a little less) to its beginning as long as `ref`, since people type the start
+        of a name. Only names at least `SUGGEST_CUTOFF` similar count, so nonsense gets none.
         """
         wanted = plain(ref)
-        if not wanted or n <= 0:
+        if not wanted or n <= 0 or not self._sorted:
             return []
         if self._choices is None:
             self._choices = ([text for text, _ in self._sorted], [key for _, key in self._sorted])
         texts, keys = self._choices
+        whole = process.cdist([wanted], texts, scorer=fuzz.ratio, workers=-1)[0]
+        starts = process.cdist([wanted], [t[:len(wanted)] for t in texts], scorer=fuzz.ratio, workers=-1)[0]
+        scores = numpy.maximum(whole, starts * START_WEIGHT)
         found: dict[str, None] = {}
-        # A few more than asked: one element's name and aliases may all be close.
-        for _, _, at in process.extract(wanted, texts, scorer=fuzz.WRatio, processor=None, limit=n * 4 + 8,
-                                        score_cutoff=SUGGEST_CUTOFF):
+        for at in numpy.argsort(-scores, kind="stable").tolist():
+            if scores[at] < SUGGEST_CUTOFF:
+                break
             key = keys[at]
             if kinds is None or self._items[key].kind in kinds:
                 found[key] = None
-            if len(found) == n:
-                break
+                if len(found) == n:
+                    break
         return list(found)

@@ -37,6 +37,7 @@ from partnergraph.analysis.folding import (
     domain,
     family,
     fold,
+    initials,
     is_acronym_of,
     looks_like_acronym,
     plain,
@@ -76,6 +77,7 @@ class _Record:
     incoming: bool
     family: str
     folded: tuple[str, ...]  # of the name and each alias, without repeats
+    spelled: tuple[tuple[str, str], ...]  # each name or alias as written, and folded
     domain: str | None
     email: str | None
 
@@ -83,8 +85,9 @@ class _Record:
 def _record(at: int, item: Candidate, incoming: bool) -> _Record:
     site = domain(item.website) if item.website else None
     email = item.email.strip().casefold() if item.email and "@" in item.email else None
-    folded = tuple(dict.fromkeys(f for f in map(fold, item.names) if f))
-    return _Record(at, item, incoming, family(item.kind), folded,
+    spelled = tuple((name, fold(name)) for name in item.names)
+    folded = tuple(dict.fromkeys(f for _, f in spelled if f))
+    return _Record(at, item, incoming, family(item.kind), folded, spelled,
                    None if site in SHARED_HOSTS else site, email)
 
 
@@ -115,9 +118,12 @@ def find_duplicates(incoming: Sequence[Candidate], existing: Sequence[Candidate]
 
     def blocks(keyed: dict[str, list[_Record]], strength: int, reason) -> None:
         for members in keyed.values():
-            if len(members) > 1 and any(m.incoming for m in members):
-                for a, b in combinations(members, 2):
-                    note(a, b, strength, 1.0, reason(a, b))
+            if len(members) > 1:
+                for a in members:
+                    if a.incoming:  # pairs of two existing elements are none of this import's business
+                        for b in members:
+                            if b.at < a.at:
+                                note(a, b, strength, 1.0, reason(a, b))
 
     by_folded: dict[str, list[_Record]] = defaultdict(list)
     by_email: dict[str, list[_Record]] = defaultdict(list)
@@ -149,14 +155,14 @@ def _acronyms(records: list[_Record], note) -> None:
     expansions: dict[str, list[tuple[_Record, str]]] = defaultdict(list)
     shorts: dict[str, list[tuple[_Record, str]]] = defaultdict(list)
     for r in records:
-        for name in r.item.names:
+        for name, folded in r.spelled:
             if looks_like_acronym(name):
-                word = plain(name).replace(" ", "")
+                word = folded.replace(" ", "")
                 for key in {word, word[:-1]}:
                     shorts[f"{r.family}|{key}"].append((r, name))
-            initials = acronym(name)
-            if initials is not None and len(initials) >= 2:
-                expansions[f"{r.family}|{initials}"].append((r, name))
+            found = initials(folded)
+            if found is not None and len(found) >= 2:
+                expansions[f"{r.family}|{found}"].append((r, name))
     for key, short in shorts.items():
         for a, short_name in short:
             for b, long_name in expansions.get(key, ()):
@@ -176,27 +182,38 @@ def _similar(records: list[_Record], at: dict[int, _Record], note) -> None:
                     pairs.add((a, b))
 
     for group in _by_family(records):
-        words: dict[str, set[int]] = defaultdict(set)
+        words: dict[str, list[int]] = {}
         for r in group:
             for name in r.folded:
                 for word in name.split():
                     if len(word) >= 3:
-                        words[word].add(r.at)
+                        found = words.get(word)
+                        if found is None:
+                            words[word] = [r.at]
+                        elif found[-1] != r.at:
+                            found.append(r.at)
         rare = {word: ats for word, ats in words.items() if len(ats) <= RARE_WORD}
         # A word one letter away (typo, missing or swapped letter) shares a deletion with it.
-        deletions: dict[str, set[int]] = defaultdict(set)
+        deletions: dict[str, list[int]] = {}
         for word, ats in rare.items():
             if len(ats) > 1:
                 pair_up(ats)
             if len(word) >= 4:
                 for i in range(len(word)):
-                    deletions[word[:i] + word[i + 1:]].update(ats)
+                    key = word[:i] + word[i + 1:]
+                    found = deletions.get(key)
+                    if found is None:
+                        deletions[key] = ats
+                    else:
+                        deletions[key] = found + ats
         for word, ats in deletions.items():
             also = rare.get(word)
             if also is not None:
-                ats = ats | also
+                ats = ats + also
             if len(ats) > 1:
-                pair_up(ats)
+                ats = set(ats)
+                if len(ats) > 1:
+                    pair_up(ats)
         for reverse in (False, True):
             order = sorted((name[::-1] if reverse else name, r.at) for r in group for name in r.folded)
             ats = [a for _, a in order]

@@ -73,6 +73,9 @@ def main(ctx: click.Context, db: str | None) -> None:
     """Explore who knows whom across an advocacy network: partners, affiliates, contacts, issues.
 
     Start with `partnergraph demo`, or `partnergraph import SHEET.xlsx` to bring the spreadsheet you keep.
+
+    Elements are named by id or by name: in any case and without accents, by an alias, or by a
+    unique beginning ("Nordic"); a name that matches nothing gets the three closest as "did you mean".
     """
     ctx.obj = config.from_env().with_db(db)
 

@@ -57,7 +57,7 @@ def criteria_command(ctx: click.Context, organisation: str | None, criteria_file
                      explain_distribution: bool, top: int | None, as_json: bool) -> None:
     """Score partners against the partnership criteria, each score with its reasons.
 
-    Without ORG, every partner, best first; with ORG (an id or exact name), that organisation.
+    Without ORG, every partner, best first; with ORG (an id or a name), that organisation.
     An organisation meeting the criteria (score at least approve_at, no veto) is one a small
     group may partner with without asking for approval. Missing data is never a failed
     criterion: it scores as unknown, and the reason asks for the data.

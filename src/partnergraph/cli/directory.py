@@ -9,7 +9,7 @@ from partnergraph.cli.common import json_option, open_workspace, print_json
 
 @click.command("directory")
 @click.option("--region", default=None, metavar="REGION", help="Only partners in this region (e.g. Europe).")
-@click.option("--issue", default=None, metavar="ISSUE", help="Only partners working on this issue (an id or exact name).")
+@click.option("--issue", default=None, metavar="ISSUE", help="Only partners working on this issue (an id or a name).")
 @click.option("--type", "type_", default=None, metavar="TYPE",
               help="Only partners of this organisation type (e.g. glam, NGO, museum: any spelling of the vocabulary).")
 @click.option("--offers", default=None, metavar="OFFER",

@@ -37,9 +37,10 @@ from partnergraph.services.options import (
 @json_option
 @click.pass_context
 def holders(ctx: click.Context, partner: str, stale_months: int, as_of: date | None, as_json: bool) -> None:
-    """Show who holds the relationship with PARTNER (an id or exact name), warmest first.
+    """Show who holds the relationship with PARTNER (an id or a name), warmest first.
 
-    Warns when the partnership hangs on one person, or only on ties gone stale.
+    PARTNER may be a name in any case, an alias or a unique beginning of a name. Warns when the
+    partnership hangs on one person, or only on ties gone stale.
     """
     result = open_workspace(ctx).questions.holders(HoldersQuery(partner, today=as_of, stale_months=stale_months))
     if as_json:
@@ -92,7 +93,7 @@ def _types(ctx: click.Context, param: click.Parameter, value: str | None) -> lis
 def path(ctx: click.Context, source: str, target: str | None, warm: bool, k: int, overlap: bool,
          max_hops: int | None, avoid: tuple[str, ...], types: list[str] | None, current: bool,
          via_issue: str | None, to_issue: str | None, to_region: str | None, as_of: date | None, as_json: bool) -> None:
-    """Find introduction paths from FROM to TO (ids or exact names).
+    """Find introduction paths from FROM to TO (ids or names: any case, an alias or a unique beginning).
 
     TO may be a person, or an organisation: then any of its members or anyone who holds its
     relationship will do. Or leave TO out and ask a question: --to-issue issue-open-access

@@ -45,8 +45,8 @@ class Workspace:
         self.browse = Browse(self.cache)
         self.questions = Questions(self.cache, self.browse)
         self.data = Data(store, self.questions)
-        self.editing = Editing(store)
-        self.merges = Merges(store)
+        self.editing = Editing(store, names=self.cache.name_index)
+        self.merges = Merges(store, names=self.cache.name_index)
         self.imports = Imports(store, self.cache.graph)
         self.accounts = Accounts(store)
 

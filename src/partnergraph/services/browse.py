@@ -48,7 +48,7 @@ class Browse:
                   offers: str | None = None) -> dict[str, Any]:
         """Return the public directory: public partners by region, issue, type and offer, with role-based routes.
 
-        `issue` takes an id or exact name of a public issue; `type` any spelling of an
+        `issue` takes an id or a name (forgiving) of a public issue; `type` any spelling of an
         organisation type; `offers` one offer, case-insensitively. The same for every reader,
         signed in or not, and what `export --public` writes: partners and affiliates come from
         `public_view` alone (see `partnergraph.io.directory`). The routes in are computed on the

@@ -16,7 +16,8 @@ from typing import Any
 import networkx as nx
 from cachetools import LRUCache
 
-from partnergraph.analysis.graph import build_graph, update_graph
+from partnergraph.analysis.graph import build_graph, name_index, update_graph
+from partnergraph.analysis.lookup import NameIndex
 from partnergraph.analysis.path_index import path_index
 from partnergraph.store import GraphStore
 from partnergraph.store.base import StreamOrderError
@@ -75,6 +76,11 @@ class GraphCache:
                 path_index(graph)
                 gc.freeze()  # as long-lived as the graph
             return graph
+
+    def name_index(self) -> NameIndex:
+        """Return the forgiving-lookup index of the current version's elements (kept with the graph)."""
+        with self.lock:
+            return name_index(self.graph())
 
     def memo(self, area: str, key: Hashable, compute: Callable[[], Any]) -> Any:
         """Return `compute()` for `key` in `area`, computed once per store version.

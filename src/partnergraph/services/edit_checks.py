@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 from partnergraph.analysis.graph import one_match
+from partnergraph.analysis.lookup import NameIndex
 from partnergraph.model import (
     CONNECTION_PROPERTIES,
     ELEMENT_PROPERTIES,
@@ -139,25 +140,46 @@ def _validation_error(problems: Iterable[Problem]) -> ValidationError:
     return ValidationError(errors)
 
 
-def lookup(store: GraphStore, ref: str) -> Element:
-    """Return the element with id `ref`, else the one element named exactly `ref`, or raise `UnknownNode`.
+Names = Callable[[], NameIndex]  # the forgiving-lookup index of the store's current version
 
-    The rule for names is `partnergraph.analysis.graph.one_match`, as on the analysis graph.
+
+def lookup(store: GraphStore, ref: str, names: Names | None = None) -> Element:
+    """Return the element that `ref` names, or raise `UnknownNode`.
+
+    The exact id, else the one element named exactly `ref` (both read from the store), else, with
+    `names`, the forgiving rules of `partnergraph.analysis.lookup` (any case and accents, an alias,
+    a unique prefix; "did you mean" when nothing matches), as on the analysis graph.
     """
     ref = (ref or "").strip()
     found = store.get(ref) if ref else None
     if found is not None:
         return found
     named = {e.id: e for e in store.find_by_name(ref)} if ref else {}
-    return named[one_match(ref, named)]
+    if names is None or len(named) > 1:
+        return named[one_match(ref, named, {e.id: e.name for e in named.values()})]
+    if named:
+        return next(iter(named.values()))
+    element = store.get(names().lookup(ref)) if ref else None
+    if element is None:  # the store moved on since the index was read
+        raise UnknownNode(f"no element with id or name {ref!r}")
+    return element
 
 
-def find(store: GraphStore, ref: str) -> Element | None:
+def find(store: GraphStore, ref: str, names: Names | None = None) -> Element | None:
     """Return what `lookup` finds, or None (for checks that report a missing element per field)."""
     try:
-        return lookup(store, ref)
+        return lookup(store, ref, names)
     except UnknownNode:
         return None
+
+
+def missing(store: GraphStore, ref: str, names: Names | None = None) -> str:
+    """Return why `ref` names no one element ("no element with id or name ...; did you mean ...?")."""
+    try:
+        lookup(store, ref, names)
+    except UnknownNode as exc:
+        return str(exc)
+    return f"no element with id or name {ref!r}"
 
 
 def _current(store: GraphStore, target: tuple[str, ...]) -> Element | Connection | None:
@@ -253,10 +275,10 @@ def check_element(kind: Kind | str, values: Mapping[str, Any], *,
     return dataset.elements[0]
 
 
-def check_connection(store: GraphStore, values: Mapping[str, Any]) -> Connection:
+def check_connection(store: GraphStore, values: Mapping[str, Any], names: Names | None = None) -> Connection:
     """Return the connection that `values` (from, to, type and properties) describe, or raise `ValidationError`.
 
-    `from` and `to` take an id or an exact name; they must exist in the store and be of the
+    `from` and `to` take an id or a name (forgiving with `names`, as `lookup`); they must exist in the store and be of the
     kinds the type allows. KNOWS comes back with its ends in canonical order.
     """
     values = _clean(values)
@@ -269,7 +291,7 @@ def check_connection(store: GraphStore, values: Mapping[str, Any]) -> Connection
         errors[name] = ["is required"]
         row[name] = RelType.KNOWS.value if name == "type" else "?"  # a stand-in, so that the other fields are checked
     for end in ("from", "to"):
-        found = find(store, str(row[end]))
+        found = find(store, str(row[end]), names)
         if found is not None:
             row[end] = found.id
     existing = store.existing_kinds([str(row["from"]), str(row["to"])])

@@ -32,6 +32,7 @@ from partnergraph.services import history as histories
 from partnergraph.services.edit_checks import (
     MAX_SEQ,
     PROVENANCE,
+    Names,
     UnknownChange,
     UnknownConnection,
     ValidationError,
@@ -50,6 +51,7 @@ from partnergraph.services.edit_checks import (
     find,
     lookup,
     make_note,
+    missing,
     today,
 )
 from partnergraph.services.options import HistoryQuery
@@ -77,8 +79,9 @@ def _refused(store: GraphStore, change: Change, target: tuple[str, ...], label: 
 class Editing:
     """The editing use cases on one store: create, update, delete, interactions, merge, revert, history."""
 
-    def __init__(self, store: GraphStore):
+    def __init__(self, store: GraphStore, names: Names | None = None):
         self.store = store
+        self.names = names  # forgiving lookups of what editors type (services.edit_checks.lookup)
 
     def create_element(self, kind: Kind | str, values: Mapping[str, Any], *, actor: str,
                        source: str = "", comment: str = "") -> Change:
@@ -161,7 +164,7 @@ class Editing:
         source = _note_text(source, PROVENANCE, errors, required=True)
         comment = _note_text(comment, "comment", errors)
         try:
-            conn = check_connection(self.store, values)
+            conn = check_connection(self.store, values, self.names)
         except ValidationError as exc:
             raise ValidationError(_merge_errors(exc.errors, errors)) from None
         if self.store.get_connection(conn.source, conn.target, conn.type) is not None:
@@ -201,7 +204,7 @@ class Editing:
                 errors.setdefault(name, []).append("cannot change: delete this connection and add a new one")
         merged = {"from": current.source, "to": current.target, "type": rel.value, **current.props, **values}
         try:
-            after = check_connection(self.store, merged)
+            after = check_connection(self.store, merged, self.names)
         except ValidationError as exc:
             raise ValidationError(_merge_errors(exc.errors, errors)) from None
         errors = _merge_errors(errors, contact_of_record_errors(self.store, after))
@@ -241,12 +244,12 @@ class Editing:
         `source` its provenance; the change's action is "interaction".
         """
         errors: dict[str, list[str]] = {}
-        me = find(self.store, person)
+        me = find(self.store, person, self.names)
         if me is None:
-            errors["person"] = [f"no element with id or name {person!r}"]
+            errors["person"] = [missing(self.store, person, self.names)]
         elif me.kind is not Kind.CONTACT:
             errors["person"] = [f"{me.name} is {me.kind.slug}: interactions are logged for contacts"]
-        them = find(self.store, other) if other and str(other).strip() else None
+        them = find(self.store, other, self.names) if other and str(other).strip() else None
         if not other or not str(other).strip():
             errors["with"] = ["is required: a contact or a partner"]
         elif them is None:
@@ -353,12 +356,12 @@ class Editing:
         return found
 
     def find(self, ref: str) -> Element | None:
-        """Return the element with this id or exact name, or None when there is none or the name is ambiguous."""
-        return find(self.store, ref)
+        """Return the element with this id or name (looked up forgivingly), or None when there is none or several."""
+        return find(self.store, ref, self.names)
 
     def lookup(self, ref: str) -> Element:
-        """Return the element with this id or exact name, or raise `UnknownNode` (saying when a name is ambiguous)."""
-        return lookup(self.store, ref)
+        """Return the element with this id or name (looked up forgivingly), or raise `UnknownNode` (did you mean, or which)."""
+        return lookup(self.store, ref, self.names)
 
     def connection(self, source_id: str, target_id: str, rel: RelType | str) -> Connection:
         """Return a connection as stored (for a form), or raise `UnknownConnection`."""

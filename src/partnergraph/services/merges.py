@@ -17,6 +17,7 @@ from partnergraph.model import Conflict, Connection, Element, WrongKind, connect
 from partnergraph.records import Change, Edit
 from partnergraph.services.edit_checks import (
     PROVENANCE,
+    Names,
     ValidationError,
     _apply,
     _earliest,
@@ -24,6 +25,7 @@ from partnergraph.services.edit_checks import (
     _note_text,
     find,
     make_note,
+    missing,
     revision,
 )
 from partnergraph.store import GraphStore
@@ -84,18 +86,19 @@ class MergePlan:
 class Merges:
     """Merging duplicate elements of one store: preview (`plan`), then `merge`."""
 
-    def __init__(self, store: GraphStore):
+    def __init__(self, store: GraphStore, names: Names | None = None):
         self.store = store
+        self.names = names  # forgiving lookups of keep and drop (services.edit_checks.lookup)
 
     def plan(self, keep: str, drop: str) -> MergePlan:
-        """Return what merging `drop` into `keep` (ids or exact names, the same kind) would do."""
+        """Return what merging `drop` into `keep` (ids or names, looked up forgivingly; the same kind) would do."""
         errors: dict[str, list[str]] = {}
-        kept = find(self.store, keep)
-        dropped = find(self.store, drop)
+        kept = find(self.store, keep, self.names)
+        dropped = find(self.store, drop, self.names)
         if kept is None:
-            errors["keep"] = [f"no element with id or name {keep!r}"]
+            errors["keep"] = [missing(self.store, keep, self.names)]
         if dropped is None:
-            errors["drop"] = [f"no element with id or name {drop!r}"] if drop and str(drop).strip() else ["is required"]
+            errors["drop"] = [missing(self.store, drop, self.names)] if drop and str(drop).strip() else ["is required"]
         if kept is not None and dropped is not None:
             if kept.id == dropped.id:
                 errors["drop"] = ["is the same element: pick its duplicate"]

@@ -54,7 +54,7 @@ from partnergraph.records import (
     edits_to_json,
     note_with_stats,
 )
-from partnergraph.schema import RELATIONSHIPS
+from partnergraph.schema import RELATIONSHIPS, canonical_type
 from partnergraph.store.base import Snapshot, SnapshotStream, ordered_connections, ordered_elements
 from partnergraph.store.cypher import query
 
@@ -314,11 +314,13 @@ class Neo4jStore:
         return self._read(lambda tx: [_element(r) for r in tx.run(query("read/find_elements_by_name"), name=name)])
 
     def search(self, text: str, limit: int = 20) -> list[Element]:
-        """Return elements whose id or name contains `text`, case-insensitively, best first."""
+        """Return elements whose id, name, alias, offer or sought offer contains `text`, or whose type is it; best first."""
         needle = text.strip().lower()
         if not needle:
             return []
-        return self._read(lambda tx: [_element(r) for r in tx.run(query("read/search_elements"), text=needle, limit=limit)])
+        types = sorted({needle, canonical_type(needle) or needle})
+        return self._read(lambda tx: [_element(r) for r in tx.run(query("read/search_elements"), text=needle,
+                                                                  types=types, limit=limit)])
 
     def counts(self) -> dict[str, int]:
         """Return the number of elements per kind and connections per type."""

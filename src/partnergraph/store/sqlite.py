@@ -35,6 +35,7 @@ from partnergraph.records import (
     edits_to_json,
     note_with_stats,
 )
+from partnergraph.schema import canonical_type
 from partnergraph.store.base import Snapshot, SnapshotStream, ordered_connections, ordered_elements
 
 # Schema migrations: entry N brings a database from user_version N to N + 1.
@@ -470,21 +471,40 @@ class SqliteStore:
             return [_element(r) for r in rows]
 
     def search(self, text: str, limit: int = 20) -> list[Element]:
-        """Return elements whose id or name contains `text`, case-insensitively, best first."""
+        """Return elements whose id, name, alias, offer or sought offer contains `text`, or whose type is it; best first.
+
+        Case-insensitive. Names rank first (exact, then starting with the text, then containing
+        it or in the id), then aliases, then offers, what is looked for and the organisation type.
+        """
         needle = text.strip().lower()
         if not needle:
             return []
+        canonical = canonical_type(needle) or needle
+        # What the stored JSON must contain for any property to match (escaped characters aside).
+        raw = (needle, canonical) if not any(c in needle for c in '"\\') else ("", "")
         with self._read() as conn:
             if conn is None:
                 return []
             # instr() rather than LIKE, so that % and _ in the query are plain characters.
             rows = conn.execute(
-                """SELECT id, kind, name, props FROM elements
-                   WHERE instr(unicode_lower(name), ?) > 0 OR instr(unicode_lower(id), ?) > 0
-                   ORDER BY unicode_lower(name) = ? DESC, instr(unicode_lower(name), ?) = 1 DESC,
-                            length(name), name, id
-                   LIMIT ?""",
-                (needle, needle, needle, needle, limit),
+                """SELECT id, kind, name, props FROM (
+                     SELECT id, kind, name, props, CASE
+                       WHEN unicode_lower(name) = :text THEN 0
+                       WHEN instr(unicode_lower(name), :text) = 1 THEN 1
+                       WHEN instr(unicode_lower(name), :text) > 0 OR instr(unicode_lower(id), :text) > 0 THEN 2
+                       WHEN instr(unicode_lower(props), :raw) = 0 AND instr(unicode_lower(props), :rawtype) = 0 THEN NULL
+                       WHEN EXISTS (SELECT 1 FROM json_each(props, '$.aliases')
+                                    WHERE instr(unicode_lower(value), :text) > 0) THEN 3
+                       WHEN unicode_lower(json_extract(props, '$.type')) IN (:text, :type)
+                         OR EXISTS (SELECT 1 FROM json_each(props, '$.offers')
+                                    WHERE instr(unicode_lower(value), :text) > 0)
+                         OR EXISTS (SELECT 1 FROM json_each(props, '$.looks_for')
+                                    WHERE instr(unicode_lower(value), :text) > 0) THEN 4
+                     END AS rank FROM elements)
+                   WHERE rank IS NOT NULL
+                   ORDER BY rank, length(name), name, id
+                   LIMIT :limit""",
+                {"text": needle, "type": canonical, "raw": raw[0], "rawtype": raw[1], "limit": limit},
             )
             return [_element(r) for r in rows]
 
