@@ -198,3 +198,15 @@ def test_an_export_read_back_is_unchanged_and_keeps_its_provenance(chapter, tmp_
     report = report_of(cli("import", str(exported), "--json"))
     assert report["elements"] == {"new": 0, "updated": 0, "unchanged": report["elements"]["unchanged"]}
     assert report["connections"]["new"] == 0 and report["connections"]["updated"] == 0
+
+
+def test_a_partner_list_row_naming_an_affiliate_is_about_that_affiliate(chapter, tmp_path: Path):
+    cli, _ = chapter
+    sheet = tmp_path / "list.csv"
+    sheet.write_text("Partner,Region\nWikimedia Deutschland,Europe\n", encoding="utf-8")
+    report = report_of(cli("import", str(sheet), "--dry-run", "--json"))
+    assert report["created_ids"] == {} and report["elements"]["new"] == 0
+    # Holding a relationship is with a partner: a holder of an affiliate is a problem of that row.
+    sheet.write_text("Partner,Held by\nWikimedia Deutschland,Ana Lima\n", encoding="utf-8")
+    refused = cli("import", str(sheet))
+    assert refused.exit_code == 1 and "list.csv:2" in refused.output and "affiliate" in refused.output

@@ -228,6 +228,11 @@ class Planner:
                 element_id = given or f"row:{row.where}"  # validation names what is missing
             else:
                 element_id = self.resolver.reference(name, kind, row.where, self.problems, "name")
+                # A list implies its rows' kind: a partner list's row that names an affiliate is about it.
+                found = self.existing.get(element_id)
+                known = found.kind if found is not None else self.resolver.explicit.get(element_id)
+                if known is not None:
+                    row_values["kind"] = known.slug
             for column, ref_kind in (("issues", Kind.ISSUE), ("member_of", Kind.PARTNER)):
                 if row_values.get(column) not in (None, "", []):
                     refs = parse_list(row_values[column])
