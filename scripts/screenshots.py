@@ -23,6 +23,7 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 
 from partnergraph import config
 from partnergraph.cli import main
+from partnergraph.services import Workspace
 from partnergraph.viewer import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,6 +52,33 @@ SHOTS = [
 ]
 
 
+# The import preview: a chapter's sheet as it is kept, one partner another chapter brought under another name.
+SHEET = ("Partner,Type,Country,Region,Issues,Held by,Since,Strength,Last contact,Status,Follow-up owner\n"
+         "Nordic Digital Rights Forum e.V.,NGO,Norway,Europe,open access,Aiko Novak,March 2021,high,2026-10,active,Uri\n"
+         "Open Archive Lindmark,Museum,Denmark,Europe,Open access,Aiko Novak and Mara Ek,2019,medium,,active,\n")
+EDITOR = ("screenshots.editor", "screenshots only, not a password")
+
+
+def import_preview(page, out: Path, tmp: str) -> Path:
+    """Sign in as an editor, upload the sheet, and take the preview page."""
+    sheet = Path(tmp) / "wm-lindmark-partners.csv"
+    sheet.write_text(SHEET, encoding="utf-8")
+    page.goto("/login")
+    page.fill("input[name=name]", EDITOR[0])
+    page.fill("input[name=password]", EDITOR[1])
+    page.click("#login-form button[type=submit]")
+    page.wait_for_url("**/")
+    page.goto("/edit/import")
+    page.set_input_files("#f-file", str(sheet))
+    page.fill("#f-from_affiliate", "Wikimedia Lindmark")
+    page.fill("#f-provenance", "the partner list we keep")
+    page.click("form.editform button[type=submit]")
+    page.locator("section.import-preview").wait_for(timeout=60_000)
+    target = out / "import-preview.png"
+    page.screenshot(path=str(target), full_page=True)
+    return target
+
+
 class Quiet(WSGIRequestHandler):
     def log_request(self, *args: object) -> None:
         pass
@@ -63,6 +91,8 @@ def take(out: Path, width: int, height: int) -> list[Path]:
     with tempfile.TemporaryDirectory() as tmp:
         db = str(Path(tmp) / "demo.db")
         main(["--db", db, "demo", "--no-serve"], standalone_mode=False)
+        with Workspace.open(config.from_env().with_db(db)) as ws:
+            ws.accounts.create_account(*EDITOR, "editor")
         settings = replace(config.from_env().with_db(db), anonymous_read=True,
                            secret_key="screenshots only, not a secret")
         app = create_app(settings)
@@ -90,6 +120,9 @@ def take(out: Path, width: int, height: int) -> list[Path]:
                     page.screenshot(path=str(target))
                     written.append(target)
                     print(f"wrote {target} ({target.stat().st_size // 1024} KB) from {url}")
+                target = import_preview(page, out, tmp)
+                written.append(target)
+                print(f"wrote {target} ({target.stat().st_size // 1024} KB) from /edit/import")
                 browser.close()
         finally:
             httpd.shutdown()
