@@ -212,15 +212,19 @@ def full_preview(store: Path, sheet: Path, incoming: Sequence[Candidate], truth:
             start = time.perf_counter()
             report = ws.imports.preview(sheet).report
             runs.append(time.perf_counter() - start)
-    names = {c.name: c.key for c in incoming}
+    # Rows are compared by name: a list that names one organisation twice (two rows with the same
+    # acronym of it) is one element, paired once.
     created = report["created_ids"]
     paired: dict[str, set[str]] = {}
     for pair in report["possible_duplicates"]:
-        paired.setdefault(names.get(pair["incoming"], ""), set()).add(pair["existing"])
+        paired.setdefault(pair["incoming"], set()).add(pair["existing"])
+    name_of = {c.key: c.name for c in incoming}
     caught = sum(1 for key, original in truth.items()
-                 if original in paired.get(key, ()) or next(c.name for c in incoming if c.key == key) not in created)
-    false = sum(1 for c in incoming if c.key not in truth and (c.key in paired or c.name not in created))
-    planted_found = sum(1 for c in incoming if c.key in truth and (c.key in paired or c.name not in created))
+                 if original in paired.get(name_of[key], ()) or name_of[key] not in created)
+    found = {c.name for c in incoming if c.name in paired or c.name not in created}
+    planted = {name_of[key] for key in truth}
+    planted_found = len(found & planted)
+    false = len(found - planted)
     return runs, {"recall": caught / max(1, len(truth)),
                   "precision": planted_found / max(1, planted_found + false), "pairs": len(report["possible_duplicates"])}
 
