@@ -210,3 +210,15 @@ def test_a_partner_list_row_naming_an_affiliate_is_about_that_affiliate(chapter,
     sheet.write_text("Partner,Held by\nWikimedia Deutschland,Ana Lima\n", encoding="utf-8")
     refused = cli("import", str(sheet))
     assert refused.exit_code == 1 and "list.csv:2" in refused.output and "affiliate" in refused.output
+
+
+def test_the_template_imports_unchanged_and_again_changes_nothing(cli: Cli, tmp_path: Path):
+    assert cli("import", str(SMALL)).exit_code == 0
+    template = tmp_path / "template.xlsx"
+    assert cli("template", str(template)).exit_code == 0
+    first = cli("import", str(template), "--json")
+    assert first.exit_code == 0, first.output
+    report = report_of(first)
+    assert report["shape"] == "lists" and report["elements"]["new"] >= 3 and report["possible_duplicates"] == []
+    again = report_of(cli("import", str(template), "--json"))
+    assert again["elements"]["new"] == 0 and again["connections"]["new"] == 0

@@ -11,6 +11,7 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from partnergraph.model import ImportFailed, PartnergraphError
+from partnergraph.services import plural
 from partnergraph.services.edit_checks import PROVENANCE, ValidationError
 from partnergraph.services.imports import DECISIONS, UndecidedDuplicates
 from partnergraph.viewer import uploads
@@ -87,9 +88,11 @@ def preview(token: str) -> Any:
     if plan.version != version:
         return _preview_page(kept, decisions, 409, "The directory changed since your preview: here is the "
                                                    "preview again. Check it, then confirm.")
-    if plan.undecided:
-        return _preview_page(kept, decisions, 400, f"{len(plan.undecided)} possible duplicates are still "
-                                                   "undecided: choose merge or keep separate for each.")
+    if plan.undecided:  # not an error: the page asks for the decisions still missing
+        waiting = plural(len(plan.undecided), "possible duplicate")
+        verb = "is" if len(plan.undecided) == 1 else "are"
+        return _preview_page(kept, decisions, 200, f"{waiting} {verb} still undecided: choose merge or keep "
+                                                   "separate for each.")
     started = uploads.start_import(kept, decisions=decisions, version=version)
     if not started.event.wait(uploads.WAIT_ON_PAGE):
         return redirect(url_for("imports.upload_job", job_id=started.id), 303)
