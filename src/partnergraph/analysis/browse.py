@@ -21,6 +21,7 @@ except ImportError:  # pragma: no cover - exercised only without igraph installe
     igraph = None
 
 from partnergraph.analysis.graph import node_summary
+from partnergraph.analysis.org_types import type_key
 from partnergraph.model import PartnergraphError, RelType
 from partnergraph.schema import ORGANISATION_SLUGS, SECTIONS, canonical_type, section_keys
 
@@ -175,11 +176,6 @@ def node_filter(graph: nx.Graph, *, kinds: Iterable[str] = (), issue: str | None
             return False
         return on_issue is None or node in on_issue
     return keep
-
-
-def type_key(text: str) -> str:
-    """Return what an organisation type is compared by: its vocabulary value, or the text folded."""
-    return canonical_type(text) or " ".join(text.casefold().split())
 
 
 def ego_nodes(graph: nx.Graph, center: str, depth: int, limit: int) -> tuple[list[str], int]:

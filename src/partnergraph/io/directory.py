@@ -15,8 +15,9 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
 
+from partnergraph.analysis.org_types import type_key
 from partnergraph.model import Connection, Element, Kind, RelType
-from partnergraph.schema import OFFERS, canonical_type, type_label
+from partnergraph.schema import OFFERS, type_label
 
 NO_REGION = "No region given"
 # The facts of a partner that the directory shows, besides id and name.
@@ -68,11 +69,6 @@ def offer_key(text: str) -> str:
 
 
 _OFFER_SPELLING = {offer_key(o): o for o in OFFERS}
-
-
-def type_key(text: str) -> str:
-    """Return how organisation types compare: the vocabulary's value, or the folded text of an unknown type."""
-    return canonical_type(text) or offer_key(text)
 
 
 def public_directory(elements: Iterable[Element], connections: Iterable[Connection], *,
