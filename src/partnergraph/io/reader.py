@@ -11,7 +11,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -395,12 +395,7 @@ def _xlsx_rows(path: Path, workbook: Any) -> tuple[list[Row], list[Row]]:
         if len(header_row) > XLSX_MAX_COLUMNS:
             raise ImportFailed([Problem(Location(file, 1), f"row has {len(header_row):,} columns; at most {XLSX_MAX_COLUMNS} are read")])
         for line, values in enumerate(rows_iter, start=2):
-            # Bounded as it streams too: the declared dimensions may be absent or lie.
-            if line > XLSX_MAX_ROWS or len(values) > XLSX_MAX_COLUMNS:
-                message = (f"sheet has more than {XLSX_MAX_ROWS:,} rows; at most {XLSX_MAX_ROWS:,} are read"
-                           if line > XLSX_MAX_ROWS else
-                           f"row has {len(values):,} columns; at most {XLSX_MAX_COLUMNS} are read")
-                raise ImportFailed([Problem(Location(file, line), message)])
+            check_sheet_row(file, line, values)  # bounded as it streams too: declared dimensions may lie
             if all(v is None or str(v).strip() == "" for v in values):
                 continue
             cells = {h: _cell(v) for h, v in zip(header, values, strict=False) if h}
@@ -409,6 +404,15 @@ def _xlsx_rows(path: Path, workbook: Any) -> tuple[list[Row], list[Row]]:
     if problems:
         raise ImportFailed(problems)
     return result[0], result[1]
+
+
+def check_sheet_row(file: str, line: int, values: Sequence[Any]) -> None:
+    """Raise `ImportFailed` for a workbook row beyond what is read (docs/security.md#bounded-input)."""
+    if line > XLSX_MAX_ROWS or len(values) > XLSX_MAX_COLUMNS:
+        message = (f"sheet has more than {XLSX_MAX_ROWS:,} rows; at most {XLSX_MAX_ROWS:,} are read"
+                   if line > XLSX_MAX_ROWS else
+                   f"row has {len(values):,} columns; at most {XLSX_MAX_COLUMNS} are read")
+        raise ImportFailed([Problem(Location(file, line), message)])
 
 
 def _cell(value: Any) -> Any:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from partnergraph.io.export import restore_cell
-from partnergraph.io.reader import XLSX_MAX_COLUMNS, XLSX_MAX_ROWS, _cell, _check_xlsx, _decode, _StrictCsv
+from partnergraph.io.reader import _cell, _check_xlsx, _decode, _StrictCsv, check_sheet_row
 from partnergraph.model import ImportFailed, Location, Problem
 
 
@@ -101,9 +101,5 @@ def read_workbook_tables(path: Path, skip: tuple[str, ...] = ()) -> tuple[list[s
 def _bounded(file: str, rows: Any) -> Any:
     # Bounded as it streams: the declared dimensions may be absent or lie.
     for line, values in enumerate(rows, start=1):
-        if line > XLSX_MAX_ROWS or len(values) > XLSX_MAX_COLUMNS:
-            message = (f"sheet has more than {XLSX_MAX_ROWS:,} rows; at most {XLSX_MAX_ROWS:,} are read"
-                       if line > XLSX_MAX_ROWS else
-                       f"row has {len(values):,} columns; at most {XLSX_MAX_COLUMNS} are read")
-            raise ImportFailed([Problem(Location(file, line), message)])
+        check_sheet_row(file, line, values)
         yield line, values
