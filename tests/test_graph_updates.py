@@ -87,7 +87,8 @@ def test_edits_reach_the_cached_graph_without_a_rebuild_and_match_a_rebuild(smal
             assert index_of(graph.graph["path_index"]) == index_of(build_path_index(fresh))
         for source, target in (("ana", "cc"), ("ben", "uni"), ("eli", "wmke")):
             answer = small.questions.path(PathQuery(source, target, warm=True, k=2, today=TODAY))["paths"]
-            assert answer == paths_on(fresh, source, target)
+            # The service adds why each path ranks where it does; the paths themselves must match.
+            assert [{k: v for k, v in p.items() if k != "rank_reason"} for p in answer] == paths_on(fresh, source, target)
     assert kept >= 3  # property edits and logged interactions keep the index
 
     change = small.store.history(limit=1)[0]
