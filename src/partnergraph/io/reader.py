@@ -42,7 +42,8 @@ def read_rows(path: str | Path) -> tuple[list[Row], list[Row]]:
     raise PartnergraphError(f"{path}: unsupported import file (a folder of CSV files, .json or .xlsx)")
 
 
-def _decode(path: Path) -> str:
+def decode_text(path: Path) -> str:
+    """Return a text file's content as UTF-8 (a BOM aside), or raise `ImportFailed` naming the file."""
     data = path.read_bytes()
     if not data.strip():
         raise ImportFailed([Problem(Location(str(path), 1), "file is empty")])
@@ -64,9 +65,9 @@ def _check_columns(header: list[str], required: tuple[str, ...], where: Location
 
 
 def _read_csv(path: Path, required: tuple[str, ...]) -> list[Row]:
-    text = _decode(path)
+    text = decode_text(path)
     # newline="" lets the csv module alone decide what ends a row (not U+2028 inside a cell).
-    reader = _StrictCsv(path, text)
+    reader = StrictCsv(path, text)
     try:
         header = [h.strip().lower() for h in next(reader)]
         problems = _check_columns(header, required, Location(str(path), 1))
@@ -95,7 +96,7 @@ def _csv_rows(path: Path, reader: Any, header: list[str]) -> list[Row]:
     return rows
 
 
-class _StrictCsv:
+class StrictCsv:
     """A csv reader in strict mode: a malformed file (an unterminated quote, text after a closing
     quote) is refused with the line its row starts on, instead of silently merging rows into a cell."""
 
@@ -107,7 +108,7 @@ class _StrictCsv:
     def line_num(self) -> int:
         return self._reader.line_num
 
-    def __iter__(self) -> _StrictCsv:
+    def __iter__(self) -> StrictCsv:
         return self
 
     def __next__(self) -> list[str]:
@@ -143,7 +144,7 @@ def _read_csv_folder(folder: Path) -> tuple[list[Row], list[Row]]:
 
 
 def _read_json(path: Path) -> tuple[list[Row], list[Row]]:
-    document, lines = _parse_json(path, _decode(path))
+    document, lines = _parse_json(path, decode_text(path))
     if not isinstance(document, dict) or "elements" not in document:
         raise ImportFailed([Problem(Location(str(path), 1), 'expected an object {"elements": [...], "connections": [...]}')])
     return _json_rows(path, document, lines)
@@ -154,7 +155,7 @@ def read_json_document(path: Path) -> tuple[Any, list[Row], list[Row]]:
 
     A backup reads its header from the document; problems are those of `read_rows`.
     """
-    document, lines = _parse_json(path, _decode(path))
+    document, lines = _parse_json(path, decode_text(path))
     if not isinstance(document, dict) or "elements" not in document:
         raise ImportFailed([Problem(Location(str(path), 1), 'expected an object {"elements": [...], "connections": [...]}')])
     return (document, *_json_rows(path, document, lines))
@@ -289,7 +290,7 @@ def _column_number(letters: str) -> int:
     return number
 
 
-def _check_xlsx(path: Path) -> None:
+def check_xlsx(path: Path) -> None:
     """Refuse a workbook whose size, declared dimensions, shared strings or XML declarations exceed
     the bounds, before openpyxl parses any of it; one problem naming the file."""
     import zipfile
@@ -354,7 +355,7 @@ def _read_xlsx(path: Path) -> tuple[list[Row], list[Row]]:
 
     from openpyxl import load_workbook
 
-    _check_xlsx(path)
+    check_xlsx(path)
     unreadable = (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, ParseError)  # ParseError: e.g. an undefined entity
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
@@ -398,7 +399,7 @@ def _xlsx_rows(path: Path, workbook: Any) -> tuple[list[Row], list[Row]]:
             check_sheet_row(file, line, values)  # bounded as it streams too: declared dimensions may lie
             if all(v is None or str(v).strip() == "" for v in values):
                 continue
-            cells = {h: _cell(v) for h, v in zip(header, values, strict=False) if h}
+            cells = {h: cell_value(v) for h, v in zip(header, values, strict=False) if h}
             rows.append(Row(cells, Location(file, line)))
         result.append(rows)
     if problems:
@@ -415,7 +416,8 @@ def check_sheet_row(file: str, line: int, values: Sequence[Any]) -> None:
         raise ImportFailed([Problem(Location(file, line), message)])
 
 
-def _cell(value: Any) -> Any:
+def cell_value(value: Any) -> Any:
+    """Return a workbook cell as the readers take it: empty as "", dates as ISO text, 4.0 as "4"."""
     # Spreadsheets turn dates into datetimes and 4 into 4.0; give validators the ISO text.
     if value is None:
         return ""

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from partnergraph.io.export import restore_cell
-from partnergraph.io.reader import _cell, _check_xlsx, _decode, _StrictCsv, check_sheet_row
+from partnergraph.io.reader import StrictCsv, cell_value, check_sheet_row, check_xlsx, decode_text
 from partnergraph.model import ImportFailed, Location, Problem
 
 
@@ -42,7 +42,7 @@ def _table(file: str, sheet: str | None, numbered: Any) -> Table | None:
         if _blank(values):
             continue
         if table is None:
-            header = ["" if h is None else str(_cell(h)).strip() for h in values]
+            header = ["" if h is None else str(cell_value(h)).strip() for h in values]
             while header and not header[-1]:
                 header.pop()
             table = Table(file, sheet, header, line)
@@ -53,7 +53,7 @@ def _table(file: str, sheet: str | None, numbered: Any) -> Table | None:
 
 def read_csv_table(path: Path) -> Table | None:
     """Return the table of one CSV file (UTF-8), or None if it holds only blank rows."""
-    reader = _StrictCsv(path, _decode(path))
+    reader = StrictCsv(path, decode_text(path))
 
     def numbered() -> Any:
         for values in reader:
@@ -72,7 +72,7 @@ def read_workbook_tables(path: Path, skip: tuple[str, ...] = ()) -> tuple[list[s
 
     from openpyxl import load_workbook
 
-    _check_xlsx(path)
+    check_xlsx(path)
     unreadable = (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, ParseError)
 
     def refuse(exc: Exception) -> ImportFailed:

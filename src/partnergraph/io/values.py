@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from partnergraph.io.countries import COUNTRY_NAMES
 from partnergraph.io.headers import fold
-from partnergraph.io.reader import _cell
+from partnergraph.io.reader import cell_value
 from partnergraph.model import COUNTRY_CODES, Location, Problem, parse_date, parse_strength
 from partnergraph.schema import ORGANISATION_TYPES, canonical_type
 
@@ -41,7 +41,7 @@ def read_date(value: Any, date_order: DateOrder | None = None) -> str:
     ``03/04/2021`` is refused as ambiguous unless `date_order` says which comes first; ``25/12/2021``
     is not ambiguous.
     """
-    text = " ".join(str(_cell(value)).split())
+    text = " ".join(str(cell_value(value)).split())
     try:
         return parse_date(text)
     except ValueError:
@@ -109,9 +109,9 @@ def read_strength(value: Any) -> int:
     if word is not None:
         return word
     try:
-        return parse_strength(_cell(value))
+        return parse_strength(cell_value(value))
     except ValueError:
-        raise ValueError(f"{_cell(value)!r} is not a strength (accepted: {STRENGTHS_ACCEPTED})") from None
+        raise ValueError(f"{cell_value(value)!r} is not a strength (accepted: {STRENGTHS_ACCEPTED})") from None
 
 
 _TRUE, _FALSE = ("yes", "y", "true", "1"), ("no", "n", "false", "0")
@@ -121,12 +121,12 @@ def read_bool(value: Any) -> bool:
     """Return a boolean from yes/no, y/n, true/false, 1/0 (any case), else raise ValueError."""
     if isinstance(value, bool):
         return value
-    text = fold(str(_cell(value)))
+    text = fold(str(cell_value(value)))
     if text in _TRUE:
         return True
     if text in _FALSE:
         return False
-    raise ValueError(f"{_cell(value)!r} is not yes or no (accepted: yes/no, y/n, true/false, 1/0)")
+    raise ValueError(f"{cell_value(value)!r} is not yes or no (accepted: yes/no, y/n, true/false, 1/0)")
 
 
 # Other words for a partner status (compared folded): the import format's statuses are the values.
@@ -137,10 +137,10 @@ _STATUS = {fold(word): status for status, words in STATUS_WORDS.items() for word
 
 def read_status(value: Any) -> str:
     """Return a partner status (active, prospective, dormant) from it or another word for it, else raise."""
-    found = _STATUS.get(fold(str(_cell(value))))
+    found = _STATUS.get(fold(str(cell_value(value))))
     if found is None:
         words = ", ".join(f"{s} ({'/'.join(w)})" for s, w in STATUS_WORDS.items())
-        raise ValueError(f"{_cell(value)!r} is not a partner status (accepted: {words})")
+        raise ValueError(f"{cell_value(value)!r} is not a partner status (accepted: {words})")
     return found
 
 
@@ -150,7 +150,7 @@ _AMBIGUOUS_COUNTRIES = {"congo": "CD or CG", "korea": "KR or KP", "guinea": "GN,
 
 def read_country(value: Any) -> str:
     """Return an ISO 3166-1 alpha-2 code from a code (any case) or an English country name, else raise."""
-    text = str(_cell(value)).strip()
+    text = str(cell_value(value)).strip()
     if text.upper() in COUNTRY_CODES:
         return text.upper()
     folded = fold(text)
@@ -169,7 +169,7 @@ NAME_LIST_SEPARATORS = re.compile(r"\s*(?:[;,\n]|\band\b|&)\s*", re.IGNORECASE)
 
 def read_list(value: Any, separators: re.Pattern[str] = LIST_SEPARATORS) -> list[str]:
     """Return the non-empty items of a cell split at `separators` (by default `;` and line breaks)."""
-    items = value if isinstance(value, list) else separators.split(str(_cell(value)))
+    items = value if isinstance(value, list) else separators.split(str(cell_value(value)))
     return [str(item).strip() for item in items if str(item).strip()]
 
 
@@ -192,7 +192,7 @@ class Normaliser:
             column = f"column '{header}'" if header == target else f"column '{header}' ({target})"
             self.problems.append(Problem(where, f"{column}: {exc}", target))
             return None
-        shown = _cell(value)
+        shown = cell_value(value)
         if str(result) != str(shown) and not isinstance(result, list) and not isinstance(value, bool):
             self.normalised.append({"where": str(where), "column": header, "value": str(shown), "as": result})
         return result
@@ -209,7 +209,7 @@ class Normaliser:
         if target == "country":
             return read_country(value)
         if target == "type":
-            return self._type(where, str(_cell(value)).strip())
+            return self._type(where, str(cell_value(value)).strip())
         return value
 
     def _type(self, where: Location, text: str) -> str:
