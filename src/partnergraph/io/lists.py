@@ -17,7 +17,7 @@ import re
 from typing import Any
 
 from partnergraph.io.headers import PARTNERS, Columns, fold
-from partnergraph.io.reader import _cell
+from partnergraph.io.reader import cell_value
 from partnergraph.io.tables import Table
 from partnergraph.io.values import LIST_SEPARATORS, NAME_LIST_SEPARATORS, Normaliser, read_list
 from partnergraph.model import Location, Problem, Row, checked_text
@@ -68,7 +68,7 @@ def _read_cells(table: Table, cols: Columns, where: Location, cells: list[Any],
             continue
         header = table.header[index]
         if not isinstance(raw, bool):
-            raw = str(_cell(raw))  # a workbook's numbers and dates as the text the cell shows
+            raw = str(cell_value(raw))  # a workbook's numbers and dates as the text the cell shows
             try:
                 # The model's caps and character checks, before a cell is split or read.
                 checked_text(raw, _CAPPED_AS.get(target, target))
