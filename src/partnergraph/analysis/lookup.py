@@ -109,24 +109,36 @@ class NameIndex:
         `kinds` restricts every step to elements of those kinds; without `prefix` a beginning of
         a name is not enough (for files, where a name that is new must not match an old one's start).
         """
+        found, more = self._match(ref, kinds, prefix)
+        if found:
+            return self.only(ref, found, more=more)
+        suggestions = self.closest(ref, kinds=kinds)
+        hint = f"; did you mean: {', '.join(map(self.describe, suggestions))}?" if suggestions else ""
+        raise UnknownNode(f"no element with id or name {ref!r}{hint}")
+
+    def matches(self, ref: str, kinds: Collection[Kind] | None = None, *, prefix: bool = True) -> list[str]:
+        """Return the keys `ref` names at the first step of `lookup` that names any ([] for none), without suggestions.
+
+        For callers that treat "none" as news rather than an error: an import, whose new names
+        create elements.
+        """
+        return self._match(ref, kinds, prefix)[0]
+
+    def _match(self, ref: str, kinds: Collection[Kind] | None, prefix: bool) -> tuple[list[str], bool]:
         def allowed(keys: Iterable[str]) -> list[str]:
             return [k for k in keys if kinds is None or self._items[k].kind in kinds]
 
         text = ref.strip()
         if text in self._items and allowed([text]):
-            return text
+            return [text], False
         wanted = plain(text)
-        if wanted:
-            for table in (self._names, self._aliases):
-                found = allowed(table.get(wanted, ()))
-                if found:
-                    return self.only(ref, found)
-            found, more = self._prefixed(wanted, allowed) if prefix else ([], False)
+        if not wanted:
+            return [], False
+        for table in (self._names, self._aliases):
+            found = allowed(table.get(wanted, ()))
             if found:
-                return self.only(ref, found, more=more)
-        suggestions = self.closest(ref, kinds=kinds)
-        hint = f"; did you mean: {', '.join(map(self.describe, suggestions))}?" if suggestions else ""
-        raise UnknownNode(f"no element with id or name {ref!r}{hint}")
+                return found, False
+        return self._prefixed(wanted, allowed) if prefix else ([], False)
 
     def _prefixed(self, wanted: str, allowed) -> tuple[list[str], bool]:
         start = bisect.bisect_left(self._sorted, (wanted,))

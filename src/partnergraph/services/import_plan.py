@@ -14,6 +14,7 @@ from typing import Any
 import networkx as nx
 
 from partnergraph.analysis.folding import family, plain
+from partnergraph.analysis.lookup import NameIndex
 from partnergraph.analysis.matching import Candidate, find_duplicates, near_duplicate_values
 from partnergraph.io.sources import SourceRows
 from partnergraph.model import (
@@ -27,6 +28,7 @@ from partnergraph.model import (
     Problem,
     RelType,
     Row,
+    UnknownNode,
     parse_list,
     validate_dataset,
 )
@@ -67,10 +69,6 @@ class ImportPlan:
     file_name: str = ""
     new: frozenset[Any] = frozenset()  # ids and connection keys the import creates
 
-    @property
-    def changes_anything(self) -> bool:
-        return bool(self.dataset.elements or self.dataset.connections)
-
 
 def _slug(name: str) -> str:
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
@@ -80,25 +78,25 @@ def _slug(name: str) -> str:
     return "-".join(words)[:60].strip("-") or "element"
 
 
-class _Resolver:
-    """Ids for the rows of one import: existing elements by id, name or alias; new ones by slug."""
+_FAMILIES = {group: tuple(k for k in Kind if family(k) == group) for group in dict.fromkeys(map(family, Kind))}
 
-    def __init__(self, existing: Mapping[str, Element]):
+
+class _Resolver:
+    """Ids for the rows of one import: existing elements by id, name or alias (the lookup rules, without
+    prefixes: a new name must not match an old one's start); new ones by slug."""
+
+    def __init__(self, existing: Mapping[str, Element], names: NameIndex):
         self.existing = existing
-        self.by_name: dict[tuple[str, str], list[str]] = {}
-        for element in existing.values():
-            for name in (element.name, *parse_list(element.props.get("aliases", []))):
-                ids = self.by_name.setdefault((family(element.kind), plain(name)), [])
-                if element.id not in ids:
-                    ids.append(element.id)
+        self.names = names  # of the existing elements
         self.explicit: dict[str, Kind] = {}  # ids the file gives
         self.explicit_names: dict[tuple[str, str], str] = {}  # (family, name key) -> an id the file gives
         self.new: dict[tuple[str, str], str] = {}  # (family, name key) -> provisional id "new:N"
         self.new_rows: dict[str, dict[str, Any]] = {}  # provisional id -> element values
         self.new_where: dict[str, Location] = {}
 
-    def existing_match(self, family: str, name: str) -> list[str]:
-        return self.by_name.get((family, plain(name)), [])
+    def existing_match(self, group: str, name: str) -> list[str]:
+        """Return the existing elements of a family ("organisation", "contact", "issue") that `name` names."""
+        return self.names.matches(name, _FAMILIES[group], prefix=False)
 
     def provisional(self, kind: Kind, name: str, where: Location) -> str:
         key = (family(kind), plain(name))
@@ -114,16 +112,14 @@ class _Resolver:
         ref = ref.strip()
         if ref in self.existing or ref in self.explicit:
             return ref
-        families = [family(kind)] if kind is not None else ["organisation", "contact", "issue"]
-        for group in families:
+        for group in [family(kind)] if kind is not None else list(_FAMILIES):
             matches = self.existing_match(group, ref)
-            if len(matches) > 1:
-                named = ", ".join(f"{self.existing[i].name} ({i})" for i in matches[:5])
-                problems.append(Problem(where, f"column '{column}': {ref!r} names {len(matches)} elements: {named}; "
-                                               "use an id", column))
-                return ref
             if matches:
-                return matches[0]
+                try:
+                    return self.names.only(ref, matches)
+                except UnknownNode as exc:  # several: the same words as every lookup
+                    problems.append(Problem(where, f"column '{column}': {exc}", column))
+                    return ref
             given = self.explicit_names.get((group, plain(ref)))
             if given is not None:
                 return given
@@ -164,7 +160,9 @@ class Planner:
         self.graph = graph  # the store's analysis graph, for the checks that read beyond one row
         self.problems: list[Problem] = []
         self.warnings: list[str] = list(read.warnings)
-        self.resolver = _Resolver(existing)
+        # The existing elements as matching sees them: for names (the resolver) and duplicates alike.
+        self.known = [self._candidate(e.id, e.to_dict()) for e in existing.values()]
+        self.resolver = _Resolver(existing, NameIndex.from_candidates(c for c in self.known if c is not None))
         self.file_name = ""
 
     def plan(self) -> ImportPlan:
@@ -277,12 +275,11 @@ class Planner:
         incoming = [self._candidate(pid, v) for pid, v in values.items() if pid.startswith("new:")]
         incoming = [c for c in incoming if c is not None]
         families = {family(c.kind) for c in incoming}
-        existing = [self._candidate(e.id, e.to_dict()) for e in self.existing.values()
-                    if family(e.kind) in families]
+        existing = [c for c in self.known if c is not None and family(c.kind) in families]
         names = {pid: v.get("name", "") for pid, v in values.items()}
         final: dict[str, str] = {}
         pairs: list[dict[str, Any]] = []
-        for pair in find_duplicates(incoming, [c for c in existing if c is not None]):
+        for pair in find_duplicates(incoming, existing):
             incoming_name = names.get(pair.incoming, pair.incoming)
             in_file = pair.existing.startswith("new:")
             existing_name = names.get(pair.existing, "") if in_file else self.existing[pair.existing].name
