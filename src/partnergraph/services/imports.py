@@ -97,6 +97,10 @@ class Imports:
                 raise
             raise ImportFailed([replace(p, where=Location(_renamed(p.where.file, path, name), p.where.line))
                                 for p in exc.problems]) from None
+        except PartnergraphError as exc:  # a file refused as a whole names the path it was read from
+            if shown_name is None or _renamed(str(exc), path, name) == str(exc):
+                raise
+            raise PartnergraphError(_renamed(str(exc), path, name)) from None
         if shown_name is not None:
             read = replace(read, warnings=[_renamed(w, path, name) for w in read.warnings],
                            normalised=[{**n, "where": _renamed(str(n.get("where", "")), path, name)}

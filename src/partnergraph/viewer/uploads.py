@@ -36,7 +36,7 @@ from flask import Response
 from werkzeug.datastructures import FileStorage
 from werkzeug.utils import secure_filename
 
-from partnergraph.model import ImportFailed, Location, PartnergraphError
+from partnergraph.model import PartnergraphError
 from partnergraph.records import ChangeNote
 from partnergraph.services.data import write_template
 from partnergraph.services.edit_checks import ValidationError, import_note
@@ -177,22 +177,9 @@ def find_upload(token: str) -> Upload | None:
     return None
 
 
-def _named(exc: PartnergraphError, upload: Upload) -> PartnergraphError:
-    """Return the error naming the file the editor chose (with its sheet), not our temporary one."""
-    if isinstance(exc, ImportFailed):
-        return ImportFailed([dataclasses.replace(p, where=Location(p.where.file.replace(upload.path.name, upload.file)
-                                                                   .replace(str(upload.path), upload.file),
-                                                                   p.where.line)) for p in exc.problems])
-    text = str(exc).replace(str(upload.path), upload.file).replace(upload.path.name, upload.file)
-    return exc if text == str(exc) else PartnergraphError(text)
-
-
 def preview(imports: Imports, upload: Upload, decisions: dict[tuple[str, str], str] | None = None) -> ImportPlan:
     """Return what importing the upload would do; raise its problems naming the editor's file."""
-    try:
-        return imports.preview(upload.path, upload.options(decisions), shown_name=upload.file)
-    except PartnergraphError as exc:
-        raise _named(exc, upload) from None
+    return imports.preview(upload.path, upload.options(decisions), shown_name=upload.file)
 
 
 class StoreChanged(PartnergraphError):
@@ -285,7 +272,7 @@ def _run(job: ImportJob, viewer: ViewerState, upload: Upload, decisions: dict[tu
                                                                     + len(plan.dataset.connections)))
             job.stats = dataclasses.asdict(stats)
     except PartnergraphError as exc:
-        job.error = _named(exc, upload)
+        job.error = exc  # the preview names the editor's file, never our temporary one
     except Exception:
         log.exception("import of %s failed", job.file)
         job.crashed = True
