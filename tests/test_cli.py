@@ -34,7 +34,7 @@ def test_a_bad_import_lists_every_problem_and_exits_1(cli, tmp_path):
     result = cli("import", str(tmp_path / "bad"))
     assert result.exit_code == 1
     lines = result.output.strip().splitlines()
-    assert lines[0].endswith("elements.csv:3: column 'kind': unknown kind 'ghost' (expected one of affiliate, partner, contact, issue)")
+    assert lines[0].endswith("elements.csv:3: column 'kind': unknown kind 'ghost' (expected one of affiliate, partner, contact, issue, event)")
     assert lines[1].endswith("elements.csv:4: missing required column value: name")
     assert lines[2] == "error: import failed with 2 problems; nothing was changed"
     assert "Traceback" not in result.output

@@ -178,7 +178,7 @@ def test_xlsx_problems_name_the_sheet_and_row(workspace, tmp_path):
     sheet.append(["b", "planet", "B"])
     path = tmp_path / "net.xlsx"
     workbook.save(path)
-    assert problems_of(workspace, path) == [f"{path}[Elements]:3: column 'kind': unknown kind 'planet' (expected one of affiliate, partner, contact, issue)"]
+    assert problems_of(workspace, path) == [f"{path}[Elements]:3: column 'kind': unknown kind 'planet' (expected one of affiliate, partner, contact, issue, event)"]
 
 
 def test_a_bad_import_leaves_the_database_file_unchanged(workspace, tmp_path):

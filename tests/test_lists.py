@@ -497,7 +497,7 @@ def test_the_template_has_every_sheet_notes_drop_downs_and_examples(tmp_path: Pa
     assert set(validated["Partners"]) == {"Type", "Region", "Strength", "Status"}
     assert set(validated["Elements"]) == {"kind", "type", "region", "status"}
     assert set(validated["Connections"]) == {"type", "strength"}
-    assert validated["Elements"]["kind"] == '"affiliate,partner,contact,issue"'
+    assert validated["Elements"]["kind"] == '"affiliate,partner,contact,issue,event"'
     assert validated["Partners"]["Status"] == '"active,prospective,dormant"'
     with pytest.raises(PartnergraphError, match="the template is an .xlsx workbook"):
         write_template(tmp_path / "template.csv")

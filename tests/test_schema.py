@@ -92,9 +92,9 @@ def test_every_kind_and_type_has_one_entry_with_ends_sections_and_cypher():
 
 
 def test_path_types_are_the_tie_and_attachment_types():
-    assert set(PATH_TYPES) == {spec.name for spec in RELATIONSHIPS.values() if spec.path in ("tie", "attachment")}
+    assert set(PATH_TYPES) == {spec.name for spec in RELATIONSHIPS.values() if spec.path in ("tie", "attachment", "attendance")}
     assert paths.PATH_TYPES == PATH_TYPES and brokers.TIE_TYPES == PATH_TYPES
-    assert PATH_TYPES == ("KNOWS", "HOLDS", "MEMBER_OF")  # the order help and messages list them in
+    assert PATH_TYPES == ("KNOWS", "HOLDS", "MEMBER_OF", "ATTENDS")  # the order help and messages list them in
 
 
 # -- element pages ------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 # Kinds and relationship types are described in partnergraph.schema; importing them from here works too.
+from partnergraph.schema import ATTENDANCE_ROLES, ATTENDANCE_STATUSES
 from partnergraph.schema import ENDPOINTS as ENDPOINTS
 from partnergraph.schema import KINDS as KINDS
 from partnergraph.schema import ORGANISATIONS as ORGANISATIONS
@@ -84,7 +85,7 @@ class ImportFailed(PartnergraphError):
 ELEMENT_COLUMNS = (
     "id", "kind", "name", "type", "country", "region", "website", "status", "public",
     "tags", "notes", "email", "phone", "role", "issues", "member_of",
-    "aliases", "offers", "looks_for", "public_email", "first_import", "last_import",
+    "aliases", "offers", "looks_for", "public_email", "first_import", "last_import", "start", "end",
 )
 CONNECTION_COLUMNS = (
     "from", "to", "type", "strength", "since", "until", "last_contact", "source", "role",
@@ -186,6 +187,8 @@ _ELEMENT_PARSERS = {
     "offers": parse_list,
     "looks_for": parse_list,
     "public_email": parse_email,
+    "start": parse_date,
+    "end": parse_date,
 }
 _CONNECTION_PARSERS = {
     "strength": parse_strength,
@@ -339,6 +342,15 @@ def _capped(value: Any, column: str) -> Any:
     return value
 
 
+def _before(later: str | None, earlier: str | None) -> bool:
+    """Return whether date `later` is before `earlier`, compared at the coarser of their precisions
+    (2021-03 is not before 2021-03-15)."""
+    if not later or not earlier:
+        return False
+    common = min(len(later), len(earlier))
+    return later[:common] < earlier[:common]
+
+
 def validate_dataset(
     element_rows: Iterable[Row],
     connection_rows: Iterable[Row],
@@ -387,6 +399,8 @@ def validate_dataset(
         props = _parse_props(row, _ELEMENT_PROPERTY_SET, _ELEMENT_PARSERS, problems)
         if kind is Kind.PARTNER and props.get("status") and props["status"].lower() not in PARTNER_STATUSES:
             problems.append(Problem(row.where, f"column 'status': {props['status']!r} is not one of {', '.join(PARTNER_STATUSES)}", "status"))
+        if _before(props.get("end"), props.get("start")):
+            problems.append(Problem(row.where, f"end {props['end']} is before start {props['start']}", "end"))
         elements[element_id] = Element(element_id, kind, name, props)
         for column, rel in (("issues", RelType.WORKS_ON), ("member_of", RelType.MEMBER_OF)):
             if not _blank(values.get(column)):
@@ -438,9 +452,14 @@ def validate_dataset(
         before = len(problems)
         props = _parse_props(row, _CONNECTION_PROPERTY_SET, _CONNECTION_PARSERS, problems)
         # Compare at the coarser of the two precisions: 2021-03 is not before 2021-03-15.
-        common = min(len(props.get("since", "")), len(props.get("until", "")))
-        if common and props["until"][:common] < props["since"][:common]:
+        if _before(props.get("until"), props.get("since")):
             problems.append(Problem(row.where, f"until {props['until']} is before since {props['since']}", "until"))
+        if rel is RelType.ATTENDS:
+            for column, allowed in (("role", ATTENDANCE_ROLES), ("status", ATTENDANCE_STATUSES)):
+                if props.get(column):
+                    props[column] = props[column].lower()
+                    if props[column] not in allowed:
+                        problems.append(Problem(row.where, f"column '{column}': {values[column]!r} is not one of {', '.join(allowed)}", column))
         if "primary" in props and rel is not RelType.HOLDS:
             problems.append(Problem(row.where, f"column 'primary': only a HOLDS tie has a contact of record, not {rel.value}", "primary"))
         if not check_ends(row, source, target, rel) or len(problems) > before:

@@ -31,12 +31,13 @@ from typing import Literal
 
 
 class Kind(StrEnum):
-    """The four kinds of element; the value is the node label."""
+    """The five kinds of element; the value is the node label."""
 
     AFFILIATE = "Affiliate"
     PARTNER = "Partner"
     CONTACT = "Contact"
     ISSUE = "Issue"
+    EVENT = "Event"
 
     @property
     def slug(self) -> str:
@@ -59,13 +60,15 @@ _KINDS_BY_SLUG = {kind.value.lower(): kind for kind in Kind}
 
 
 class RelType(StrEnum):
-    """The five relationship types; the value is the relationship type name."""
+    """The seven relationship types; the value is the relationship type name."""
 
     MEMBER_OF = "MEMBER_OF"
     KNOWS = "KNOWS"
     HOLDS = "HOLDS"
     PARTNERS_WITH = "PARTNERS_WITH"
     WORKS_ON = "WORKS_ON"
+    ORGANISES = "ORGANISES"
+    ATTENDS = "ATTENDS"
 
     @classmethod
     def parse(cls, text: str) -> RelType:
@@ -106,9 +109,12 @@ Side = Literal["from", "to", "either"]
 # - "attachment": a person at an organisation; two people pass through it when they were there
 #   at overlapping times, and a path reaches an organisation through it;
 # - "topic": an organisation works on an issue (questions --to-issue, --via-issue); not a hop;
+# - "attendance": a person at an event; two people who both attended it pass through it (a
+#   weaker hop than co-membership, weaker still at a big or long-past event); planned or
+#   registered attendance makes no hop;
 # - None: paths do not read it (and a change to it keeps the path index).
-PathRole = Literal["tie", "attachment", "topic"]
-HOP_ROLES = ("tie", "attachment")  # the roles that make hops, in the order PATH_TYPES lists them
+PathRole = Literal["tie", "attachment", "topic", "attendance"]
+HOP_ROLES = ("tie", "attachment", "attendance")  # the roles that make hops, in the order PATH_TYPES lists them
 
 
 @dataclass(frozen=True)
@@ -145,6 +151,9 @@ class RelSpec:
     colour: str = "#9aa7b4"
     dashes: bool = False
     emphasis: int = 0
+    # Personal: the relationship itself is personal data (who attended what), so only signed-in
+    # readers see it at all; anonymous and public output leave it out (services/privacy.py).
+    personal: bool = False
 
     @property
     def name(self) -> str:
@@ -168,11 +177,13 @@ _KIND_TABLE = (
              ("name", "role", "email", "phone", "country", "region", "aliases", "tags", "notes")),
     KindSpec(Kind.ISSUE, "issues", "an advocacy issue, such as copyright or open access",
              ("name", "type", "public", "aliases", "tags", "notes")),
+    KindSpec(Kind.EVENT, "events", "a conference or meeting, such as a partner's annual summit",
+             ("name", "start", "end", "country", "region", "website", "public", "aliases", "tags", "notes")),
 )
 KINDS: Mapping[Kind, KindSpec] = MappingProxyType({spec.kind: spec for spec in _KIND_TABLE})
 # How the graph view draws each kind (vis-network shapes); colours come from a choice of the reader.
 KIND_SHAPES: Mapping[Kind, str] = MappingProxyType({Kind.AFFILIATE: "square", Kind.PARTNER: "diamond", Kind.CONTACT: "dot",
-                                                    Kind.ISSUE: "triangle"})
+                                                    Kind.ISSUE: "triangle", Kind.EVENT: "star"})
 ORGANISATIONS = tuple(spec.kind for spec in _KIND_TABLE if spec.organisation)
 KIND_SLUGS = tuple(kind.slug for kind in Kind)  # what the CLI, the API and forms accept as a kind
 ORGANISATION_SLUGS = tuple(kind.slug for kind in ORGANISATIONS)  # as the analysis graph's nodes carry kinds
@@ -226,6 +237,11 @@ def type_label(text: str) -> str:
     return TYPE_LABELS[canonical] if canonical is not None else text.strip()
 
 
+# Attendance (ATTENDS): the part a person plays at an event, and whether they went. Only
+# `attended` makes an introduction hop; `registered` and `planned` say who will go.
+ATTENDANCE_ROLES = ("attendee", "speaker", "organiser", "exhibitor")
+ATTENDANCE_STATUSES = ("attended", "registered", "planned")
+
 # What a partnership offers, and what a partner looks for: the suggested vocabulary.
 OFFERS = ("legal expertise", "policy research", "campaigning", "venues", "events", "data", "training",
           "media access", "funding", "technology", "translation", "networking")
@@ -277,14 +293,34 @@ _REL_TABLE = (
         colour="#c2410c", emphasis=4,
     ),
     RelSpec(
-        RelType.WORKS_ON, ORGANISATIONS, (Kind.ISSUE,),
-        help="an affiliate or partner works on an issue",
+        RelType.WORKS_ON, (*ORGANISATIONS, Kind.EVENT), (Kind.ISSUE,),
+        help="an affiliate, partner or event works on an issue (an event: its topics)",
         fields=("since", "notes"),
         verb="works on",
         sections=(Section("issues", "from", "Issues"), Section("organisations", "to", "Organisations working on it")),
         cypher="write/upsert_works_on",
         path="topic",
         colour="#8e5bd8", dashes=True,
+    ),
+    RelSpec(
+        RelType.ORGANISES, ORGANISATIONS, (Kind.EVENT,),
+        help="an affiliate or partner organises an event",
+        fields=("role", "notes"),
+        verb="organises", past_verb="organised",
+        sections=(Section("organisers", "to", "Organisers"), Section("organises", "from", "Organises")),
+        cypher="write/upsert_organises",
+        colour="#b7791f", emphasis=1,
+    ),
+    RelSpec(
+        RelType.ATTENDS, (Kind.CONTACT,), (Kind.EVENT,),
+        help="a contact attended, is registered for or plans to go to an event",
+        fields=("role", "status", "source", "notes"),
+        verb="attends",
+        sections=(Section("attendees", "to", "Attendees"), Section("attends", "from", "Events")),
+        cypher="write/upsert_attends",
+        path="attendance",
+        colour="#d97706", dashes=True,
+        personal=True,
     ),
 )
 RELATIONSHIPS: Mapping[RelType, RelSpec] = MappingProxyType({spec.type: spec for spec in _REL_TABLE})
@@ -297,6 +333,8 @@ ENDPOINTS: Mapping[RelType, tuple[tuple[Kind, ...], tuple[Kind, ...]]] = Mapping
     {spec.type: (spec.froms, spec.tos) for spec in _REL_TABLE})
 # The part each type plays in introduction paths, by type name (a plain dict: read in hot loops).
 PATH_ROLES: dict[str, PathRole | None] = {spec.name: spec.path for spec in _REL_TABLE}
+# The relationship types that are personal data as a whole (never shown to anonymous readers or the public).
+PERSONAL_TYPES = tuple(spec.name for spec in _REL_TABLE if spec.personal)
 # The types hops of introduction paths may use: ties first, then attachments.
 PATH_TYPES = tuple(spec.name for role in HOP_ROLES for spec in _REL_TABLE if spec.path == role)
 

@@ -65,7 +65,7 @@ logging.getLogger("neo4j").addHandler(logging.NullHandler())
 # Rows per UNWIND statement; see benchmarks/import for the measurement behind it.
 BATCH = 10_000
 SCHEMA = ("create_element_id", "create_affiliate_id", "create_partner_id", "create_contact_id",
-          "create_issue_id", "create_element_name", "create_change_seq", "create_account_name",
+          "create_issue_id", "create_event_id", "create_element_name", "create_change_seq", "create_account_name",
           "create_token_digest", "create_lock_name", "create_sign_in_key", "create_sign_in_last")
 # Sign-in counters idle for longer than the window are deleted at most this often, per process.
 PRUNE_SECONDS = 60.0

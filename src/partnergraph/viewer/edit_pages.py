@@ -17,6 +17,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 
 from partnergraph.model import Conflict, Element, Kind, PartnergraphError, RelType
 from partnergraph.records import Change
+from partnergraph.schema import KIND_SLUGS
 from partnergraph.services import accounts
 from partnergraph.services.edit_checks import PROVENANCE, UnknownChange, ValidationError, revision, today
 from partnergraph.services.partnership_checks import type_notices
@@ -99,7 +100,7 @@ def _form(render: Callable[..., Any], save: Callable[[], Any], saved: Callable[[
 # -- elements -------------------------------------------------------------------------------------
 
 
-@edit.route("/edit/new/<any(affiliate, partner, contact, issue):kind>", methods=["GET", "POST"])
+@edit.route(f"/edit/new/<any({', '.join(KIND_SLUGS)}):kind>", methods=["GET", "POST"])
 @require_role("editor")
 def new_element(kind: str) -> Any:
     fields = ("id", *ELEMENT_FIELDS[Kind.parse(kind)])

@@ -103,7 +103,7 @@ def any_element(node_id: str) -> Any:
     return redirect(element_url(found))
 
 
-@pages.get("/<any(affiliates, partners, contacts, issues):kinds>/<path:node_id>")
+@pages.get(f"/<any({', '.join(spec.plural for spec in KIND_SPECS.values())}):kinds>/<path:node_id>")
 def element(kinds: str, node_id: str) -> Any:
     with state().workspace() as ws:
         found = as_allowed(ws.browse.element(node_id, public=state().public))
