@@ -184,6 +184,11 @@ KINDS: Mapping[Kind, KindSpec] = MappingProxyType({spec.kind: spec for spec in _
 # How the graph view draws each kind (vis-network shapes); colours come from a choice of the reader.
 KIND_SHAPES: Mapping[Kind, str] = MappingProxyType({Kind.AFFILIATE: "square", Kind.PARTNER: "diamond", Kind.CONTACT: "dot",
                                                     Kind.ISSUE: "triangle", Kind.EVENT: "star"})
+# The colour of each kind when the picture is coloured by kind (the viewer's "Colour by kind", the
+# standalone page and the viz attributes of GEXF and GraphML exports).
+KIND_COLOURS: Mapping[Kind, str] = MappingProxyType({Kind.AFFILIATE: "#3b6fd8", Kind.PARTNER: "#e07b00",
+                                                     Kind.CONTACT: "#1f9d8b", Kind.ISSUE: "#8e5bd8",
+                                                     Kind.EVENT: "#c2185b"})
 ORGANISATIONS = tuple(spec.kind for spec in _KIND_TABLE if spec.organisation)
 KIND_SLUGS = tuple(kind.slug for kind in Kind)  # what the CLI, the API and forms accept as a kind
 ORGANISATION_SLUGS = tuple(kind.slug for kind in ORGANISATIONS)  # as the analysis graph's nodes carry kinds

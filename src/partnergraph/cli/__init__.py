@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 from partnergraph import config
-from partnergraph.cli import criteria, data, directory, imports, questions, serve, users
+from partnergraph.cli import criteria, data, directory, imports, questions, serve, share, users
 from partnergraph.model import ImportFailed, PartnergraphError
 from partnergraph.services.options import ConflictingOptions, InvalidOption
 
@@ -89,6 +89,7 @@ for _command in (
     directory.directory,
     serve.demo, serve.serve,
     users.user_group,
+    share.export_view,
 ):
     main.add_command(_command)
 del _command
