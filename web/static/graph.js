@@ -170,6 +170,8 @@
       url.search = center ? new URLSearchParams({ center: center, depth: depth }).toString()
         : view.mode === "all" ? "view=all" : "";
       window.history.replaceState(null, "", url);
+      view.params = params;
+      download();
     }
     const degree = {};
     for (const e of data.edges) { degree[e.from] = (degree[e.from] || 0) + 1; degree[e.to] = (degree[e.to] || 0) + 1; }
@@ -343,6 +345,7 @@
                highlight: { background: colour, border: "#1d2733" }, hover: { background: colour, border: "#1d2733" } } };
     }));
     legend();
+    download();
   });
   $("graph-depth").addEventListener("change", () => { if (view.center) load(view.center, Number($("graph-depth").value), false); });
   for (const control of document.querySelectorAll(".controls select:not(#graph-depth):not(#graph-colour), .controls input[name=kind], #graph-limit")) {
@@ -384,6 +387,13 @@
     if (event.key === "Enter") { const first = suggestions.querySelector("button"); if (first) first.click(); }
     if (event.key === "Escape") suggestions.hidden = true;
   });
+
+  /* Point "Download as HTML" at the view shown: its query and colouring (/graph/download). */
+  function download() {
+    const params = new URLSearchParams(view.params || "");
+    params.set("colour", view.colourBy);
+    $("graph-html").href = canvas.dataset.download + "?" + params.toString();
+  }
 
   /* Return the current view as a PNG data URL, on white (the canvas itself is transparent). */
   function exportPng() {

@@ -12,6 +12,10 @@ from partnergraph.services.data import EXPORT_FORMATS as FORMATS
 from partnergraph.services.data import METRIC_FORMATS, write_template
 from partnergraph.services.options import MetricsQuery
 
+layout_option = click.option(
+    "--layout/--no-layout", default=None,
+    help="GraphML and GEXF: carry the viewer's positions, kind colours and sizes for Gephi (default: on for GEXF).")
+
 
 @click.command("template")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
@@ -34,10 +38,15 @@ def template_command(file: Path) -> None:
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
               help="File to write (a folder for csv).")
 @click.option("--public", is_flag=True, help="Only what may be published: no people, no personal data.")
+@layout_option
 @click.pass_context
-def export_command(ctx: click.Context, fmt: str, output: Path, public: bool) -> None:
-    """Export the graph as JSON (lossless), GraphML or GEXF (Gephi), or CSV (import format)."""
-    counts = open_workspace(ctx).data.export(fmt, output, public=public)
+def export_command(ctx: click.Context, fmt: str, output: Path, public: bool, layout: bool | None) -> None:
+    """Export the graph as JSON (lossless), GraphML or GEXF (Gephi), or CSV (import format).
+
+    GEXF (and GraphML with --layout) carry the viewer's picture: each element's position, colour
+    and size, so Gephi opens the graph as the viewer draws it.
+    """
+    counts = open_workspace(ctx).data.export(fmt, output, public=public, layout=layout)
     click.echo(f"wrote {counts['elements']} elements and {counts['connections']} connections to {output}")
 
 
@@ -51,15 +60,17 @@ def export_command(ctx: click.Context, fmt: str, output: Path, public: bool) -> 
 @click.option("--seed", type=int, default=None, help="Random seed for --sample.")
 @click.option("--community-seed", type=int, default=0, show_default=True, help="Random seed for the communities.")
 @click.option("--weighted", is_flag=True, help="Use tie strength (a strong tie is a short distance).")
+@layout_option
 @click.pass_context
 def metrics_command(ctx: click.Context, fmt: str, output: Path, sample: int | None, seed: int | None,
-                    community_seed: int, weighted: bool) -> None:
+                    community_seed: int, weighted: bool, layout: bool | None) -> None:
     """Export every metric of every element: centralities, constraint, effective size, community.
 
     GraphML and GEXF carry them as node attributes, so Gephi can size and colour by them.
     """
     result = open_workspace(ctx).data.export_metrics(
-        fmt, output, MetricsQuery(sample=sample, seed=seed, community_seed=community_seed, weighted=weighted))
+        fmt, output, MetricsQuery(sample=sample, seed=seed, community_seed=community_seed, weighted=weighted),
+        layout=layout)
     click.echo(f"wrote {', '.join(result['columns'])} of {result['elements']} elements to {output}")
 
 

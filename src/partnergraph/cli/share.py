@@ -29,12 +29,13 @@ from partnergraph.services.sharing import COLOUR_BY
 @click.option("--limit", type=int, default=500, show_default=True, help="At most this many elements, best connected first.")
 @click.option("--size", "size_by", type=click.Choice(MEASURE_NAMES), default=None,
               help="Size elements by this centrality (default: their connections in the view).")
-@click.option("--colour", "colour_by", type=click.Choice(COLOUR_BY), default="region", show_default=True,
-              help="Colour elements by region, kind or (in the overview) community, as the graph page does.")
+@click.option("--colour", "colour_by", type=click.Choice(COLOUR_BY), default=None,
+              help="Colour elements by region, kind or (in the overview) community; default as the graph page "
+                   "opens the view: the overview by region, others by kind.")
 @click.pass_context
 def export_view(ctx: click.Context, output: Path, center: str | None, depth: int, kinds: tuple[str, ...],
                 issue: str | None, region: str | None, status: str | None, type_: str | None, overview: bool,
-                public: bool, limit: int, size_by: str | None, colour_by: str) -> None:
+                public: bool, limit: int, size_by: str | None, colour_by: str | None) -> None:
     """Write one HTML file of a view of the graph that opens offline: the graph page's picture, clickable.
 
     The same nodes, lines, colours, legend, sizes and positions as the graph page with the same

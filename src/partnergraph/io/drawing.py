@@ -133,3 +133,19 @@ def draw(view: Mapping[str, Any], colour_by: str = "region") -> dict[str, Any]:
 def rgb(colour: str) -> tuple[int, int, int]:
     """Return the red, green and blue of a `#rrggbb` colour."""
     return int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16)
+
+
+def picture(view: Mapping[str, Any]) -> dict[str, dict[str, float]]:
+    """Return what GEXF and GraphML files carry of a view's picture: per node x, y, r, g, b and size.
+
+    Positions are the view's (the server layout's) with y negated: Gephi's y axis points up, the
+    browser's down, so the file opens the right way up. Colours are the kinds' (the viewer's
+    "Colour by kind"), sizes the viewer's in pixels (`draw`).
+    """
+    drawn = draw(view, "kind")["nodes"]
+    found = {}
+    for n in view["nodes"]:
+        red, green, blue = rgb(drawn[n["id"]]["colour"])
+        found[n["id"]] = {"x": float(n.get("x", 0.0)), "y": -float(n.get("y", 0.0)) + 0.0, "r": red, "g": green,
+                          "b": blue, "size": drawn[n["id"]]["size"]}
+    return found

@@ -20,7 +20,7 @@ from __future__ import annotations
 import csv
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -129,6 +129,32 @@ def to_networkx(elements: Iterable[Element], connections: Iterable[Connection]) 
     return graph
 
 
+def add_picture(graph: nx.Graph, fmt: str, picture: Mapping[str, Mapping[str, float]]) -> None:
+    """Give each node of an export graph its place, colour and size (`drawing.picture`), as Gephi reads them.
+
+    GEXF: the `viz` element of the 1.2 namespace (`viz:position`, `viz:color`, `viz:size`); GraphML:
+    the node attributes x, y, r, g, b and size (as Gephi writes and reads GraphML). They replace
+    element properties of the same names in GraphML.
+    """
+    for node, drawn in picture.items():
+        node = xml_safe(node)
+        if node not in graph:
+            continue
+        if fmt == "gexf":
+            graph.nodes[node]["viz"] = {"position": {"x": drawn["x"], "y": drawn["y"], "z": 0.0},
+                                        "color": {"r": drawn["r"], "g": drawn["g"], "b": drawn["b"], "a": 1.0},
+                                        "size": drawn["size"]}
+        else:
+            graph.nodes[node].update({k: drawn[k] for k in ("x", "y", "r", "g", "b", "size")})
+
+
+def write_graph(graph: nx.Graph, fmt: str, path: Path, picture: Mapping[str, Mapping[str, float]] | None) -> None:
+    """Write an export graph as GraphML or GEXF, with the picture when one is given."""
+    if picture is not None:
+        add_picture(graph, fmt, picture)
+    (nx.write_graphml if fmt == "graphml" else nx.write_gexf)(graph, path)
+
+
 def write_csv_folder(folder: Path, elements: Iterable[dict[str, Any]], connections: Iterable[dict[str, Any]]) -> None:
     """Write `elements.csv` and `connections.csv` in the import format into `folder`."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -140,8 +166,12 @@ def write_csv_folder(folder: Path, elements: Iterable[dict[str, Any]], connectio
                 writer.writerow([csv_cell(row.get(c)) for c in columns])
 
 
-def export(elements: Iterable[Element], connections: Iterable[Connection], fmt: str, path: Path) -> None:
-    """Write the graph to `path` in format `fmt` (the caller picks what may be written)."""
+def export(elements: Iterable[Element], connections: Iterable[Connection], fmt: str, path: Path, *,
+           picture: Mapping[str, Mapping[str, float]] | None = None) -> None:
+    """Write the graph to `path` in format `fmt` (the caller picks what may be written).
+
+    `picture` (GraphML and GEXF only): each node's position, colour and size (`add_picture`).
+    """
     if fmt not in FORMATS:
         raise PartnergraphError(f"unknown export format {fmt!r} (expected one of {', '.join(FORMATS)})")
     if fmt == "csv":
@@ -154,7 +184,5 @@ def export(elements: Iterable[Element], connections: Iterable[Connection], fmt: 
         raise PartnergraphError(f"{path}: folder {path.parent} does not exist")
     if fmt == "json":
         path.write_text(to_json(elements, connections), encoding="utf-8")
-    elif fmt == "graphml":
-        nx.write_graphml(to_networkx(elements, connections), path)
     else:
-        nx.write_gexf(to_networkx(elements, connections), path)
+        write_graph(to_networkx(elements, connections), fmt, path, picture)

@@ -8,22 +8,22 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import networkx as nx
-
-from partnergraph.io.export import csv_cell, to_networkx, utf8_safe, xml_safe
+from partnergraph.io.export import csv_cell, to_networkx, utf8_safe, write_graph, xml_safe
 from partnergraph.model import Connection, Element, PartnergraphError
 
 METRIC_FORMATS = ("csv", "json", "graphml", "gexf")
 
 
 def write_metrics(path: Path, fmt: str, table: Mapping[str, Mapping[str, Any]], columns: Sequence[str],
-                  elements: Iterable[Element], connections: Iterable[Connection]) -> None:
+                  elements: Iterable[Element], connections: Iterable[Connection], *,
+                  picture: Mapping[str, Mapping[str, float]] | None = None) -> None:
     """Write `table` (node -> metric -> value) to `path` in `fmt`.
 
     CSV and JSON hold one row per element (id, kind, name, then `columns`), CSV with text that a
     spreadsheet would read as a formula behind a `'` (as `partnergraph export` writes it); GraphML and GEXF hold
     the whole graph, as `partnergraph export` writes it, with every metric as a node attribute
-    (a metric that does not apply to an element is left out of its attributes).
+    (a metric that does not apply to an element is left out of its attributes), and with `picture`
+    each node's position, colour and size (`partnergraph.io.export.add_picture`).
     """
     if fmt not in METRIC_FORMATS:
         raise PartnergraphError(f"unknown format {fmt!r} (expected one of {', '.join(METRIC_FORMATS)})")
@@ -46,4 +46,4 @@ def write_metrics(path: Path, fmt: str, table: Mapping[str, Mapping[str, Any]], 
         graph = to_networkx(elements, connections)
         for row in rows:
             graph.nodes[xml_safe(row["id"])].update({c: xml_safe(row[c]) for c in columns if row[c] is not None})
-        (nx.write_graphml if fmt == "graphml" else nx.write_gexf)(graph, path)
+        write_graph(graph, fmt, path, picture)

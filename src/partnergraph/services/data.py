@@ -9,6 +9,7 @@ from typing import IO, Any
 
 from partnergraph.analysis import metrics as metrics_analysis
 from partnergraph.io import backup as backups
+from partnergraph.io import drawing
 from partnergraph.io import export as exporting
 from partnergraph.io.export import FORMATS as EXPORT_FORMATS
 from partnergraph.io.metrics import METRIC_FORMATS, write_metrics
@@ -21,6 +22,7 @@ from partnergraph.services.options import MetricsQuery
 from partnergraph.services.partnership_checks import import_record_problems
 from partnergraph.services.privacy import public_view
 from partnergraph.services.questions import Questions
+from partnergraph.services.sharing import Sharing
 from partnergraph.store import GraphStore
 
 __all__ = ["EXPORT_FORMATS", "METRIC_FORMATS", "SHAPES_HELP", "Data", "ProgressFactory", "demo_rows", "generate",
@@ -148,20 +150,39 @@ class Data:
         """Load the demo network (idempotent, like any import)."""
         return self.import_rows(*demo_rows(), note=note)
 
-    def export(self, fmt: str, path: Path, *, public: bool = False) -> dict[str, int]:
-        """Write the whole graph to `path`; return how many elements and connections were written."""
+    def _picture(self, fmt: str, layout: bool | None, *, public: bool) -> dict[str, dict[str, float]] | None:
+        """Return the viewer's picture of the whole graph for a GraphML or GEXF file, or None (`layout`; default: GEXF)."""
+        if layout is None:
+            layout = fmt == "gexf"
+        if not layout:
+            return None
+        if fmt not in ("graphml", "gexf"):
+            raise PartnergraphError(f"layout applies to GraphML and GEXF files, not {fmt}")
+        return drawing.picture(Sharing(self.questions.browse).whole_view(public=public))
+
+    def export(self, fmt: str, path: Path, *, public: bool = False, layout: bool | None = None) -> dict[str, int]:
+        """Write the whole graph to `path`; return how many elements and connections were written.
+
+        `layout`: GraphML and GEXF carry the viewer's positions, kind colours and sizes (default: GEXF only).
+        """
+        picture = self._picture(fmt, layout, public=public)
         snapshot = self.store.snapshot()
         elements, connections = snapshot.elements, snapshot.connections
         if public:
             elements, connections = public_view(elements, connections)
-        exporting.export(elements, connections, fmt, path)
+        exporting.export(elements, connections, fmt, path, picture=picture)
         return {"elements": len(elements), "connections": len(connections)}
 
-    def export_metrics(self, fmt: str, path: Path, query: MetricsQuery) -> dict[str, Any]:
-        """Write every metric as CSV/JSON, or the graph with metrics as node attributes as GraphML/GEXF."""
+    def export_metrics(self, fmt: str, path: Path, query: MetricsQuery, *, layout: bool | None = None) -> dict[str, Any]:
+        """Write every metric as CSV/JSON, or the graph with metrics as node attributes as GraphML/GEXF.
+
+        `layout`: as for `export` (GraphML and GEXF carry the viewer's picture; default: GEXF only).
+        """
+        picture = self._picture(fmt, layout, public=False)
         table = self.questions.metrics(query)
         snapshot = self.store.snapshot()
-        write_metrics(path, fmt, table, metrics_analysis.COLUMNS, snapshot.elements, snapshot.connections)
+        write_metrics(path, fmt, table, metrics_analysis.COLUMNS, snapshot.elements, snapshot.connections,
+                      picture=picture)
         return {"elements": len(table), "columns": list(metrics_analysis.COLUMNS)}
 
     def backup(self, path: Path) -> dict[str, Any]:

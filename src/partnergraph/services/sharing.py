@@ -96,19 +96,22 @@ class Sharing:
         found["details"] = {n["id"]: node_details(graph, n["id"], personal=personal) for n in found["nodes"]}
         return found
 
-    def view_page(self, query: GraphQuery, *, personal: bool, colour_by: str = "region",
+    def view_page(self, query: GraphQuery, *, personal: bool, colour_by: str | None = None,
                   today: date | None = None) -> tuple[str, dict[str, Any]]:
         """Return the standalone HTML page of a view (see `view`), coloured by `colour_by`, and the view.
 
-        `colour_by`: region (the graph page's default), kind, or community (the overview's).
+        `colour_by`: region, kind, or community (the overview's); by default as the graph page
+        opens the view: the overview by region, every other view by kind.
         """
+        colour_by = colour_by or ("region" if query.view == "overview" else "kind")
         if colour_by not in COLOUR_BY:
             raise PartnergraphError(f"colour must be one of {', '.join(COLOUR_BY)}, not {colour_by!r}")
         found = self.view(query, personal=personal)
         page = standalone.render_page(found, colour_by=colour_by, today=today or date.today(), public=query.public)
         return page, found
 
-    def write_view(self, path: Path, query: GraphQuery, *, personal: bool, colour_by: str = "region") -> dict[str, int]:
+    def write_view(self, path: Path, query: GraphQuery, *, personal: bool,
+                   colour_by: str | None = None) -> dict[str, int]:
         """Write the standalone page of a view to `path` (whole or not at all); return how many nodes and edges it shows."""
         if path.is_dir():
             raise PartnergraphError(f"{path}: is a folder; give the name of the HTML file to write")

@@ -37,6 +37,7 @@ def create_app(settings: config.Settings | None = None, *, public: bool | None =
     from partnergraph.viewer.edit_pages import edit
     from partnergraph.viewer.import_pages import imports
     from partnergraph.viewer.pages import pages
+    from partnergraph.viewer.shares import shares
 
     settings = settings or config.from_env()
     app = Flask(__name__, template_folder=str(WEB_ROOT / "templates"), static_folder=str(WEB_ROOT / "static"),
@@ -49,6 +50,7 @@ def create_app(settings: config.Settings | None = None, *, public: bool | None =
     app.register_blueprint(edit)  # editing pages, history and revert (/edit/..., /history/...)
     app.register_blueprint(edit_api, url_prefix="/api")
     app.register_blueprint(imports)  # /edit/import: upload, preview, confirm
+    app.register_blueprint(shares)  # /graph/download: a view as one HTML file
     auth.install(app, settings)  # sessions, the sign-in gate, CSRF, /login
     if not app.extensions["partnergraph"].public:  # the public directory has no accounts, as no sign-in
         app.register_blueprint(account_pages)  # /accounts: the admin's pages
