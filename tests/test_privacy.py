@@ -128,6 +128,7 @@ QUERIES = [
     "?type=KNOWS&from=zqperson-uno&to=zqperson-dos&with=zqperson-dos&max_hops=3&types=KNOWS,HOLDS&rev=x",
     "?include_issues=1&measure=betweenness&top=500&distribution=1", "?type=ngo&type=glam&include_issues=1",
     "?type=glam&offers=legal expertise", "?type=museum", "?offers=zqprivoffer", "?type=glam&group=issue",
+    "?view=overview&colour=community&limit=2000",  # /graph/download: the standalone page of a view
 ]
 PER_ELEMENT = [
     "?center={id}&depth={depth}&limit=2000",
