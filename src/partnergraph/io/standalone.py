@@ -5,7 +5,8 @@ their line) and options; the page is web/templates/standalone.html, rendered wit
 not pyvis's default template (which links CDNs and puts titles in as markup). vis-network and the
 page's scripts are inlined from web/static, so the file opens offline and asks no host for
 anything (its Content-Security-Policy forbids it). Data reaches the page as JSON in a
-`<script type="application/json">` element and the DOM only through textContent.
+`<script type="application/json">` element and the DOM only through textContent. The caller
+says where web/ is (`config.package_root()`: io reads no settings).
 """
 
 from __future__ import annotations
@@ -20,11 +21,9 @@ import jinja2
 from markupsafe import Markup
 from pyvis.network import Network
 
-from partnergraph.config import package_root
 from partnergraph.io.drawing import draw, edge_style
 from partnergraph.schema import edge_styles
 
-WEB = package_root() / "web"
 # The scripts and styles the page inlines, in order: the vendored vis-network, then ours.
 SCRIPTS = ("vendor/vis-network/vis-network.min.js", "common.js", "graph_labels.js", "standalone.js")
 STYLES = ("vendor/vis-network/vis-network.css",)
@@ -42,17 +41,17 @@ OPTIONS: dict[str, Any] = {
 
 
 @cache
-def _inlined(relative: str) -> Markup:
+def _inlined(web: Path, relative: str) -> Markup:
     """Return a static file's text to inline in the page (the project's own files, never data)."""
-    text = (WEB / "static" / relative).read_text(encoding="utf-8")
+    text = (web / "static" / relative).read_text(encoding="utf-8")
     if "</script" in text.lower() or "</style" in text.lower():  # pragma: no cover - a vendored file changed
         raise RuntimeError(f"web/static/{relative} cannot be inlined: it closes its own element")
     return Markup(text)
 
 
 @cache
-def _environment() -> jinja2.Environment:
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(WEB / "templates")), autoescape=True,
+def _environment(web: Path) -> jinja2.Environment:
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(web / "templates")), autoescape=True,
                               undefined=jinja2.StrictUndefined)
 
 
@@ -98,8 +97,12 @@ def _summary(view: Mapping[str, Any]) -> str:
     return f"{count} of the graph"
 
 
-def render_page(view: Mapping[str, Any], *, colour_by: str = "region", today: date, public: bool = False) -> str:
-    """Return the standalone page of a view with its node details (`view["details"]`)."""
+def render_page(view: Mapping[str, Any], *, web: Path, colour_by: str = "region", today: date,
+                public: bool = False) -> str:
+    """Return the standalone page of a view with its node details (`view["details"]`).
+
+    `web`: the folder of the viewer's templates/ and static/ (`config.package_root() / "web"`).
+    """
     net, legend = network(view, colour_by)
     nodes, edges, *_ = net.get_network_data()
     title = f"{view['center']['name']}: its network" if view.get("center") else "The partnergraph network"
@@ -107,10 +110,10 @@ def render_page(view: Mapping[str, Any], *, colour_by: str = "region", today: da
             "styles": {"edges": edge_styles()},
             "edge_details": [{"from": e["from"], "to": e["to"], "types": e["types"], "people": e.get("people"),
                               "partnership": e.get("partnership")} for e in view["edges"]]}
-    template = _environment().get_template("standalone.html")
+    template = _environment(web).get_template("standalone.html")
     return template.render(title=title, summary=_summary(view), message=view.get("message"), legend=legend,
                            data=data, today=today.isoformat(), public=public,
-                           scripts=[_inlined(s) for s in SCRIPTS], styles=[_inlined(s) for s in STYLES])
+                           scripts=[_inlined(web, s) for s in SCRIPTS], styles=[_inlined(web, s) for s in STYLES])
 
 
 def write_page(path: Path, text: str) -> None:

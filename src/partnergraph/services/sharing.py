@@ -18,6 +18,7 @@ from typing import Any
 import networkx as nx
 
 from partnergraph.analysis.browse import WHOLE_LAYOUT_LIMIT, describe_node, layout, neighbourhood
+from partnergraph.config import package_root
 from partnergraph.io import standalone
 from partnergraph.io.drawing import COLOUR_BY
 from partnergraph.io.standalone import write_page
@@ -107,7 +108,8 @@ class Sharing:
         if colour_by not in COLOUR_BY:
             raise PartnergraphError(f"colour must be one of {', '.join(COLOUR_BY)}, not {colour_by!r}")
         found = self.view(query, personal=personal)
-        page = standalone.render_page(found, colour_by=colour_by, today=today or date.today(), public=query.public)
+        page = standalone.render_page(found, web=package_root() / "web", colour_by=colour_by,
+                                      today=today or date.today(), public=query.public)
         return page, found
 
     def write_view(self, path: Path, query: GraphQuery, *, personal: bool,
