@@ -43,7 +43,7 @@ def export_view(ctx: click.Context, output: Path, center: str | None, depth: int
     details and notes included); with --public, only the public directory. See docs/viewer.md.
 
     \b
-    partnergraph export-view -o nordic.html --center nordic-digital-rights --depth 2
+    partnergraph export-view -o nordic.html --center Nordic --depth 2
     partnergraph export-view -o overview.html --overview --public
     """
     if overview and center:
