@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from pathlib import Path
 
 import networkx as nx
@@ -191,6 +192,39 @@ def test_the_file_opens_offline_and_a_click_shows_the_details_with_names_as_text
         page.close()
     assert errors == [] and dialogs == []
     assert attempted == []
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_the_graph_pages_button_downloads_the_view_shown(small: Workspace, db_url, browser, tmp_path):
+    from werkzeug.serving import make_server
+
+    app = create_app(settings_for(db_url, secret_key="test secret key, not for production", anonymous_read=True))
+    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    context = browser.new_context(accept_downloads=True, base_url=f"http://127.0.0.1:{httpd.server_port}")
+    try:
+        page = context.new_page()
+        page.goto("/graph?center=cc&depth=1")
+        page.wait_for_function("() => window.partnergraphReady === true")
+        page.select_option("#graph-colour", "region")
+        href = page.locator("#graph-html").get_attribute("href")
+        assert href.startswith("/graph/download?") and "center=cc" in href and "colour=region" in href
+        with page.expect_download() as info:
+            page.click("#graph-html")
+        saved = tmp_path / "saved.html"
+        info.value.save_as(saved)
+        assert info.value.suggested_filename == "partnergraph-cc.html"
+        data = page_data(saved.read_text(encoding="utf-8"))
+        shown = set(page.evaluate("() => window.partnergraphData.nodes.getIds()"))
+        assert {n["id"] for n in data["nodes"]} == shown == {"cc", "cai", "wmde", "copyright"}
+        colours = page.evaluate("() => window.partnergraphData.nodes.get().map((n) => [n.id, n.color.background])")
+        assert {n["id"]: n["color"]["background"] for n in data["nodes"]} == dict(colours)  # the same picture
+    finally:
+        context.close()
+        httpd.shutdown()
+        thread.join()
+        app.extensions["partnergraph"].close()
 
 
 # -- in the viewer ----------------------------------------------------------------------------------
