@@ -181,3 +181,20 @@ def admin_client(auth_app, small: Workspace):
     client = auth_app.test_client()
     sign_in(client, small, "admin")
     return client
+
+
+# -- a real browser ---------------------------------------------------------------------------------
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Return Debian's chromium, headless, driven by Playwright (skip without them)."""
+    playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright (the test extra)")
+    if not CHROMIUM.exists():
+        pytest.skip("needs Debian's chromium: apt-get install chromium")
+    with playwright_api.sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox"])
+        yield launched
+        launched.close()

@@ -16,7 +16,6 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from html.parser import HTMLParser
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlparse
 
@@ -236,7 +235,7 @@ def test_script_payloads_in_the_public_directory_show_as_text(public_app):
 
 # -- script payloads in a real browser --------------------------------------------------------------
 
-CHROMIUM = Path("/usr/bin/chromium")
+# `browser`: Debian's chromium, headless (tests/conftest.py).
 INJECTED = """() => {
   const found = [];
   for (const el of document.querySelectorAll("*")) {
@@ -254,17 +253,6 @@ INJECTED = """() => {
   return found;
 }"""
 READY = "() => window.partnergraphReady === true"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright (the test extra)")
-    if not CHROMIUM.exists():
-        pytest.skip("needs Debian's chromium: apt-get install chromium")
-    with playwright_api.sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox"])
-        yield launched
-        launched.close()
 
 
 @pytest.fixture

@@ -24,7 +24,6 @@ from partnergraph.services.options import GraphQuery
 from partnergraph.viewer import create_app
 
 HOSTILE = "<img src=x onerror=alert(1)>"
-CHROMIUM = Path("/usr/bin/chromium")
 DATA = re.compile(r'<script type="application/json" id="standalone-data">(.*?)</script>', re.S)
 SMALL_IDS = {"wmf", "wmde", "wmke", "cc", "lib", "uni", "old", "ana", "ben", "cai", "dia", "eli", "fay",
              "copyright", "open-access"}
@@ -114,17 +113,6 @@ def test_an_editors_file_holds_contact_details_and_a_public_file_no_person(small
 
 
 # -- in the browser ---------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def browser():
-    playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright (the test extra)")
-    if not CHROMIUM.exists():
-        pytest.skip("needs Debian's chromium: apt-get install chromium")
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox"])
-        yield browser
-        browser.close()
 
 
 def open_offline(browser, path: Path):
