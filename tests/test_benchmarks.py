@@ -24,6 +24,16 @@ def test_the_paths_benchmark_runs_and_reports_ratios(tmp_path):
 
 
 @pytest.mark.slow
+def test_the_export_view_benchmark_opens_the_page_offline_and_caps_the_baseline(tmp_path):
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "export_view.py"), "--nodes", "120", "--runs", "1",
+                           "--cap", "3", "--out", str(tmp_path)], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "export-view: 120 nodes" in done.stdout and "ratio" in done.stdout
+    record = json.loads((tmp_path / "export_view.json").read_text())
+    assert record["nodes"] == 120 and 0 < record["drawn_s"] <= record["clickable_s"] and record["ratio"] > 0
+
+
+@pytest.mark.slow
 def test_the_load_benchmark_serves_concurrent_clients_through_gunicorn_without_errors(tmp_path):
     done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "load.py"), "--people", "300", "--ties", "900",
                            "--clients", "4", "--seconds", "3", "--baseline-seconds", "1", "--out", str(tmp_path)],

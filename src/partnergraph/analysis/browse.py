@@ -215,13 +215,15 @@ LAYOUT_MIN_ITERATIONS = 60
 _LAYOUT_WORK = 600 * 600 * LAYOUT_ITERATIONS
 
 
-def layout(graph: nx.Graph, *, seed: int = 1) -> dict[str, tuple[float, float]]:
+def layout(graph: nx.Graph, *, seed: int = 1, grid: bool = False) -> dict[str, tuple[float, float]]:
     """Return positions in screen units for every node (a seeded force-directed layout).
 
     The same graph gives the same positions in every process and on either store: nodes are
     taken in sorted order and every random choice comes from `seed`. Runs igraph's compiled
     Fruchterman-Reingold (about 0.1 s for 500 nodes; NetworkX's takes seconds above 500 nodes,
-    where it switches to a per-node loop), or NetworkX's when igraph is missing.
+    where it switches to a per-node loop), or NetworkX's when igraph is missing. `grid`: igraph's
+    grid approximation of the repulsion (near-linear per iteration instead of quadratic), for
+    whole graphs far larger than any view (the picture a GEXF export of them carries).
     """
     n = graph.number_of_nodes()
     if n == 0:
@@ -244,7 +246,8 @@ def layout(graph: nx.Graph, *, seed: int = 1) -> dict[str, tuple[float, float]]:
         # generator for this call keeps the result reproducible without touching the global one.
         igraph.set_random_number_generator(random.Random(seed))
         try:
-            found = g.layout_fruchterman_reingold(niter=iterations, seed=start.tolist(), grid="nogrid")
+            found = g.layout_fruchterman_reingold(niter=iterations, seed=start.tolist(),
+                                                  grid="grid" if grid else "nogrid")
         finally:
             igraph.set_random_number_generator(random)
         coords = np.array(found.coords, dtype=float)

@@ -126,13 +126,16 @@ class Sharing:
     def whole_layout(self, *, public: bool = False) -> dict[str, tuple[float, float]]:
         """Return the server layout of the whole graph (or of the public view): what the viewer draws it with.
 
-        The same positions the graph page gives every element of a view with up to
-        `WHOLE_LAYOUT_LIMIT` elements in the whole graph (one memo with `Browse.ego_graph`).
+        The same positions the graph page gives every element of a view when the whole graph has
+        up to `WHOLE_LAYOUT_LIMIT` elements (one memo with `Browse.ego_graph`); a larger graph is
+        laid out whole with the grid approximation.
         """
         graph = self.browse.view_graph(public=public)
         if graph.number_of_nodes() <= WHOLE_LAYOUT_LIMIT:
             return self.browse.cache.memo("layout", ("whole", public), lambda: layout(graph))
-        return self.browse.cache.memo("layout", ("export", public), lambda: layout(graph))
+        # Larger than any view: the viewer never draws it whole, and the exact repulsion would
+        # take minutes; igraph's grid approximation takes seconds.
+        return self.browse.cache.memo("layout", ("export", public), lambda: layout(graph, grid=True))
 
     def whole_view(self, *, public: bool = False) -> dict[str, Any]:
         """Return the whole graph (or public view) in the shape of /api/graph, at the whole layout's positions."""
