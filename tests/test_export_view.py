@@ -250,6 +250,30 @@ def test_the_viewer_downloads_the_view_as_an_attachment_with_what_the_reader_may
         app.extensions["partnergraph"].close()
 
 
+def test_who_attended_an_event_stays_out_of_the_file_of_a_reader_who_is_not_signed_in(small: Workspace, db_url):
+    small.data.import_rows(
+        [Row({"id": "summit", "kind": "event", "name": "Open Summit", "start": "2026-05-01", "region": "Europe"},
+             Location("test", 2))],
+        [Row({"from": "ana", "to": "summit", "type": "ATTENDS", "status": "attended"}, Location("test", 3)),
+         Row({"from": "wmde", "to": "summit", "type": "ORGANISES"}, Location("test", 4))])
+    app = create_app(settings_for(db_url, secret_key="test secret key, not for production", anonymous_read=True))
+    try:
+        anonymous, signed_in = app.test_client(), app.test_client()
+        sign_in(signed_in, small, "viewer")
+        mine = page_data(signed_in.get("/graph/download?center=summit").get_data(as_text=True))
+        theirs = page_data(anonymous.get("/graph/download?center=summit").get_data(as_text=True))
+    finally:
+        app.extensions["partnergraph"].close()
+    assert {n["id"] for n in mine["nodes"]} == {"summit", "wmde", "ana"}
+    assert dict(map(tuple, mine["details"]["summit"]["rows"]))["Attendees"] == "Ana Lima"
+    assert next(n for n in mine["nodes"] if n["id"] == "summit")["shape"] == "star"
+    # Ana was shown only because she attended: she goes, with the line and the section.
+    assert {n["id"] for n in theirs["nodes"]} == {"summit", "wmde"}
+    rows = dict(map(tuple, theirs["details"]["summit"]["rows"]))
+    assert rows["connections"] == "1" and rows["Organisers"] == "Wikimedia Deutschland" and "Attendees" not in rows
+    assert all("ATTENDS" not in e["types"] for e in theirs["edge_details"])
+
+
 def test_the_public_viewer_downloads_the_public_directory_only(small: Workspace, db_url):
     app = create_app(settings_for(db_url), public=True)
     try:

@@ -57,7 +57,7 @@ def node_details(graph: nx.Graph, node: str, *, personal: bool) -> dict[str, Any
     properties = {k: v for k, v in graph.nodes[node].items() if k not in _IN_HEADER and v not in (None, "", [])}
     if not personal:
         properties = redact(properties)
-    rows = [["connections", str(graph.degree(node))]]
+    rows = [["connections", str(_connections(graph, node, personal=personal))]]
     rows += [[k.replace("_", " "), _text(v)] for k, v in sorted(properties.items())]
     sections = neighbourhood(graph, node)
     for key, title in _SECTION_TITLES[graph.nodes[node]["kind"]]:
@@ -67,13 +67,32 @@ def node_details(graph: nx.Graph, node: str, *, personal: bool) -> dict[str, Any
 
 
 def _without_personal_types(view: dict[str, Any]) -> dict[str, Any]:
-    """Return a view whose edges carry no personal relationship type (attendance): an edge of only those goes."""
+    """Return a view as if no personal relationship type (attendance) existed.
+
+    An edge of only those goes; around a centre, so do the elements it no longer reaches within
+    the depth (someone shown only because they attended the centre would tell that they did).
+    """
     edges = []
     for e in view["edges"]:
         types = [t for t in e["types"] if t not in PERSONAL_TYPES]
         if types:
             edges.append({**e, "types": types})
-    return {**view, "edges": edges}
+    nodes = view["nodes"]
+    if view.get("center"):
+        links = nx.Graph([(e["from"], e["to"]) for e in edges])
+        links.add_node(view["center"]["id"])
+        reached = nx.single_source_shortest_path_length(links, view["center"]["id"], cutoff=view.get("depth") or 1)
+        nodes = [n for n in nodes if n["id"] in reached]
+        edges = [e for e in edges if e["from"] in reached and e["to"] in reached]
+    return {**view, "nodes": nodes, "edges": edges}
+
+
+def _connections(graph: nx.Graph, node: str, *, personal: bool) -> int:
+    """Return how many elements a node is connected to, by relationships the reader may see."""
+    if personal:
+        return graph.degree(node)
+    return sum(1 for other in graph.neighbors(node)
+               if any(r["type"] not in PERSONAL_TYPES for r in graph.edges[node, other]["relations"]))
 
 
 class Sharing:
