@@ -9,7 +9,8 @@ A `Workspace` joins one store to the features that use it:
 - `editing`: hand edits with history and revert (`services.editing`);
 - `merges`: merging duplicates, previewed first (`services.merges`);
 - `imports`: spreadsheets and import files, previewed, duplicates decided, then applied (`services.imports`);
-- `accounts`: accounts, roles and API tokens (`services.accounts`).
+- `accounts`: accounts, roles and API tokens (`services.accounts`);
+- `reports`: a partner's dossier and the risks report, to print (`services.reports`).
 
 Each question takes its options as one object from `services.options`; privacy rules live in
 `services.privacy`.
@@ -30,6 +31,7 @@ from partnergraph.services.imports import Imports
 from partnergraph.services.merges import Merges
 from partnergraph.services.privacy import redact
 from partnergraph.services.questions import Questions
+from partnergraph.services.reports import Reports
 from partnergraph.store import GraphStore, open_store
 
 __all__ = ["Workspace", "demo_rows", "generate", "plural", "redact"]
@@ -49,6 +51,7 @@ class Workspace:
         self.merges = Merges(store, names=self.cache.name_index)
         self.imports = Imports(store, self.cache.graph)
         self.accounts = Accounts(store)
+        self.reports = Reports(store, self.cache, self.questions)
 
     @classmethod
     def open(cls, settings: Settings) -> Workspace:
