@@ -31,6 +31,9 @@ FORMATS = rendering.FORMATS
 HISTORY_LIMIT = 20  # the newest changes a dossier lists: a page, not the archive (the viewer has the rest)
 PATHS_PER_AFFILIATE = 3
 NO_REGION = "No region"
+# Stale personal ties (KNOWS) a region lists, oldest first; stale holds are always all listed. A
+# printed page of a hundred lapsed acquaintances hides the partnerships; `risks` lists them all.
+STALE_TIES_PER_REGION = 10
 # The partner facts a dossier shows in its header, in this order (others stay on the element page).
 PARTNER_FACTS = ("status", "type", "country", "region", "website", "public", "tags", "aliases")
 
@@ -182,18 +185,24 @@ class Reports:
 
         def region_of(node: str) -> dict[str, list[dict[str, Any]]]:
             name = graph.nodes[node].get("region") or NO_REGION
-            return regions.setdefault(name, {"partners": [], "stale_ties": [], "overloaded_holders": []})
+            return regions.setdefault(name, {"partners": [], "stale_ties": [], "more_stale_ties": 0,
+                                             "overloaded_holders": []})
 
         for partner in sorted(labels, key=lambda p: (graph.nodes[p]["name"].casefold(), p)):
             region_of(partner)["partners"].append({
                 **node_summary(graph, partner), "status": graph.nodes[partner].get("status"),
                 "risks": labels[partner], "next_step": self._partner_step(graph, partner, affiliate, today, query)})
-        for tie in found["stale_ties"]:
+        # Lapsed holds first (partnerships), then personal ties; each longest without contact first.
+        for tie in sorted(found["stale_ties"], key=lambda t: t["type"] != RelType.HOLDS):
             ends = (tie["from"]["id"], tie["to"]["id"])
             if mine is not None and not (set(ends) & mine):
                 continue
-            at = ends[1] if tie["type"] == RelType.HOLDS else ends[0]
-            region_of(at)["stale_ties"].append({**tie, "next_step": self._tie_step(graph, tie, today, query)})
+            holds = tie["type"] == RelType.HOLDS
+            here = region_of(ends[1] if holds else ends[0])
+            if not holds and sum(t["type"] == RelType.KNOWS for t in here["stale_ties"]) >= STALE_TIES_PER_REGION:
+                here["more_stale_ties"] = here.get("more_stale_ties", 0) + 1
+                continue
+            here["stale_ties"].append({**tie, "next_step": self._tie_step(graph, tie, today, query)})
         for person in found["overloaded_holders"]:
             if mine is not None and person["id"] not in mine:
                 continue
@@ -203,7 +212,7 @@ class Reports:
             "report": "risks", **self._footer(today), "stale_months": query.stale_months, "overload": query.overload,
             "for": node_summary(graph, affiliate) if affiliate else None,
             "counts": {"partners": sum(len(r["partners"]) for _, r in ordered),
-                       "stale_ties": sum(len(r["stale_ties"]) for _, r in ordered),
+                       "stale_ties": sum(len(r["stale_ties"]) + r["more_stale_ties"] for _, r in ordered),
                        "overloaded_holders": sum(len(r["overloaded_holders"]) for _, r in ordered)},
             "regions": [{"region": name, **found_here} for name, found_here in ordered],
         }
