@@ -29,7 +29,7 @@ from partnergraph.store import GraphStore
 
 FORMATS = rendering.FORMATS
 HISTORY_LIMIT = 20  # the newest changes a dossier lists: a page, not the archive (the viewer has the rest)
-PATHS_PER_AFFILIATE = 3
+PATHS_PER_AFFILIATE = 2  # the warmest and one alternative: a dossier fits on a page
 NO_REGION = "No region"
 # Stale personal ties (KNOWS) a region lists, oldest first; stale holds are always all listed. A
 # printed page of a hundred lapsed acquaintances hides the partnerships; `risks` lists them all.
@@ -139,7 +139,9 @@ class Reports:
             entry = found.setdefault(affiliate, {**node_summary(graph, affiliate), "via": "partnership (ended)",
                                                  "people": 0})
             ties = relations(graph, affiliate, partner, RelType.PARTNERS_WITH)
-            entry["partnership"] = {k: ties[0][k] for k in ("status", "since", "until", "issues") if ties[0].get(k)}
+            entry["partnership"] = {k: ties[0][k] for k in ("status", "since", "until") if ties[0].get(k)}
+            entry["partnership"]["issues"] = [graph.nodes[i]["name"] if i in graph else i
+                                              for i in ties[0].get("issues") or []]
         return list(found.values())
 
     def _history(self, partner: str) -> list[dict[str, Any]]:
