@@ -156,7 +156,8 @@ class Reports:
                     continue  # an import's other rows: not this partner's story
                 what = (edit["name"] if edit["what"] == "element" else
                         f"{names.get(edit['from'], edit['from'])} {edit['type']} {names.get(edit['to'], edit['to'])}")
-                edits.append({"op": edit["op"], "what": what, "fields": edit["fields"]})
+                fields = [{**f, "before": _said(f["before"]), "after": _said(f["after"])} for f in edit["fields"]]
+                edits.append({"op": edit["op"], "what": what, "fields": fields})
             entries.append({"seq": change["seq"], "at": change["at"], "author": change["author"],
                             "action": change["action"], "comment": change["comment"], "source": change["source"],
                             "edits": edits})
@@ -295,6 +296,17 @@ class Reports:
         names = ", ".join(p["name"] for p in alone)
         return {"text": f"Hand over what {person['name']} holds alone ({names}) to colleagues from {where}",
                 "who": None, "through": [person]}
+
+
+def _said(value: Any) -> str:
+    """Return a field's value as a report prints it: lists joined, yes/no, a dash for nothing."""
+    if value is None or value == "" or value == []:
+        return "–"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
 
 
 def _members(graph: nx.Graph, affiliate: str, today: date) -> list[str]:
