@@ -43,7 +43,12 @@ def report_group() -> None:
 @click.pass_context
 def partner(ctx: click.Context, partner: str, source: str | None, fmt: str, output: Path | None,
             stale_months: int, as_of: date | None) -> None:
-    """Write the dossier of PARTNER (an id or a name): holders, affiliates, issues, offers, history, paths."""
+    """Write the dossier of PARTNER (an id or a name): holders, affiliates, issues, offers, history, paths.
+
+    \b
+    partnergraph report partner par-0008 --from aff-0025 -o dossier.html
+    partnergraph report partner "Harbour City Open Data Office" --format md
+    """
     query = PartnerReportQuery(partner, source=source, today=as_of, stale_months=stale_months)
     text = render(open_workspace(ctx).reports.partner(query), RenderQuery(fmt))
     _write(text, output)
@@ -62,7 +67,12 @@ def partner(ctx: click.Context, partner: str, source: str | None, fmt: str, outp
 def risks(ctx: click.Context, affiliate: str | None, overload: int, fmt: str, output: Path | None,
           stale_months: int, as_of: date | None) -> None:
     """Write the risks report: partners held by nobody or one person, stale ties, overloaded holders, dormant
-    partners, by region, each with a next step."""
+    partners, by region, each with a next step.
+
+    \b
+    partnergraph report risks -o risks.html
+    partnergraph report risks --for aff-0010 --format md
+    """
     query = RisksReportQuery(affiliate, today=as_of, stale_months=stale_months, overload=overload)
     text = render(open_workspace(ctx).reports.risks(query), RenderQuery(fmt))
     _write(text, output)
