@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import jinja2
 from markupsafe import Markup
-
-from partnergraph.config import package_root
 
 FORMATS = ("html", "md")
 TEMPLATES = {"partner": "reports/partner", "risks": "reports/risks"}
@@ -31,28 +30,28 @@ def markdown_text(value: Any) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
-def print_css() -> str:
-    """Return the print style sheet of reports and the viewer (web/static/print.css)."""
-    return (package_root() / "web" / "static" / "print.css").read_text(encoding="utf-8")
+def print_css(web: Path) -> str:
+    """Return the print style sheet of reports and the viewer (web/static/print.css under `web`)."""
+    return (web / "static" / "print.css").read_text(encoding="utf-8")
 
 
 @cache
-def _environment(markdown: bool) -> jinja2.Environment:
+def _environment(web: Path, markdown: bool) -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(package_root() / "web" / "templates")),
+        loader=jinja2.FileSystemLoader(str(web / "templates")),
         autoescape=not markdown, trim_blocks=markdown, lstrip_blocks=markdown,
         keep_trailing_newline=True)
     env.filters["md"] = markdown_text
     return env
 
 
-def render(report: dict[str, Any], fmt: str) -> str:
-    """Return `report` (its `report` key names the template) in `fmt`: "html" or "md"."""
+def render(report: dict[str, Any], fmt: str, *, web: Path) -> str:
+    """Return `report` (its `report` key names the template) in `fmt`, "html" or "md", from the templates of `web`."""
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
     name = TEMPLATES[report["report"]]
     if fmt == "md":
-        return _environment(True).get_template(f"{name}.md").render(r=report)
+        return _environment(web, True).get_template(f"{name}.md").render(r=report)
     # The style sheet is the project's own file, not data: it goes in as it is.
-    return _environment(False).get_template("reports/standalone.html").render(
-        r=report, body=f"{name}.html", css=Markup(print_css()))
+    return _environment(web, False).get_template("reports/standalone.html").render(
+        r=report, body=f"{name}.html", css=Markup(print_css(web)))

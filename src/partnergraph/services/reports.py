@@ -18,6 +18,7 @@ import networkx as nx
 from partnergraph.analysis.contact_of_record import affiliates_of, contacts_of_record, routes
 from partnergraph.analysis.graph import node_summary, relations, resolve
 from partnergraph.analysis.relationships import OVERLOAD, STALE_MONTHS, holder_warnings, holders, relationship_risks
+from partnergraph.config import package_root
 from partnergraph.io import reports as rendering
 from partnergraph.model import RelType, WrongKind
 from partnergraph.services import history as histories
@@ -69,7 +70,7 @@ class RenderQuery(Options):
 
 def render(report: dict[str, Any], query: RenderQuery) -> str:
     """Return a report (from `Reports.partner` or `Reports.risks`) as a standalone HTML page or Markdown."""
-    return rendering.render(report, query.format)
+    return rendering.render(report, query.format, web=package_root() / "web")
 
 
 def _affiliate(graph: nx.Graph, ref: str) -> str:
