@@ -164,14 +164,22 @@ class Reports:
                             "edits": edits})
         return entries
 
-    def _paths(self, source: str, target: str, today: date, *, personal: bool,
-               avoid: tuple[str, ...] = ()) -> dict[str, Any]:
-        return self.questions.path(PathQuery(source=source, target=target, warm=True, k=PATHS_PER_AFFILIATE,
-                                             avoid=avoid, today=today, personal=personal))
+    def _paths(self, source: str, target: str, today: date, *, personal: bool, avoid: tuple[str, ...] = (),
+               k: int = PATHS_PER_AFFILIATE) -> dict[str, Any]:
+        return self.questions.path(PathQuery(source=source, target=target, warm=True, k=k, avoid=avoid,
+                                             today=today, personal=personal))
 
     def risks(self, query: RisksReportQuery) -> dict[str, Any]:
-        """Return the partners at risk, stale ties and overloaded holders by region, each with a next step."""
+        """Return the partners at risk, stale ties and overloaded holders by region, each with a next step.
+
+        Kept per store version: its next steps are a path search per partner at risk (seconds on
+        a network of 20,000 people), and a print view is often loaded twice.
+        """
         today = query.today or date.today()
+        key = (query.affiliate, today, query.stale_months, query.overload, query.personal)
+        return self.cache.memo("reports", key, lambda: self._risks(query, today))
+
+    def _risks(self, query: RisksReportQuery, today: date) -> dict[str, Any]:
         graph = self.cache.graph()
         affiliate = _affiliate(graph, query.affiliate) if query.affiliate else None
         found = relationship_risks(graph, today=today, stale_months=query.stale_months, overload=query.overload)
@@ -253,8 +261,8 @@ class Reports:
         avoid = tuple(h["id"] for h in current)
         best: dict[str, Any] | None = None
         for source in sources:
-            found = self._paths(source, partner, today, personal=query.personal, avoid=avoid)
-            for path in found["paths"][:1]:
+            found = self._paths(source, partner, today, personal=query.personal, avoid=avoid, k=1)
+            for path in found["paths"]:
                 if best is None or path["cost"] < best["cost"]:
                     best = path
         if best is not None:
