@@ -16,17 +16,20 @@ built in memory: an event of 3,000 is crossed without a clique.
 from __future__ import annotations
 
 import json
+import random
 from datetime import date
+from itertools import islice
 from pathlib import Path
 
 import networkx as nx
 import pytest
 
 from partnergraph.analysis import brokers
+from partnergraph.analysis.attendance import attended
 from partnergraph.analysis.explain import date_range, describe_attendance
 from partnergraph.analysis.graph import build_graph
 from partnergraph.analysis.path_index import build_path_index, path_index
-from partnergraph.analysis.paths import introduction_paths
+from partnergraph.analysis.paths import HOP, introduction_paths
 from partnergraph.analysis.warmth import (
     ATTENDANCE_BASE,
     MEMBERSHIP_SIDE,
@@ -34,9 +37,11 @@ from partnergraph.analysis.warmth import (
     event_size_cost,
     recency,
 )
-from partnergraph.model import Element, Kind, NoPath, RelType, connection
+from partnergraph.io.generate import generate_network
+from partnergraph.model import Element, Kind, Location, NoPath, RelType, Row, connection, validate_dataset
 from partnergraph.services import Workspace
 from partnergraph.services.options import PathQuery
+from test_paths import people_graph
 
 TODAY = date(2026, 11, 15)
 SUMMIT = {"id": "summit", "name": "RightsSummit 2025", "kind": "event"}
@@ -239,3 +244,84 @@ def test_the_hop_says_the_place_the_dates_compactly_and_who_played_a_part():
     assert describe_attendance(graph, a, b) == "Ada Ray and Bo Li both attended Camp (Europe; Ada and Bo spoke; source: programme)"
     assert describe_attendance(graph, a, b, countries={"BE": "Belgium"}, hidden=("role", "source")) == (
         "Ada Ray and Bo Li both attended Camp (Belgium)")
+
+
+# -- the search against the obvious construction: events as cliques of those who went ----------
+
+
+def _with_events(seed: int, people: int = 120, ties: int = 400, events: int = 25) -> nx.Graph:
+    """Return a generated network plus seeded events: mostly small, a few big, past and future, all statuses."""
+    element_rows, connection_rows = generate_network(people, ties, seed=seed)
+    dataset = validate_dataset([Row(v, Location("e", i)) for i, v in enumerate(element_rows)],
+                               [Row(v, Location("c", i)) for i, v in enumerate(connection_rows)])
+    contacts = sorted(e.id for e in dataset.elements if e.kind is Kind.CONTACT)
+    rng = random.Random(seed)
+    for number in range(events):
+        event = f"ev-{number}"
+        start = f"{rng.randint(2016, 2027)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+        dataset.elements.append(Element(event, Kind.EVENT, f"Event {number}", {"start": start, "end": start}))
+        for person in rng.sample(contacts, rng.choice((2, 3, 4, 6, 10, 40))):
+            status = rng.choice(("attended", "attended", "planned", "registered", None))
+            dataset.connections.append(connection(person, event, RelType.ATTENDS, {"status": status} if status else {}))
+    return build_graph(dataset.elements, dataset.connections)
+
+
+def _reference(graph: nx.Graph, targets: list[str]) -> nx.Graph:
+    """Return the people graph of test_paths plus, per event, a clique of those who went at its cost."""
+    result = people_graph(graph, targets)
+    for event, kind in graph.nodes(data="kind"):
+        if kind != "event":
+            continue
+        data = graph.nodes[event]
+        went = [p for p in graph[event] if attended(graph.edges[p, event]["relations"][0], data, TODAY)]
+        cost = co_attendance_cost(len(went), data, TODAY)
+        for i, u in enumerate(went):
+            for v in went[i + 1:]:
+                if not result.has_edge(u, v) or cost < result.edges[u, v]["cost"]:
+                    result.add_edge(u, v, cost=cost)
+    return result
+
+
+@pytest.mark.parametrize("seed", [11, 12])
+def test_paths_through_events_match_networkx_on_the_people_graph_with_event_cliques(seed):
+    graph = _with_events(seed)
+    people = sorted(n for n, k in graph.nodes(data="kind") if k == "contact")
+    partners = sorted(n for n, k in graph.nodes(data="kind") if k == "partner")
+    rng = random.Random(seed)
+    checked = through_events = 0
+    for _ in range(40):
+        source, target = rng.choice(people), rng.choice(people + partners)
+        end = "@" + target if target in partners else target
+        reference = _reference(graph, [target])
+        if source == target or not nx.has_path(reference, source, end):
+            continue
+        [short] = introduction_paths(graph, source, target, today=TODAY)
+        [warm] = introduction_paths(graph, source, target, warm=True, today=TODAY)
+        hop_weight = lambda u, v, d: HOP + d["cost"]  # noqa: E731
+        assert short.length * HOP + short.cost == pytest.approx(
+            nx.dijkstra_path_length(reference, source, end, weight=hop_weight), abs=1e-6)
+        assert warm.cost == pytest.approx(nx.dijkstra_path_length(reference, source, end, weight="cost"), abs=1e-6)
+        within = [p for p in nx.all_simple_paths(reference, source, end, cutoff=2)]
+        if within:
+            [limited] = introduction_paths(graph, source, target, warm=True, max_hops=2, today=TODAY)
+            assert limited.cost == pytest.approx(min(nx.path_weight(reference, p, "cost") for p in within), abs=1e-6)
+        through_events += any(h.type == "ATTENDS" for h in (*short.hops, *warm.hops))
+        checked += 1
+    assert checked >= 15 and through_events >= 3
+
+
+def test_overlapping_alternatives_through_events_are_networkx_shortest_simple_paths():
+    graph = _with_events(13, people=60, ties=120, events=20)
+    people = sorted(n for n, k in graph.nodes(data="kind") if k == "contact")
+    reference = _reference(graph, [])
+    rng = random.Random(13)
+    checked = 0
+    for _ in range(20):
+        source, target = rng.sample(people, 2)
+        if not nx.has_path(reference, source, target):
+            continue
+        ours = introduction_paths(graph, source, target, warm=True, k=3, overlap=True, today=TODAY)
+        theirs = list(islice(nx.shortest_simple_paths(reference, source, target, weight="cost"), 3))
+        assert [p.cost for p in ours] == pytest.approx([nx.path_weight(reference, p, "cost") for p in theirs], abs=1e-6)
+        checked += 1
+    assert checked >= 8
