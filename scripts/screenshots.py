@@ -49,7 +49,27 @@ SHOTS = [
     ("path.png", "/path?from=Aiko+Novak&to=Nordic+Digital+Rights+Forum&warm=1&k=3", "article.path"),
     ("coverage.png", "/analytics/coverage", "main"),
     ("directory.png", "/directory", "main"),
+    ("print-view.png", "/partners/par-0008/print?from=aff-0025", "article.report"),
 ]
+# Pages printed to PDF, pictured as Chromium's PDF viewer shows the first page: (file name, page).
+PRINTED = [("report-dossier.png", "/partners/par-0008/print?from=aff-0025")]
+
+
+def printed(page, out: Path, tmp: str) -> list[Path]:
+    """Print each PRINTED page to an A4 PDF (print.css lays it out) and picture its first page."""
+    written = []
+    for name, url in PRINTED:
+        page.goto(url)
+        pdf = Path(tmp) / f"{name}.pdf"
+        page.pdf(path=str(pdf), format="A4")
+        page.set_viewport_size({"width": 900, "height": 1200})
+        page.goto(pdf.as_uri() + "#toolbar=0&navpanes=0&view=Fit")
+        page.wait_for_timeout(2500)  # the PDF viewer draws the page
+        target = out / name
+        page.screenshot(path=str(target))
+        written.append(target)
+        print(f"wrote {target} ({target.stat().st_size // 1024} KB) from {url}, printed to PDF")
+    return written
 
 
 # The import preview: a chapter's sheet as it is kept, one partner another chapter brought under another name.
@@ -120,6 +140,8 @@ def take(out: Path, width: int, height: int) -> list[Path]:
                     page.screenshot(path=str(target))
                     written.append(target)
                     print(f"wrote {target} ({target.stat().st_size // 1024} KB) from {url}")
+                written += printed(page, out, tmp)
+                page.set_viewport_size({"width": width, "height": height})
                 target = import_preview(page, out, tmp)
                 written.append(target)
                 print(f"wrote {target} ({target.stat().st_size // 1024} KB) from /edit/import")

@@ -426,6 +426,41 @@ def test_signing_in_shows_the_personal_data_that_anonymous_readers_do_not_see(ca
         app.extensions["partnergraph"].close()
 
 
+# -- reports ----------------------------------------------------------------------------------------
+
+# The reports of the canary network: a dossier (its notes, holders, paths and history hold canaries)
+# and the risks report, whole and for one affiliate.
+REPORT_PAGES = ("/partners/par-pub/print", "/partners/par-pub/print?from=aff-pub", "/partners/par-pub2/print",
+                "/analytics/risks/print", "/analytics/risks/print?for=aff-pub")
+
+
+def test_reports_follow_the_field_rules_of_their_reader(canaries, anonymous_app, db_url):
+    from conftest import Cli, sign_in
+
+    canaries.editing.log_interaction("zqperson-dos", "par-pub", actor="editor", on="2026-03-01",
+                                     note=PERSONAL["zqinteractionnote"], source=PERSONAL["zqinteractionprov"])
+    # The command line reads as an editor: its dossier has the partner's notes, tie sources, the history's text.
+    dossier = Cli(db_url)("report", "partner", "par-pub", "--format", "md").output
+    for token in ("zqpartnernote", "zqknowssource", "zqinteractionnote"):
+        assert token in dossier, token
+    anonymous = anonymous_app.test_client()
+    pages = {url: anonymous.get(url).get_data(as_text=True) for url in REPORT_PAGES}
+    for url, page in pages.items():
+        assert [t for t in PERSONAL if t in page.casefold()] == [], url
+    assert NOT_PUBLIC["zqnamedos"] in pages["/partners/par-pub/print"]  # people and ties stay, as on their pages
+    signed_in = anonymous_app.test_client()
+    sign_in(signed_in, canaries, "viewer")
+    page = signed_in.get("/partners/par-pub/print").get_data(as_text=True)
+    for token in ("zqpartnernote", "zqknowssource", "zqinteractionnote"):
+        assert token in page, token
+
+
+def test_the_public_directory_prints_no_report(public_app):
+    client = public_app.test_client()
+    for url in REPORT_PAGES:
+        assert client.get(url).status_code == 404, url
+
+
 # -- field classes and the history's free text -----------------------------------------------------
 
 

@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 from partnergraph import config
-from partnergraph.cli import criteria, data, directory, imports, questions, serve, share, users
+from partnergraph.cli import criteria, data, directory, imports, questions, reports, serve, share, users
 from partnergraph.model import ImportFailed, PartnergraphError
 from partnergraph.services.options import ConflictingOptions, InvalidOption
 
@@ -87,6 +87,7 @@ for _command in (
     questions.without_command, questions.communities_command, questions.coverage_command,
     criteria.criteria_command, criteria.suggest_command, questions.info,
     directory.directory,
+    reports.report_group,
     serve.demo, serve.serve,
     users.user_group,
     share.export_view,

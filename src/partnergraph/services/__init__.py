@@ -10,6 +10,7 @@ A `Workspace` joins one store to the features that use it:
 - `merges`: merging duplicates, previewed first (`services.merges`);
 - `imports`: spreadsheets and import files, previewed, duplicates decided, then applied (`services.imports`);
 - `accounts`: accounts, roles and API tokens (`services.accounts`);
+- `reports`: a partner's dossier and the risks report, to print (`services.reports`);
 - `sharing`: a view as a standalone HTML page, the layout GEXF and GraphML carry (`services.sharing`).
 
 Each question takes its options as one object from `services.options`; privacy rules live in
@@ -31,6 +32,7 @@ from partnergraph.services.imports import Imports
 from partnergraph.services.merges import Merges
 from partnergraph.services.privacy import redact
 from partnergraph.services.questions import Questions
+from partnergraph.services.reports import Reports
 from partnergraph.services.sharing import Sharing
 from partnergraph.store import GraphStore, open_store
 
@@ -51,6 +53,7 @@ class Workspace:
         self.merges = Merges(store, names=self.cache.name_index)
         self.imports = Imports(store, self.cache.graph)
         self.accounts = Accounts(store)
+        self.reports = Reports(store, self.cache, self.questions)
         self.sharing = Sharing(self.browse)
 
     @classmethod

@@ -37,6 +37,7 @@ def create_app(settings: config.Settings | None = None, *, public: bool | None =
     from partnergraph.viewer.edit_pages import edit
     from partnergraph.viewer.import_pages import imports
     from partnergraph.viewer.pages import pages
+    from partnergraph.viewer.print_pages import print_pages
     from partnergraph.viewer.shares import shares
 
     settings = settings or config.from_env()
@@ -46,6 +47,7 @@ def create_app(settings: config.Settings | None = None, *, public: bool | None =
     app.extensions["partnergraph"] = ViewerState(Workspace.open(settings),
                                                  settings.public if public is None else public)
     app.register_blueprint(pages)
+    app.register_blueprint(print_pages)  # /partners/<id>/print, /analytics/risks/print
     app.register_blueprint(api, url_prefix="/api")
     app.register_blueprint(edit)  # editing pages, history and revert (/edit/..., /history/...)
     app.register_blueprint(edit_api, url_prefix="/api")
