@@ -55,12 +55,12 @@ def timing(data: dict[str, Any], today: date) -> str | None:
     return PAST if last < today.isoformat()[:len(last)] else UPCOMING
 
 
-def find(graph: nx.Graph, ref: str, kind: Kind, role: str) -> str:
+def find(graph: nx.Graph, ref: str, kind: Kind, needs: str) -> str:
     """Return the id of the element of `kind` that `ref` names, or raise `UnknownNode` / `WrongKind`.
 
     Names are looked up among elements of that kind first (so that "Summit" finds the event),
-    then among all: an element of another kind is a `WrongKind` ("briefing needs an event, 'x'
-    is a partner").
+    then among all: an element of another kind is a `WrongKind` that says what `needs` it
+    ("briefing needs an event, 'x' is a partner").
     """
     if ref in graph:
         found = ref
@@ -72,7 +72,7 @@ def find(graph: nx.Graph, ref: str, kind: Kind, role: str) -> str:
         found = resolve(graph, ref)
     actual = graph.nodes[found].get("kind")
     if actual != kind.slug:
-        raise WrongKind(f"{role} needs {_a(kind.slug)}, {ref!r} is {_a(str(actual))}")
+        raise WrongKind(f"{needs}, {ref!r} is {_a(str(actual))}")
     return found
 
 

@@ -33,8 +33,8 @@ class Events:
         """Return `{"for", "as_of", "when", "issue", "region", "events": [...]}`: events ranked by value, with reasons."""
         graph = self.cache.graph()
         today = query.today or date.today()
-        affiliate = find(graph, query.affiliate, Kind.AFFILIATE, "events --for") if query.affiliate else None
-        issue = find(graph, query.issue, Kind.ISSUE, "events --issue") if query.issue else None
+        affiliate = find(graph, query.affiliate, Kind.AFFILIATE, "events are ranked for an affiliate") if query.affiliate else None
+        issue = find(graph, query.issue, Kind.ISSUE, "the issue filter needs an issue") if query.issue else None
         found = rank_events(graph, affiliate=affiliate, when=query.when, issue=issue, region=query.region,
                             today=today, stale_months=query.stale_months, top=query.top, attendance=query.personal)
         return {"for": node_summary(graph, affiliate) if affiliate else None, "as_of": today.isoformat(),
@@ -43,8 +43,8 @@ class Events:
     def briefing(self, event: str, person: str, as_of: date | None = None) -> dict[str, Any]:
         """Return whom `person` should meet at `event`, why, and the warmest introduction to each (personal)."""
         graph = self.cache.path_graph()
-        event_id = find(graph, event, Kind.EVENT, "briefing")
-        person_id = find(graph, person, Kind.CONTACT, "briefing --for")
+        event_id = find(graph, event, Kind.EVENT, "briefing needs an event")
+        person_id = find(graph, person, Kind.CONTACT, "a briefing is for a person (a contact)")
         return briefing(graph, event_id, person_id, today=as_of)
 
     def attendance(self, by: str = "region", from_year: int | None = None,
@@ -56,15 +56,15 @@ class Events:
     def event(self, event: str, as_of: date | None = None) -> dict[str, Any]:
         """Return the event page: the event, organisers, our attendees, the partners present and the gaps."""
         graph = self.cache.graph()
-        return event_page(graph, find(graph, event, Kind.EVENT, "the event page"), today=as_of)
+        return event_page(graph, find(graph, event, Kind.EVENT, "the event page needs an event"), today=as_of)
 
     def listing(self, *, issue: str | None = None, region: str | None = None, affiliate: str | None = None,
                 as_of: date | None = None, personal: bool = True) -> dict[str, Any]:
         """Return the Events page: `upcoming`, `past` and `undated` events, filtered by issue, region, affiliate."""
         graph = self.cache.graph()
         today = as_of or date.today()
-        issue_id = find(graph, issue, Kind.ISSUE, "the events' issue filter") if issue else None
-        affiliate_id = find(graph, affiliate, Kind.AFFILIATE, "the events' affiliate filter") if affiliate else None
+        issue_id = find(graph, issue, Kind.ISSUE, "the issue filter needs an issue") if issue else None
+        affiliate_id = find(graph, affiliate, Kind.AFFILIATE, "the affiliate filter needs an affiliate") if affiliate else None
         found = list_events(graph, today=today, issue=issue_id, region=region, affiliate=affiliate_id,
                             attendance=personal)
         return {"as_of": today.isoformat(), "issue": issue_id, "region": region, "affiliate": affiliate_id, **found}
