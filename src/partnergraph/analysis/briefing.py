@@ -13,6 +13,7 @@ into it), and the briefing says whether they will be at the event.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -32,7 +33,8 @@ INTRODUCTIONS = 40
 
 
 def briefing(graph: nx.Graph, event: str, person: str, *, today: date | None = None,
-             stale_months: int = STALE_MONTHS, introductions: int = INTRODUCTIONS) -> dict[str, Any]:
+             stale_months: int = STALE_MONTHS, introductions: int = INTRODUCTIONS,
+             countries: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Return whom `person` should meet at `event`, why, and the warmest introduction to each.
 
     `graph` must be the analysis graph (its path index is built when first needed). The answer:
@@ -71,7 +73,7 @@ def briefing(graph: nx.Graph, event: str, person: str, *, today: date | None = N
                 target["searched"] = False
                 continue
             budget -= 1
-            target["introduction"] = _introduction(graph, person, target["id"], at_event, today)
+            target["introduction"] = _introduction(graph, person, target["id"], at_event, today, countries)
     you = at_event.get(person)
     return {"event": event_fields(graph, event, there), "as_of": today.isoformat(),
             "for": {**node_summary(graph, person), "affiliates": [node_summary(graph, a) for a in mine],
@@ -92,11 +94,12 @@ def _why(graph: nx.Graph, needs: list[str], shared: list[str], organises: bool, 
 
 
 def _introduction(graph: nx.Graph, person: str, target: str, at_event: dict[str, Attendee],
-                  today: date) -> dict[str, Any] | None:
+                  today: date, countries: Mapping[str, str] | None) -> dict[str, Any] | None:
     if target == person:
         return None
     try:
-        path = introduction_paths(graph, person, target, warm=True, prefer=at_event, today=today)[0]
+        path = introduction_paths(graph, person, target, warm=True, prefer=at_event, today=today,
+                                   countries=countries)[0]
     except NoPath as exc:
         return {"introducer": None, "direct": False, "no_path": str(exc)}
     between = [n for n in path.nodes[1:] if n != target and graph.nodes[n].get("kind") == "contact"]
