@@ -42,7 +42,8 @@ def briefing(graph: nx.Graph, event: str, person: str, *, today: date | None = N
     any), `as_of`, and `partners`: each partner present with `why` (sentences), `needs`,
     `shared_issues`, `organises`, `value`, its `people` at the event (each with an
     `introduction`) and an `introduction` to the organisation itself when none of its people is
-    there. An introduction is None when no path exists (`no_path` says why).
+    there. An introduction without a path says why in `no_path`; `countries` (code -> name)
+    names events' countries in co-attendance hops.
     Raises `UnknownNode` / `WrongKind` unless `event` is an event and `person` a contact.
     """
     require(graph, event, "event")
