@@ -26,7 +26,7 @@ from partnergraph.analysis.path_reasons import ranking_reasons
 from partnergraph.analysis.paths import introduction_paths
 from partnergraph.analysis.relationships import holder_warnings, holders, relationship_risks
 from partnergraph.analysis.score_spread import score_spread
-from partnergraph.io.countries import COUNTRY_NAMES
+from partnergraph.io.countries import EVERYDAY_NAMES
 from partnergraph.model import NoPath, PartnergraphError
 from partnergraph.schema import PATH_TYPES, PERSONAL_TYPES
 from partnergraph.services.browse import Browse
@@ -44,9 +44,6 @@ from partnergraph.services.options import (
     SuggestQuery,
 )
 from partnergraph.services.privacy import PRIVATE_CONNECTION_PROPERTIES
-
-# Country names for co-attendance hops ("both attended X (Belgium, ...)"): the first, common name.
-_COUNTRIES = {code: names[0] for code, names in COUNTRY_NAMES.items()}
 
 __all__ = ["Questions", "default_criteria_text", "load_criteria"]
 
@@ -88,7 +85,7 @@ class Questions:
             "k": query.k, "warm": query.warm, "max_hops": query.max_hops, "current": query.current,
             "overlap": query.overlap, "avoid": [resolve(graph, ref) for ref in query.avoid],
             "via_issue": resolve(graph, query.via_issue) if query.via_issue else None,
-            "to_issue": to_issue, "to_region": query.to_region, "today": query.today, "countries": _COUNTRIES,
+            "to_issue": to_issue, "to_region": query.to_region, "today": query.today, "countries": EVERYDAY_NAMES,
         }
         types = list(query.types) if query.types is not None else list(PATH_TYPES)
         if not query.personal:
