@@ -20,7 +20,7 @@ from typing import Any
 import networkx as nx
 
 from partnergraph.analysis.event_presence import NEED_WORDS, Attendee, issues_of, memberships, presence, require
-from partnergraph.analysis.events import Needs, event_fields, partner_value
+from partnergraph.analysis.events import PartnerFacts, event_fields, partner_value
 from partnergraph.analysis.graph import node_summary
 from partnergraph.analysis.paths import Path, introduction_paths
 from partnergraph.analysis.relationships import STALE_MONTHS
@@ -29,7 +29,7 @@ from partnergraph.model import NoPath
 
 # Introductions are searched for at most this many people and organisations, the most worth
 # meeting first; the others are listed without one (`searched: false`).
-INTRODUCTIONS = 40
+INTRODUCTIONS = 12
 
 
 def briefing(graph: nx.Graph, event: str, person: str, *, today: date | None = None,
@@ -54,11 +54,11 @@ def briefing(graph: nx.Graph, event: str, person: str, *, today: date | None = N
     at_event = {a.id: a for a in there.attendees}
     mine = members.of(person, "affiliate", today)
     focus = set().union(*(issues_of(graph, a) for a in mine)) if mine else set()
-    needs = Needs(graph, today, stale_months)
+    facts = PartnerFacts(graph, today, stale_months)
     partners = []
     for partner, people in there.partners.items():
-        shared = sorted(issues_of(graph, partner) & focus)
-        wanted = needs(partner)
+        shared = sorted(facts.issues(partner) & focus)
+        wanted = facts.needs(partner)
         partners.append({**node_summary(graph, partner), "status": graph.nodes[partner].get("status"),
                          "organises": partner in there.organisers, "needs": wanted, "shared_issues": shared,
                          "value": round(partner_value(bool(shared), False, wanted), 3),
