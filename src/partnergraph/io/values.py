@@ -210,7 +210,7 @@ def read_attendance_status(value: Any) -> str:
     if text in _ROLE:
         return ""
     raise ValueError(f"{cell_value(value)!r} is not an attendance status (accepted: {_accepted(ATTENDANCE_WORDS)}; "
-                     f"{'/'.join(NOT_ATTENDING[:3])}...: did not go)")
+                     f"no, did not go, no show, cancelled...: not there)")
 
 
 LIST_SEPARATORS = re.compile(r"\s*[;\n]\s*")
