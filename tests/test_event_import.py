@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import networkx as nx
 import pytest
 from openpyxl import Workbook
 
@@ -274,3 +275,41 @@ def test_a_workbook_with_an_events_sheet_and_an_attendance_sheet_links_them_in_o
     assert connections[("mara", event, "ATTENDS")] == {"role": "speaker", "status": "attended"}
     assert connections[("uri", event, "ATTENDS")] == {"role": "attendee", "status": "attended"}
     assert ("edri", event, "ORGANISES") in connections
+
+
+# -- exports ----------------------------------------------------------------------------------------
+
+
+def test_every_export_carries_events_organisers_and_attendance_and_reads_back_the_same(db_url, tmp_path):
+    from partnergraph.config import Settings
+
+    elements = [{**ELEMENTS[1], "public": "true"}, *ELEMENTS[:1], *ELEMENTS[2:],
+                {"id": "retreat", "kind": "event", "name": "Board retreat", "start": "2026", "public": "false"}]
+    connections = [*CONNECTIONS, {"from": "mara", "to": "retreat", "type": "ATTENDS", "status": "planned"}]
+    with Workspace.open(settings_for(db_url)) as workspace:
+        workspace.data.import_path(write_full(tmp_path, "csv", elements, connections))
+        for fmt in ("json", "csv", "graphml", "gexf"):
+            workspace.data.export(fmt, tmp_path / f"out.{fmt}")
+            workspace.data.export(fmt, tmp_path / f"public.{fmt}", public=True)
+    for fmt in ("json", "csv"):  # the formats the import reads: the same graph again
+        with Workspace.open(Settings(db=str(tmp_path / f"again-{fmt}.db"))) as fresh:
+            fresh.data.import_path(tmp_path / f"out.{fmt}")
+            fresh.data.export("json", tmp_path / f"again-{fmt}.json")
+        assert (tmp_path / f"again-{fmt}.json").read_text() == (tmp_path / "out.json").read_text()
+    document = json.loads((tmp_path / "out.json").read_text())
+    summit = next(e for e in document["elements"] if e["id"] == "summit-25")
+    assert (summit["kind"], summit["start"], summit["end"]) == ("event", "2025-03-10", "2025-03-12")
+    assert {c["type"] for c in document["connections"]} >= {"ORGANISES", "ATTENDS", "WORKS_ON"}
+    for fmt, read in (("graphml", nx.read_graphml), ("gexf", nx.read_gexf)):
+        graph = read(tmp_path / f"out.{fmt}")
+        start = "start" if fmt == "graphml" else "event_start"  # GEXF keeps start and end for time spells
+        assert graph.nodes["summit-25"]["kind"] == "event" and graph.nodes["summit-25"][start] == "2025-03-10"
+        assert {d["relationship"] for _, _, d in graph.edges(data=True)} >= {"ORGANISES", "ATTENDS"}
+    # Published: the public event and its public organiser, never who attended.
+    public = json.loads((tmp_path / "public.json").read_text())
+    assert {e["id"] for e in public["elements"]} == {"copyright", "edri", "summit-25"}
+    assert {c["type"] for c in public["connections"]} == {"ORGANISES", "WORKS_ON"}
+    for fmt in ("json", "csv", "graphml", "gexf"):
+        path = tmp_path / f"public.{fmt}"
+        text = "".join(p.read_text() for p in path.iterdir()) if path.is_dir() else path.read_text()
+        assert "ATTENDS" not in text and "Mara Ek" not in text and "Board retreat" not in text, fmt
