@@ -27,7 +27,7 @@ _SEED = 2026 + 17
 # Name, months from the current month, day of that month, days, country, organisers, issues
 # (without "issue-"), how many of our people and partner people are there, public.
 EVENTS: tuple[tuple[str, int, int, int, str, tuple[str, ...], str, int, bool], ...] = (
-    ("Nordic Privacy Forum", -24, 3, 2, "SE", ("Nordic Digital Rights Forum", "Wikimedia Norvaland"),
+    ("Baltic Sea Privacy Forum", -24, 3, 2, "SE", ("Nordic Digital Rights Forum", "Wikimedia Norvaland"),
      "privacy intermediary-liability", 18, True),
     ("Asia Open Data Meetup", -20, 5, 1, "ID", ("Archipelago Open Data Lab", "Wikimedians of Pulau Senja User Group"),
      "open-data", 12, True),
