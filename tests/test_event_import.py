@@ -13,7 +13,6 @@ from typing import Any
 
 import networkx as nx
 import pytest
-from openpyxl import Workbook
 
 from conftest import Cli, settings_for
 from partnergraph.io import headers
@@ -22,6 +21,7 @@ from partnergraph.io.values import ABSENT, read_attendance_role, read_attendance
 from partnergraph.model import CONNECTION_COLUMNS, ELEMENT_COLUMNS, ImportFailed
 from partnergraph.schema import ATTENDANCE_ROLES, ATTENDANCE_STATUSES
 from partnergraph.services import Workspace
+from test_lists import workbook
 
 ELEMENTS = [
     {"id": "copyright", "kind": "issue", "name": "Copyright reform"},
@@ -46,17 +46,6 @@ def write_csv(path: Path, rows: list[dict[str, str]], columns: tuple[str, ...]) 
         writer = csv.DictWriter(handle, columns)
         writer.writeheader()
         writer.writerows(rows)
-
-
-def workbook(path: Path, sheets: dict[str, list[list[Any]]]) -> Path:
-    book = Workbook()
-    book.remove(book.active)
-    for title, rows in sheets.items():
-        sheet = book.create_sheet(title)
-        for row in rows:
-            sheet.append(row)
-    book.save(path)
-    return path
 
 
 def write_full(tmp_path: Path, form: str, elements=ELEMENTS, connections=CONNECTIONS) -> Path:
