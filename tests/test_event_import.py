@@ -17,7 +17,7 @@ import pytest
 from conftest import Cli, settings_for
 from partnergraph.io import headers
 from partnergraph.io.sources import ReadOptions, read_source
-from partnergraph.io.values import ABSENT, read_attendance_role, read_attendance_status, read_country
+from partnergraph.io.values import ABSENT, read_attendance_role, read_attendance_status, read_country, read_date_span
 from partnergraph.model import CONNECTION_COLUMNS, ELEMENT_COLUMNS, ImportFailed
 from partnergraph.schema import ATTENDANCE_ROLES, ATTENDANCE_STATUSES
 from partnergraph.services import Workspace
@@ -182,6 +182,35 @@ def test_a_place_ending_in_a_country_is_that_country():
     assert read_country("Nairobi, KE") == "KE"
     with pytest.raises(ValueError, match="not a country"):
         read_country("Brussels")
+
+
+@pytest.mark.parametrize(("written", "read"), [
+    ("2025-03-10 to 2025-03-12", "2025-03-10 to 2025-03-12"), ("10–12 March 2025", "2025-03-10 to 2025-03-12"),
+    ("10-12 March 2025", "2025-03-10 to 2025-03-12"), ("10 March - 12 March 2025", "2025-03-10 to 2025-03-12"),
+    ("30 March — 2 April 2025", "2025-03-30 to 2025-04-02"), ("March 10 until March 12, 2025", "2025-03-10 to 2025-03-12"),
+    ("2025-03-10", "2025-03-10"), ("March 2025", "2025-03"),
+])
+def test_an_events_days_in_one_cell_are_read_as_its_start_and_end(written, read):
+    assert read_date_span(written) == read
+
+
+def test_a_span_that_is_no_dates_or_ambiguous_says_so():
+    with pytest.raises(ValueError, match="is ambiguous"):
+        read_date_span("12/03/2025 - 14/03/2025")
+    assert read_date_span("12/03/2025 - 14/03/2025", "dmy") == "2025-03-12 to 2025-03-14"
+    with pytest.raises(ValueError, match="'later' is not a date"):
+        read_date_span("soon - later")
+
+
+def test_an_event_list_with_a_dates_column_gives_start_and_end(tmp_path):
+    path = tmp_path / "events.csv"
+    path.write_text("Event,Dates,Country\nRightsSummit,10-12 March 2025,BE\nOne day,2025-05-04,BE\n"
+                    "Own end,1-2 June 2025,BE\n", encoding="utf-8")
+    read = read_source(path)
+    assert [(r.values["start"], r.values["end"]) for r in read.element_rows] == [
+        ("2025-03-10", "2025-03-12"), ("2025-05-04", "2025-05-04"), ("2025-06-01", "2025-06-02")]
+    assert read.normalised[0] == {"where": f"{path}:2", "column": "Dates", "value": "10-12 March 2025",
+                                  "as": "2025-03-10 to 2025-03-12"}
 
 
 def test_an_event_list_gives_events_with_their_issues_and_an_organises_row_per_organiser(tmp_path):
