@@ -193,3 +193,17 @@ def test_the_event_page_and_the_events_page_take_names_on_both_stores(workspace)
     assert all(e["our_people"] == [] for e in public["events"])
     with pytest.raises(WrongKind, match="the event page needs an event, 'Open Rights Watch' is a partner"):
         workspace.events.event("Open Rights Watch")
+
+
+def test_a_new_attendance_shows_in_the_next_ranking_of_the_same_day(workspace, tmp_path):
+    workspace.data.import_path(EVENTS_NETWORK)
+    query = EventsQuery(when="upcoming", today=TODAY)
+    before = {e["id"]: e for e in workspace.events.ranked(query)["events"]}
+    assert before["ev-fair"]["our_people"] == []
+    extra = tmp_path / "extra.json"
+    extra.write_text(json.dumps({"elements": [], "connections": [
+        {"from": "c-ben", "to": "ev-fair", "type": "ATTENDS", "status": "planned"}]}), encoding="utf-8")
+    workspace.data.import_path(extra)
+    after = {e["id"]: e for e in workspace.events.ranked(query)["events"]}
+    assert [p["id"] for p in after["ev-fair"]["our_people"]] == ["c-ben"]
+    assert after["ev-fair"]["score"] == before["ev-fair"]["score"] + 0.25
