@@ -38,10 +38,11 @@ def events_command(ctx: click.Context, upcoming: bool, past: bool, affiliate: st
                    region: str | None, as_of: date | None, as_json: bool) -> None:
     """Rank events by the partners present: which conference is worth attending, with the reasons.
 
-    Each partner present (organising, or with people at the event) counts; more when its
-    partnership is held by nobody, by one person, only through stale ties, or when it is
-    prospective; with --for, more again when it works on the affiliate's issues or is in its
-    region. Our people going (or, for past events, who went) are listed and add a little.
+    Each partner present (organising, or with people at the event) counts; more
+    when its partnership is held by nobody, by one person, only through stale
+    ties, or when it is prospective. With --for, partners on the affiliate's
+    issues or in its region count fully, others a quarter. Our people going (or,
+    for past events, who went) are listed and add a little.
     The rule: docs/events.md.
 
     \b
