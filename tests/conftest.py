@@ -198,3 +198,14 @@ def browser():
         launched = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox"])
         yield launched
         launched.close()
+# -- partner conferences --------------------------------------------------------------------------
+
+EVENTS_NETWORK = DATA / "events" / "network.json"  # drawn in tests/data/events/README.md
+
+
+@pytest.fixture
+def events_cli(cli: Cli) -> Cli:
+    """Return a CLI runner against a fresh store holding the hand-made conference network."""
+    done = cli("import", str(EVENTS_NETWORK))
+    assert done.exit_code == 0, done.output
+    return cli

@@ -218,7 +218,7 @@ def test_a_real_process_fails_with_one_line_and_no_traceback(tmp_path):
 def test_demo_loads_the_demo_network_and_suggests_real_questions(cli):
     result = cli("demo", "--no-serve")
     assert result.exit_code == 0, result.output
-    assert "31 affiliates, 80 partners, 400 people, 10 issues" in result.output
+    assert "31 affiliates, 80 partners, 401 people, 10 issues" in result.output
     suggested = next(line for line in result.output.splitlines() if " holders " in line)
     partner = suggested.split(" holders ")[1].split()[0]
     holders = json.loads(cli("holders", partner, "--json").output)
@@ -234,6 +234,15 @@ def test_generate_writes_an_importable_network(cli, tmp_path):
     assert imported.exit_code == 0, imported.output
     counts = json.loads(cli("info", "--json").output)["counts"]
     assert counts["Contact"] == 300 and counts["KNOWS"] + counts["HOLDS"] == 1200
+
+
+def test_generate_writes_the_events_asked_for(cli, tmp_path):
+    result = cli("generate", "--people", "200", "--ties", "800", "--events", "12", "-o", str(tmp_path / "net"))
+    assert result.exit_code == 0, result.output
+    assert "(12 events, " in result.output and " attendances)" in result.output
+    none = cli("generate", "--people", "200", "--ties", "800", "--events", "0", "-o", str(tmp_path / "none"))
+    assert "(0 events, 0 attendances)" in none.output
+    assert cli("generate", "--people", "200", "--ties", "800", "--events", "-1", "-o", str(tmp_path / "x")).exit_code == 2
 
 
 def test_generate_refuses_impossible_sizes(cli, tmp_path):

@@ -10,6 +10,7 @@ import statistics
 import subprocess
 import sys
 from collections import Counter, defaultdict
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,7 @@ from partnergraph.io.demo import (
     STALE_HOLD,
     demo_network,
 )
+from partnergraph.io.demo_events import GUEST, GUEST_EVENT, UNHELD_AFFILIATE, UNHELD_EVENT, UNHELD_PARTNER
 from partnergraph.io.export import restore_cell, write_csv_folder
 from partnergraph.io.generate import REFERENCE_DATE, REGIONS, generate_network
 from partnergraph.model import (
@@ -202,6 +204,82 @@ def test_some_ties_have_gone_stale(big):
     assert all(row["strength"] in "12345" and row["strength"] for row in knows)
 
 
+# -- generated events ------------------------------------------------------------------------
+
+
+def events_of(elements: list[dict[str, str]]) -> dict[str, dict[str, str]]:
+    return {row["id"]: row for row in elements if row["kind"] == "event"}
+
+
+def test_an_analyst_gets_one_event_per_twenty_people_unless_asking_for_a_number():
+    elements, connections = generate_network(400, 1_500, seed=3)
+    assert len(events_of(elements)) == 20
+    asked, _ = generate_network(400, 1_500, seed=3, events=37)
+    assert len(events_of(asked)) == 37
+    none, none_connections = generate_network(400, 1_500, seed=3, events=0)
+    assert not events_of(none) and not of_type(none_connections, "ATTENDS")
+    # Events draw from a stream of their own: the rest of the network does not change with them.
+    assert elements[:len(none)] == none and connections[:len(none_connections)] == none_connections
+    with pytest.raises(ValueError, match="negative"):
+        generate_network(10, 10, events=-1)
+
+
+def test_generated_events_are_a_few_big_conferences_and_many_small_meetings(big):
+    elements, connections = big
+    events = events_of(elements)
+    size = Counter(row["to"] for row in of_type(connections, "ATTENDS"))
+    conferences = [e for e in events if events[e]["tags"] == "conference"]
+    meetings = [e for e in events if events[e]["tags"] == "meeting"]
+    assert len(events) == 250 and 2 <= len(conferences) <= 10 and len(meetings) == 250 - len(conferences)
+    assert all(size[e] >= 100 for e in conferences) and max(size.values()) >= 1_000
+    assert all(5 <= size[e] <= 60 for e in meetings)
+    assert 25 <= len(of_type(connections, "ATTENDS")) / len(events) <= 60  # 200,000 for 5,000 events at 100k people
+    assert all(row["start"] <= row["end"] for row in events.values() if row["end"])
+
+
+def test_past_attendance_is_mostly_attended_and_upcoming_is_registered_or_planned(big):
+    elements, connections = big
+    events = events_of(elements)
+    past = Counter(r["status"] for r in of_type(connections, "ATTENDS") if events[r["to"]]["start"] < REFERENCE_DATE)
+    upcoming = Counter(r["status"] for r in of_type(connections, "ATTENDS") if events[r["to"]]["start"] >= REFERENCE_DATE)
+    assert past["attended"] > 0.8 * sum(past.values()) and past["planned"] == 0
+    assert set(upcoming) == {"registered", "planned"}
+    starts = sorted(row["start"] for row in events.values())
+    assert starts[0] >= "2023-11-01" and starts[-1] < "2027-11-01"
+    assert 0.55 < sum(start < REFERENCE_DATE for start in starts) / len(starts) < 0.85
+    roles = Counter(row["role"] for row in of_type(connections, "ATTENDS"))
+    assert roles["attendee"] > roles["speaker"] > 0 and roles["organiser"] and roles["exhibitor"]
+
+
+def test_events_are_organised_by_partners_and_affiliates_on_their_own_issues(big):
+    elements, connections = big
+    events, kinds = events_of(elements), {row["id"]: row for row in elements}
+    organisers = defaultdict(list)
+    for row in of_type(connections, "ORGANISES"):
+        organisers[row["to"]].append(row)
+    assert set(organisers) == set(events)
+    assert all([r["role"] for r in rows].count("host") == 1 for rows in organisers.values())
+    hosts = Counter(kinds[r["from"]]["kind"] for rows in organisers.values() for r in rows if r["role"] == "host")
+    assert hosts["partner"] > hosts["affiliate"] > 0
+    for event_id, event in events.items():
+        offered = {i for r in organisers[event_id] for i in kinds[r["from"]]["issues"].split(";")}
+        assert event["issues"] and set(event["issues"].split(";")) <= offered
+        assert event["country"] in REGIONS[event["region"]]
+
+
+def test_people_go_to_events_in_their_region_more_often_than_elsewhere(big):
+    elements, connections = big
+    region = {row["id"]: row["region"] for row in elements}
+    events = events_of(elements)
+    regional = [r for r in of_type(connections, "ATTENDS") if events[r["to"]]["tags"] == "meeting"]
+    same = sum(region[r["from"]] == region[r["to"]] for r in regional) / len(regional)
+    people = Counter(region[row["id"]] for row in elements if row["kind"] == "contact")
+    by_chance = sum((n / sum(people.values())) ** 2 for n in people.values())
+    assert same > 0.5 > by_chance
+    pairs = [(r["from"], r["to"]) for r in of_type(connections, "ATTENDS")]
+    assert len(set(pairs)) == len(pairs)
+
+
 # -- the demo network ----------------------------------------------------------------------------
 
 
@@ -211,7 +289,7 @@ def test_demo_network_has_the_advertised_size(demo):
     assert 25 <= kinds["affiliate"] <= 35
     assert 70 <= kinds["partner"] <= 90
     assert 8 <= kinds["issue"] <= 12
-    assert kinds["contact"] == 400
+    assert kinds["contact"] == 401  # 400 and the guest met only at a conference
     assert len(of_type(connections, "KNOWS")) + len(of_type(connections, "HOLDS")) == 1_500
     assert of_type(connections, "MEMBER_OF") and of_type(connections, "PARTNERS_WITH")
 
@@ -264,6 +342,63 @@ def test_demo_is_labelled_illustrative_and_keeps_personal_notes_on_contacts(demo
     contacts = [row for row in elements if row["kind"] == "contact"]
     assert all(row["email"].endswith("@example.org") for row in contacts)
     assert len({row["name"] for row in contacts}) == len(contacts)
+
+
+def test_demo_conferences_are_past_and_upcoming_whenever_the_demo_is_built():
+    for today in (date(2026, 12, 6), date(2027, 1, 31), date(2031, 7, 1)):
+        elements, connections = demo_network(today)
+        events = {row["id"]: row for row in elements if row["kind"] == "event"}
+        first = today.replace(day=1).isoformat()
+        upcoming = {i for i, row in events.items() if row["start"] > today.isoformat()}
+        past = set(events) - upcoming
+        assert len(upcoming) >= 3 and len(past) >= 5
+        assert min(events[i]["start"] for i in upcoming) > first and max(events[i]["end"] for i in past) < first
+        statuses = Counter((r["to"] in upcoming, r["status"]) for r in of_type(connections, "ATTENDS"))
+        assert set(statuses) == {(False, "attended"), (True, "registered"), (True, "planned")}
+    # The same rows all month; only the events' dates move from one month to the next.
+    assert demo_network(date(2026, 12, 1)) == demo_network(date(2026, 12, 31))
+    before, after = demo_network(date(2026, 12, 1)), demo_network(date(2027, 3, 1))
+    assert [r for r in before[0] if r["kind"] != "event"] == [r for r in after[0] if r["kind"] != "event"]
+    assert before[1] == after[1]
+
+
+def test_demo_conferences_have_organisers_issues_regions_and_people_of_both_sides(demo):
+    elements, connections = demo
+    kind = {row["id"]: row["kind"] for row in elements}
+    events = [row for row in elements if row["kind"] == "event"]
+    assert all(row["issues"] and row["region"] and row["country"] in REGIONS[row["region"]] for row in events)
+    organisers = Counter(kind[row["from"]] for row in of_type(connections, "ORGANISES"))
+    assert organisers["partner"] and organisers["affiliate"]
+    member = {row["from"]: kind[row["to"]] for row in of_type(connections, "MEMBER_OF")}
+    for event in events:
+        there = {member.get(r["from"]) for r in of_type(connections, "ATTENDS") if r["to"] == event["id"]}
+        assert {"affiliate", "partner"} <= there, event["name"]
+    validate(elements, connections)
+
+
+def test_demo_has_a_guest_met_only_at_a_past_conference(demo):
+    elements, connections = demo
+    guest = next(row for row in elements if row["name"] == GUEST)
+    event = next(row for row in elements if row["name"] == GUEST_EVENT)
+    ties = [row for row in connections if guest["id"] in (row["from"], row["to"])]
+    assert ties == [{**ties[0], "to": event["id"], "type": "ATTENDS", "status": "attended"}]
+    assert event["start"] < date.today().isoformat()
+    others = [r for r in of_type(connections, "ATTENDS") if r["to"] == event["id"] and r["from"] != guest["id"]]
+    assert len(others) >= 10 and all(r["status"] == "attended" for r in others)
+
+
+def test_demo_has_an_upcoming_conference_with_a_partner_nobody_holds(demo):
+    elements, connections = demo
+    ids = {row["name"]: row["id"] for row in elements}
+    assert UNHELD_PARTNER in NO_HOLDER
+    assert not [r for r in of_type(connections, "HOLDS") if r["to"] == ids[UNHELD_PARTNER]]
+    event = next(row for row in elements if row["name"] == UNHELD_EVENT)
+    assert event["start"] > date.today().isoformat()
+    there = {r["from"] for r in of_type(connections, "ATTENDS") if r["to"] == event["id"]}
+    members = defaultdict(set)
+    for row in of_type(connections, "MEMBER_OF"):
+        members[row["to"]].add(row["from"])
+    assert there & members[ids[UNHELD_PARTNER]] and there & members[ids[UNHELD_AFFILIATE]]
 
 
 # -- writing -------------------------------------------------------------------------------------

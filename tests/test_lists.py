@@ -151,8 +151,13 @@ def _shape_sheet(synonyms: headers.Synonyms, header: str) -> tuple[str, list[str
     """Return a shape the synonym applies to and a header row that is that shape and has `header`."""
     if headers.PARTNERS in synonyms.shapes:
         return headers.PARTNERS, ([header, "Type"] if synonyms.field == "name" else ["Partner name", header])
-    return headers.PEOPLE, ([header, "Role"] if synonyms.field == "name" else ["Full name", "Employer", header]
-                            if synonyms.field != "member_of" else ["Full name", header])
+    if headers.PEOPLE in synonyms.shapes:
+        return headers.PEOPLE, ([header, "Role"] if synonyms.field == "name" else ["Full name", "Employer", header]
+                                if synonyms.field != "member_of" else ["Full name", header])
+    if headers.EVENTS in synonyms.shapes:
+        return headers.EVENTS, ([header, "Start date", "End date"] if synonyms.field == "name" else ["Event", header])
+    return headers.ATTENDANCE, ([header, "Event"] if synonyms.field == "name" else ["Full name", header]
+                                if synonyms.field == "event" else ["Full name", "Event", header])
 
 
 @pytest.mark.parametrize("synonyms", headers.SYNONYMS, ids=lambda s: f"{s.field}-{'-'.join(s.shapes)}")
@@ -183,7 +188,7 @@ def test_the_issues_synonyms_named_by_the_issue_are_in_the_table():
     table = {(s.field, h) for s in headers.SYNONYMS for h in s.headers}
     for target, names in wanted.items():
         assert all((target, n) in table for n in names), target
-    people = {h for s in headers.SYNONYMS if s.shapes == (headers.PEOPLE,) for h in s.headers}
+    people = {h for s in headers.SYNONYMS if headers.PEOPLE in s.shapes for h in s.headers}
     assert {"person", "full name", "contact", "organisation", "employer", "affiliation"} <= people
     for target in ("country", "region", "email", "phone", "role", "status", "aliases", "offers", "looks_for",
                    "public_email", "contact_of_record"):
@@ -366,11 +371,13 @@ def test_a_workbook_of_two_list_sheets_reads_both_and_names_sheets_in_problems(t
 def test_a_sheet_that_is_no_list_is_a_problem_naming_it_and_the_headers_expected(tmp_path: Path):
     book = workbook(tmp_path / "book.xlsx", {"Budget": [["Item", "Cost"], ["Venue", 300]]})
     assert problems(book) == [
-        f"{book}[Budget]:1: not a partner list nor a people list: a partner list has a column 'Partner Name', "
-        "'Organisation Name', 'Organization Name', 'Organisation' or 'Organization'; a people list has a column "
-        "'Full Name', 'Person', 'Contact Name', 'Person Name' or 'Contact' (headers found: 'Item', 'Cost')"]
+        f"{book}[Budget]:1: not a partner, people, event or attendance list: a partner list has a column "
+        "'Partner Name', 'Organisation Name', 'Organization Name', 'Organisation' or 'Organization'; a people list "
+        "has a column 'Full Name', 'Person', 'Contact Name', 'Person Name' or 'Contact'; an event list has a column "
+        "'Event', 'Event Name', 'Conference', 'Conference Name' or 'Meeting'; an attendance list has a person column "
+        "and a column 'Event', 'Event Name' or 'Conference' (headers found: 'Item', 'Cost')"]
     sheet = write(tmp_path / "budget.csv", "Item,Cost\nVenue,300\n")
-    assert problems(sheet)[0].startswith(f"{sheet}:1: not a partner list nor a people list: a partner list has")
+    assert problems(sheet)[0].startswith(f"{sheet}:1: not a partner, people, event or attendance list: a partner list has")
     assert problems(sheet)[0].endswith("(headers found: 'Item', 'Cost')")
 
 
@@ -381,7 +388,7 @@ def test_beside_the_import_format_another_sheet_is_a_warning_not_a_problem(tmp_p
         "Legend": [["Colour", "Meaning"], ["red", "urgent"]]})
     read = read_source(book)
     assert read.shape == "full" and values(read.element_rows) == [{"id": "a", "kind": "contact", "name": "A"}]
-    assert read.warnings == [f"{book}: sheet 'Legend' is neither a partner list nor a people list; it is not imported"]
+    assert read.warnings == [f"{book}: sheet 'Legend' is not a partner, people, event or attendance list; it is not imported"]
     book = workbook(tmp_path / "both.xlsx", {
         "Elements": [["id", "kind", "name"], ["a", "contact", "A"]],
         "Connections": [["from", "to", "type", "since"], ["a", "b", "KNOWS", "soon"]],
@@ -458,6 +465,8 @@ def resolve(read: SourceRows) -> tuple[list[Row], list[Row]]:
 
     def add(values: dict[str, Any], where: Location) -> str:
         element_id = values.get("id") or re.sub(r"\W+", "-", values["name"].casefold()).strip("-")
+        if element_id in ids:  # a later row about the same element (an attendance list's person)
+            return element_id
         ids.setdefault(element_id, element_id)
         ids.setdefault(values["name"].casefold(), element_id)
         elements.append(Row({**values, "id": element_id}, where))
@@ -488,7 +497,7 @@ def resolve(read: SourceRows) -> tuple[list[Row], list[Row]]:
 def test_the_template_has_every_sheet_notes_drop_downs_and_examples(tmp_path: Path):
     write_template(tmp_path / "template.xlsx")
     book = load_workbook(tmp_path / "template.xlsx")
-    assert book.sheetnames == ["Partners", "People", "Elements", "Connections"]
+    assert book.sheetnames == ["Partners", "People", "Events", "Attendance", "Elements", "Connections"]
     for sheet in book.worksheets:
         assert all(cell.comment is not None for cell in sheet[1]), sheet.title
         assert sheet.max_row == 2, sheet.title  # one example row
@@ -499,6 +508,8 @@ def test_the_template_has_every_sheet_notes_drop_downs_and_examples(tmp_path: Pa
     assert set(validated["Connections"]) == {"type", "strength"}
     assert validated["Elements"]["kind"] == '"affiliate,partner,contact,issue,event"'
     assert validated["Partners"]["Status"] == '"active,prospective,dormant"'
+    assert validated["Attendance"] == {"Role": '"attendee,speaker,organiser,exhibitor"',
+                                       "Status": '"attended,registered,planned"'}
     with pytest.raises(PartnergraphError, match="the template is an .xlsx workbook"):
         write_template(tmp_path / "template.csv")
 
@@ -509,7 +520,7 @@ def test_importing_the_template_unchanged_succeeds(workspace: Workspace, tmp_pat
     assert read.shape == "lists" and read.warnings == []
     elements, connections = resolve(read)
     stats = workspace.data.import_rows(elements, connections)
-    assert stats.elements_created == 5  # the affiliate, the partner, the person (also the holder), two issues
+    assert stats.elements_created == 6  # the affiliate, the partner, the person (also the holder), two issues, the event
     snapshot = workspace.store.snapshot()
     names = {e.id: e.name for e in snapshot.elements}
     assert names["open-knowledge-nordic"] == "Open Knowledge Nordic" and names["aiko-novak"] == "Aiko Novak"
@@ -519,6 +530,9 @@ def test_importing_the_template_unchanged_succeeds(workspace: Workspace, tmp_pat
     assert ties[("aiko-novak", "wikimedia-example", "MEMBER_OF")] == {"role": "Partnerships lead", "since": "2019"}
     assert ("wikimedia-example", "open-knowledge-nordic", "PARTNERS_WITH") in ties
     assert ("open-knowledge-nordic", "open-access", "WORKS_ON") in ties
+    assert ties[("aiko-novak", "nordic-open-culture-days", "ATTENDS")] == {
+        "role": "speaker", "status": "registered", "source": "registration list"}
+    assert ("open-knowledge-nordic", "nordic-open-culture-days", "ORGANISES") in ties
 
 
 def test_a_year_alone_imports_and_the_analyses_read_it(workspace: Workspace, tmp_path: Path):
@@ -533,7 +547,7 @@ def test_the_template_command_writes_the_workbook(tmp_path: Path):
     cli = Cli(str(tmp_path / "graph.db"))
     done = cli("template", str(tmp_path / "t.xlsx"))
     assert done.exit_code == 0 and "wrote the import template" in done.output
-    assert load_workbook(tmp_path / "t.xlsx").sheetnames == ["Partners", "People", "Elements", "Connections"]
+    assert load_workbook(tmp_path / "t.xlsx").sheetnames == ["Partners", "People", "Events", "Attendance", "Elements", "Connections"]
     done = cli("template", str(tmp_path / "t.txt"))
     assert done.exit_code == 1 and done.output.count("\n") == 1 and "Traceback" not in done.output
 

@@ -152,7 +152,21 @@ def write_graph(graph: nx.Graph, fmt: str, path: Path, picture: Mapping[str, Map
     """Write an export graph as GraphML or GEXF, with the picture when one is given."""
     if picture is not None:
         add_picture(graph, fmt, picture)
-    (nx.write_graphml if fmt == "graphml" else nx.write_gexf)(graph, path)
+    (nx.write_graphml if fmt == "graphml" else write_gexf)(graph, path)
+
+
+# GEXF reads a node's `start` and `end` as the spell it exists in (a dynamic graph, full dates
+# only): an event's dates are written as plain attributes under these names instead.
+GEXF_RENAMED = {"start": "event_start", "end": "event_end"}
+
+
+def write_gexf(graph: nx.MultiDiGraph, path: Path) -> None:
+    """Write a graph of `to_networkx` as GEXF, a static graph whatever its nodes' properties."""
+    for _, attrs in graph.nodes(data=True):
+        for name, renamed in GEXF_RENAMED.items():
+            if name in attrs:
+                attrs[renamed] = attrs.pop(name)
+    nx.write_gexf(graph, path)
 
 
 def write_csv_folder(folder: Path, elements: Iterable[dict[str, Any]], connections: Iterable[dict[str, Any]]) -> None:

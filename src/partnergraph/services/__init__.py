@@ -12,6 +12,7 @@ A `Workspace` joins one store to the features that use it:
 - `accounts`: accounts, roles and API tokens (`services.accounts`);
 - `reports`: a partner's dossier and the risks report, to print (`services.reports`);
 - `sharing`: a view as a standalone HTML page, the layout GEXF and GraphML carry (`services.sharing`).
+- `events`: which conference to attend, briefings, the attendance trend, event pages (`services.events`).
 
 Each question takes its options as one object from `services.options`; privacy rules live in
 `services.privacy`.
@@ -28,6 +29,7 @@ from partnergraph.services.cache import GraphCache
 from partnergraph.services.data import Data, demo_rows, generate
 from partnergraph.services.edit_checks import make_note
 from partnergraph.services.editing import Editing
+from partnergraph.services.events import Events
 from partnergraph.services.imports import Imports
 from partnergraph.services.merges import Merges
 from partnergraph.services.privacy import redact
@@ -55,6 +57,7 @@ class Workspace:
         self.accounts = Accounts(store)
         self.reports = Reports(store, self.cache, self.questions)
         self.sharing = Sharing(self.browse)
+        self.events = Events(self.cache)
 
     @classmethod
     def open(cls, settings: Settings) -> Workspace:
