@@ -251,7 +251,7 @@ def test_the_hop_says_the_place_the_dates_compactly_and_who_played_a_part():
 
 def _with_events(seed: int, people: int = 120, ties: int = 400, events: int = 25) -> nx.Graph:
     """Return a generated network plus seeded events: mostly small, a few big, past and future, all statuses."""
-    element_rows, connection_rows = generate_network(people, ties, seed=seed)
+    element_rows, connection_rows = generate_network(people, ties, seed=seed, events=0)
     dataset = validate_dataset([Row(v, Location("e", i)) for i, v in enumerate(element_rows)],
                                [Row(v, Location("c", i)) for i, v in enumerate(connection_rows)])
     contacts = sorted(e.id for e in dataset.elements if e.kind is Kind.CONTACT)

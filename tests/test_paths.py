@@ -302,7 +302,7 @@ def test_paths_never_use_partnerships_or_issues():
 
 
 def _generated(people: int, ties: int, seed: int) -> nx.Graph:
-    element_rows, connection_rows = generate_network(people, ties, seed=seed)
+    element_rows, connection_rows = generate_network(people, ties, seed=seed, events=0)
     dataset = validate_dataset([Row(v, Location("e", i)) for i, v in enumerate(element_rows)],
                                [Row(v, Location("c", i)) for i, v in enumerate(connection_rows)])
     return build_graph(dataset.elements, dataset.connections)
