@@ -46,7 +46,7 @@ PEOPLE_SHEET: tuple[tuple[str, str, Any, str | None], ...] = (
     ("Notes", "Free text: personal data, never public.", "", None),
 )
 EVENT_SHEET: tuple[tuple[str, str, Any, str | None], ...] = (
-    ("Event", "The conference's or meeting's name. Required.", "Nordic Open Culture Days", None),
+    ("Event", "The conference's or meeting's name. Required.", "Oslo Open Culture Days", None),
     ("Start", "Its first day: 2027-05-04, 4 May 2027...", "2027-05-04", None),
     ("End", "Its last day (blank: the same day).", "2027-05-05", None),
     ("Place", "A country, or a city and its country (Oslo, Norway).", "Oslo, Norway", None),
@@ -59,7 +59,7 @@ EVENT_SHEET: tuple[tuple[str, str, Any, str | None], ...] = (
 )
 ATTENDANCE_SHEET: tuple[tuple[str, str, Any, str | None], ...] = (
     ("Name", "Who: a person's name. Required.", "Aiko Novak", None),
-    ("Event", "Which event: its name or id. Required.", "Nordic Open Culture Days", None),
+    ("Event", "Which event: its name or id. Required.", "Oslo Open Culture Days", None),
     ("Role", "attendee, speaker, organiser or exhibitor (spoke, host... are read too).", "speaker", "attendance role"),
     ("Status", "attended, registered or planned (went, yes, will go... are read too; no: not there).",
      "registered", "attendance status"),
