@@ -48,3 +48,13 @@ def directory(ctx: click.Context, region: str | None, issue: str | None, type_: 
                        f"{': ' + reach if reach else ''}")
         if not p["routes"]:
             click.echo("  contact: no affiliate holds it yet")
+    events = found.get("events", [])
+    if events:
+        click.echo(f"{len(events)} public partner event{'' if len(events) == 1 else 's'}")
+    for e in events:
+        when = " to ".join(dict.fromkeys(str(d) for d in (e.get("start"), e.get("end")) if d))
+        facts = " · ".join(str(v) for v in (when, e.get("country"), e.get("region")) if v)
+        click.echo(f"{e['name']} ({e['id']}){': ' + facts if facts else ''}")
+        click.echo(f"  organised by: {', '.join(o['name'] for o in e['organisers'])}")
+        if e["issues"]:
+            click.echo(f"  issues: {', '.join(i['name'] for i in e['issues'])}")

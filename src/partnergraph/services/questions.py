@@ -41,7 +41,7 @@ from partnergraph.services.options import (
     RisksQuery,
     SuggestQuery,
 )
-from partnergraph.services.privacy import PRIVATE_CONNECTION_PROPERTIES
+from partnergraph.services.privacy import PRIVATE_CONNECTION_PROPERTIES, impersonal_path_types
 
 __all__ = ["Questions", "default_criteria_text", "load_criteria"]
 
@@ -87,6 +87,8 @@ class Questions:
         }
         if query.types is not None:
             options["types"] = list(query.types)
+        if not query.personal:  # a hop through an event says who attended it
+            options["types"] = impersonal_path_types(query.types)
         to = node_summary(graph, target) if target is not None else {"issue": to_issue, "region": query.to_region}
         try:
             paths = introduction_paths(graph, source, target, **options)
@@ -105,13 +107,13 @@ class Questions:
         the scores, the ranking and the counts in `scope`, so that nothing private (a partner's
         contacts, a private organisation) weighs on what the public sees.
         """
-        graph = self.browse.view_graph(public=query.public)
+        graph = self.browse.view_graph(public=query.public, personal=query.personal)
         issue_id = resolve(graph, query.issue) if query.issue else None
         induced_kind = query.kind if query.induced else None
         scoped = query.region is not None or issue_id is not None or query.induced
         work = scope(graph, region=query.region, issue=issue_id, kind=induced_kind) if scoped else graph
         key = (query.measure, query.sample, query.seed, query.weighted, query.region, issue_id, induced_kind,
-               query.backend, query.public)
+               query.backend, query.public, query.personal)
         scores = self.cache.memo("centrality", key, lambda: centrality(
             work, query.measure, sample=query.sample, seed=query.seed, weighted_ties=query.weighted,
             backend=query.backend))
@@ -139,14 +141,14 @@ class Questions:
 
     def brokers(self, query: BrokersQuery) -> dict[str, Any]:
         """Return who brokers: structural holes, cut points with consequences, bridges, connectors."""
-        graph, top = self.cache.graph(), query.top
-        holes = self.cache.memo("brokers", "holes", lambda: brokers.structural_holes(graph))
+        graph, top = self.browse.view_graph(personal=query.personal), query.top
+        holes = self.cache.memo("brokers", ("holes", query.personal), lambda: brokers.structural_holes(graph))
         ranked = sorted(((n, h) for n, h in holes.items() if h["effective_size"] is not None),
                         key=lambda item: (-item[1]["effective_size"], item[1]["constraint"], item[0]))
         return {
             "structural_holes": [{**node_summary(graph, n), **h} for n, h in (ranked[:top] if top else ranked)],
-            "cut_points": self.cache.memo("brokers", ("cut_points", top), lambda: brokers.cut_points(graph, top=top)),
-            "bridges": self.cache.memo("brokers", ("bridges", top), lambda: brokers.bridges(graph, top=top)),
+            "cut_points": self.cache.memo("brokers", ("cut_points", top, query.personal), lambda: brokers.cut_points(graph, top=top)),
+            "bridges": self.cache.memo("brokers", ("bridges", top, query.personal), lambda: brokers.bridges(graph, top=top)),
             "connectors": brokers.connectors(graph, top=top),
         }
 
@@ -158,8 +160,8 @@ class Questions:
 
     def communities(self, query: CommunitiesQuery) -> dict[str, Any]:
         """Return the Louvain communities (seeded) with a summary of each, largest first."""
-        graph = self.browse.view_graph(public=query.public)
-        key = (query.seed, query.resolution, query.weighted, query.public)
+        graph = self.browse.view_graph(public=query.public, personal=query.personal)
+        key = (query.seed, query.resolution, query.weighted, query.public, query.personal)
         found = self.cache.memo("communities", key, lambda: community_analysis.communities(
             graph, seed=query.seed, resolution=query.resolution, weighted_ties=query.weighted))
         summary = community_analysis.summarise(graph, found)
