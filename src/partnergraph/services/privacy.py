@@ -89,15 +89,18 @@ def redact(result: Any) -> Any:
     """Return a copy of a result without personal data: no contact details or free text at any depth.
 
     The one redaction for readers who are not signed in. It works on the JSON-like results of
-    the services (dicts and lists): a key in `PERSONAL_FIELDS` goes, and a history entry's
-    before/after whose `field` is one goes. Sentences are not edited here: a path asked with
-    `PathQuery(personal=False)` is said without the private tie properties in the first place.
+    the services (dicts and lists): a key in `PERSONAL_FIELDS` goes, a history entry's
+    before/after whose `field` is one goes, and so does a relationship of a personal type listed
+    anywhere (a dict whose `type` is one, such as an element's ATTENDS connections). Sentences
+    are not edited here: a path asked with `PathQuery(personal=False)` is said without the private
+    tie properties, and takes no personal hop, in the first place.
     """
     if isinstance(result, dict):
         return {k: redact(v) for k, v in result.items() if k not in PERSONAL_FIELDS}
     if isinstance(result, (list, tuple)):
         return [redact(v) for v in result
-                if not (isinstance(v, dict) and v.get("field") in PERSONAL_FIELDS)]
+                if not (isinstance(v, dict) and (v.get("field") in PERSONAL_FIELDS
+                                                 or is_personal_type(str(v.get("type")))))]
     return result
 
 
