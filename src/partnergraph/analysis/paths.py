@@ -38,6 +38,9 @@ HOP = 1_000_000.0
 LENGTH_TIE_BREAK = 1e-6
 # --via-issue: passing someone who does not work on the issue costs this much more.
 VIA_ISSUE_PENALTY = 2.0
+# prefer: passing someone not among the preferred introducers costs this much more (a briefing
+# prefers people at the event: about one good recent tie's worth).
+PREFER_PENALTY = 1.0
 # Yen's algorithm: at most this many spur searches per path asked for.
 MAX_SPURS = 60
 
@@ -300,6 +303,7 @@ def introduction_paths(
     to_region: str | None = None,
     overlap: bool = False,
     today: date | None = None,
+    prefer: Collection[str] | None = None,
 ) -> list[Path]:
     """Return up to `k` introduction paths from `source` to `target`, best first.
 
@@ -307,7 +311,9 @@ def introduction_paths(
     and/or `to_region` (partners working on that issue, in that region). `types` limits the
     relationship types used; `current` uses only ties and memberships with no end date;
     `via_issue` prefers introducers who work on that issue; `avoid` lists people and
-    organisations not to pass. `today` sets the day recency is measured from.
+    organisations not to pass. `today` sets the day recency is measured from. `prefer` lists the
+    people to prefer as introducers: passing anyone else costs `PREFER_PENALTY` more (the
+    paths' reported costs stay their hops' own).
 
     Raises `UnknownNode` for an id not in the graph, `WrongKind` for an issue as an end, and
     `NoPath` when nothing connects the two under the constraints.
@@ -358,11 +364,15 @@ def introduction_paths(
         banned={number[n] for n in avoided},
     )
     finder = _Finder(graph, index, rules, source_n, target_ns, max_hops, warm, on_issue)
-    if on_issue is not None:
+    preferred = None if prefer is None else {number[p] for p in prefer if p in number}
+    if on_issue is not None or preferred is not None:
         exempt = finder.ends
 
         def penalty(person: int) -> float:
-            return 0.0 if person in on_issue or person in exempt else VIA_ISSUE_PENALTY
+            if person in exempt:
+                return 0.0
+            cost = 0.0 if on_issue is None or person in on_issue else VIA_ISSUE_PENALTY
+            return cost + (0.0 if preferred is None or person in preferred else PREFER_PENALTY)
 
         finder.rules = rules = replace(rules, penalty=penalty)
     chains = finder.yen(k) if overlap else finder.distinct(k)

@@ -1,7 +1,7 @@
 """The `partnergraph` command line: parse, call services, print. Nothing else lives here.
 
 The group `main` and its error handling are here; the commands live by area in `imports`,
-`data`, `questions`, `criteria`, `directory`, `users` and `serve`, and what they share in `common`.
+`data`, `questions`, `criteria`, `directory`, `events`, `users` and `serve`, and what they share in `common`.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 from partnergraph import config
-from partnergraph.cli import criteria, data, directory, imports, questions, serve, users
+from partnergraph.cli import criteria, data, directory, events, imports, questions, serve, users
 from partnergraph.model import ImportFailed, PartnergraphError
 from partnergraph.services.options import ConflictingOptions, InvalidOption
 
@@ -87,6 +87,7 @@ for _command in (
     questions.without_command, questions.communities_command, questions.coverage_command,
     criteria.criteria_command, criteria.suggest_command, questions.info,
     directory.directory,
+    events.events_command, events.briefing_command, events.attendance_command,
     serve.demo, serve.serve,
     users.user_group,
 ):

@@ -9,7 +9,8 @@ A `Workspace` joins one store to the features that use it:
 - `editing`: hand edits with history and revert (`services.editing`);
 - `merges`: merging duplicates, previewed first (`services.merges`);
 - `imports`: spreadsheets and import files, previewed, duplicates decided, then applied (`services.imports`);
-- `accounts`: accounts, roles and API tokens (`services.accounts`).
+- `accounts`: accounts, roles and API tokens (`services.accounts`);
+- `events`: which conference to attend, briefings, the attendance trend, event pages (`services.events`).
 
 Each question takes its options as one object from `services.options`; privacy rules live in
 `services.privacy`.
@@ -26,6 +27,7 @@ from partnergraph.services.cache import GraphCache
 from partnergraph.services.data import Data, demo_rows, generate
 from partnergraph.services.edit_checks import make_note
 from partnergraph.services.editing import Editing
+from partnergraph.services.events import Events
 from partnergraph.services.imports import Imports
 from partnergraph.services.merges import Merges
 from partnergraph.services.privacy import redact
@@ -49,6 +51,7 @@ class Workspace:
         self.merges = Merges(store, names=self.cache.name_index)
         self.imports = Imports(store, self.cache.graph)
         self.accounts = Accounts(store)
+        self.events = Events(self.cache)
 
     @classmethod
     def open(cls, settings: Settings) -> Workspace:

@@ -15,7 +15,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from partnergraph.analysis.attendance_trend import BY as ATTENDANCE_BY
 from partnergraph.analysis.centrality import BACKENDS, MEASURES
+from partnergraph.analysis.events import WHEN as EVENT_WHEN
 from partnergraph.analysis.paths import PATH_TYPES
 from partnergraph.analysis.relationships import OVERLOAD, STALE_MONTHS
 from partnergraph.analysis.warmth import LUKEWARM, WARM, warmth_meaning
@@ -30,7 +32,7 @@ SEARCH_LIMIT_MAX = 200
 HISTORY_LIMIT_MAX = 500
 MEASURE_NAMES = tuple(MEASURES)  # the centrality measures, for choices in the CLI and the viewer
 # Names the CLI and the viewer take from here (they import no analysis module).
-__all__ = ["LUKEWARM", "MEASURE_NAMES", "PATH_TYPES", "WARM", "warmth_meaning"]
+__all__ = ["ATTENDANCE_BY", "EVENT_WHEN", "LUKEWARM", "MEASURE_NAMES", "PATH_TYPES", "WARM", "warmth_meaning"]
 
 
 class InvalidOption(PartnergraphError):
@@ -322,3 +324,30 @@ class HistoryQuery(Options):
     element: str | None = None
     limit: int = bounded(50, 1, HISTORY_LIMIT_MAX)
     before: int | None = bounded(None, 1)
+
+
+@dataclass(frozen=True)
+class EventsQuery(Options):
+    """Events ranked by value for an affiliate, or by the partners present overall (docs/events.md).
+
+    `when`: only upcoming or only past events as of `today`; `personal`: False for readers who
+    may not see attendance (partners then count only by organising, and no one is named).
+    """
+
+    affiliate: str | None = None
+    when: str | None = choice(None, EVENT_WHEN)
+    issue: str | None = None
+    region: str | None = None
+    today: date | None = None
+    stale_months: int = bounded(STALE_MONTHS, 0)
+    top: int | None = bounded(None, 1)
+    personal: bool = True
+
+
+@dataclass(frozen=True)
+class AttendanceQuery(Options):
+    """Our people at partner events per year, by region, affiliate or issue (docs/events.md)."""
+
+    by: str = choice("region", ATTENDANCE_BY)
+    from_year: int | None = bounded(None, 1900, 2200)
+    today: date | None = None

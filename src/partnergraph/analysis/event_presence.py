@@ -1,0 +1,211 @@
+"""Who is at an event: its organisers, the partners present, our people; and what each partner needs.
+
+The shared reading of the events analyses (`events`, `briefing`, `attendance_trend`):
+
+- An event is **upcoming** while its last day (its `end`, else its `start`) is not before the
+  day asked about, and **past** after; an event without dates is neither.
+- A person is **at** an event when they attended it (`analysis.attendance.attended`, the one
+  reading of a status) or, while it is upcoming, when they are registered or plan to go.
+- A **partner is present** when it organises the event, or when a person at it is a member of
+  that partner on the event's first day.
+- **Our people** are the contacts who are members of an affiliate (on the event's first day).
+- What a partnership **needs** follows `analysis.relationships.holders`: held by nobody, held by
+  one person, held only through stale ties; and a partner whose status is prospective.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import networkx as nx
+
+from partnergraph.analysis.attendance import ATTENDED, attendance_status
+from partnergraph.analysis.contact_of_record import current
+from partnergraph.analysis.graph import name_index, resolve
+from partnergraph.analysis.relationships import STALE_MONTHS, holders
+from partnergraph.model import UnknownNode, WrongKind
+from partnergraph.schema import Kind, RelType
+
+UPCOMING, PAST = "upcoming", "past"
+# What a partnership can need, in the order reasons name them.
+NEEDS = ("unheld", "single_holder", "stale", "prospective")
+NEED_WORDS = {"unheld": "held by nobody", "single_holder": "held by one person",
+              "stale": "held only through stale ties", "prospective": "prospective"}
+
+_ATTENDS, _ORGANISES, _MEMBER_OF, _WORKS_ON = (RelType.ATTENDS.value, RelType.ORGANISES.value,
+                                                RelType.MEMBER_OF.value, RelType.WORKS_ON.value)
+
+
+def day_of(text: str | None, fallback: date) -> date:
+    """Return an ISO date of any precision (YYYY, YYYY-MM, YYYY-MM-DD) as its first day; `fallback` when empty."""
+    if not text:
+        return fallback
+    text = str(text)
+    return date(int(text[:4]), int(text[5:7]) if len(text) >= 7 else 1, int(text[8:10]) if len(text) >= 10 else 1)
+
+
+def timing(data: dict[str, Any], today: date) -> str | None:
+    """Return whether an event (its node data) is upcoming or past as of `today`; None without dates."""
+    last = data.get("end") or data.get("start")
+    if not last:
+        return None
+    last = str(last)
+    return PAST if last < today.isoformat()[:len(last)] else UPCOMING
+
+
+def find(graph: nx.Graph, ref: str, kind: Kind, needs: str) -> str:
+    """Return the id of the element of `kind` that `ref` names, or raise `UnknownNode` / `WrongKind`.
+
+    Names are looked up among elements of that kind first (so that "Summit" finds the event),
+    then among all: an element of another kind is a `WrongKind` that says what `needs` it
+    ("briefing needs an event, 'x' is a partner").
+    """
+    if ref in graph:
+        found = ref
+    else:
+        index = name_index(graph)
+        matches = index.matches(ref, (kind,))
+        if matches:
+            return index.only(ref, matches)
+        found = resolve(graph, ref)
+    actual = graph.nodes[found].get("kind")
+    if actual != kind.slug:
+        raise WrongKind(f"{needs}, {ref!r} is {_a(str(actual))}")
+    return found
+
+
+def _a(word: str) -> str:
+    return f"an {word}" if word[:1] in "aeiou" else f"a {word}"
+
+
+@dataclass
+class Memberships:
+    """Who is a member of which partner and which affiliate: (organisation, MEMBER_OF relation) per person."""
+
+    partners: dict[str, list[tuple[str, dict[str, Any]]]]
+    affiliates: dict[str, list[tuple[str, dict[str, Any]]]]
+
+    def of(self, person: str, kind: str, on: date) -> list[str]:
+        """Return the organisations of `kind` (partner or affiliate) `person` is a member of on day `on`."""
+        table = self.partners if kind == "partner" else self.affiliates
+        return sorted({org for org, relation in table.get(person, ()) if current(relation, on)})
+
+
+def memberships(graph: nx.Graph) -> Memberships:
+    """Return who is a member of which partner and affiliate, read once per graph from the organisations' side.
+
+    Kept on the graph (`update_graph` drops it with every change): reading the organisations'
+    members is far cheaper than reading every attendee's neighbours.
+    """
+    found = graph.graph.get("event_memberships")
+    if found is None:
+        tables: dict[str, dict[str, list[tuple[str, dict[str, Any]]]]] = {"partner": {}, "affiliate": {}}
+        nodes = graph.nodes
+        for org, kind in graph.nodes(data="kind"):
+            table = tables.get(kind)
+            if table is None:
+                continue
+            for person, data in graph.adj[org].items():
+                for relation in data["relations"]:
+                    if relation["type"] == _MEMBER_OF and relation["from"] == person and nodes[person].get("kind") == "contact":
+                        table.setdefault(person, []).append((org, relation))
+        found = graph.graph["event_memberships"] = Memberships(tables["partner"], tables["affiliate"])
+    return found
+
+
+@dataclass
+class Attendee:
+    """A person at an event: their ATTENDS relationship read as of the day asked about."""
+
+    id: str
+    role: str | None
+    status: str
+    partners: list[str] = field(default_factory=list)  # partners they are a member of on the event's first day
+    affiliates: list[str] = field(default_factory=list)  # affiliates they are a member of then
+
+
+@dataclass
+class Presence:
+    """Who is at one event, as of one day."""
+
+    event: str
+    timing: str | None
+    organisers: list[str]  # organisations that organise it, by id
+    attendees: list[Attendee]  # the people at it (see the module's rule), by id
+    partners: dict[str, list[Attendee]]  # partner present -> its people at the event (organisers too, maybe none)
+    issues: list[str]  # the event's issues (WORKS_ON), by id
+
+    @property
+    def ours(self) -> list[Attendee]:
+        """Return our people at the event: attendees who are members of an affiliate."""
+        return [a for a in self.attendees if a.affiliates]
+
+
+def presence(graph: nx.Graph, event: str, *, today: date, members: Memberships | None = None,
+             statuses: bool = False, attendance: bool = True) -> Presence:
+    """Return who is at `event` as of `today`: organisers, attendees, partners present, its issues.
+
+    With `statuses`, the attendees are everyone with an ATTENDS relationship whatever it says
+    (a trend reads the status itself; partners are present only through the people at it);
+    by default only the people at it. Without `attendance`, no ATTENDS is read at all (for
+    readers who may not see personal data): partners are present only by organising.
+    """
+    members = members or memberships(graph)
+    data = graph.nodes[event]
+    when = timing(data, today)
+    first = day_of(data.get("start"), today)
+    nodes = graph.nodes
+    organisers, issues, attendees = [], [], []
+    for other, edge in graph.adj[event].items():
+        for relation in edge["relations"]:
+            kind = relation["type"]
+            if kind == _ORGANISES and relation["to"] == event:
+                organisers.append(other)
+            elif kind == _WORKS_ON and relation["from"] == event:
+                issues.append(other)
+            elif kind == _ATTENDS and attendance and relation["to"] == event:
+                status = attendance_status(relation, data, today)
+                if statuses or status == ATTENDED or when != PAST:
+                    attendees.append(Attendee(other, relation.get("role"), status,
+                                              members.of(other, "partner", first), members.of(other, "affiliate", first)))
+    partners: dict[str, list[Attendee]] = {org: [] for org in sorted(organisers) if nodes[org].get("kind") == "partner"}
+    for attendee in sorted(attendees, key=lambda a: a.id):
+        if statuses and not (attendee.status == ATTENDED or when != PAST):
+            continue
+        for partner in attendee.partners:
+            partners.setdefault(partner, []).append(attendee)
+    attendees.sort(key=lambda a: a.id)
+    return Presence(event, when, sorted(organisers), attendees, dict(sorted(partners.items())), sorted(issues))
+
+
+def partner_needs(graph: nx.Graph, partner: str, *, today: date, stale_months: int = STALE_MONTHS) -> list[str]:
+    """Return what the partnership with `partner` needs (of `NEEDS`), by the rule of `holders`."""
+    found = holders(graph, partner, today=today, stale_months=stale_months)
+    live = [h for h in found if not h["until"]]
+    needs = []
+    if not live:
+        needs.append("unheld")
+    elif len(live) == 1:
+        needs.append("single_holder")
+    if live and all(h["stale"] for h in live):
+        needs.append("stale")
+    if str(graph.nodes[partner].get("status") or "").lower() == "prospective":
+        needs.append("prospective")
+    return needs
+
+
+def issues_of(graph: nx.Graph, node: str) -> set[str]:
+    """Return the issues an organisation or event works on, by id."""
+    return {other for other, edge in graph.adj[node].items()
+            if any(r["type"] == _WORKS_ON and r["from"] == node for r in edge["relations"])}
+
+
+def require(graph: nx.Graph, node: str, kind: str) -> None:
+    """Raise `UnknownNode` or `WrongKind` unless `node` is an element of `kind`."""
+    if node not in graph:
+        raise UnknownNode(f"no element with id {node!r}")
+    actual = graph.nodes[node].get("kind")
+    if actual != kind:
+        raise WrongKind(f"{node!r} is {_a(str(actual))}, not {_a(kind)}")

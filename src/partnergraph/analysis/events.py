@@ -1,0 +1,268 @@
+"""Which conference to attend: events ranked by the partners present, each score with its reasons.
+
+The rule (docs/events.md#which-conference-to-attend):
+
+- each partner present (`event_presence`: organising, or with people at the event) is worth
+  `PARTNER_VALUE`; for an affiliate, `ISSUE_VALUE` more when the partner works on one of the
+  affiliate's issues and `REGION_VALUE` more when it is in the affiliate's region;
+- that value is multiplied by one plus the weight of each need of the partnership
+  (`NEED_WEIGHTS`: held by nobody, held by one person, held only through stale ties, prospective);
+- each of our people at the event (planning to go, registered, or for a past event, attended)
+  adds `PERSON_VALUE`, at most `PEOPLE_VALUE_CAP` in all: someone to go with and to introduce you.
+
+Also the event page (organisers, our attendees, the partners present and the gaps) and the
+listing of the Events page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+import networkx as nx
+
+from partnergraph.analysis.event_presence import (
+    NEED_WORDS,
+    NEEDS,
+    PAST,
+    UPCOMING,
+    Attendee,
+    Presence,
+    issues_of,
+    memberships,
+    partner_needs,
+    presence,
+    require,
+    timing,
+)
+from partnergraph.analysis.graph import node_summary
+from partnergraph.analysis.relationships import STALE_MONTHS
+from partnergraph.analysis.words import plural
+from partnergraph.model import PartnergraphError
+
+PARTNER_VALUE = 1.0
+ISSUE_VALUE = 1.0
+REGION_VALUE = 0.5
+NEED_WEIGHTS = {"unheld": 1.0, "single_holder": 0.5, "stale": 0.5, "prospective": 0.5}
+PERSON_VALUE = 0.25
+PEOPLE_VALUE_CAP = 1.0
+# Reasons name at most this many elements, then say how many more.
+NAMED = 3
+WHEN = (UPCOMING, PAST)
+
+
+def _folded(text: Any) -> str:
+    return str(text or "").strip().casefold()
+
+
+def _names(graph: nx.Graph, ids: Iterable[str]) -> str:
+    ids = list(ids)
+    shown = ", ".join(str(graph.nodes[i].get("name")) for i in ids[:NAMED])
+    return shown + (f" and {len(ids) - NAMED} more" if len(ids) > NAMED else "")
+
+
+def partner_value(on_issues: bool, in_region: bool, needs: Iterable[str]) -> float:
+    """Return what meeting a partner present is worth: by relevance, times one plus its needs' weights."""
+    relevance = PARTNER_VALUE + (ISSUE_VALUE if on_issues else 0.0) + (REGION_VALUE if in_region else 0.0)
+    return relevance * (1 + sum(NEED_WEIGHTS[n] for n in needs))
+
+
+class Needs:
+    """The needs of each partnership, computed once per question."""
+
+    def __init__(self, graph: nx.Graph, today: date, stale_months: int):
+        self.graph, self.today, self.stale_months = graph, today, stale_months
+        self.found: dict[str, list[str]] = {}
+
+    def __call__(self, partner: str) -> list[str]:
+        if partner not in self.found:
+            self.found[partner] = partner_needs(self.graph, partner, today=self.today, stale_months=self.stale_months)
+        return self.found[partner]
+
+
+def selected(graph: nx.Graph, *, today: date, when: str | None = None, issue: str | None = None,
+             region: str | None = None) -> list[str]:
+    """Return the events that pass the filters, by id.
+
+    `when`: upcoming or past as of `today`; `issue`: the event or one of its organisers works on
+    it; `region`: the event's region or country (any case).
+    """
+    if issue is not None:
+        require(graph, issue, "issue")
+    wanted = _folded(region) if region else None
+    found = []
+    for node, data in graph.nodes(data=True):
+        if data.get("kind") != "event":
+            continue
+        if when is not None and timing(data, today) != when:
+            continue
+        if wanted and wanted not in (_folded(data.get("region")), _folded(data.get("country"))):
+            continue
+        if issue is not None and issue not in issues_of(graph, node) and not any(
+                issue in issues_of(graph, org) for org, edge in graph.adj[node].items()
+                if any(r["type"] == "ORGANISES" and r["to"] == node for r in edge["relations"])):
+            continue
+        found.append(node)
+    return sorted(found)
+
+
+def event_fields(graph: nx.Graph, event: str, there: Presence) -> dict[str, Any]:
+    """Return an event's id, name, dates, place, timing, issues and organisers, as listings show it."""
+    data = graph.nodes[event]
+    return {"id": event, "name": data.get("name"), "start": data.get("start"), "end": data.get("end"),
+            "country": data.get("country"), "region": data.get("region"), "timing": there.timing,
+            "issues": [node_summary(graph, i) for i in there.issues],
+            "organisers": [node_summary(graph, o) for o in there.organisers]}
+
+
+def person_entry(graph: nx.Graph, attendee: Attendee) -> dict[str, Any]:
+    """Return one person at an event: id, name, role, status, and their affiliates (ids)."""
+    return {**node_summary(graph, attendee.id), "role": attendee.role, "status": attendee.status,
+            "affiliates": attendee.affiliates}
+
+
+def rank_events(
+    graph: nx.Graph,
+    *,
+    affiliate: str | None = None,
+    when: str | None = None,
+    issue: str | None = None,
+    region: str | None = None,
+    today: date | None = None,
+    stale_months: int = STALE_MONTHS,
+    top: int | None = None,
+    attendance: bool = True,
+) -> list[dict[str, Any]]:
+    """Return the events ranked by value (for `affiliate`, or by the partners present overall), best first.
+
+    Each is a dict: the event's fields (`event_fields`), `score`, `reasons` (sentences), `partners`
+    (each partner present: id, name, status, region, `organises`, `people` at the event,
+    `on_issues` shared with the affiliate, `in_region`, `needs`, `value`) and `our_people` (each
+    of our people at the event). Equal scores: earlier events first. Without `attendance`,
+    nothing personal is read (partners count only by organising; `our_people` is empty).
+    Raises `UnknownNode` / `WrongKind` for an affiliate or issue that is not one.
+    """
+    today = today or date.today()
+    if when is not None and when not in WHEN:
+        raise PartnergraphError(f"when must be one of {', '.join(WHEN)}")
+    focus: set[str] = set()
+    home = None
+    if affiliate is not None:
+        require(graph, affiliate, "affiliate")
+        focus = issues_of(graph, affiliate)
+        home = _folded(graph.nodes[affiliate].get("region")) or None
+    needs = Needs(graph, today, stale_months)
+    members = memberships(graph)
+    found = []
+    for event in selected(graph, today=today, when=when, issue=issue, region=region):
+        there = presence(graph, event, today=today, members=members, attendance=attendance)
+        found.append(_scored(graph, event, there, affiliate, focus, home, needs))
+    found.sort(key=lambda e: (-e["score"], str(e["start"] or "9999"), e["id"]))
+    return found[:top] if top else found
+
+
+def _scored(graph: nx.Graph, event: str, there: Presence, affiliate: str | None, focus: set[str],
+            home: str | None, needs: Needs) -> dict[str, Any]:
+    partners = []
+    for partner, people in there.partners.items():
+        data = graph.nodes[partner]
+        shared = sorted(issues_of(graph, partner) & focus)
+        in_region = home is not None and _folded(data.get("region")) == home
+        wanted = needs(partner)
+        value = partner_value(bool(shared), in_region, wanted)
+        partners.append({**node_summary(graph, partner), "status": data.get("status"), "region": data.get("region"),
+                         "organises": partner in there.organisers, "people": len(people), "on_issues": shared,
+                         "in_region": in_region, "needs": wanted, "value": round(value, 3)})
+    partners.sort(key=lambda p: (-p["value"], str(p["name"]), p["id"]))
+    ours = there.ours
+    score = sum(p["value"] for p in partners) + min(PEOPLE_VALUE_CAP, PERSON_VALUE * len(ours))
+    return {**event_fields(graph, event, there), "score": round(score, 3),
+            "reasons": _reasons(graph, partners, ours, there.timing, affiliate, focus),
+            "partners": partners, "our_people": [person_entry(graph, a) for a in ours]}
+
+
+def _reasons(graph: nx.Graph, partners: list[dict[str, Any]], ours: list[Attendee], when: str | None,
+             affiliate: str | None, focus: set[str]) -> list[str]:
+    reasons = []
+    if not partners:
+        reasons.append("no partners present")
+    elif affiliate is None:
+        reasons.append(f"{plural(len(partners), 'partner')} present ({_names(graph, [p['id'] for p in partners])})")
+    else:
+        on_issue = [p["id"] for p in partners if p["on_issues"]]
+        in_region = [p["id"] for p in partners if p["in_region"]]
+        others = [p["id"] for p in partners if not p["on_issues"] and not p["in_region"]]
+        if on_issue:
+            issues = sorted({i for p in partners for i in p["on_issues"]})
+            topics = " or ".join(str(graph.nodes[i].get("name")) for i in issues)
+            reasons.append(f"{plural(len(on_issue), 'partner')} on {topics} present ({_names(graph, on_issue)})")
+        if in_region:
+            where = graph.nodes[affiliate].get("region")
+            reasons.append(f"{plural(len(in_region), 'partner')} in {where} present ({_names(graph, in_region)})")
+        if others:
+            reasons.append(f"{plural(len(others), 'other partner')} present ({_names(graph, others)})")
+    for need in NEEDS:
+        wanting = [p["id"] for p in partners if need in p["needs"]]
+        if wanting:
+            reasons.append(f"{len(wanting)} {NEED_WORDS[need]} ({_names(graph, wanting)})")
+    if ours:
+        verb = "attended" if when == PAST else "going (planned or registered)"
+        mine = [a.id for a in ours if affiliate in a.affiliates] if affiliate else []
+        also = f"; {len(mine)} of them from {graph.nodes[affiliate].get('name')}" if mine else ""
+        reasons.append(f"{plural(len(ours), 'of our people', 'of our people')} {verb}: "
+                       f"{_names(graph, [a.id for a in ours])}{also}")
+    return reasons
+
+
+def event_page(graph: nx.Graph, event: str, *, today: date | None = None,
+               stale_months: int = STALE_MONTHS) -> dict[str, Any]:
+    """Return what the event page shows: the event, organisers, our attendees, the partners present, the gaps.
+
+    `partners` are the partners present (as in `rank_events`, with their people at the event
+    listed); `gaps` are those among them whom nobody holds. Raises `UnknownNode` / `WrongKind`.
+    """
+    require(graph, event, "event")
+    today = today or date.today()
+    members = memberships(graph)
+    there = presence(graph, event, today=today, members=members)
+    needs = Needs(graph, today, stale_months)
+    scored = _scored(graph, event, there, None, set(), None, needs)
+    people = {partner: [person_entry(graph, a) for a in found] for partner, found in there.partners.items()}
+    partners = [{**p, "people": people[p["id"]]} for p in scored["partners"]]
+    data = graph.nodes[event]
+    return {"event": {**event_fields(graph, event, there), "website": data.get("website"),
+                      "attendees": len(there.attendees)},
+            "organisers": [{**node_summary(graph, o), "partner_status": graph.nodes[o].get("status")}
+                           for o in there.organisers],
+            "our_attendees": scored["our_people"],
+            "partners": partners,
+            "gaps": [{**node_summary(graph, p["id"]), "people": p["people"]} for p in partners if "unheld" in p["needs"]],
+            "reasons": scored["reasons"]}
+
+
+def list_events(graph: nx.Graph, *, today: date | None = None, issue: str | None = None, region: str | None = None,
+                affiliate: str | None = None, attendance: bool = True) -> dict[str, list[dict[str, Any]]]:
+    """Return the events of the Events page: `upcoming` (soonest first), `past` (latest first), `undated`.
+
+    Each is the event's fields (`event_fields`) and counts: `partners` present and, with
+    `attendance`, `attendees` and `our_people` at it. `affiliate` keeps the events it organises
+    or that its members are at (with `attendance`; otherwise only those it organises).
+    """
+    today = today or date.today()
+    if affiliate is not None:
+        require(graph, affiliate, "affiliate")
+    members = memberships(graph)
+    found: dict[str, list[dict[str, Any]]] = {UPCOMING: [], PAST: [], "undated": []}
+    for event in selected(graph, today=today, issue=issue, region=region):
+        there = presence(graph, event, today=today, members=members, attendance=attendance)
+        if affiliate is not None and affiliate not in there.organisers and not any(
+                affiliate in a.affiliates for a in there.attendees):
+            continue
+        entry = {**event_fields(graph, event, there), "partners": len(there.partners)}
+        if attendance:
+            entry.update(attendees=len(there.attendees), our_people=len(there.ours))
+        found[there.timing or "undated"].append(entry)
+    found[UPCOMING].sort(key=lambda e: (str(e["start"] or ""), e["id"]))
+    found[PAST].sort(key=lambda e: (str(e["start"] or ""), e["id"]), reverse=True)
+    return found
