@@ -3,8 +3,9 @@
 The small network (tests/data/small) plus four events of known facts, on both stores:
 
 - Freedom Summit 2031 (summit): 2031-03-10 to 12, Brussels (BE, Europe), public, on copyright,
-  organised by Creative Commons and Wikimedia Deutschland; Ana (speaker, planned) and Eli
-  (registered) plan to go.
+  organised by Creative Commons, Old Coalition (held by nobody: a gap) and Wikimedia Deutschland;
+  Ana (of Wikimedia Deutschland: one of ours; speaker, planned) and Eli (of the National Library:
+  a partner present through him; registered) plan to go.
 - Library Meetup 2020 (meetup): 2020-05-04, public, organised by the National Library; Ben and
   Eli attended.
 - Closed Retreat (retreat): not public, organised by Creative Commons.
@@ -35,6 +36,7 @@ EVENTS = [
 LINKS = [
     {"from": "cc", "to": "summit", "type": "ORGANISES"},
     {"from": "wmde", "to": "summit", "type": "ORGANISES"},
+    {"from": "old", "to": "summit", "type": "ORGANISES"},
     {"from": "lib", "to": "meetup", "type": "ORGANISES"},
     {"from": "cc", "to": "retreat", "type": "ORGANISES"},
     {"from": "ana", "to": "summit", "type": "ATTENDS", "role": "speaker", "status": "planned"},
@@ -92,7 +94,7 @@ def test_an_advocate_opens_an_event_page_with_its_dates_place_organisers_and_att
     node = signed_in.get("/api/nodes/summit").get_json()
     assert (node["kind"], node["start"], node["end"]) == ("event", "2031-03-10", "2031-03-12")
     assert [a["id"] for a in node["attendees"]] == ["ana", "eli"]
-    assert {o["id"] for o in node["organisers"]} == {"cc", "wmde"}
+    assert {o["id"] for o in node["organisers"]} == {"cc", "old", "wmde"}
     assert [i["id"] for i in node["issues"]] == ["copyright"]
     assert [e["id"] for e in signed_in.get("/api/nodes/ben").get_json()["attends"]] == ["meetup"]
     assert signed_in.get("/elements/summit").headers["Location"].endswith("/events/summit")
@@ -103,7 +105,7 @@ def test_an_advocate_finds_events_by_name_and_sees_them_in_the_graph(signed_in):
     assert found[0]["id"] == "summit" and found[0]["start"] == "2031-03-10"
     assert "2031-03-10 to 2031-03-12" in signed_in.get("/search?q=summit").get_data(as_text=True)
     graph = signed_in.get("/api/graph?center=summit&depth=1").get_json()
-    assert {n["id"] for n in graph["nodes"]} == {"summit", "cc", "wmde", "copyright", "ana", "eli"}
+    assert {n["id"] for n in graph["nodes"]} == {"summit", "cc", "old", "wmde", "copyright", "ana", "eli"}
     assert {tuple(e["types"]) for e in graph["edges"] if "summit" in (e["from"], e["to"])} == {
         ("ORGANISES",), ("WORKS_ON",), ("ATTENDS",)}
     page = signed_in.get("/graph").get_data(as_text=True)
@@ -132,7 +134,7 @@ def test_an_anonymous_reader_sees_the_event_and_its_organisers_but_not_who_atten
     assert "Freedom Summit 2031" in html and "Creative Commons" in html
     assert "Attendees" not in html and "Ana Lima" not in html and "speaker" not in html
     node = anonymous.get("/api/nodes/summit").get_json()
-    assert "attendees" not in node and node["degree"] == 3  # two organisers and an issue: no one who goes
+    assert "attendees" not in node and node["degree"] == 4  # three organisers and an issue: no one who goes
     assert "attends" not in anonymous.get("/api/nodes/ben").get_json()
     assert "Library Meetup" not in anonymous.get("/contacts/ben").get_data(as_text=True)
     graph = anonymous.get("/api/graph?center=summit&depth=2&limit=2000").get_json()
@@ -152,7 +154,7 @@ def test_an_anonymous_readers_path_never_goes_through_an_event(anonymous, signed
 def test_the_public_sees_no_attendance_and_no_private_event(public):
     assert public.get("/events/retreat").status_code == 404
     node = public.get("/api/nodes/summit").get_json()
-    assert "attendees" not in node and {o["id"] for o in node["organisers"]} == {"cc", "wmde"}
+    assert "attendees" not in node and {o["id"] for o in node["organisers"]} == {"cc", "old", "wmde"}
     assert public.get("/api/graph?center=summit&depth=2").status_code == 200
     assert "ATTENDS" not in public.get("/api/graph?view=all&limit=2000").get_data(as_text=True)
 
@@ -181,6 +183,7 @@ def test_the_public_directory_lists_public_partner_events_never_attendees(public
          "country": "BE", "region": "Europe", "upcoming": True, "website": "https://summit.example.org/",
          "issues": [{"id": "copyright", "name": "Copyright reform"}],
          "organisers": [{"id": "cc", "name": "Creative Commons", "kind": "partner"},
+                        {"id": "old", "name": "Old Coalition", "kind": "partner"},
                         {"id": "wmde", "name": "Wikimedia Deutschland", "kind": "affiliate"}]}]
     assert [e["id"] for e in public.get("/api/directory?issue=copyright").get_json()["events"]] == ["summit"]
     assert public.get("/api/directory?region=Africa").get_json()["events"] == []
@@ -195,5 +198,95 @@ def test_the_directory_command_prints_the_public_partner_events(events, db_url):
     assert result.exit_code == 0, result.output
     assert "2 public partner events" in result.output
     assert "Freedom Summit 2031 (summit): 2031-03-10 to 2031-03-12 · BE · Europe" in result.output
-    assert "organised by: Creative Commons, Wikimedia Deutschland" in result.output
+    assert "organised by: Creative Commons, Old Coalition, Wikimedia Deutschland" in result.output
     assert "Ana" not in result.output
+
+
+# -- the Events page, the event page, the briefing, the attendance chart ----------------------------
+
+
+def test_an_advocate_lists_upcoming_and_past_events_and_filters_them(signed_in):
+    found = signed_in.get("/api/events").get_json()
+    assert [e["id"] for e in found["upcoming"]] == ["retreat", "gathering", "summit"]  # soonest first
+    assert [e["id"] for e in found["past"]] == ["meetup"]
+    summit = found["upcoming"][2]
+    assert (summit["partners"], summit["our_people"], summit["attendees"]) == (3, 1, 2)
+    assert [e["id"] for e in signed_in.get("/api/events?issue=copyright&when=upcoming").get_json()["upcoming"]] == [
+        "retreat", "summit"]  # the summit works on it; the retreat's organiser does
+    assert signed_in.get("/api/events?when=past").get_json()["upcoming"] == []
+    html = signed_in.get("/events?region=Europe").get_data(as_text=True)
+    assert "Freedom Summit 2031" in html and "Library Meetup 2020" in html and "Closed Retreat" not in html
+    assert 'href="/events"' in signed_in.get("/").get_data(as_text=True)  # in the nav
+
+
+def test_an_advocate_ranks_upcoming_events_for_an_affiliate_with_reasons(signed_in):
+    found = signed_in.get("/api/events?for=wmde").get_json()
+    assert [e["id"] for e in found["events"]] == ["summit", "retreat", "gathering"]
+    summit = found["events"][0]
+    assert summit["score"] == 6.75
+    assert "1 held by nobody (Old Coalition)" in summit["reasons"]
+    assert summit["reasons"][-1] == ("1 of our people going (planned or registered): Ana Lima; "
+                                     "1 of them from Wikimedia Deutschland")
+    html = signed_in.get("/events?for=wmde").get_data(as_text=True)
+    assert "Ranked for" in html and "score 6.75" in html and "1 held by nobody (Old Coalition)" in html
+
+
+def test_an_anonymous_reader_ranks_events_without_anyones_attendance(anonymous):
+    summit = anonymous.get("/api/events?for=wmde").get_json()["events"][0]
+    assert [p["id"] for p in summit["partners"]] == ["cc", "old"]  # by organising only: no one's presence
+    assert summit["our_people"] == [] and not any("Ana" in r for r in summit["reasons"])
+    listed = anonymous.get("/api/events").get_json()["upcoming"][2]
+    assert "attendees" not in listed and "our_people" not in listed
+    html = anonymous.get("/events?for=wmde").get_data(as_text=True)
+    assert "Ana Lima" not in html and "sign in" in html.lower()
+    for url in ("/api/events/summit", "/api/events/summit/briefing?for=ben", "/api/attendance"):
+        assert anonymous.get(url).status_code == 401, url
+    for url in ("/events/summit/briefing?for=ben", "/analytics/attendance"):
+        assert anonymous.get(url).status_code == 302, url  # to sign in
+
+
+def test_the_public_viewer_has_no_events_pages(public):
+    for url in ("/events", "/api/events", "/events/summit/briefing?for=ben", "/analytics/attendance",
+                "/api/events/summit", "/api/attendance"):
+        assert public.get(url).status_code == 404, url
+
+
+def test_an_advocate_sees_the_partners_present_and_the_gaps_on_the_event_page(signed_in):
+    page = signed_in.get("/api/events/summit").get_json()
+    assert [p["id"] for p in page["partners"]] == ["old", "cc", "lib"]  # the most worth meeting first
+    assert [g["id"] for g in page["gaps"]] == ["old"]
+    assert [a["id"] for a in page["our_attendees"]] == ["ana"]
+    html = signed_in.get("/events/summit").get_data(as_text=True)
+    for text in ("Partners present", "Gaps", "Our attendees", "National Library of Freedonia", "held by one person"):
+        assert text in html, text
+    assert 'href="/events/summit/briefing?for=ana"' in html
+
+
+def test_an_advocate_reads_a_printable_briefing_with_introducers(signed_in):
+    found = signed_in.get("/api/events/summit/briefing?for=ben").get_json()
+    assert found["for"]["id"] == "ben"
+    by_id = {p["id"]: p for p in found["partners"]}
+    assert by_id["cc"]["introduction"]["say"] == (
+        "ask Cai Chen (not at the event) to introduce you to Creative Commons: lukewarm, 3 hops")
+    html = signed_in.get("/events/summit/briefing?for=Ben Okoro").get_data(as_text=True)
+    assert "Briefing: Freedom Summit 2031" in html and "ask Cai Chen (not at the event)" in html
+    assert 'class="printable"' in html and "print.js" in html
+    assert signed_in.get("/api/events/summit/briefing").status_code == 400  # for whom?
+    assert signed_in.get("/api/events/summit/briefing?for=cc").status_code == 400  # not a person
+    wrong = signed_in.get("/events/summit/briefing?for=cc")
+    assert wrong.status_code == 200 and "a briefing is for a person" in wrong.get_data(as_text=True)
+    assert signed_in.get("/events/nowhere/briefing?for=ben").status_code == 404
+    assert signed_in.get("/api/events/ben").status_code == 400  # a person, not an event
+
+
+def test_an_analyst_sees_attendance_per_year_as_a_chart_beside_its_table(signed_in):
+    found = signed_in.get("/api/attendance?by=affiliate").get_json()
+    assert found["years"] == [2020, 2031]
+    assert [g["name"] for g in found["groups"]] == ["Wikimedia Deutschland"]
+    assert found["total"][0]["people"] == 1 and found["total"][1]["planned"] == 1
+    html = signed_in.get("/analytics/attendance?by=affiliate").get_data(as_text=True)
+    assert "<svg" in html and "<polyline" in html and 'id="attendance-table"' in html
+    assert "Wikimedia Deutschland, 2020: 1" in html  # a point's title
+    assert signed_in.get("/analytics/attendance?by=planet").status_code == 400
+    assert signed_in.get("/api/attendance?from=1800").status_code == 400
+    assert signed_in.get("/api/events?as_of=yesterday").status_code == 400

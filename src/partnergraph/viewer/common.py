@@ -84,7 +84,7 @@ def text_arg(name: str, default: str | None = None) -> str | None:
 
 # The query parameter that carries each option whose name differs from its field's.
 QUERY_NAMES = {"source": "from", "target": "to", "affiliate": "for", "organisation": "org", "size_by": "size",
-               "kinds": "kind", "text": "q"}
+               "kinds": "kind", "text": "q", "from_year": "from", "today": "as_of"}
 
 
 def describe_error(exc: PartnergraphError) -> str:

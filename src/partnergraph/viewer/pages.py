@@ -118,8 +118,11 @@ def any_element(node_id: str) -> Any:
 
 @pages.get(f"/<any({', '.join(spec.plural for spec in KIND_SPECS.values())}):kinds>/<path:node_id>")
 def element(kinds: str, node_id: str) -> Any:
+    event = None
     with state().workspace() as ws:
         found = as_allowed(ws.browse.element(node_id, public=state().public, personal=personal_data_allowed()))
+        if found["kind"] == "event" and personal_data_allowed():  # who is there: attendance, personal
+            event = ws.events.event(found["id"])
     if PLURAL[found["kind"]] != kinds:
         return redirect(element_url(found))
     sections = [(key, title, found[key]) for key, title in SECTION_TITLES[found["kind"]] if found.get(key)]
@@ -129,7 +132,7 @@ def element(kinds: str, node_id: str) -> Any:
             warnings.append("Nobody holds this relationship.")
         elif len(found["holders"]) == 1:
             warnings.append(f"This partnership hangs on one person: {found['holders'][0]['name']}.")
-    return render_template("element.html", element=found, sections=sections, warnings=warnings)
+    return render_template("element.html", element=found, sections=sections, warnings=warnings, event=event)
 
 
 @pages.get("/path")
