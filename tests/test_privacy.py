@@ -142,7 +142,7 @@ QUERIES = [
     *(f"?region={quote(r)}&group=issue" for r in REGIONS),
     "?keep=zqperson-uno&drop=zqperson-dos", "?before=3&limit=2", "?next=/contacts/zqperson-uno",
     "?type=KNOWS&from=zqperson-uno&to=zqperson-dos&with=zqperson-dos&max_hops=3&types=KNOWS,HOLDS&rev=x",
-    "?type=ATTENDS&from=zqperson-uno&to=ev-pub", "?from=zqperson-uno&to=par-pub&types=ATTENDS,KNOWS,MEMBER_OF",
+    "?type=ATTENDS&from=zqperson-uno&to=ev-pub", "?when=past&as_of=2035-01-01&by=affiliate", "?when=upcoming&for=aff-pub", "?from=zqperson-uno&to=par-pub&types=ATTENDS,KNOWS,MEMBER_OF",
     "?include_issues=1&measure=betweenness&top=500&distribution=1", "?type=ngo&type=glam&include_issues=1",
     "?type=glam&offers=legal expertise", "?type=museum", "?offers=zqprivoffer", "?type=glam&group=issue",
 ]
