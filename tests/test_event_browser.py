@@ -10,10 +10,10 @@ from __future__ import annotations
 import pytest
 
 from conftest import PASSWORD, settings_for
-from test_browser import CHROMIUM, READY, browser, checked_page, serve  # noqa: F401 (browser: a fixture)
-from test_event_pages import add_events
 from partnergraph.services import Workspace, accounts
 from partnergraph.viewer import create_app
+from test_browser import CHROMIUM, READY, browser, checked_page, serve  # noqa: F401 (browser: a fixture)
+from test_event_pages import add_events
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium: apt-get install chromium")
 
