@@ -3,10 +3,12 @@
     python benchmarks/build.py                                   # 100,000 people, 1,000,000 ties
     python benchmarks/build.py --people 1000000 --ties 10000000 --no-baseline --runs 1
     python benchmarks/build.py --people 300 --ties 1500 --runs 1 --out /tmp/b    # a quick check
+    python benchmarks/build.py --events 0                        # the same network without events
 
-It generates the network (`generate --people N --ties M --seed S`) under --out, unless a complete
-folder of that size is there already, and imports it into an embedded store there (kept, with
-its import figures, for the next run). Generation and import run in subprocesses of their own,
+It generates the network (`generate --people N --ties M --events E --seed S`; E defaults to the
+generator's one event per twenty people) under --out, unless a complete folder of that size is
+there already, and imports it into an embedded store there (kept, with its import figures, for
+the next run). Generation and import run in subprocesses of their own,
 so that their time and peak memory are theirs. The import reads the CSV files in parts of
 --import-rows rows, each part one `Workspace.data.import_rows` transaction, so that a network of ten
 million ties is never held whole (a plain `partnergraph import` holds and validates all rows
@@ -86,7 +88,7 @@ def work_generate(args: argparse.Namespace) -> dict[str, Any]:
     partial = args.folder.with_name(args.folder.name + ".partial")
     shutil.rmtree(partial, ignore_errors=True)
     start = time.perf_counter()
-    sizes = generate(args.people, args.ties, args.seed, partial)
+    sizes = generate(args.people, args.ties, args.seed, partial, events=args.events)
     seconds = time.perf_counter() - start
     partial.rename(args.folder)  # only a finished folder gets the name that later runs reuse
     return {**sizes, "seconds": seconds, "peak_mb": status_mb("VmHWM")}
@@ -181,7 +183,7 @@ def run(args: argparse.Namespace, work: str, *extra: str) -> dict[str, Any]:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
     command = [sys.executable, __file__, "--work", work, "--people", str(args.people), "--ties", str(args.ties),
-               "--seed", str(args.seed), "--out", str(args.out), "--import-rows", str(args.import_rows), *extra]
+               "--seed", str(args.seed), "--events", str(args.events), "--out", str(args.out), "--import-rows", str(args.import_rows), *extra]
     done = subprocess.run(command, capture_output=True, text=True, preexec_fn=cap)
     if done.returncode != 0:
         last = (done.stderr.strip().splitlines() or ["no output"])[-1]
@@ -198,6 +200,7 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=100_000)
     parser.add_argument("--ties", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--events", type=int, default=None, help="events to generate (default: people / 20)")
     parser.add_argument("--runs", type=int, default=3, help="fresh processes per way; figures are medians")
     parser.add_argument("--no-baseline", action="store_true", help="skip the old way (for sizes it cannot hold)")
     parser.add_argument("--import-rows", type=int, default=1_000_000, help="rows per import transaction")
@@ -208,7 +211,11 @@ def main() -> None:
     args = parser.parse_args()
 
     out: Path = args.out
-    name = f"{args.people}-{args.ties}-{args.seed}"
+    if args.events is None:
+        from partnergraph.io.generate_events import default_event_count
+
+        args.events = default_event_count(args.people)
+    name = f"{args.people}-{args.ties}-{args.seed}-e{args.events}"
     args.folder = out / f"network-{name}"
     args.db = out / f"build-{name}.db"
     if args.work:
@@ -280,7 +287,7 @@ def main() -> None:
                   "peak_mb": base["peak_mb"] / ours["peak_mb"], "graph_mb": base["graph_mb"] / ours["graph_mb"]}
         print(f"{'ratio baseline / ours':<48} {ratios['build_seconds']:>7.2f} x {ratios['peak_mb']:>7.2f} x  "
               f"{ratios['graph_mb']:>9.2f} x")
-    record = {"people": args.people, "ties": args.ties, "seed": args.seed, "runs": args.runs,
+    record = {"people": args.people, "ties": args.ties, "events": args.events, "seed": args.seed, "runs": args.runs,
               "generation": generation, "import": imported, "ways": ways, "results": summary,
               "all_runs": records, "failures": failures, "ratio_baseline_over_ours": ratios,
               "memory_limit_gb": args.memory_limit_gb, "python": sys.version.split()[0],

@@ -181,3 +181,16 @@ def admin_client(auth_app, small: Workspace):
     client = auth_app.test_client()
     sign_in(client, small, "admin")
     return client
+
+
+# -- partner conferences --------------------------------------------------------------------------
+
+EVENTS_NETWORK = DATA / "events" / "network.json"  # drawn in tests/data/events/README.md
+
+
+@pytest.fixture
+def events_cli(cli: Cli) -> Cli:
+    """Return a CLI runner against a fresh store holding the hand-made conference network."""
+    done = cli("import", str(EVENTS_NETWORK))
+    assert done.exit_code == 0, done.output
+    return cli

@@ -114,3 +114,15 @@ def test_the_onboarding_benchmark_reports_recall_precision_and_a_ratio(tmp_path)
     record = json.loads((tmp_path / "onboarding.json").read_text())
     assert record["rows"] == 2000 and record["planted"] == 100 and record["caught"] > 0
     assert 0 < record["precision"] <= 1 and record["ratio"] > 0
+
+
+@pytest.mark.slow
+def test_the_events_benchmark_ranks_events_and_briefs_on_a_small_network(tmp_path):
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "events.py"), "--people", "400", "--ties", "2000",
+                           "--events", "40", "--runs", "2", "--out", str(tmp_path)],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "events --for" in done.stdout and "briefing" in done.stdout and "of the graph build" in done.stdout
+    record = json.loads((tmp_path / "events.json").read_text())
+    assert record["events"] == 40 and record["attendances"] > 0
+    assert record["events_for"]["worst_ms"] > 0 and record["briefing"]["worst_ms"] > 0

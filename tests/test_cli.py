@@ -236,6 +236,15 @@ def test_generate_writes_an_importable_network(cli, tmp_path):
     assert counts["Contact"] == 300 and counts["KNOWS"] + counts["HOLDS"] == 1200
 
 
+def test_generate_writes_the_events_asked_for(cli, tmp_path):
+    result = cli("generate", "--people", "200", "--ties", "800", "--events", "12", "-o", str(tmp_path / "net"))
+    assert result.exit_code == 0, result.output
+    assert "(12 events, " in result.output and " attendances)" in result.output
+    none = cli("generate", "--people", "200", "--ties", "800", "--events", "0", "-o", str(tmp_path / "none"))
+    assert "(0 events, 0 attendances)" in none.output
+    assert cli("generate", "--people", "200", "--ties", "800", "--events", "-1", "-o", str(tmp_path / "x")).exit_code == 2
+
+
 def test_generate_refuses_impossible_sizes(cli, tmp_path):
     result = cli("generate", "--people", "3", "--ties", "100", "-o", str(tmp_path / "net"))
     assert result.exit_code == 1

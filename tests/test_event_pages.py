@@ -146,9 +146,13 @@ def test_an_anonymous_reader_sees_the_event_and_its_organisers_but_not_who_atten
 
 
 def test_an_anonymous_readers_path_never_goes_through_an_event(anonymous, signed_in):
-    answer = anonymous.get("/api/path?from=ben&to=lib&types=ATTENDS")
-    assert answer.status_code == 400 and "types" in answer.get_json()["error"]
-    assert signed_in.get("/api/path?from=ben&to=lib&types=ATTENDS").status_code != 400
+    answer = anonymous.get("/api/path?from=ben&to=eli&types=ATTENDS").get_json()
+    assert answer["paths"] == [] and "personal data" in answer["reason"]
+    # Ben and Eli both attended the meetup: one hop for a signed-in reader, none without.
+    hops = signed_in.get("/api/path?from=ben&to=eli&types=ATTENDS").get_json()["paths"][0]["hops"]
+    assert len(hops) == 1 and "Library Meetup 2020" in hops[0]["why"]
+    found = anonymous.get("/api/path?from=ben&to=eli&k=5").get_json()["paths"]
+    assert found and not any("Library Meetup" in hop["why"] for p in found for hop in p["hops"])
 
 
 def test_the_public_sees_no_attendance_and_no_private_event(public):

@@ -202,6 +202,82 @@ def test_some_ties_have_gone_stale(big):
     assert all(row["strength"] in "12345" and row["strength"] for row in knows)
 
 
+# -- generated events ------------------------------------------------------------------------
+
+
+def events_of(elements: list[dict[str, str]]) -> dict[str, dict[str, str]]:
+    return {row["id"]: row for row in elements if row["kind"] == "event"}
+
+
+def test_an_analyst_gets_one_event_per_twenty_people_unless_asking_for_a_number():
+    elements, connections = generate_network(400, 1_500, seed=3)
+    assert len(events_of(elements)) == 20
+    asked, _ = generate_network(400, 1_500, seed=3, events=37)
+    assert len(events_of(asked)) == 37
+    none, none_connections = generate_network(400, 1_500, seed=3, events=0)
+    assert not events_of(none) and not of_type(none_connections, "ATTENDS")
+    # Events draw from a stream of their own: the rest of the network does not change with them.
+    assert elements[:len(none)] == none and connections[:len(none_connections)] == none_connections
+    with pytest.raises(ValueError, match="negative"):
+        generate_network(10, 10, events=-1)
+
+
+def test_generated_events_are_a_few_big_conferences_and_many_small_meetings(big):
+    elements, connections = big
+    events = events_of(elements)
+    size = Counter(row["to"] for row in of_type(connections, "ATTENDS"))
+    conferences = [e for e in events if events[e]["tags"] == "conference"]
+    meetings = [e for e in events if events[e]["tags"] == "meeting"]
+    assert len(events) == 250 and 2 <= len(conferences) <= 10 and len(meetings) == 250 - len(conferences)
+    assert all(size[e] >= 100 for e in conferences) and max(size.values()) >= 1_000
+    assert all(5 <= size[e] <= 60 for e in meetings)
+    assert 25 <= len(of_type(connections, "ATTENDS")) / len(events) <= 60  # 200,000 for 5,000 events at 100k people
+    assert all(row["start"] <= row["end"] for row in events.values() if row["end"])
+
+
+def test_past_attendance_is_mostly_attended_and_upcoming_is_registered_or_planned(big):
+    elements, connections = big
+    events = events_of(elements)
+    past = Counter(r["status"] for r in of_type(connections, "ATTENDS") if events[r["to"]]["start"] < REFERENCE_DATE)
+    upcoming = Counter(r["status"] for r in of_type(connections, "ATTENDS") if events[r["to"]]["start"] >= REFERENCE_DATE)
+    assert past["attended"] > 0.8 * sum(past.values()) and past["planned"] == 0
+    assert set(upcoming) == {"registered", "planned"}
+    starts = sorted(row["start"] for row in events.values())
+    assert starts[0] >= "2023-11-01" and starts[-1] < "2027-11-01"
+    assert 0.55 < sum(start < REFERENCE_DATE for start in starts) / len(starts) < 0.85
+    roles = Counter(row["role"] for row in of_type(connections, "ATTENDS"))
+    assert roles["attendee"] > roles["speaker"] > 0 and roles["organiser"] and roles["exhibitor"]
+
+
+def test_events_are_organised_by_partners_and_affiliates_on_their_own_issues(big):
+    elements, connections = big
+    events, kinds = events_of(elements), {row["id"]: row for row in elements}
+    organisers = defaultdict(list)
+    for row in of_type(connections, "ORGANISES"):
+        organisers[row["to"]].append(row)
+    assert set(organisers) == set(events)
+    assert all([r["role"] for r in rows].count("host") == 1 for rows in organisers.values())
+    hosts = Counter(kinds[r["from"]]["kind"] for rows in organisers.values() for r in rows if r["role"] == "host")
+    assert hosts["partner"] > hosts["affiliate"] > 0
+    for event_id, event in events.items():
+        offered = {i for r in organisers[event_id] for i in kinds[r["from"]]["issues"].split(";")}
+        assert event["issues"] and set(event["issues"].split(";")) <= offered
+        assert event["country"] in REGIONS[event["region"]]
+
+
+def test_people_go_to_events_in_their_region_more_often_than_elsewhere(big):
+    elements, connections = big
+    region = {row["id"]: row["region"] for row in elements}
+    events = events_of(elements)
+    regional = [r for r in of_type(connections, "ATTENDS") if events[r["to"]]["tags"] == "meeting"]
+    same = sum(region[r["from"]] == region[r["to"]] for r in regional) / len(regional)
+    people = Counter(region[row["id"]] for row in elements if row["kind"] == "contact")
+    by_chance = sum((n / sum(people.values())) ** 2 for n in people.values())
+    assert same > 0.5 > by_chance
+    pairs = [(r["from"], r["to"]) for r in of_type(connections, "ATTENDS")]
+    assert len(set(pairs)) == len(pairs)
+
+
 # -- the demo network ----------------------------------------------------------------------------
 
 

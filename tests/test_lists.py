@@ -151,8 +151,13 @@ def _shape_sheet(synonyms: headers.Synonyms, header: str) -> tuple[str, list[str
     """Return a shape the synonym applies to and a header row that is that shape and has `header`."""
     if headers.PARTNERS in synonyms.shapes:
         return headers.PARTNERS, ([header, "Type"] if synonyms.field == "name" else ["Partner name", header])
-    return headers.PEOPLE, ([header, "Role"] if synonyms.field == "name" else ["Full name", "Employer", header]
-                            if synonyms.field != "member_of" else ["Full name", header])
+    if headers.PEOPLE in synonyms.shapes:
+        return headers.PEOPLE, ([header, "Role"] if synonyms.field == "name" else ["Full name", "Employer", header]
+                                if synonyms.field != "member_of" else ["Full name", header])
+    if headers.EVENTS in synonyms.shapes:
+        return headers.EVENTS, ([header, "Start date", "End date"] if synonyms.field == "name" else ["Event", header])
+    return headers.ATTENDANCE, ([header, "Event"] if synonyms.field == "name" else ["Full name", header]
+                                if synonyms.field == "event" else ["Full name", "Event", header])
 
 
 @pytest.mark.parametrize("synonyms", headers.SYNONYMS, ids=lambda s: f"{s.field}-{'-'.join(s.shapes)}")
@@ -183,7 +188,7 @@ def test_the_issues_synonyms_named_by_the_issue_are_in_the_table():
     table = {(s.field, h) for s in headers.SYNONYMS for h in s.headers}
     for target, names in wanted.items():
         assert all((target, n) in table for n in names), target
-    people = {h for s in headers.SYNONYMS if s.shapes == (headers.PEOPLE,) for h in s.headers}
+    people = {h for s in headers.SYNONYMS if headers.PEOPLE in s.shapes for h in s.headers}
     assert {"person", "full name", "contact", "organisation", "employer", "affiliation"} <= people
     for target in ("country", "region", "email", "phone", "role", "status", "aliases", "offers", "looks_for",
                    "public_email", "contact_of_record"):
@@ -366,11 +371,13 @@ def test_a_workbook_of_two_list_sheets_reads_both_and_names_sheets_in_problems(t
 def test_a_sheet_that_is_no_list_is_a_problem_naming_it_and_the_headers_expected(tmp_path: Path):
     book = workbook(tmp_path / "book.xlsx", {"Budget": [["Item", "Cost"], ["Venue", 300]]})
     assert problems(book) == [
-        f"{book}[Budget]:1: not a partner list nor a people list: a partner list has a column 'Partner Name', "
-        "'Organisation Name', 'Organization Name', 'Organisation' or 'Organization'; a people list has a column "
-        "'Full Name', 'Person', 'Contact Name', 'Person Name' or 'Contact' (headers found: 'Item', 'Cost')"]
+        f"{book}[Budget]:1: not a partner, people, event or attendance list: a partner list has a column "
+        "'Partner Name', 'Organisation Name', 'Organization Name', 'Organisation' or 'Organization'; a people list "
+        "has a column 'Full Name', 'Person', 'Contact Name', 'Person Name' or 'Contact'; an event list has a column "
+        "'Event', 'Event Name', 'Conference', 'Conference Name' or 'Meeting'; an attendance list has a person column "
+        "and a column 'Event', 'Event Name' or 'Conference' (headers found: 'Item', 'Cost')"]
     sheet = write(tmp_path / "budget.csv", "Item,Cost\nVenue,300\n")
-    assert problems(sheet)[0].startswith(f"{sheet}:1: not a partner list nor a people list: a partner list has")
+    assert problems(sheet)[0].startswith(f"{sheet}:1: not a partner, people, event or attendance list: a partner list has")
     assert problems(sheet)[0].endswith("(headers found: 'Item', 'Cost')")
 
 
@@ -381,7 +388,7 @@ def test_beside_the_import_format_another_sheet_is_a_warning_not_a_problem(tmp_p
         "Legend": [["Colour", "Meaning"], ["red", "urgent"]]})
     read = read_source(book)
     assert read.shape == "full" and values(read.element_rows) == [{"id": "a", "kind": "contact", "name": "A"}]
-    assert read.warnings == [f"{book}: sheet 'Legend' is neither a partner list nor a people list; it is not imported"]
+    assert read.warnings == [f"{book}: sheet 'Legend' is not a partner, people, event or attendance list; it is not imported"]
     book = workbook(tmp_path / "both.xlsx", {
         "Elements": [["id", "kind", "name"], ["a", "contact", "A"]],
         "Connections": [["from", "to", "type", "since"], ["a", "b", "KNOWS", "soon"]],

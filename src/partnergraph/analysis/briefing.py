@@ -13,13 +13,14 @@ into it), and the briefing says whether they will be at the event.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
 import networkx as nx
 
 from partnergraph.analysis.event_presence import NEED_WORDS, Attendee, issues_of, memberships, presence, require
-from partnergraph.analysis.events import Needs, event_fields, partner_value
+from partnergraph.analysis.events import PartnerFacts, event_fields, partner_value
 from partnergraph.analysis.graph import node_summary
 from partnergraph.analysis.paths import Path, introduction_paths
 from partnergraph.analysis.relationships import STALE_MONTHS
@@ -28,11 +29,12 @@ from partnergraph.model import NoPath
 
 # Introductions are searched for at most this many people and organisations, the most worth
 # meeting first; the others are listed without one (`searched: false`).
-INTRODUCTIONS = 40
+INTRODUCTIONS = 12
 
 
 def briefing(graph: nx.Graph, event: str, person: str, *, today: date | None = None,
-             stale_months: int = STALE_MONTHS, introductions: int = INTRODUCTIONS) -> dict[str, Any]:
+             stale_months: int = STALE_MONTHS, introductions: int = INTRODUCTIONS,
+             countries: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Return whom `person` should meet at `event`, why, and the warmest introduction to each.
 
     `graph` must be the analysis graph (its path index is built when first needed). The answer:
@@ -40,7 +42,8 @@ def briefing(graph: nx.Graph, event: str, person: str, *, today: date | None = N
     any), `as_of`, and `partners`: each partner present with `why` (sentences), `needs`,
     `shared_issues`, `organises`, `value`, its `people` at the event (each with an
     `introduction`) and an `introduction` to the organisation itself when none of its people is
-    there. An introduction is None when no path exists (`no_path` says why).
+    there. An introduction without a path says why in `no_path`; `countries` (code -> name)
+    names events' countries in co-attendance hops.
     Raises `UnknownNode` / `WrongKind` unless `event` is an event and `person` a contact.
     """
     require(graph, event, "event")
@@ -51,11 +54,11 @@ def briefing(graph: nx.Graph, event: str, person: str, *, today: date | None = N
     at_event = {a.id: a for a in there.attendees}
     mine = members.of(person, "affiliate", today)
     focus = set().union(*(issues_of(graph, a) for a in mine)) if mine else set()
-    needs = Needs(graph, today, stale_months)
+    facts = PartnerFacts(graph, today, stale_months)
     partners = []
     for partner, people in there.partners.items():
-        shared = sorted(issues_of(graph, partner) & focus)
-        wanted = needs(partner)
+        shared = sorted(facts.issues(partner) & focus)
+        wanted = facts.needs(partner)
         partners.append({**node_summary(graph, partner), "status": graph.nodes[partner].get("status"),
                          "organises": partner in there.organisers, "needs": wanted, "shared_issues": shared,
                          "value": round(partner_value(bool(shared), False, wanted), 3),
@@ -71,7 +74,7 @@ def briefing(graph: nx.Graph, event: str, person: str, *, today: date | None = N
                 target["searched"] = False
                 continue
             budget -= 1
-            target["introduction"] = _introduction(graph, person, target["id"], at_event, today)
+            target["introduction"] = _introduction(graph, person, target["id"], at_event, today, countries)
     you = at_event.get(person)
     return {"event": event_fields(graph, event, there), "as_of": today.isoformat(),
             "for": {**node_summary(graph, person), "affiliates": [node_summary(graph, a) for a in mine],
@@ -92,11 +95,12 @@ def _why(graph: nx.Graph, needs: list[str], shared: list[str], organises: bool, 
 
 
 def _introduction(graph: nx.Graph, person: str, target: str, at_event: dict[str, Attendee],
-                  today: date) -> dict[str, Any] | None:
+                  today: date, countries: Mapping[str, str] | None) -> dict[str, Any] | None:
     if target == person:
         return None
     try:
-        path = introduction_paths(graph, person, target, warm=True, prefer=at_event, today=today)[0]
+        path = introduction_paths(graph, person, target, warm=True, prefer=at_event, today=today,
+                                   countries=countries)[0]
     except NoPath as exc:
         return {"introducer": None, "direct": False, "no_path": str(exc)}
     between = [n for n in path.nodes[1:] if n != target and graph.nodes[n].get("kind") == "contact"]

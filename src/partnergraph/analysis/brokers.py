@@ -1,8 +1,9 @@
 """Brokers: people whose ties hold the network together, and what would be lost without them.
 
 Reachability here runs over relationships between people and organisations (KNOWS, HOLDS,
-MEMBER_OF): an affiliate reaches a partner through its members' ties. Issues and formal
-partnerships between organisations are not ties anyone can use to make an introduction.
+MEMBER_OF): an affiliate reaches a partner through its members' ties. Issues, events (attendance
+is personal data, and a conference is no one's tie) and formal partnerships between organisations
+are not ties anyone can use to make an introduction.
 
 - **Structural holes** (Burt): a person's *effective size* is the number of their contacts minus
   the redundancy among them; *constraint* is high when all contacts know each other (no
@@ -24,9 +25,13 @@ import networkx as nx
 from partnergraph.analysis.graph import node_summary
 from partnergraph.analysis.words import plural
 from partnergraph.model import UnknownNode
-from partnergraph.schema import ORGANISATION_SLUGS, PATH_TYPES
+from partnergraph.schema import ORGANISATION_SLUGS, PATH_ROLES, PATH_TYPES
 
-TIE_TYPES = PATH_TYPES  # the ties people can use are those introduction paths use (partnergraph.schema)
+# The ties people can use are those introduction paths use (partnergraph.schema), less attendance:
+# an event is no one's tie to keep (two of thousands at a conference need not know each other),
+# and attendance is personal data.
+TIE_TYPES = tuple(t for t in PATH_TYPES if PATH_ROLES[t] != "attendance")
+_NOT_TIED = ("issue", "event")  # kinds that are never a node of the tie graph
 ORGANISATION_KINDS = ORGANISATION_SLUGS
 
 
@@ -35,7 +40,7 @@ def tie_graph(graph: nx.Graph, types: tuple[str, ...] = TIE_TYPES) -> nx.Graph:
     allowed = set(types)
 
     def keep_node(n: str) -> bool:
-        return graph.nodes[n]["kind"] != "issue"
+        return graph.nodes[n]["kind"] not in _NOT_TIED
 
     def keep_edge(u: str, v: str) -> bool:
         return any(r["type"] in allowed for r in graph.edges[u, v]["relations"])

@@ -24,7 +24,7 @@ import networkx as nx
 from partnergraph.analysis.attendance import ATTENDED, attendance_status
 from partnergraph.analysis.contact_of_record import current
 from partnergraph.analysis.graph import name_index, resolve
-from partnergraph.analysis.relationships import STALE_MONTHS, holders
+from partnergraph.analysis.relationships import STALE_MONTHS, is_stale
 from partnergraph.model import UnknownNode, WrongKind
 from partnergraph.schema import Kind, RelType
 
@@ -34,8 +34,8 @@ NEEDS = ("unheld", "single_holder", "stale", "prospective")
 NEED_WORDS = {"unheld": "held by nobody", "single_holder": "held by one person",
               "stale": "held only through stale ties", "prospective": "prospective"}
 
-_ATTENDS, _ORGANISES, _MEMBER_OF, _WORKS_ON = (RelType.ATTENDS.value, RelType.ORGANISES.value,
-                                                RelType.MEMBER_OF.value, RelType.WORKS_ON.value)
+_ATTENDS, _ORGANISES, _MEMBER_OF, _WORKS_ON, _HOLDS = (RelType.ATTENDS.value, RelType.ORGANISES.value,
+                                                       RelType.MEMBER_OF.value, RelType.WORKS_ON.value, RelType.HOLDS.value)
 
 
 def day_of(text: str | None, fallback: date) -> date:
@@ -181,15 +181,19 @@ def presence(graph: nx.Graph, event: str, *, today: date, members: Memberships |
 
 
 def partner_needs(graph: nx.Graph, partner: str, *, today: date, stale_months: int = STALE_MONTHS) -> list[str]:
-    """Return what the partnership with `partner` needs (of `NEEDS`), by the rule of `holders`."""
-    found = holders(graph, partner, today=today, stale_months=stale_months)
-    live = [h for h in found if not h["until"]]
+    """Return what the partnership with `partner` needs (of `NEEDS`), by the rules of `holders` and `holder_warnings`.
+
+    Held by nobody: no hold that has not ended; by one person: one; stale: every hold that has
+    not ended is stale (`relationships.is_stale`); prospective: the partner's status.
+    """
+    live = [(person, relation) for person, edge in graph.adj[partner].items() for relation in edge["relations"]
+            if relation["type"] == _HOLDS and relation["to"] == partner and not relation.get("until")]
     needs = []
     if not live:
         needs.append("unheld")
-    elif len(live) == 1:
+    elif len({person for person, _ in live}) == 1:
         needs.append("single_holder")
-    if live and all(h["stale"] for h in live):
+    if live and all(is_stale(relation, today, stale_months) for _, relation in live):
         needs.append("stale")
     if str(graph.nodes[partner].get("status") or "").lower() == "prospective":
         needs.append("prospective")

@@ -68,17 +68,25 @@ def partner_value(on_issues: bool, in_region: bool, needs: Iterable[str]) -> flo
     return relevance * (1 + sum(NEED_WEIGHTS[n] for n in needs))
 
 
-class Needs:
-    """The needs of each partnership, computed once per question."""
+class PartnerFacts:
+    """What the questions read of each partner present (its needs, its issues), computed once per question."""
 
     def __init__(self, graph: nx.Graph, today: date, stale_months: int):
         self.graph, self.today, self.stale_months = graph, today, stale_months
-        self.found: dict[str, list[str]] = {}
+        self._needs: dict[str, list[str]] = {}
+        self._issues: dict[str, set[str]] = {}
 
-    def __call__(self, partner: str) -> list[str]:
-        if partner not in self.found:
-            self.found[partner] = partner_needs(self.graph, partner, today=self.today, stale_months=self.stale_months)
-        return self.found[partner]
+    def needs(self, partner: str) -> list[str]:
+        """Return what the partnership needs (`event_presence.partner_needs`)."""
+        if partner not in self._needs:
+            self._needs[partner] = partner_needs(self.graph, partner, today=self.today, stale_months=self.stale_months)
+        return self._needs[partner]
+
+    def issues(self, partner: str) -> set[str]:
+        """Return the issues the partner works on, by id."""
+        if partner not in self._issues:
+            self._issues[partner] = issues_of(self.graph, partner)
+        return self._issues[partner]
 
 
 def selected(graph: nx.Graph, *, today: date, when: str | None = None, issue: str | None = None,
@@ -152,24 +160,24 @@ def rank_events(
         require(graph, affiliate, "affiliate")
         focus = issues_of(graph, affiliate)
         home = _folded(graph.nodes[affiliate].get("region")) or None
-    needs = Needs(graph, today, stale_months)
+    facts = PartnerFacts(graph, today, stale_months)
     members = memberships(graph)
     found = []
     for event in selected(graph, today=today, when=when, issue=issue, region=region):
         there = presence(graph, event, today=today, members=members, attendance=attendance)
-        found.append(_scored(graph, event, there, affiliate, focus, home, needs))
+        found.append(_scored(graph, event, there, affiliate, focus, home, facts))
     found.sort(key=lambda e: (-e["score"], str(e["start"] or "9999"), e["id"]))
     return found[:top] if top else found
 
 
 def _scored(graph: nx.Graph, event: str, there: Presence, affiliate: str | None, focus: set[str],
-            home: str | None, needs: Needs) -> dict[str, Any]:
+            home: str | None, facts: PartnerFacts) -> dict[str, Any]:
     partners = []
     for partner, people in there.partners.items():
         data = graph.nodes[partner]
-        shared = sorted(issues_of(graph, partner) & focus)
+        shared = sorted(facts.issues(partner) & focus) if focus else []
         in_region = home is not None and _folded(data.get("region")) == home
-        wanted = needs(partner)
+        wanted = facts.needs(partner)
         value = partner_value(bool(shared), in_region, wanted)
         partners.append({**node_summary(graph, partner), "status": data.get("status"), "region": data.get("region"),
                          "organises": partner in there.organisers, "people": len(people), "on_issues": shared,
@@ -226,8 +234,8 @@ def event_page(graph: nx.Graph, event: str, *, today: date | None = None,
     today = today or date.today()
     members = memberships(graph)
     there = presence(graph, event, today=today, members=members)
-    needs = Needs(graph, today, stale_months)
-    scored = _scored(graph, event, there, None, set(), None, needs)
+    facts = PartnerFacts(graph, today, stale_months)
+    scored = _scored(graph, event, there, None, set(), None, facts)
     people = {partner: [person_entry(graph, a) for a in found] for partner, found in there.partners.items()}
     partners = [{**p, "people": people[p["id"]]} for p in scored["partners"]]
     data = graph.nodes[event]

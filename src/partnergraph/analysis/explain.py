@@ -1,4 +1,4 @@
-"""Say in plain words why a relationship lets one person reach another."""
+"""Say in plain words why a relationship lets one person reach another (a tie, an organisation, an event)."""
 
 from __future__ import annotations
 
@@ -92,3 +92,53 @@ def describe_passage(graph: nx.Graph, entered: Mapping[str, Any], left: Mapping[
     member_verb = "is a member" if member.get("until") is None else "was a member"
     return (f"{holder_name} {RELATIONSHIPS[RelType.HOLDS].verb} {org}{_details(holder, hidden)}, "
             f"where {member_name} {member_verb}{_details(member, hidden)}")
+
+
+# How a co-attendance hop says the part someone played, by ATTENDS role ("Mara spoke"); a plain
+# attendee is not mentioned.
+_ROLE_WORDS = {"speaker": "spoke", "organiser": "organised it", "exhibitor": "exhibited"}
+
+
+def date_range(start: str | None, end: str | None) -> str:
+    """Return an event's dates compactly: "2025-03-10 to 12", "2025-03-30 to 04-02", or one date."""
+    if not start or not end or start == end:
+        return start or end or ""
+    first, last = start.split("-"), end.split("-")
+    same = 0
+    if len(first) == len(last):
+        while same < len(last) - 1 and first[same] == last[same]:
+            same += 1
+    return f"{start} to {'-'.join(last[same:])}"
+
+
+def event_place(event: Mapping[str, Any], countries: Mapping[str, str] | None = None) -> str:
+    """Return where an event was: its country's name (from `countries`, code -> name), else its region, else its country as written."""
+    country = str(event.get("country") or "").strip()
+    named = countries.get(country.upper()) if countries and country else None
+    return named or str(event.get("region") or "").strip() or country
+
+
+def describe_attendance(graph: nx.Graph, entered: Mapping[str, Any], left: Mapping[str, Any], *,
+                        countries: Mapping[str, str] | None = None, hidden: Collection[str] = ()) -> str:
+    """Return one sentence saying that two people both attended one event, in the order a path walks them.
+
+    "Mara Ek and Uri Vos both attended RightsSummit 2025 (Belgium, 2025-03-10 to 12; Mara spoke)":
+    the place and dates of the event, then the part either played, then the sources (less `hidden`).
+    """
+    a, b = graph.nodes[entered["from"]], graph.nodes[left["from"]]
+    event = graph.nodes[entered["to"]]
+    facts = ", ".join(x for x in (event_place(event, countries), date_range(event.get("start"), event.get("end"))) if x)
+    parts = [facts] if facts else []
+    if "role" not in hidden:
+        played: dict[str, list[str]] = {}
+        for person, relation in ((a, entered), (b, left)):
+            words = _ROLE_WORDS.get(str(relation.get("role") or "").lower())
+            if words:
+                played.setdefault(words, []).append(str(person["name"]).split()[0])
+        parts += [f"{' and '.join(names)} {words}" for words, names in played.items()]
+    if "source" not in hidden:
+        sources = sorted({str(r["source"]) for r in (entered, left) if r.get("source")})
+        if sources:
+            parts.append("source: " + ", ".join(sources))
+    details = f" ({'; '.join(parts)})" if parts else ""
+    return f"{a['name']} and {b['name']} both attended {event['name']}{details}"

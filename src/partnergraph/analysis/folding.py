@@ -127,10 +127,10 @@ def domain(url: str) -> str | None:
 
 
 def family(kind: Kind) -> str:
-    """Return the family that duplicates are sought within: organisations, people or issues."""
+    """Return the family that duplicates are sought within: organisations, people, issues or events."""
     if kind in ORGANISATIONS:
         return "organisation"
-    return "person" if kind is Kind.CONTACT else "issue"
+    return {Kind.CONTACT: "person", Kind.EVENT: "event"}.get(kind, "issue")
 
 
 @dataclass(frozen=True)

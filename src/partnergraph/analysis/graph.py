@@ -124,9 +124,9 @@ def update_graph(graph: nx.Graph, changes: Iterable[tuple[Item, Item]]) -> None:
     nodes, of each node's neighbours and of each edge's relationships, so every analysis answers
     exactly as after a rebuild. What is derived from the graph and kept on it is dropped, to be
     derived again when next asked for; only the path index stays when the changes leave what it
-    holds as it was (element properties, partnerships, a tie's or membership's properties other
-    than its dates), and then the costs of the ties and memberships that changed are computed
-    again.
+    holds as it was (element properties other than an event's dates, partnerships, a tie's or
+    membership's properties other than its dates, an attendance's status or role), and then the
+    costs of the ties, memberships and events whose relationships changed are computed again.
     """
     nodes, adjacency = graph._node, graph._adj
     by_name: dict[Any, list[str]] = graph.graph["by_name"]
@@ -140,7 +140,9 @@ def update_graph(graph: nx.Graph, changes: Iterable[tuple[Item, Item]]) -> None:
     for before, after in changes:
         item = after if after is not None else before
         if isinstance(item, Element):
-            reindex = reindex or before is None or after is None
+            reindex = reindex or before is None or after is None or (
+                # An event's dates are its attendances' period, and say whether they have happened.
+                item.kind is Kind.EVENT and any(before.props.get(k) != after.props.get(k) for k in ("start", "end")))
             if item.id in nodes:
                 _unname(by_name, nodes[item.id].get("name"), item.id)
             if names is not None:

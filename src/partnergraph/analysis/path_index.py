@@ -9,6 +9,11 @@ keeps what a search needs, as integers and flat lists:
 - *attachments* (role "attachment"): every membership (MEMBER_OF) and every held relationship
   (HOLDS) of a person to an organisation, with its period as month numbers, so that passing through an organisation can
   check that the two people were there at the same time;
+- attendances (role "attendance": ATTENDS) as a third flavour of attachment, the event standing
+  for the organisation and the event's dates for the period, so that a conference of thousands
+  is crossed like an organisation, never as a clique. Whether someone attended depends on the
+  day asked about (`analysis.attendance`), so it lives with the costs: an attendance that is
+  only registered or planned that day costs infinity, and no search uses it;
 - costs per attachment and per tie, computed for one day (recency depends on it) and cached.
 
 The index is built once per analysis graph (so once per store version) and kept on the graph.
@@ -22,17 +27,24 @@ from typing import Any
 
 import networkx as nx
 
-from partnergraph.analysis.warmth import arrival_cost, month_number, side_cost, tie_cost
+from partnergraph.analysis.attendance import attended
+from partnergraph.analysis.warmth import arrival_cost, co_attendance_cost, month_number, side_cost, tie_cost
 from partnergraph.schema import HOP_ROLES, PATH_ROLES, RelType
 
 # An attachment with no start began "always"; one with no end continues.
 EARLIEST = -(10**9)
 LATEST = 10**9
+INF = float("inf")  # the cost of an attendance that made no hop that day (registered or planned)
+_EVENT = "event"
 
 
 @dataclass
 class Costs:
-    """The warmth costs of every tie and attachment as of one day."""
+    """The warmth costs of every tie and attachment as of one day.
+
+    An attendance's side is half its event's co-attendance cost, or INF when the person did not
+    attend (as of that day); its arrival is always INF, since an event is never a path's end.
+    """
 
     tie: list[float]
     side: list[float]
@@ -57,6 +69,9 @@ class PathIndex:
     att_start: list[int] = field(default_factory=list)
     att_end: list[int] = field(default_factory=list)
     att_relation: list[dict[str, Any]] = field(default_factory=list)
+    # Whether an attachment is an attendance (its "organisation" an event), and each event's dates.
+    att_event: list[bool] = field(default_factory=list)
+    events: dict[int, dict[str, Any]] = field(default_factory=dict)
     # Attachments per person and per organisation.
     person_atts: list[list[int]] = field(default_factory=list)
     org_atts: list[list[int]] = field(default_factory=list)
@@ -68,13 +83,26 @@ class PathIndex:
         """Return the costs of every tie and attachment as of `today` (cached per day)."""
         found = self._costs.get(today)
         if found is None:
+            event = self.att_event
             found = Costs(
                 tie=[tie_cost(r, today) for r in self.tie_relation],
-                side=[side_cost(r, today) for r in self.att_relation],
-                arrival=[arrival_cost(r, today) for r in self.att_relation],
+                side=[INF if event[a] else side_cost(r, today) for a, r in enumerate(self.att_relation)],
+                arrival=[INF if event[a] else arrival_cost(r, today) for a, r in enumerate(self.att_relation)],
             )
+            for node in self.events:
+                self._event_costs(found, node, today)
             self._costs = {today: found}  # one day at a time: questions are asked about today
         return found
+
+    def _event_costs(self, costs: Costs, node: int, today: date) -> None:
+        """Set the side costs of one event's attendances as of `today`: who went, and how big it was."""
+        event, relations = self.events[node], self.att_relation
+        went = [a for a in self.org_atts[node] if attended(relations[a], event, today)]
+        half = co_attendance_cost(len(went), event, today) / 2
+        for a in self.org_atts[node]:
+            costs.side[a] = INF
+        for a in went:
+            costs.side[a] = half
 
     def refresh(self, relation: dict[str, Any]) -> bool:
         """Recompute the cached costs of one tie or attachment whose properties changed in place.
@@ -98,8 +126,12 @@ class PathIndex:
             for attachment in self.person_atts[person]:
                 if self.att_relation[attachment] is relation:
                     for day, costs in self._costs.items():
-                        costs.side[attachment] = side_cost(relation, day)
-                        costs.arrival[attachment] = arrival_cost(relation, day)
+                        if self.att_event[attachment]:
+                            # A status moves who went, so the event's size: all its attendances.
+                            self._event_costs(costs, self.att_org[attachment], day)
+                        else:
+                            costs.side[attachment] = side_cost(relation, day)
+                            costs.arrival[attachment] = arrival_cost(relation, day)
                     return True
         return False
 
@@ -116,12 +148,17 @@ class PathIndex:
         return self.att_start[a] <= self.att_end[b] and self.att_start[b] <= self.att_end[a]
 
 
-def _add_attachment(index: PathIndex, person: int, org: int, relation: dict[str, Any]) -> None:
+def _add_attachment(index: PathIndex, person: int, org: int, relation: dict[str, Any],
+                    event: dict[str, Any] | None = None) -> None:
     number = len(index.att_person)
     index.att_person.append(person)
     index.att_org.append(org)
     index.att_holds.append(relation["type"] == RelType.HOLDS)
-    start, end = month_number(relation.get("since")), month_number(relation.get("until"))
+    index.att_event.append(event is not None)
+    # An attendance's period is its event's: everyone there was there at the same time.
+    since, until = ("since", "until") if event is None else ("start", "end")
+    dates = relation if event is None else event
+    start, end = month_number(dates.get(since)), month_number(dates.get(until))
     index.att_start.append(EARLIEST if start is None else start)
     index.att_end.append(LATEST if end is None else end)
     index.att_relation.append(relation)
@@ -153,9 +190,17 @@ def build_path_index(graph: nx.Graph) -> PathIndex:
                 index.knows[b].append((a, tie))
             elif role == "attachment":
                 _add_attachment(index, number[relation["from"]], number[relation["to"]], relation)
+            elif role == "attendance":
+                person, event = number[relation["from"]], number[relation["to"]]
+                dates = index.events.get(event)
+                if dates is None:
+                    data = graph.nodes[relation["to"]]
+                    dates = index.events[event] = {"start": data.get("start"), "end": data.get("end")}
+                _add_attachment(index, person, event, relation, dates)
             elif role == "topic":
                 org, issue = (u, v) if kinds[number[v]] == "issue" else (v, u)
-                index.org_issues.setdefault(number[org], set()).add(issue)
+                if kinds[number[org]] != _EVENT:  # an event's topics make nobody work on an issue
+                    index.org_issues.setdefault(number[org], set()).add(issue)
     return index
 
 

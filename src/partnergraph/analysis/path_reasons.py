@@ -2,7 +2,7 @@
 
 "warmest: 2 hops, both ties strength 4+, last contact within 5 months". The first part says what
 ranks it (fewest hops, or lowest cost with `warm`), the rest the facts that make it warm or cold:
-how many hops, the weakest tie's strength, shared organisations, the oldest contact. Strengths
+how many hops, the weakest tie's strength, shared organisations, events both attended, the oldest contact. Strengths
 and dates are facts (services/privacy.py), so the line says the same to every reader.
 """
 
@@ -18,6 +18,7 @@ from partnergraph.schema import RelType, types_with_role
 
 _TIES = (RelType.KNOWS.value, RelType.HOLDS.value)  # the relationships with a strength and a last contact
 _ATTACHMENTS = types_with_role("attachment")
+_ATTENDANCE = types_with_role("attendance")
 
 
 def _plural(count: int, word: str, many: str | None = None) -> str:
@@ -86,7 +87,9 @@ def ranking_reasons(paths: Sequence[Path], *, warm: bool, today: date | None = N
     for index, path in enumerate(paths):
         ties = _ties(path)
         shared = sum(1 for hop in path.hops if hop.via is not None and hop.type in _ATTACHMENTS)
+        events = sum(1 for hop in path.hops if hop.via is not None and hop.type in _ATTENDANCE)
         facts = [_plural(path.length, "hop"), _strength_words(ties),
-                 f"through {_plural(shared, 'shared organisation')}" if shared else None, _contact_words(ties, today)]
+                 f"through {_plural(shared, 'shared organisation')}" if shared else None,
+                 f"through {_plural(events, 'event')} both attended" if events else None, _contact_words(ties, today)]
         reasons.append(f"{_lead(paths, index, warm)}: {', '.join(f for f in facts if f)}")
     return reasons

@@ -1,7 +1,8 @@
 """Search the path index for the cheapest chain of people between two ends.
 
 The search runs over people. One hop is a personal tie, or a passage through an organisation
-between two people attached to it (members, or a holder and a member) whose periods overlap. A
+between two people attached to it (members, or a holder and a member) whose periods overlap, or
+through an event both attended (an attendance is an attachment to the event; see path_index). A
 passage is searched in two halves: entering the organisation through one attachment is a state
 of its own, and leaving it reaches every other attachment that overlaps. Because states leave in
 order of cost, the first state of an organisation that reaches an attachment is the cheapest that
@@ -48,6 +49,7 @@ class Rules:
     ties: bool = True  # KNOWS
     members: bool = True  # MEMBER_OF: co-membership, and arriving as a member
     holds: bool = True  # HOLDS: holder passages, and arriving as a holder
+    attends: bool = True  # ATTENDS: co-attendance passages (never an end, never --current)
     current: bool = False  # only ties and attachments with no end date
     banned: frozenset[int] | set[int] = frozenset()  # people and organisations not to pass
     banned_steps: frozenset[tuple] | set[tuple] = frozenset()  # (person, next person) steps not to take
@@ -68,9 +70,12 @@ class Found:
 
 def attachment_allowed(index: PathIndex, rules: Rules, a: int, *, passage: bool) -> bool:
     """Return whether the rules let a search use attachment `a` (in a passage, or at an end)."""
-    if rules.current and not index.is_current(a):
-        return False
     if index.att_org[a] in rules.banned or index.att_person[a] in rules.banned:
+        return False
+    if index.att_event[a]:
+        # Only as a passage, only by those who went (their side is finite that day), never --current.
+        return passage and rules.attends and not rules.current and rules.costs.side[a] < INF
+    if rules.current and not index.is_current(a):
         return False
     if index.att_holds[a]:
         # A holder passes only towards a member, so a passage needs memberships too.
@@ -239,7 +244,8 @@ def _passable(index: PathIndex, rules: Rules, org: int) -> list[int]:
     if org in rules.banned:
         return []
     attachments, banned = index.org_atts[org], rules.banned
-    if not rules.current and rules.members and rules.holds:  # the common case, without a call per attachment
+    if not rules.current and rules.members and rules.holds and org not in index.events:
+        # The common case, without a call per attachment.
         return [b for b in attachments if index.att_person[b] not in banned] if banned else list(attachments)
     return [b for b in attachments if attachment_allowed(index, rules, b, passage=True)]
 

@@ -1,9 +1,11 @@
 """Introduction paths: chains of people from an advocate to a person, an organisation or a question.
 
 A hop is a personal tie (KNOWS); a co-membership, when two people were members of the same
-organisation at overlapping times; or a holder and a member, when one person holds a partner's
-relationship and the other is a member of that partner (at overlapping times). Partnerships between
-organisations and issues are not ties between people, so paths never use them.
+organisation at overlapping times; a holder and a member, when one person holds a partner's
+relationship and the other is a member of that partner (at overlapping times); or a co-attendance,
+when both attended the same event (ATTENDS: personal data, so a caller whose reader may not see it
+leaves ATTENDS out of `types`). Partnerships between organisations and issues are not ties between
+people, so paths never use them.
 
 A target can be a person; an organisation, reached through any of its members or anyone who holds
 its relationship (the last hop says which); or a question, "anyone at a partner working on ISSUE in
@@ -15,14 +17,14 @@ person but the two ends, unless `overlap` asks for Yen's k shortest paths.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
 import networkx as nx
 
-from partnergraph.analysis.explain import describe, describe_passage, describe_tie
+from partnergraph.analysis.explain import describe, describe_attendance, describe_passage, describe_tie
 from partnergraph.analysis.graph import node_summary
 from partnergraph.analysis.path_index import PathIndex, path_index
 from partnergraph.analysis.path_search import Found, Rules, Step, cheapest, cheapest_within, fewest_hops, step_key
@@ -30,7 +32,7 @@ from partnergraph.analysis.warmth import warmth_word
 from partnergraph.model import NoPath, PartnergraphError, RelType, UnknownNode, WrongKind
 from partnergraph.schema import PATH_TYPES
 
-# PATH_TYPES (from partnergraph.schema): the types hops may use, ties first, then attachments.
+# PATH_TYPES (from partnergraph.schema): the types hops may use, ties first, then attachments, then attendance.
 # Hop-shortest search weighs each hop HOP plus its warmth cost: fewer hops always win (a path's
 # costs add up to far less than one HOP), and among equally short paths the warmest wins.
 HOP = 1_000_000.0
@@ -127,8 +129,9 @@ class _Finder:
     """One question's search: the index, the rules and how to turn chains into paths."""
 
     def __init__(self, graph: nx.Graph, index: PathIndex, rules: Rules, source: int, targets: list[int],
-                 max_hops: int | None, warm: bool, on_issue: set[int] | None):
-        self.graph, self.index, self.rules = graph, index, rules
+                 max_hops: int | None, warm: bool, on_issue: set[int] | None,
+                 countries: Mapping[str, str] | None = None):
+        self.graph, self.index, self.rules, self.countries = graph, index, rules, countries
         self.source, self.targets = source, targets
         self.max_hops, self.warm, self.on_issue = max_hops, warm, on_issue
         self.ends = {n for n in [source, *targets] if index.kinds[n] == "contact"}
@@ -263,6 +266,14 @@ class _Finder:
                 hops.append(Hop(a, b, relation["type"], describe_tie(graph, a, b, relation), [relation],
                                 costs.tie[step[1]],
                                 say=lambda hidden, a=a, b=b, r=relation: describe_tie(graph, a, b, r, hidden=hidden)))
+            elif index.att_event[step[1]]:
+                entered, left = index.att_relation[step[1]], index.att_relation[step[2]]
+                event, names = ids[index.att_org[step[1]]], self.countries
+                hops.append(Hop(ids[u], ids[v], RelType.ATTENDS.value,
+                                describe_attendance(graph, entered, left, countries=names), [entered, left],
+                                costs.side[step[1]] + costs.side[step[2]], node_summary(graph, event),
+                                say=lambda hidden, e=entered, f=left, n=names: describe_attendance(
+                                    graph, e, f, countries=n, hidden=hidden)))
             else:
                 entered, left = index.att_relation[step[1]], index.att_relation[step[2]]
                 both_members = entered["type"] == left["type"] == RelType.MEMBER_OF
@@ -303,6 +314,7 @@ def introduction_paths(
     to_region: str | None = None,
     overlap: bool = False,
     today: date | None = None,
+    countries: Mapping[str, str] | None = None,
     prefer: Collection[str] | None = None,
 ) -> list[Path]:
     """Return up to `k` introduction paths from `source` to `target`, best first.
@@ -311,9 +323,12 @@ def introduction_paths(
     and/or `to_region` (partners working on that issue, in that region). `types` limits the
     relationship types used; `current` uses only ties and memberships with no end date;
     `via_issue` prefers introducers who work on that issue; `avoid` lists people and
-    organisations not to pass. `today` sets the day recency is measured from. `prefer` lists the
-    people to prefer as introducers: passing anyone else costs `PREFER_PENALTY` more (the
-    paths' reported costs stay their hops' own).
+    organisations not to pass. `today` sets the day recency is measured from, and whether an
+    attendance with no status counts as attended. `countries` (code -> name) names an event's
+    country in co-attendance hops (else its region).
+    A co-attendance (ATTENDS) is a hop only for `types` that include it, never with `current`.
+    `prefer` lists the people to prefer as introducers: passing anyone else costs
+    `PREFER_PENALTY` more (the paths' reported costs stay their hops' own).
 
     Raises `UnknownNode` for an id not in the graph, `WrongKind` for an issue as an end, and
     `NoPath` when nothing connects the two under the constraints.
@@ -360,10 +375,11 @@ def introduction_paths(
         ties=RelType.KNOWS in allowed,
         members=RelType.MEMBER_OF in allowed,
         holds=RelType.HOLDS in allowed,
+        attends=RelType.ATTENDS in allowed,
         current=current,
         banned={number[n] for n in avoided},
     )
-    finder = _Finder(graph, index, rules, source_n, target_ns, max_hops, warm, on_issue)
+    finder = _Finder(graph, index, rules, source_n, target_ns, max_hops, warm, on_issue, countries)
     preferred = None if prefer is None else {number[p] for p in prefer if p in number}
     if on_issue is not None or preferred is not None:
         exempt = finder.ends

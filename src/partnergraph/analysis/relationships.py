@@ -53,11 +53,17 @@ def holders(
                 "source": held.get("source"),
                 "affiliates": affiliates,
                 "months_since_contact": months,
-                "stale": bool(held.get("until")) or (months is not None and months > stale_months),
+                "stale": is_stale(held, today, stale_months),
                 "warmth": round(tie_cost(held, today), 3),
             })
     result.sort(key=lambda h: (bool(h["until"]), -(h["strength"] or 0), _negated(h["last_contact"]), h["id"]))
     return result
+
+
+def is_stale(held: dict[str, Any], today: date, stale_months: int = STALE_MONTHS) -> bool:
+    """Return whether a HOLDS tie is stale: it has ended, or its last contact is over `stale_months` months before `today`."""
+    last = held.get("last_contact")
+    return bool(held.get("until")) or (bool(last) and months_since(last, today) > stale_months)
 
 
 def holder_warnings(found: list[dict[str, Any]], *, stale_months: int = STALE_MONTHS) -> list[str]:

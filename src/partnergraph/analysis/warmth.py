@@ -12,6 +12,12 @@ A cost has two parts: how close the relationship is, and how recently it was use
   people; the holder's side costs the HOLDS tie, the member's side ``MEMBERSHIP_SIDE``.
 - **Arriving at an organisation**: a member of it costs ``MEMBER_ARRIVAL`` (1); someone who holds
   its relationship costs the HOLDS tie.
+- **Co-attendance**: two people who both attended the same event (`analysis.attendance.attended`)
+  may have met there: ``ATTENDANCE_BASE`` (3, weaker than co-membership's 2.5) plus
+  ``EVENT_SIZE_WEIGHT`` (1.5) for every tenfold of attendees beyond ``SMALL_EVENT`` (10): two of
+  30 have probably met (+0.7), two of 3,000 probably not (+3.7). Then the recency of the event's
+  end (its start when it has no end; as if a year ago when it has no date). `co_attendance_cost`
+  is the whole hop; the path index splits it in half between the two sides.
 
 **Recency** adds ``RECENCY_WEIGHT * (1 - 0.5 ** (months / HALF_LIFE_MONTHS))``: nothing for a
 contact this month, 1.5 after a year, 2.25 after two, approaching 3 for contact long ago. A tie's
@@ -27,6 +33,7 @@ the JSON (`"warmth"`) and the CLI's text all use it.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
@@ -41,6 +48,11 @@ MEMBER_ARRIVAL = 1.0
 RECENCY_WEIGHT = 3.0
 HALF_LIFE_MONTHS = 12.0
 UNKNOWN_RECENCY = 1.5
+# Co-attendance: the hop's base cost, the size from which an event starts to count as big, and
+# what each tenfold of attendees beyond it adds (two of thousands have probably never met).
+ATTENDANCE_BASE = 3.0
+SMALL_EVENT = 10
+EVENT_SIZE_WEIGHT = 1.5
 # The warmth scale of a path's total cost: the highest cost each word covers (lower is warmer).
 WARM = 5.0
 LUKEWARM = 9.0
@@ -88,6 +100,22 @@ def arrival_cost(relation: Mapping[str, Any], today: date) -> float:
     if relation["type"] == _HOLDS:
         return tie_cost(relation, today)
     return MEMBER_ARRIVAL + membership_recency(relation, today)
+
+
+def event_size_cost(attended: int) -> float:
+    """Return what an event's size adds to a co-attendance hop: nothing up to SMALL_EVENT, then per tenfold."""
+    return EVENT_SIZE_WEIGHT * math.log10(max(attended, SMALL_EVENT) / SMALL_EVENT)
+
+
+def co_attendance_cost(attended: int, event: Mapping[str, Any], today: date) -> float:
+    """Return the cost of a hop between two people who both attended `event`, of `attended` people in all.
+
+    The base, the event's size and the recency of its end (or start); an event with no date
+    costs as if a year ago. An event still under way adds no recency.
+    """
+    last = month_number(event.get("end")) or month_number(event.get("start"))
+    ago = UNKNOWN_RECENCY if last is None else recency(today.year * 12 + today.month - 1 - last)
+    return ATTENDANCE_BASE + event_size_cost(attended) + ago
 
 
 def relation_cost(relation: Mapping[str, Any]) -> float:

@@ -99,9 +99,18 @@ def restore(ctx: click.Context, file: Path, yes: bool) -> None:
 @click.command("generate")
 @click.option("--people", type=click.IntRange(min=1), required=True, help="Number of people (contacts).")
 @click.option("--ties", type=click.IntRange(min=0), required=True, help="Number of personal ties and held relationships.")
+@click.option("--events", type=click.IntRange(min=0), default=None,
+              help="Number of events (conferences and meetings, with organisers and attendance) [default: people / 20].")
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed: same seed, same network.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help="Folder to write.")
-def generate_command(people: int, ties: int, seed: int, output: Path) -> None:
-    """Write a synthetic network in the import format (elements.csv, connections.csv)."""
-    counts = generate(people, ties, seed, output)
-    click.echo(f"wrote {counts['elements']} elements and {counts['connections']} connections to {output}")
+def generate_command(people: int, ties: int, events: int | None, seed: int, output: Path) -> None:
+    """Write a synthetic network in the import format (elements.csv, connections.csv).
+
+    Events run from three years before 2026-11-01 to a year after: a few big conferences
+    (hundreds to 3,000 attendees) and many small meetings (10 to 60), organised by partners and
+    affiliates; past attendance is mostly attended, upcoming registered or planned. The rest of
+    the network is the same whatever --events says.
+    """
+    counts = generate(people, ties, seed, output, events=events)
+    click.echo(f"wrote {counts['elements']} elements and {counts['connections']} connections to {output} "
+               f"({counts['events']} events, {counts['attendances']} attendances)")

@@ -45,7 +45,7 @@ def events_command(ctx: click.Context, upcoming: bool, past: bool, affiliate: st
     The rule: docs/events.md.
 
     \b
-    partnergraph events --upcoming --for "Wikimedia Deutschland"
+    partnergraph events --upcoming --for "Wikimedia Norvaland"
     partnergraph events --past --region Europe --json
     """
     if upcoming and past:
@@ -83,9 +83,6 @@ def briefing_command(ctx: click.Context, event: str, person: str, as_of: date | 
     Partners come most worth meeting first (held by nobody, by one person, stale, prospective,
     on your issues). For each of their people at the event, the warmest introduction from
     PERSON; other people at the event are preferred as introducers (docs/events.md#the-briefing).
-
-    \b
-    partnergraph briefing "RightsSummit 2026" --for "Mara Ek"
     """
     result = open_workspace(ctx).events.briefing(event, person, as_of=as_of)
     if as_json:

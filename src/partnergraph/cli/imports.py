@@ -101,7 +101,9 @@ def import_command(ctx: click.Context, path: Path, map_entries: tuple[str, ...],
 def _print_report(report: dict[str, Any], path: Path) -> None:
     """Print the preview for a person: how the file was read, what it changes, what to look at."""
     if report["mapping"]:
-        click.echo(f"read {path} as a {report['shape'].replace('partners', 'partner list').replace('people', 'people list')}; columns:")
+        shape = {"partners": "partner list", "people": "people list", "events": "event list",
+                 "attendance": "attendance list"}.get(report["shape"], report["shape"])
+        click.echo(f"read {path} as a {shape}; columns:")
         for header, target in report["mapping"].items():
             click.echo(f"  {header} -> {target}")
     if report["normalised"]:

@@ -80,8 +80,9 @@ def _types(ctx: click.Context, param: click.Parameter, value: str | None) -> lis
 @click.option("--max-hops", type=int, default=None, help="Longest acceptable path.")
 @click.option("--avoid", multiple=True, metavar="ID", help="Do not pass this person or organisation (repeatable).")
 @click.option("--types", callback=_types, default=None, metavar="T1,T2",
-              help="Relationship types to use, of KNOWS, HOLDS, MEMBER_OF (default: all three).")
-@click.option("--current", is_flag=True, help="Use only ties and memberships that have not ended.")
+              help="Relationship types to use, of KNOWS, HOLDS, MEMBER_OF, ATTENDS (default: all four).")
+@click.option("--current", is_flag=True,
+              help="Use only ties and memberships that have not ended (and no event attended).")
 @click.option("--via-issue", default=None, metavar="ISSUE", help="Prefer introducers who work on this issue.")
 @click.option("--to-issue", default=None, metavar="ISSUE",
               help="Instead of TO: anyone at a partner working on this issue.")
@@ -98,8 +99,9 @@ def path(ctx: click.Context, source: str, target: str | None, warm: bool, k: int
     TO may be a person, or an organisation: then any of its members or anyone who holds its
     relationship will do. Or leave TO out and ask a question: --to-issue issue-open-access
     --to-region Africa. Two people are connected through an organisation only if they were
-    there at the same time. Every hop says why it holds; every path says how warm it is (warm,
-    lukewarm or cold, from its cost: docs/paths.md#warmth-in-words) and why it ranks where it does.
+    there at the same time, and through an event only if both attended it. Every hop says why
+    it holds; every path says how warm it is (warm, lukewarm or cold, from its cost:
+    docs/paths.md#warmth-in-words) and why it ranks where it does.
 
     \b
     partnergraph path c-000153 par-0001 --warm -k 3

@@ -260,3 +260,16 @@ COUNTRY_NAMES: dict[str, tuple[str, ...]] = {
     'ZW': ('Republic of Zimbabwe', 'Zimbabwe'),
     'XK': ('Kosovo',),
 }
+
+
+def _everyday(names: tuple[str, ...]) -> str:
+    # ISO's first name when it is plain ("United States", not "USA"); else, of the first three
+    # (nicknames come after), the shortest plain one: "Germany" over "Federal Republic of Germany".
+    plain = [n for n in names[:3] if not any(c in n for c in ",()") and any(c.islower() for c in n)]
+    if plain and plain[0] == names[0] and " of " not in names[0]:
+        return names[0]
+    return min(plain, key=len) if plain else names[0]
+
+
+# The name a sentence uses for each country code ("both attended X (Belgium, ...)").
+EVERYDAY_NAMES: dict[str, str] = {code: _everyday(names) for code, names in COUNTRY_NAMES.items()}

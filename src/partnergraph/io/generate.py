@@ -186,6 +186,11 @@ def _pick(rng: random.Random, items: Sequence):
     return items[int(rng.random() * len(items))]
 
 
+def place_name(rng: random.Random) -> str:
+    """Return a fictional place name, so that generated organisations and events never name a real one."""
+    return _pick(rng, _PLACE_STARTS) + _pick(rng, _PLACE_ENDS)
+
+
 def _since_month(rng: random.Random, earliest: int = _EARLIEST) -> int:
     # Squaring-ish the uniform favours recent months: networks grow.
     return _REF_MONTH - 1 - int(rng.random() ** 1.6 * (_REF_MONTH - earliest))
@@ -540,7 +545,7 @@ def _synthetic_orgs(rng: random.Random, affiliates: int, partners: int, issue_co
 
     def name(patterns: Sequence[str]) -> str:
         for _ in range(50):
-            place = _pick(rng, _PLACE_STARTS) + _pick(rng, _PLACE_ENDS)
+            place = place_name(rng)
             text = _pick(rng, patterns).format(place)
             if text not in used:
                 break
@@ -574,14 +579,19 @@ def _synthetic_orgs(rng: random.Random, affiliates: int, partners: int, issue_co
     return orgs
 
 
-def generate_network(people: int, ties: int, *, seed: int = 0) -> tuple[Rows, Rows]:
+def generate_network(people: int, ties: int, *, seed: int = 0, events: int | None = None) -> tuple[Rows, Rows]:
     """Generate a synthetic network of `people` contacts and `ties` KNOWS plus HOLDS rows.
 
     Organisations scale sub-linearly with people (about 30 affiliates and 80 partners at 400
-    people, 300 and 1,900 at 100,000). Raises ValueError if the ties cannot fit.
+    people, 300 and 1,900 at 100,000). `events` (default: one per twenty people) adds events,
+    their organisers and their attendance (io/generate_events.py) from a random stream of their
+    own, so the rest of the network is the same with or without them. Raises ValueError if the
+    ties cannot fit.
     """
-    if people < 0 or ties < 0:
-        raise ValueError("people and ties must not be negative")
+    from partnergraph.io.generate_events import EventBuilder, default_event_count  # it builds on this module
+
+    if people < 0 or ties < 0 or (events is not None and events < 0):
+        raise ValueError("people, ties and events must not be negative")
     rng = random.Random(seed)
     affiliates = max(3, round(2.5 * people ** 0.42))
     partners = max(3, round(2.4 * people ** 0.58))
@@ -597,5 +607,8 @@ def generate_network(people: int, ties: int, *, seed: int = 0) -> tuple[Rows, Ro
         counts[i] = max(0, counts[i] - 1)
     holds = builder.add_holds(counts)
     builder.add_knows(ties - holds)
-    return builder.rows()
+    elements, connections = builder.rows()
+    events_builder = EventBuilder(builder, random.Random(f"events-{seed}"))
+    events_builder.add_events(default_event_count(people) if events is None else events)
+    return elements + events_builder.elements, connections + events_builder.connections
 

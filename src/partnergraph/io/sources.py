@@ -4,8 +4,8 @@
   Connections) reads as `io.reader.read_rows` reads it; then dates and strengths the model would
   refuse are read forgivingly (`io.values`), each change reported.
 - A single `.csv` file, or each other sheet of a workbook, is recognised from its headers as a
-  partner list or a people list (`io.headers`) and turned into import rows with references by
-  name or id (`io.lists`).
+  partner list, a people list, an event list or an attendance list (`io.headers`) and turned into
+  import rows with references by name or id (`io.lists`).
 
 Everything unreadable is a problem, all or nothing (`ImportFailed`); a column that is not
 imported is a warning, and `ReadOptions.strict` makes warnings problems.
@@ -30,9 +30,10 @@ from partnergraph.model import ImportFailed, Location, PartnergraphError, Proble
 FULL, LISTS = "full", "lists"
 _FULL_SHEETS = ("elements", "connections")
 _FULL_NORMALISED = ("since", "until", "last_contact", "strength")  # connection columns read forgivingly
+_FULL_ELEMENT_NORMALISED = ("start", "end")  # element columns read forgivingly
 SHAPES_HELP = ("a CSV folder (elements.csv, connections.csv), a .json file or an .xlsx workbook with sheets "
-               "Elements and Connections; or a partner list or people list as you keep it: one .csv file, or "
-               "an .xlsx workbook whose sheets are such lists")
+               "Elements and Connections; or a partner, people, event or attendance list as you keep it: one "
+               ".csv file, or an .xlsx workbook whose sheets are such lists")
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,7 @@ class ReadOptions:
 class SourceRows:
     """The rows a file holds, in the import format with references by name or id, and what reading them did."""
 
-    shape: str  # "full", "partners", "people", or "lists" (a workbook of several sheets)
+    shape: str  # "full", "partners", "people", "events", "attendance", or "lists" (a workbook of several sheets)
     element_rows: list[Row]
     connection_rows: list[Row]
     mapping: dict[str, str]  # header as written -> field, for every sheet read as a list ({} for the full format)
@@ -68,6 +69,7 @@ def read_source(path: str | Path, options: ReadOptions = ReadOptions()) -> Sourc
     suffix = path.suffix.lower()
     if path.is_dir() or suffix == ".json":
         elements, connections = reader.read_rows(path)
+        elements = [_full_row(r, normaliser, _FULL_ELEMENT_NORMALISED) for r in elements]
         connections = [_full_row(r, normaliser) for r in connections]
         return _finish(FULL, elements, connections, [], {}, normaliser, options)
     if suffix == ".csv":
@@ -75,7 +77,8 @@ def read_source(path: str | Path, options: ReadOptions = ReadOptions()) -> Sourc
         if table is None:
             raise ImportFailed([Problem(Location(str(path), 1), "file is empty")])
         if {"id", "kind", "name"} <= {h.lower() for h in table.header}:  # an elements.csv of the import format
-            elements = reader._read_csv(path, reader.ELEMENT_REQUIRED)
+            elements = [_full_row(r, normaliser, _FULL_ELEMENT_NORMALISED)
+                        for r in reader._read_csv(path, reader.ELEMENT_REQUIRED)]
             return _finish(FULL, elements, [], [], {}, normaliser, options)
         return _lists(path, [table], [], [], normaliser, options, full_present=False)
     if suffix == ".xlsx":
@@ -93,6 +96,7 @@ def read_source(path: str | Path, options: ReadOptions = ReadOptions()) -> Sourc
 
 def _lists(path: Path, tables: list[Table], elements: list[Row], connections: list[Row], normaliser: Normaliser,
            options: ReadOptions, *, full_present: bool) -> SourceRows:
+    elements = [_full_row(r, normaliser, _FULL_ELEMENT_NORMALISED) for r in elements]
     connections = [_full_row(r, normaliser) for r in connections]
     mapping: dict[str, str] = {}
     notes: list[Problem] = []
@@ -101,12 +105,12 @@ def _lists(path: Path, tables: list[Table], elements: list[Row], connections: li
         cols = recognise(table.header, options.mapping)
         if cols is None:
             if full_present:  # beside Elements and Connections, a sheet of other things (notes, a legend)
-                notes.append(Problem(Location(str(path), 1), f"sheet {table.sheet!r} is neither a partner list nor "
-                                                             f"a people list; it is not imported"))
+                notes.append(Problem(Location(str(path), 1), f"sheet {table.sheet!r} is not a partner, people, event "
+                                                             f"or attendance list; it is not imported"))
             else:
                 found = ", ".join(repr(h) for h in table.header if h)
                 normaliser.problems.append(Problem(table.where(table.header_line), (
-                    f"not a partner list nor a people list: {expected_headers()} (headers found: {found})")))
+                    f"not a partner, people, event or attendance list: {expected_headers()} (headers found: {found})")))
             continue
         shapes.append(cols.shape)
         notes.extend(_column_warnings(table, cols))
@@ -153,8 +157,8 @@ def _letter(index: int) -> str:
     return letters
 
 
-def _full_row(row: Row, normaliser: Normaliser) -> Row:
-    return Row(normalise_full_row(row.values, row.where, normaliser, _FULL_NORMALISED), row.where)
+def _full_row(row: Row, normaliser: Normaliser, columns: tuple[str, ...] = _FULL_NORMALISED) -> Row:
+    return Row(normalise_full_row(row.values, row.where, normaliser, columns), row.where)
 
 
 def _finish(shape: str, elements: list[Row], connections: list[Row], notes: list[Problem], mapping: dict[str, str],

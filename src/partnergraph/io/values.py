@@ -1,4 +1,4 @@
-"""Read values as people type them: dates, strengths, yes/no, statuses, organisation types and countries.
+"""Read values as people type them: dates, strengths, yes/no, statuses, attendance, organisation types, countries.
 
 Each reader returns the value in the import format (docs/import-format.md), or raises ValueError
 with what is accepted. `Normaliser` applies them to the cells of a list, reports each value it
@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from partnergraph.io.countries import COUNTRY_NAMES
-from partnergraph.io.headers import fold
+from partnergraph.io.headers import ATTENDANCE, fold
 from partnergraph.io.reader import cell_value
 from partnergraph.model import COUNTRY_CODES, Location, Problem, parse_date, parse_strength
 from partnergraph.schema import ORGANISATION_TYPES, canonical_type
@@ -149,10 +149,15 @@ _AMBIGUOUS_COUNTRIES = {"congo": "CD or CG", "korea": "KR or KP", "guinea": "GN,
 
 
 def read_country(value: Any) -> str:
-    """Return an ISO 3166-1 alpha-2 code from a code (any case) or an English country name, else raise."""
+    """Return an ISO 3166-1 alpha-2 code from a code (any case), an English country name or a place
+    ending in one ("Brussels, Belgium"), else raise."""
     text = str(cell_value(value)).strip()
     if text.upper() in COUNTRY_CODES:
         return text.upper()
+    if "," in text and fold(text) not in _COUNTRY:
+        last = text.rsplit(",", 1)[1].strip()
+        if last.upper() in COUNTRY_CODES or fold(last) in _COUNTRY:
+            return read_country(last)
     folded = fold(text)
     if folded in _AMBIGUOUS_COUNTRIES:
         raise ValueError(f"{text!r} names more than one country ({_AMBIGUOUS_COUNTRIES[folded]}): give its ISO code")
@@ -161,6 +166,51 @@ def read_country(value: Any) -> str:
         raise ValueError(f"{text!r} is not a country (accepted: an ISO 3166 code such as DE, "
                          f"or an English name such as Germany)")
     return code
+
+
+# Attendance (an attendance list's role and status columns), compared folded. A role word in the
+# past tense says the person went; one in the present tense leaves the status to the event's dates.
+ROLE_WORDS = {"attendee": ("attended", "participant", "participated", "delegate", "visitor", "guest", "audience"),
+              "speaker": ("spoke", "speaking", "talk", "gave a talk", "presenter", "presented", "panelist",
+                          "panellist", "panel", "keynote", "moderator", "moderated"),
+              "organiser": ("organizer", "organised", "organized", "host", "hosted", "co organiser", "co organizer"),
+              "exhibitor": ("exhibited", "exhibiting", "stand", "booth")}
+ATTENDANCE_WORDS = {"attended": ("went", "yes", "y", "x", "present", "was there", "participated", "checked in",
+                                 "spoke", "presented", "exhibited", "organised", "organized", "hosted"),
+                    "registered": ("signed up", "confirmed", "booked", "ticket", "going"),
+                    "planned": ("plan", "planning", "plans to go", "will go", "wants to go", "interested", "maybe",
+                                "tentative", "considering")}
+NOT_ATTENDING = ("no", "n", "did not go", "didn t go", "did not attend", "no show", "cancelled", "canceled",
+                 "declined", "not going", "absent")
+ABSENT = "absent"  # what read_attendance_status returns for a row saying the person did not go
+_ROLE = {fold(word): role for role, words in ROLE_WORDS.items() for word in (role, *words)}
+_ATTENDANCE = {fold(word): status for status, words in ATTENDANCE_WORDS.items() for word in (status, *words)}
+_ATTENDANCE.update({fold(word): ABSENT for word in NOT_ATTENDING})
+
+
+def _accepted(words: Mapping[str, tuple[str, ...]]) -> str:
+    return ", ".join(f"{value} ({'/'.join(w[:3])}...)" for value, w in words.items())
+
+
+def read_attendance_role(value: Any) -> str:
+    """Return an attendance role (attendee, speaker, organiser, exhibitor) from it or another word for it, else raise."""
+    found = _ROLE.get(fold(str(cell_value(value))))
+    if found is None:
+        raise ValueError(f"{cell_value(value)!r} is not a role at an event (accepted: {_accepted(ROLE_WORDS)})")
+    return found
+
+
+def read_attendance_status(value: Any) -> str:
+    """Return an attendance status (attended, registered, planned), "" for a role word in the present tense
+    (the status follows the event's dates), or ABSENT for a word saying the person did not go; else raise."""
+    text = fold(str(cell_value(value)))
+    found = _ATTENDANCE.get(text)
+    if found is not None:
+        return found
+    if text in _ROLE:
+        return ""
+    raise ValueError(f"{cell_value(value)!r} is not an attendance status (accepted: {_accepted(ATTENDANCE_WORDS)}; "
+                     f"{'/'.join(NOT_ATTENDING[:3])}...: did not go)")
 
 
 LIST_SEPARATORS = re.compile(r"\s*[;\n]\s*")
@@ -184,10 +234,10 @@ class Normaliser:
     _types_warned: set[str] = field(default_factory=set)
     _types: dict[str, str | None] = field(default_factory=dict)  # text -> canonical type (a list repeats them)
 
-    def read(self, where: Location, header: str, target: str, value: Any) -> Any:
-        """Return the cell `value` of column `header` read as `target`, or None after noting a problem."""
+    def read(self, where: Location, header: str, target: str, value: Any, shape: str = "") -> Any:
+        """Return the cell `value` of column `header` read as `target` (in a list of `shape`), or None after noting a problem."""
         try:
-            result = self._read(where, target, value)
+            result = self._read(where, target, value, shape)
         except ValueError as exc:
             column = f"column '{header}'" if header == target else f"column '{header}' ({target})"
             self.problems.append(Problem(where, f"{column}: {exc}", target))
@@ -197,8 +247,10 @@ class Normaliser:
             self.normalised.append({"where": str(where), "column": header, "value": str(shown), "as": result})
         return result
 
-    def _read(self, where: Location, target: str, value: Any) -> Any:
-        if target in ("since", "until", "last_contact"):
+    def _read(self, where: Location, target: str, value: Any, shape: str) -> Any:
+        if shape == ATTENDANCE and target in ("role", "status"):
+            return read_attendance_role(value) if target == "role" else read_attendance_status(value)
+        if target in ("since", "until", "last_contact", "start", "end"):
             return read_date(value, self.date_order)
         if target == "strength":
             return read_strength(value)
@@ -251,5 +303,6 @@ def normalise_full_row(values: Mapping[str, Any], where: Location, normaliser: N
     return out
 
 
-__all__ = ["DATES_ACCEPTED", "Normaliser", "normalise_full_row", "read_bool", "read_country", "read_date",
-           "read_list", "read_status", "read_strength"]
+__all__ = ["ABSENT", "DATES_ACCEPTED", "Normaliser", "normalise_full_row", "read_attendance_role",
+           "read_attendance_status", "read_bool", "read_country", "read_date", "read_list", "read_status",
+           "read_strength"]

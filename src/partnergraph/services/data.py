@@ -55,22 +55,29 @@ def demo_rows() -> tuple[list[Row], list[Row]]:
             [Row(v, Location("demo:connections", i + 1)) for i, v in enumerate(connections)])
 
 
-def generate(people: int, ties: int, seed: int, folder: Path) -> dict[str, int]:
-    """Write a synthetic network in the import format to `folder`; return its size."""
+def generate(people: int, ties: int, seed: int, folder: Path, events: int | None = None) -> dict[str, int]:
+    """Write a synthetic network in the import format to `folder`; return its size.
+
+    `events`: how many events (default: one per twenty people); 0 for none.
+    """
     from partnergraph.io.generate import generate_network
 
     if people < 1:
         raise PartnergraphError("people must be at least 1")
     if ties < 0:
         raise PartnergraphError("ties must be at least 0")
+    if events is not None and events < 0:
+        raise PartnergraphError("events must be at least 0")
     if folder.exists() and not folder.is_dir():
         raise PartnergraphError(f"{folder}: exists and is not a folder")
     try:
-        elements, connections = generate_network(people, ties, seed=seed)
+        elements, connections = generate_network(people, ties, seed=seed, events=events)
     except ValueError as exc:  # sizes the generator cannot honour, e.g. more ties than pairs
         raise PartnergraphError(str(exc)) from None
     exporting.write_csv_folder(folder, elements, connections)
-    return {"elements": len(elements), "connections": len(connections)}
+    return {"elements": len(elements), "connections": len(connections),
+            "events": sum(row["kind"] == "event" for row in elements),
+            "attendances": sum(row["type"] == "ATTENDS" for row in connections)}
 
 
 @contextmanager

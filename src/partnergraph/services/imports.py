@@ -35,7 +35,8 @@ from partnergraph.store import GraphStore
 __all__ = ["DECISIONS", "ImportOptions", "ImportPlan", "Imports", "UndecidedDuplicates", "load_mapping",
            "read_decisions", "save_mapping"]
 
-_SHAPES = {"partners": "partner list", "people": "people list", "lists": "lists", "full": "import"}
+_SHAPES = {"partners": "partner list", "people": "people list", "events": "event list",
+           "attendance": "attendance list", "lists": "lists", "full": "import"}
 
 
 class UndecidedDuplicates(PartnergraphError):

@@ -26,7 +26,9 @@ from partnergraph.analysis.path_reasons import ranking_reasons
 from partnergraph.analysis.paths import introduction_paths
 from partnergraph.analysis.relationships import holder_warnings, holders, relationship_risks
 from partnergraph.analysis.score_spread import score_spread
+from partnergraph.io.countries import EVERYDAY_NAMES
 from partnergraph.model import NoPath, PartnergraphError
+from partnergraph.schema import PATH_TYPES
 from partnergraph.services.browse import Browse
 from partnergraph.services.cache import GraphCache
 from partnergraph.services.options import (
@@ -83,13 +85,17 @@ class Questions:
             "k": query.k, "warm": query.warm, "max_hops": query.max_hops, "current": query.current,
             "overlap": query.overlap, "avoid": [resolve(graph, ref) for ref in query.avoid],
             "via_issue": resolve(graph, query.via_issue) if query.via_issue else None,
-            "to_issue": to_issue, "to_region": query.to_region, "today": query.today,
+            "to_issue": to_issue, "to_region": query.to_region, "today": query.today, "countries": EVERYDAY_NAMES,
         }
-        if query.types is not None:
-            options["types"] = list(query.types)
-        if not query.personal:  # a hop through an event says who attended it
-            options["types"] = impersonal_path_types(query.types)
+        types = list(query.types) if query.types is not None else list(PATH_TYPES)
+        if not query.personal:
+            # Attendance is personal data: a reader who may not see it gets no hop that rests on it.
+            types = impersonal_path_types(types)
         to = node_summary(graph, target) if target is not None else {"issue": to_issue, "region": query.to_region}
+        if not types:
+            return {"from": node_summary(graph, source), "to": to, "paths": [],
+                    "reason": "the relationship types asked for are personal data, for signed-in readers only"}
+        options["types"] = types
         try:
             paths = introduction_paths(graph, source, target, **options)
         except NoPath as exc:
