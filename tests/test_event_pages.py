@@ -57,27 +57,33 @@ def events(small: Workspace) -> Workspace:
     return small
 
 
+def clients(db_url: str, *, role: str | None = None, public: bool = False, workspace: Workspace | None = None):
+    """Yield a test client of a viewer on `db_url`: anonymous reading, signed in with `role`, or public."""
+    settings = settings_for(db_url, anonymous_read=role is None and not public,
+                            secret_key="test secret key, not for production")
+    app = create_app(settings, public=public)
+    try:
+        client = app.test_client()
+        if role is not None:
+            sign_in(client, workspace, role)
+        yield client
+    finally:
+        app.extensions["partnergraph"].close()
+
+
 @pytest.fixture
 def anonymous(events: Workspace, db_url: str):
-    app = create_app(settings_for(db_url, anonymous_read=True))
-    yield app.test_client()
-    app.extensions["partnergraph"].close()
+    yield from clients(db_url)
 
 
 @pytest.fixture
 def signed_in(events: Workspace, db_url: str):
-    app = create_app(settings_for(db_url, secret_key="test secret key, not for production"))
-    client = app.test_client()
-    sign_in(client, events, "editor")
-    yield client
-    app.extensions["partnergraph"].close()
+    yield from clients(db_url, role="editor", workspace=events)
 
 
 @pytest.fixture
 def public(events: Workspace, db_url: str):
-    app = create_app(settings_for(db_url), public=True)
-    yield app.test_client()
-    app.extensions["partnergraph"].close()
+    yield from clients(db_url, public=True)
 
 
 # -- events everywhere -------------------------------------------------------------------------------
@@ -294,3 +300,14 @@ def test_an_analyst_sees_attendance_per_year_as_a_chart_beside_its_table(signed_
     assert signed_in.get("/analytics/attendance?by=planet").status_code == 400
     assert signed_in.get("/api/attendance?from=1800").status_code == 400
     assert signed_in.get("/api/events?as_of=yesterday").status_code == 400
+
+
+def test_an_attendance_logged_by_hand_stays_out_of_the_history_anonymous_readers_see(events, db_url):
+    events.editing.create_connection({"from": "dia", "to": "summit", "type": "ATTENDS", "role": "speaker"},
+                                     actor="editor", source="the programme")
+    for client in clients(db_url):
+        changes = client.get("/api/changes").get_json()["changes"]
+        assert not any(c["action"] == "create" for c in changes)
+        assert "Freedom Summit" not in client.get("/history/dia").get_data(as_text=True)
+    for client in clients(db_url, role="viewer", workspace=events):
+        assert [c["action"] for c in client.get("/api/changes").get_json()["changes"]][0] == "create"

@@ -91,17 +91,28 @@ def redact(result: Any) -> Any:
     The one redaction for readers who are not signed in. It works on the JSON-like results of
     the services (dicts and lists): a key in `PERSONAL_FIELDS` goes, a history entry's
     before/after whose `field` is one goes, and so does a relationship of a personal type listed
-    anywhere (a dict whose `type` is one, such as an element's ATTENDS connections). Sentences
+    anywhere (a dict whose `type` is one, such as an element's ATTENDS connections), as does a
+    listed change whose every edit is one. Sentences
     are not edited here: a path asked with `PathQuery(personal=False)` is said without the private
     tie properties, and takes no personal hop, in the first place.
     """
     if isinstance(result, dict):
         return {k: redact(v) for k, v in result.items() if k not in PERSONAL_FIELDS}
     if isinstance(result, (list, tuple)):
-        return [redact(v) for v in result
-                if not (isinstance(v, dict) and (v.get("field") in PERSONAL_FIELDS
-                                                 or is_personal_type(str(v.get("type")))))]
+        return [redact(v) for v in result if not _personal_entry(v)]
     return result
+
+
+def _personal_entry(entry: Any) -> bool:
+    # A listed entry that is personal as a whole: a history field that is, a relationship of a
+    # personal type, or a change whose every edit is one (logging who attended an event).
+    if not isinstance(entry, dict):
+        return False
+    if entry.get("field") in PERSONAL_FIELDS or is_personal_type(str(entry.get("type"))):
+        return True
+    edits = entry.get("edits")
+    return bool(edits) and isinstance(edits, list) and all(
+        isinstance(e, dict) and is_personal_type(str(e.get("type"))) for e in edits)
 
 
 def is_personal_type(rel: str) -> bool:
