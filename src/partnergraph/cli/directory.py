@@ -20,6 +20,9 @@ def directory(ctx: click.Context, region: str | None, issue: str | None, type_: 
               as_json: bool) -> None:
     """Print the public directory: public partners, what they offer, and which affiliate's team to contact.
 
+    Then the public partner events (public events a public partner or affiliate organises): their
+    dates, place, issues and organisers, never who attends.
+
     Exactly what the public viewer's /directory shows and /api/directory returns (the JSON is
     the same), built from what `export --public` writes: no person, no personal data, no
     organisation not marked public.
