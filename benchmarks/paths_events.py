@@ -23,12 +23,12 @@ import argparse
 import gc
 import json
 import random
-import statistics
 import time
 from datetime import date
 from pathlib import Path
 
 import networkx as nx
+from paths import summary, timed  # benchmarks/paths.py: the same figures, the same way
 
 from partnergraph.analysis.graph import build_graph
 from partnergraph.analysis.path_index import path_index
@@ -88,19 +88,6 @@ def analysis_graph(elements: list[dict[str, str]], connections: list[dict[str, s
     graph = build_graph(dataset.elements, dataset.connections)
     path_index(graph).costs(TODAY)
     return graph
-
-
-def timed(work) -> float:
-    start = time.perf_counter()
-    work()
-    return time.perf_counter() - start
-
-
-def summary(seconds: list[float]) -> dict[str, float]:
-    ordered = sorted(seconds)
-    return {"median_ms": statistics.median(ordered) * 1e3,
-            "p95_ms": ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))] * 1e3,
-            "n": len(ordered)}
 
 
 def ask(graph: nx.Graph, s: str, t: str, warm: bool) -> None:

@@ -24,6 +24,18 @@ def test_the_paths_benchmark_runs_and_reports_ratios(tmp_path):
 
 
 @pytest.mark.slow
+def test_the_paths_with_events_benchmark_compares_the_same_pairs_with_and_without_events(tmp_path):
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "paths_events.py"), "--scale", "0.003",
+                           "--pairs", "8", "--out", str(tmp_path)], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    record = json.loads((tmp_path / "paths_events.json").read_text())
+    assert record["events"] == 15 and record["attendances"] > 100
+    assert set(record["results"]) == {"hop-shortest", "warmest"}
+    assert all(r["with_events"]["n"] == r["without_events"]["n"] == 8 and r["ratio_p95"] > 0
+               for r in record["results"].values())
+
+
+@pytest.mark.slow
 def test_the_load_benchmark_serves_concurrent_clients_through_gunicorn_without_errors(tmp_path):
     done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "load.py"), "--people", "300", "--ties", "900",
                            "--clients", "4", "--seconds", "3", "--baseline-seconds", "1", "--out", str(tmp_path)],
@@ -43,7 +55,7 @@ def test_the_build_benchmark_measures_both_ways_in_fresh_processes(tmp_path):
                           capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "ratio baseline / ours" in done.stdout
-    record = json.loads((tmp_path / "build-300-1500-1.json").read_text())
+    record = json.loads((tmp_path / "build-300-1500-1-e15.json").read_text())  # 15 events: one per 20 people
     ours, baseline = record["results"]["ours"], record["results"]["baseline"]
     assert ours["nodes"] == baseline["nodes"] > 300 and ours["edges"] == baseline["edges"] > 1500
     assert ours["peak_mb"] > 0 and ours["index_seconds"] >= 0 and not record["failures"]

@@ -218,7 +218,7 @@ def test_a_real_process_fails_with_one_line_and_no_traceback(tmp_path):
 def test_demo_loads_the_demo_network_and_suggests_real_questions(cli):
     result = cli("demo", "--no-serve")
     assert result.exit_code == 0, result.output
-    assert "31 affiliates, 80 partners, 400 people, 10 issues" in result.output
+    assert "31 affiliates, 80 partners, 401 people, 10 issues" in result.output
     suggested = next(line for line in result.output.splitlines() if " holders " in line)
     partner = suggested.split(" holders ")[1].split()[0]
     holders = json.loads(cli("holders", partner, "--json").output)

@@ -10,6 +10,7 @@ import statistics
 import subprocess
 import sys
 from collections import Counter, defaultdict
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,7 @@ from partnergraph.io.demo import (
     STALE_HOLD,
     demo_network,
 )
+from partnergraph.io.demo_events import GUEST, GUEST_EVENT, UNHELD_AFFILIATE, UNHELD_EVENT, UNHELD_PARTNER
 from partnergraph.io.export import restore_cell, write_csv_folder
 from partnergraph.io.generate import REFERENCE_DATE, REGIONS, generate_network
 from partnergraph.model import (
@@ -287,7 +289,7 @@ def test_demo_network_has_the_advertised_size(demo):
     assert 25 <= kinds["affiliate"] <= 35
     assert 70 <= kinds["partner"] <= 90
     assert 8 <= kinds["issue"] <= 12
-    assert kinds["contact"] == 400
+    assert kinds["contact"] == 401  # 400 and the guest met only at a conference
     assert len(of_type(connections, "KNOWS")) + len(of_type(connections, "HOLDS")) == 1_500
     assert of_type(connections, "MEMBER_OF") and of_type(connections, "PARTNERS_WITH")
 
@@ -340,6 +342,63 @@ def test_demo_is_labelled_illustrative_and_keeps_personal_notes_on_contacts(demo
     contacts = [row for row in elements if row["kind"] == "contact"]
     assert all(row["email"].endswith("@example.org") for row in contacts)
     assert len({row["name"] for row in contacts}) == len(contacts)
+
+
+def test_demo_conferences_are_past_and_upcoming_whenever_the_demo_is_built():
+    for today in (date(2026, 12, 6), date(2027, 1, 31), date(2031, 7, 1)):
+        elements, connections = demo_network(today)
+        events = {row["id"]: row for row in elements if row["kind"] == "event"}
+        first = today.replace(day=1).isoformat()
+        upcoming = {i for i, row in events.items() if row["start"] > today.isoformat()}
+        past = set(events) - upcoming
+        assert len(upcoming) >= 3 and len(past) >= 5
+        assert min(events[i]["start"] for i in upcoming) > first and max(events[i]["end"] for i in past) < first
+        statuses = Counter((r["to"] in upcoming, r["status"]) for r in of_type(connections, "ATTENDS"))
+        assert set(statuses) == {(False, "attended"), (True, "registered"), (True, "planned")}
+    # The same rows all month; only the events' dates move from one month to the next.
+    assert demo_network(date(2026, 12, 1)) == demo_network(date(2026, 12, 31))
+    before, after = demo_network(date(2026, 12, 1)), demo_network(date(2027, 3, 1))
+    assert [r for r in before[0] if r["kind"] != "event"] == [r for r in after[0] if r["kind"] != "event"]
+    assert before[1] == after[1]
+
+
+def test_demo_conferences_have_organisers_issues_regions_and_people_of_both_sides(demo):
+    elements, connections = demo
+    kind = {row["id"]: row["kind"] for row in elements}
+    events = [row for row in elements if row["kind"] == "event"]
+    assert all(row["issues"] and row["region"] and row["country"] in REGIONS[row["region"]] for row in events)
+    organisers = Counter(kind[row["from"]] for row in of_type(connections, "ORGANISES"))
+    assert organisers["partner"] and organisers["affiliate"]
+    member = {row["from"]: kind[row["to"]] for row in of_type(connections, "MEMBER_OF")}
+    for event in events:
+        there = {member.get(r["from"]) for r in of_type(connections, "ATTENDS") if r["to"] == event["id"]}
+        assert {"affiliate", "partner"} <= there, event["name"]
+    validate(elements, connections)
+
+
+def test_demo_has_a_guest_met_only_at_a_past_conference(demo):
+    elements, connections = demo
+    guest = next(row for row in elements if row["name"] == GUEST)
+    event = next(row for row in elements if row["name"] == GUEST_EVENT)
+    ties = [row for row in connections if guest["id"] in (row["from"], row["to"])]
+    assert ties == [{**ties[0], "to": event["id"], "type": "ATTENDS", "status": "attended"}]
+    assert event["start"] < date.today().isoformat()
+    others = [r for r in of_type(connections, "ATTENDS") if r["to"] == event["id"] and r["from"] != guest["id"]]
+    assert len(others) >= 10 and all(r["status"] == "attended" for r in others)
+
+
+def test_demo_has_an_upcoming_conference_with_a_partner_nobody_holds(demo):
+    elements, connections = demo
+    ids = {row["name"]: row["id"] for row in elements}
+    assert UNHELD_PARTNER in NO_HOLDER
+    assert not [r for r in of_type(connections, "HOLDS") if r["to"] == ids[UNHELD_PARTNER]]
+    event = next(row for row in elements if row["name"] == UNHELD_EVENT)
+    assert event["start"] > date.today().isoformat()
+    there = {r["from"] for r in of_type(connections, "ATTENDS") if r["to"] == event["id"]}
+    members = defaultdict(set)
+    for row in of_type(connections, "MEMBER_OF"):
+        members[row["to"]].add(row["from"])
+    assert there & members[ids[UNHELD_PARTNER]] and there & members[ids[UNHELD_AFFILIATE]]
 
 
 # -- writing -------------------------------------------------------------------------------------

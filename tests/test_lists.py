@@ -465,6 +465,8 @@ def resolve(read: SourceRows) -> tuple[list[Row], list[Row]]:
 
     def add(values: dict[str, Any], where: Location) -> str:
         element_id = values.get("id") or re.sub(r"\W+", "-", values["name"].casefold()).strip("-")
+        if element_id in ids:  # a later row about the same element (an attendance list's person)
+            return element_id
         ids.setdefault(element_id, element_id)
         ids.setdefault(values["name"].casefold(), element_id)
         elements.append(Row({**values, "id": element_id}, where))
@@ -495,7 +497,7 @@ def resolve(read: SourceRows) -> tuple[list[Row], list[Row]]:
 def test_the_template_has_every_sheet_notes_drop_downs_and_examples(tmp_path: Path):
     write_template(tmp_path / "template.xlsx")
     book = load_workbook(tmp_path / "template.xlsx")
-    assert book.sheetnames == ["Partners", "People", "Elements", "Connections"]
+    assert book.sheetnames == ["Partners", "People", "Events", "Attendance", "Elements", "Connections"]
     for sheet in book.worksheets:
         assert all(cell.comment is not None for cell in sheet[1]), sheet.title
         assert sheet.max_row == 2, sheet.title  # one example row
@@ -506,6 +508,8 @@ def test_the_template_has_every_sheet_notes_drop_downs_and_examples(tmp_path: Pa
     assert set(validated["Connections"]) == {"type", "strength"}
     assert validated["Elements"]["kind"] == '"affiliate,partner,contact,issue,event"'
     assert validated["Partners"]["Status"] == '"active,prospective,dormant"'
+    assert validated["Attendance"] == {"Role": '"attendee,speaker,organiser,exhibitor"',
+                                       "Status": '"attended,registered,planned"'}
     with pytest.raises(PartnergraphError, match="the template is an .xlsx workbook"):
         write_template(tmp_path / "template.csv")
 
@@ -516,7 +520,7 @@ def test_importing_the_template_unchanged_succeeds(workspace: Workspace, tmp_pat
     assert read.shape == "lists" and read.warnings == []
     elements, connections = resolve(read)
     stats = workspace.data.import_rows(elements, connections)
-    assert stats.elements_created == 5  # the affiliate, the partner, the person (also the holder), two issues
+    assert stats.elements_created == 6  # the affiliate, the partner, the person (also the holder), two issues, the event
     snapshot = workspace.store.snapshot()
     names = {e.id: e.name for e in snapshot.elements}
     assert names["open-knowledge-nordic"] == "Open Knowledge Nordic" and names["aiko-novak"] == "Aiko Novak"
@@ -526,6 +530,9 @@ def test_importing_the_template_unchanged_succeeds(workspace: Workspace, tmp_pat
     assert ties[("aiko-novak", "wikimedia-example", "MEMBER_OF")] == {"role": "Partnerships lead", "since": "2019"}
     assert ("wikimedia-example", "open-knowledge-nordic", "PARTNERS_WITH") in ties
     assert ("open-knowledge-nordic", "open-access", "WORKS_ON") in ties
+    assert ties[("aiko-novak", "nordic-open-culture-days", "ATTENDS")] == {
+        "role": "speaker", "status": "registered", "source": "registration list"}
+    assert ("open-knowledge-nordic", "nordic-open-culture-days", "ORGANISES") in ties
 
 
 def test_a_year_alone_imports_and_the_analyses_read_it(workspace: Workspace, tmp_path: Path):
@@ -540,7 +547,7 @@ def test_the_template_command_writes_the_workbook(tmp_path: Path):
     cli = Cli(str(tmp_path / "graph.db"))
     done = cli("template", str(tmp_path / "t.xlsx"))
     assert done.exit_code == 0 and "wrote the import template" in done.output
-    assert load_workbook(tmp_path / "t.xlsx").sheetnames == ["Partners", "People", "Elements", "Connections"]
+    assert load_workbook(tmp_path / "t.xlsx").sheetnames == ["Partners", "People", "Events", "Attendance", "Elements", "Connections"]
     done = cli("template", str(tmp_path / "t.txt"))
     assert done.exit_code == 1 and done.output.count("\n") == 1 and "Traceback" not in done.output
 

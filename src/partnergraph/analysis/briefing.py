@@ -29,7 +29,7 @@ from partnergraph.model import NoPath
 
 # Introductions are searched for at most this many people and organisations, the most worth
 # meeting first; the others are listed without one (`searched: false`).
-INTRODUCTIONS = 12
+INTRODUCTIONS = 5
 
 
 def briefing(graph: nx.Graph, event: str, person: str, *, today: date | None = None,

@@ -80,17 +80,46 @@ def _a(word: str) -> str:
     return f"an {word}" if word[:1] in "aeiou" else f"a {word}"
 
 
-@dataclass
 class Memberships:
-    """Who is a member of which partner and which affiliate: (organisation, MEMBER_OF relation) per person."""
+    """Who is a member of which partner and which affiliate, read once per graph from the organisations' side."""
 
-    partners: dict[str, list[tuple[str, dict[str, Any]]]]
-    affiliates: dict[str, list[tuple[str, dict[str, Any]]]]
+    def __init__(self) -> None:
+        # person -> (organisation, its kind, the MEMBER_OF relation), for people with a dated end;
+        # people whose memberships never end have their answer ready in `_fixed`.
+        self._dated: dict[str, list[tuple[str, str, dict[str, Any]]]] = {}
+        self._fixed: dict[str, tuple[list[str], list[str]]] = {}
+
+    def add(self, person: str, org: str, kind: str, relation: dict[str, Any]) -> None:
+        """Record that `person` is (or was) a member of `org`, of `kind` partner or affiliate."""
+        if person in self._dated or relation.get("until"):
+            entries = self._dated.setdefault(person, [])
+            fixed = self._fixed.pop(person, None)
+            if fixed is not None:
+                entries += [(o, "partner", {}) for o in fixed[0]] + [(o, "affiliate", {}) for o in fixed[1]]
+            entries.append((org, kind, relation))
+            return
+        partners, affiliates = self._fixed.setdefault(person, ([], []))
+        found = partners if kind == "partner" else affiliates
+        if org not in found:
+            found.append(org)
+            found.sort()
+
+    def at(self, person: str, on: date) -> tuple[list[str], list[str]]:
+        """Return the partners and the affiliates `person` is a member of on day `on` (sorted ids)."""
+        fixed = self._fixed.get(person)
+        if fixed is not None:
+            return fixed
+        entries = self._dated.get(person)
+        if not entries:
+            return [], []
+        partners = sorted({org for org, kind, r in entries if kind == "partner" and current(r, on)})
+        affiliates = sorted({org for org, kind, r in entries if kind == "affiliate" and current(r, on)})
+        return partners, affiliates
 
     def of(self, person: str, kind: str, on: date) -> list[str]:
         """Return the organisations of `kind` (partner or affiliate) `person` is a member of on day `on`."""
-        table = self.partners if kind == "partner" else self.affiliates
-        return sorted({org for org, relation in table.get(person, ()) if current(relation, on)})
+        partners, affiliates = self.at(person, on)
+        return list(partners if kind == "partner" else affiliates)
 
 
 def memberships(graph: nx.Graph) -> Memberships:
@@ -101,17 +130,16 @@ def memberships(graph: nx.Graph) -> Memberships:
     """
     found = graph.graph.get("event_memberships")
     if found is None:
-        tables: dict[str, dict[str, list[tuple[str, dict[str, Any]]]]] = {"partner": {}, "affiliate": {}}
+        found = Memberships()
         nodes = graph.nodes
         for org, kind in graph.nodes(data="kind"):
-            table = tables.get(kind)
-            if table is None:
+            if kind not in ("partner", "affiliate"):
                 continue
             for person, data in graph.adj[org].items():
                 for relation in data["relations"]:
                     if relation["type"] == _MEMBER_OF and relation["from"] == person and nodes[person].get("kind") == "contact":
-                        table.setdefault(person, []).append((org, relation))
-        found = graph.graph["event_memberships"] = Memberships(tables["partner"], tables["affiliate"])
+                        found.add(person, org, kind, relation)
+        graph.graph["event_memberships"] = found
     return found
 
 
@@ -168,15 +196,15 @@ def presence(graph: nx.Graph, event: str, *, today: date, members: Memberships |
             elif kind == _ATTENDS and attendance and relation["to"] == event:
                 status = attendance_status(relation, data, today)
                 if statuses or status == ATTENDED or when != PAST:
-                    attendees.append(Attendee(other, relation.get("role"), status,
-                                              members.of(other, "partner", first), members.of(other, "affiliate", first)))
+                    partners_of, affiliates_of = members.at(other, first)
+                    attendees.append(Attendee(other, relation.get("role"), status, partners_of, affiliates_of))
+    attendees.sort(key=lambda a: a.id)
     partners: dict[str, list[Attendee]] = {org: [] for org in sorted(organisers) if nodes[org].get("kind") == "partner"}
-    for attendee in sorted(attendees, key=lambda a: a.id):
+    for attendee in attendees:
         if statuses and not (attendee.status == ATTENDED or when != PAST):
             continue
         for partner in attendee.partners:
             partners.setdefault(partner, []).append(attendee)
-    attendees.sort(key=lambda a: a.id)
     return Presence(event, when, sorted(organisers), attendees, dict(sorted(partners.items())), sorted(issues))
 
 

@@ -89,6 +89,50 @@ class PartnerFacts:
         return self._issues[partner]
 
 
+class EventDay:
+    """What the questions of one day read of each event, made when first asked and kept on the graph.
+
+    Per event: who is at it (`presence`), its fields and our people as answers list them; and
+    what each partnership needs. Rankings for other affiliates, listings and event pages of the
+    same day reuse them; `update_graph` drops them with any change, and a new day replaces them.
+    """
+
+    def __init__(self, graph: nx.Graph, today: date, stale_months: int, attendance: bool):
+        self.graph, self.today, self.attendance = graph, today, attendance
+        self.members = memberships(graph)
+        self.facts = PartnerFacts(graph, today, stale_months)
+        self._events: dict[str, tuple[Presence, dict[str, Any], list[dict[str, Any]]]] = {}
+
+    def __call__(self, event: str) -> tuple[Presence, dict[str, Any], list[dict[str, Any]]]:
+        """Return who is at `event`, its fields (`event_fields`) and our people there (`person_entry`)."""
+        found = self._events.get(event)
+        if found is None:
+            there = presence(self.graph, event, today=self.today, members=self.members, attendance=self.attendance)
+            found = self._events[event] = (there, event_fields(self.graph, event, there),
+                                           [person_entry(self.graph, a) for a in there.ours])
+        return found
+
+
+def event_day(graph: nx.Graph, today: date, *, stale_months: int = STALE_MONTHS, attendance: bool = True) -> EventDay:
+    """Return the `EventDay` of `today` kept on the graph (one day at a time, as the path costs are)."""
+    days: dict[tuple[date, int, bool], EventDay] = graph.graph.setdefault("event_days", {})
+    key = (today, stale_months, attendance)
+    found = days.get(key)
+    if found is None:
+        for other in [k for k in days if k[0] != today]:
+            del days[other]
+        found = days[key] = EventDay(graph, today, stale_months, attendance)
+    return found
+
+
+def all_events(graph: nx.Graph) -> list[str]:
+    """Return the ids of the graph's events, sorted (listed once per graph, kept on it)."""
+    found = graph.graph.get("event_ids")
+    if found is None:
+        found = graph.graph["event_ids"] = sorted(n for n, kind in graph.nodes(data="kind") if kind == "event")
+    return found
+
+
 def selected(graph: nx.Graph, *, today: date, when: str | None = None, issue: str | None = None,
              region: str | None = None) -> list[str]:
     """Return the events that pass the filters, by id.
@@ -100,9 +144,9 @@ def selected(graph: nx.Graph, *, today: date, when: str | None = None, issue: st
         require(graph, issue, "issue")
     wanted = _folded(region) if region else None
     found = []
-    for node, data in graph.nodes(data=True):
-        if data.get("kind") != "event":
-            continue
+    nodes = graph.nodes
+    for node in all_events(graph):
+        data = nodes[node]
         if when is not None and timing(data, today) != when:
             continue
         if wanted and wanted not in (_folded(data.get("region")), _folded(data.get("country"))):
@@ -112,7 +156,7 @@ def selected(graph: nx.Graph, *, today: date, when: str | None = None, issue: st
                 if any(r["type"] == "ORGANISES" and r["to"] == node for r in edge["relations"])):
             continue
         found.append(node)
-    return sorted(found)
+    return found
 
 
 def event_fields(graph: nx.Graph, event: str, there: Presence) -> dict[str, Any]:
@@ -160,18 +204,15 @@ def rank_events(
         require(graph, affiliate, "affiliate")
         focus = issues_of(graph, affiliate)
         home = _folded(graph.nodes[affiliate].get("region")) or None
-    facts = PartnerFacts(graph, today, stale_months)
-    members = memberships(graph)
-    found = []
-    for event in selected(graph, today=today, when=when, issue=issue, region=region):
-        there = presence(graph, event, today=today, members=members, attendance=attendance)
-        found.append(_scored(graph, event, there, affiliate, focus, home, facts))
+    day = event_day(graph, today, stale_months=stale_months, attendance=attendance)
+    found = [_scored(graph, *day(event), affiliate, focus, home, day.facts)
+             for event in selected(graph, today=today, when=when, issue=issue, region=region)]
     found.sort(key=lambda e: (-e["score"], str(e["start"] or "9999"), e["id"]))
     return found[:top] if top else found
 
 
-def _scored(graph: nx.Graph, event: str, there: Presence, affiliate: str | None, focus: set[str],
-            home: str | None, facts: PartnerFacts) -> dict[str, Any]:
+def _scored(graph: nx.Graph, there: Presence, fields: dict[str, Any], ours_shown: list[dict[str, Any]],
+            affiliate: str | None, focus: set[str], home: str | None, facts: PartnerFacts) -> dict[str, Any]:
     partners = []
     for partner, people in there.partners.items():
         data = graph.nodes[partner]
@@ -185,9 +226,9 @@ def _scored(graph: nx.Graph, event: str, there: Presence, affiliate: str | None,
     partners.sort(key=lambda p: (-p["value"], str(p["name"]), p["id"]))
     ours = there.ours
     score = sum(p["value"] for p in partners) + min(PEOPLE_VALUE_CAP, PERSON_VALUE * len(ours))
-    return {**event_fields(graph, event, there), "score": round(score, 3),
+    return {**fields, "score": round(score, 3),
             "reasons": _reasons(graph, partners, ours, there.timing, affiliate, focus),
-            "partners": partners, "our_people": [person_entry(graph, a) for a in ours]}
+            "partners": partners, "our_people": list(ours_shown)}
 
 
 def _reasons(graph: nx.Graph, partners: list[dict[str, Any]], ours: list[Attendee], when: str | None,
@@ -232,15 +273,13 @@ def event_page(graph: nx.Graph, event: str, *, today: date | None = None,
     """
     require(graph, event, "event")
     today = today or date.today()
-    members = memberships(graph)
-    there = presence(graph, event, today=today, members=members)
-    facts = PartnerFacts(graph, today, stale_months)
-    scored = _scored(graph, event, there, None, set(), None, facts)
+    day = event_day(graph, today, stale_months=stale_months)
+    there, fields, ours = day(event)
+    scored = _scored(graph, there, fields, ours, None, set(), None, day.facts)
     people = {partner: [person_entry(graph, a) for a in found] for partner, found in there.partners.items()}
     partners = [{**p, "people": people[p["id"]]} for p in scored["partners"]]
     data = graph.nodes[event]
-    return {"event": {**event_fields(graph, event, there), "website": data.get("website"),
-                      "attendees": len(there.attendees)},
+    return {"event": {**fields, "website": data.get("website"), "attendees": len(there.attendees)},
             "organisers": [{**node_summary(graph, o), "partner_status": graph.nodes[o].get("status")}
                            for o in there.organisers],
             "our_attendees": scored["our_people"],
@@ -260,14 +299,14 @@ def list_events(graph: nx.Graph, *, today: date | None = None, issue: str | None
     today = today or date.today()
     if affiliate is not None:
         require(graph, affiliate, "affiliate")
-    members = memberships(graph)
+    day = event_day(graph, today, attendance=attendance)
     found: dict[str, list[dict[str, Any]]] = {UPCOMING: [], PAST: [], "undated": []}
     for event in selected(graph, today=today, issue=issue, region=region):
-        there = presence(graph, event, today=today, members=members, attendance=attendance)
+        there, fields, _ = day(event)
         if affiliate is not None and affiliate not in there.organisers and not any(
                 affiliate in a.affiliates for a in there.attendees):
             continue
-        entry = {**event_fields(graph, event, there), "partners": len(there.partners)}
+        entry = {**fields, "partners": len(there.partners)}
         if attendance:
             entry.update(attendees=len(there.attendees), our_people=len(there.ours))
         found[there.timing or "undated"].append(entry)

@@ -265,12 +265,13 @@ def _entries(index: PathIndex, rules: Rules, side: _Side, frontier: list[int]) -
 
 
 def _expand_level(index: PathIndex, rules: Rules, side: _Side, hops: dict[int, int], frontier: list[int],
-                  from_source: bool, other_hops: dict[int, int]) -> list[int]:
+                  from_source: bool, other_hops: dict[int, int], other_at: dict[int, list[int]]) -> list[int]:
     """Return the next level of a breadth-first side, with the cheapest way to reach each person.
 
     If the level touches the other side, it is the last: only the people where the two sides
     meet are recorded and returned, and organisations are not walked member by member (only
-    the other side's people among their members are looked at).
+    the other side's people among their members are looked at, from `other_at`: per
+    organisation or event, the attachments of the people the other side has reached).
     """
     level = hops[frontier[0]] + 1
     costs, banned, banned_steps, penalty = rules.costs, rules.banned, rules.banned_steps, rules.penalty
@@ -300,7 +301,7 @@ def _expand_level(index: PathIndex, rules: Rules, side: _Side, hops: dict[int, i
                     prev[v] = (u, ("tie", tie, -1))
     entries = _entries(index, rules, side, frontier)
     for org, entered in entries.items():
-        for b in [b for b in index.org_atts[org] if att_person[b] in other_hops]:
+        for b in sorted(other_at.get(org, ())):  # in the organisation's order, as a walk of its attachments
             v = att_person[b]
             if v in hops or not attachment_allowed(index, rules, b, passage=True):
                 continue
@@ -353,6 +354,20 @@ def _expand_level(index: PathIndex, rules: Rules, side: _Side, hops: dict[int, i
     return list(reached)
 
 
+def _attach(index: PathIndex, at: dict[int, list[int]], pending: list[list[int]]) -> None:
+    """Add the attachments of the people reached since the last call (`pending`, emptied) to `at`, per organisation."""
+    att_org, person_atts = index.att_org, index.person_atts
+    for people in pending:
+        for person in people:
+            for a in person_atts[person]:
+                found = at.get(att_org[a])
+                if found is None:
+                    at[att_org[a]] = [a]
+                else:
+                    found.append(a)
+    pending.clear()
+
+
 def fewest_hops(index: PathIndex, rules: Rules, source: int, targets: list[int],
                 max_hops: int | None = None) -> Found | None:
     """Return the chain with the fewest hops (the warmest of those), or None.
@@ -371,6 +386,12 @@ def fewest_hops(index: PathIndex, rules: Rules, source: int, targets: list[int],
     frontier_f, frontier_b = list(forward.dist), list(backward.dist)
     depth_f = max(hops_f.values())
     depth_b = max(hops_b.values())
+    # Per organisation (or event), the attachments of the people each side has reached: where the
+    # two sides may meet, without walking a conference of thousands to find the few. Filled only
+    # when the other side expands (a side that is never met across an organisation needs none).
+    at_f: dict[int, list[int]] = {}
+    at_b: dict[int, list[int]] = {}
+    pending_f, pending_b = [frontier_f], [frontier_b]
     new, new_hops, other_hops = frontier_f, hops_f, hops_b
     while True:
         best: tuple[int, float] | None = None
@@ -389,11 +410,15 @@ def fewest_hops(index: PathIndex, rules: Rules, source: int, targets: list[int],
         if max_hops is not None and depth_f + depth_b >= max_hops:
             return None
         if len(frontier_f) <= len(frontier_b):
-            frontier_f = new = _expand_level(index, rules, forward, hops_f, frontier_f, True, hops_b)
+            _attach(index, at_b, pending_b)
+            frontier_f = new = _expand_level(index, rules, forward, hops_f, frontier_f, True, hops_b, at_b)
+            pending_f.append(new)
             depth_f += 1
             new_hops, other_hops = hops_f, hops_b
         else:
-            frontier_b = new = _expand_level(index, rules, backward, hops_b, frontier_b, False, hops_f)
+            _attach(index, at_f, pending_f)
+            frontier_b = new = _expand_level(index, rules, backward, hops_b, frontier_b, False, hops_f, at_f)
+            pending_b.append(new)
             depth_b += 1
             new_hops, other_hops = hops_b, hops_f
 

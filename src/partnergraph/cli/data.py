@@ -16,7 +16,7 @@ from partnergraph.services.options import MetricsQuery
 @click.command("template")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 def template_command(file: Path) -> None:
-    """Write an .xlsx workbook to fill in and import: a partner list, a people list, and the full format.
+    """Write an .xlsx workbook to fill in and import: partner, people, event and attendance lists, and the full format.
 
     Its headers carry notes, kind, type, region, strength and status have drop-downs, and each
     sheet has one example row; importing it unchanged succeeds. See "The template" in
@@ -26,7 +26,7 @@ def template_command(file: Path) -> None:
     partnergraph template partners.xlsx
     """
     write_template(file)
-    click.echo(f"wrote the import template to {file}: sheets Partners, People, Elements, Connections")
+    click.echo(f"wrote the import template to {file}: sheets Partners, People, Events, Attendance, Elements, Connections")
 
 
 @click.command("export")

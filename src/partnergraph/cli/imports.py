@@ -103,7 +103,7 @@ def _print_report(report: dict[str, Any], path: Path) -> None:
     if report["mapping"]:
         shape = {"partners": "partner list", "people": "people list", "events": "event list",
                  "attendance": "attendance list"}.get(report["shape"], report["shape"])
-        click.echo(f"read {path} as a {shape}; columns:")
+        click.echo(f"read {path} as {'an' if shape[0] in 'aeiou' else 'a'} {shape}; columns:")
         for header, target in report["mapping"].items():
             click.echo(f"  {header} -> {target}")
     if report["normalised"]:

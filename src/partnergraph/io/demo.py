@@ -8,7 +8,9 @@ the same rows on every call and in every process.
 from __future__ import annotations
 
 import random
+from datetime import date
 
+from partnergraph.io.demo_events import add_events
 from partnergraph.io.generate import ISSUES, NetworkBuilder, Org, Rows, pick_issues, slug
 from partnergraph.model import RelType
 from partnergraph.schema import OFFERS
@@ -202,8 +204,12 @@ def _orgs(rng: random.Random) -> list[Org]:
     return orgs
 
 
-def demo_network() -> tuple[Rows, Rows]:
-    """Return the demo network as (element rows, connection rows) in the import format."""
+def demo_network(today: date | None = None) -> tuple[Rows, Rows]:
+    """Return the demo network as (element rows, connection rows) in the import format.
+
+    Its events are dated from the first day of `today`'s month (default: the clock's), so the
+    upcoming ones stay upcoming; everything else is the same whenever it is built.
+    """
     rng = random.Random(DEMO_SEED)
     builder = NetworkBuilder(rng, _orgs(rng), DEMO_ISSUES)
     index = {org.name: i for i, org in enumerate(builder.orgs)}
@@ -230,6 +236,7 @@ def demo_network() -> tuple[Rows, Rows]:
     builder.add_knows(DEMO_TIES - holds)
     elements, connections = builder.rows()
     _directory_facts(elements, connections)
+    add_events(elements, connections, today or date.today())
     return elements, connections
 
 

@@ -129,6 +129,20 @@ def to_networkx(elements: Iterable[Element], connections: Iterable[Connection]) 
     return graph
 
 
+# GEXF reads a node's `start` and `end` as the spell it exists in (a dynamic graph, full dates
+# only): an event's dates are written as plain attributes under these names instead.
+GEXF_RENAMED = {"start": "event_start", "end": "event_end"}
+
+
+def write_gexf(graph: nx.MultiDiGraph, path: Path) -> None:
+    """Write a graph of `to_networkx` as GEXF, a static graph whatever its nodes' properties."""
+    for _, attrs in graph.nodes(data=True):
+        for name, renamed in GEXF_RENAMED.items():
+            if name in attrs:
+                attrs[renamed] = attrs.pop(name)
+    nx.write_gexf(graph, path)
+
+
 def write_csv_folder(folder: Path, elements: Iterable[dict[str, Any]], connections: Iterable[dict[str, Any]]) -> None:
     """Write `elements.csv` and `connections.csv` in the import format into `folder`."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -157,4 +171,4 @@ def export(elements: Iterable[Element], connections: Iterable[Connection], fmt: 
     elif fmt == "graphml":
         nx.write_graphml(to_networkx(elements, connections), path)
     else:
-        nx.write_gexf(to_networkx(elements, connections), path)
+        write_gexf(to_networkx(elements, connections), path)

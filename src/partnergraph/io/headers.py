@@ -86,6 +86,8 @@ SYNONYMS: tuple[Synonyms, ...] = (
     Synonyms("start", "the event's first day", ("start", "start date", "date", "from", "begins", "starts",
              "first day"), (EVENTS,)),
     Synonyms("end", "the event's last day", ("end", "end date", "to", "until", "ends", "last day"), (EVENTS,)),
+    Synonyms("dates", "the event's days in one cell (10-12 March 2025): its start and end", ("dates", "when",
+             "date range"), (EVENTS,)),
     Synonyms("strength", "how strong the holders' ties are", ("strength", "closeness", "relationship strength",
              "tie strength"), (PARTNERS,)),
     Synonyms("last_contact", "when the holders were last in touch", ("last contact", "last contacted",
@@ -127,7 +129,7 @@ for _synonyms in SYNONYMS:
 # What tells the shapes apart. A partner list and a people list: the fields that only one of the
 # two has. An event list: its dates and organisers, and a name column that names an event.
 _ONLY = {shape: set(FIELDS[shape]) - set(FIELDS[other]) for shape, other in ((PARTNERS, PEOPLE), (PEOPLE, PARTNERS))}
-_ONLY[EVENTS] = {"start", "end", "organisers"}
+_ONLY[EVENTS] = {"start", "end", "dates", "organisers"}
 _OTHER_NAMES = {h for s in SYNONYMS if s.field == "name" and EVENTS not in s.shapes for h in map(fold, s.headers)}
 _REQUIRED = {ATTENDANCE: {"name", "event"}}  # an attendance list names a person and an event on each row
 @dataclass

@@ -30,6 +30,7 @@ from partnergraph.io.values import (
     ABSENT,
     LIST_SEPARATORS,
     NAME_LIST_SEPARATORS,
+    SPAN_SEPARATOR,
     Normaliser,
     read_attendance_role,
     read_attendance_status,
@@ -149,6 +150,10 @@ def _person(values: dict[str, Any], where: Location, shape: str = PEOPLE) -> tup
 
 def _event(values: dict[str, Any], where: Location) -> tuple[Row, list[Row]]:
     props, _ = _split(values, EVENTS)
+    start, _, end = str(props.pop("dates", "")).partition(SPAN_SEPARATOR)
+    if start:  # a Dates column: a Start or End column of its own wins
+        props.setdefault("start", start)
+        props.setdefault("end", end or start)
     element = {"id": props.pop("id", ""), "kind": Kind.EVENT.slug, **props}
     reference = element["id"] or element["name"]
     ties = [_tie(organiser, reference, RelType.ORGANISES, Kind.PARTNER, Kind.EVENT, {}, where)

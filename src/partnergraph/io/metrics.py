@@ -10,7 +10,7 @@ from typing import Any
 
 import networkx as nx
 
-from partnergraph.io.export import csv_cell, to_networkx, utf8_safe, xml_safe
+from partnergraph.io.export import csv_cell, to_networkx, utf8_safe, write_gexf, xml_safe
 from partnergraph.model import Connection, Element, PartnergraphError
 
 METRIC_FORMATS = ("csv", "json", "graphml", "gexf")
@@ -46,4 +46,4 @@ def write_metrics(path: Path, fmt: str, table: Mapping[str, Mapping[str, Any]], 
         graph = to_networkx(elements, connections)
         for row in rows:
             graph.nodes[xml_safe(row["id"])].update({c: xml_safe(row[c]) for c in columns if row[c] is not None})
-        (nx.write_graphml if fmt == "graphml" else nx.write_gexf)(graph, path)
+        (nx.write_graphml if fmt == "graphml" else write_gexf)(graph, path)

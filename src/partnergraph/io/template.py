@@ -1,4 +1,4 @@
-"""Write the import template: a workbook with a partner list, a people list and the full import format.
+"""Write the import template: a workbook with partner, people, event and attendance lists and the full import format.
 
 Each sheet has header notes (cell comments), drop-downs for kind, type, region, strength and status
 (data validation; type and region also take other values) and one example row. Importing the
@@ -12,7 +12,7 @@ from typing import IO, Any
 
 from partnergraph.io.generate import REGIONS
 from partnergraph.model import CONNECTION_COLUMNS, ELEMENT_COLUMNS, PARTNER_STATUSES
-from partnergraph.schema import KIND_SLUGS, ORGANISATION_TYPES, Kind, RelType
+from partnergraph.schema import ATTENDANCE_ROLES, ATTENDANCE_STATUSES, KIND_SLUGS, ORGANISATION_TYPES, Kind, RelType
 
 STRENGTH_CHOICES = ("very high", "high", "medium", "low", "very low", "5", "4", "3", "2", "1")
 _WRITTEN_BY_IMPORTS = ("first_import", "last_import")
@@ -45,6 +45,26 @@ PEOPLE_SHEET: tuple[tuple[str, str, Any, str | None], ...] = (
     ("Since", "Member since (a date).", "2019", None),
     ("Notes", "Free text: personal data, never public.", "", None),
 )
+EVENT_SHEET: tuple[tuple[str, str, Any, str | None], ...] = (
+    ("Event", "The conference's or meeting's name. Required.", "Nordic Open Culture Days", None),
+    ("Start", "Its first day: 2027-05-04, 4 May 2027...", "2027-05-04", None),
+    ("End", "Its last day (blank: the same day).", "2027-05-05", None),
+    ("Place", "A country, or a city and its country (Oslo, Norway).", "Oslo, Norway", None),
+    ("Region", "Pick one, or write your own.", "Europe", "region"),
+    ("Issues", "What it is about: issues separated by ; or , (names or ids).", "Open access", None),
+    ("Organisers", "Who organises it: names or ids separated by ; (a new name is a new partner).",
+     "Open Knowledge Nordic", None),
+    ("Website", "The event's website.", "", None),
+    ("Public", "May it appear in the public directory: yes or no (who attends never does).", "yes", None),
+)
+ATTENDANCE_SHEET: tuple[tuple[str, str, Any, str | None], ...] = (
+    ("Name", "Who: a person's name. Required.", "Aiko Novak", None),
+    ("Event", "Which event: its name or id. Required.", "Nordic Open Culture Days", None),
+    ("Role", "attendee, speaker, organiser or exhibitor (spoke, host... are read too).", "speaker", "attendance role"),
+    ("Status", "attended, registered or planned (went, yes, will go... are read too; no: not there).",
+     "registered", "attendance status"),
+    ("Source", "Where you know it from: personal data, never public.", "registration list", None),
+)
 _ELEMENT_NOTES = {"id": "Required: a unique id without spaces.", "kind": "Required: pick one.",
                   "name": "Required.", "issues": "Issue ids, separated by ;.", "member_of": "Organisation ids, separated by ;."}
 _ELEMENT_EXAMPLE = {"id": "wikimedia-example", "kind": Kind.AFFILIATE.slug, "name": "Wikimedia Example", "type": "chapter",
@@ -63,6 +83,8 @@ def _choices() -> dict[str, tuple[tuple[str, ...], bool]]:
         "region": (tuple(REGIONS), True),
         "strength": (STRENGTH_CHOICES, False),
         "status": (PARTNER_STATUSES, False),
+        "attendance role": (ATTENDANCE_ROLES, True),  # other words for them are read too
+        "attendance status": (ATTENDANCE_STATUSES, True),
         "relationship": (tuple(r.value for r in RelType), False),
     }
 
@@ -103,6 +125,8 @@ def write_template(target: Path | IO[bytes]) -> None:
 
     sheet("Partners", list(PARTNER_SHEET))
     sheet("People", list(PEOPLE_SHEET))
+    sheet("Events", list(EVENT_SHEET))
+    sheet("Attendance", list(ATTENDANCE_SHEET))
     sheet("Elements", [(c, _ELEMENT_NOTES.get(c, f"Optional: see the import format's column {c}."),
                         _ELEMENT_EXAMPLE.get(c, ""), c if c in ("kind", "type", "region", "status") else None)
                        for c in ELEMENT_COLUMNS if c not in _WRITTEN_BY_IMPORTS])

@@ -98,6 +98,38 @@ def _read_date(text: str, date_order: DateOrder | None) -> str | None:
     return None
 
 
+# A span of days as event lists write it: "2025-03-10 to 2025-03-12", "10–12 March 2025",
+# "10 March - 12 March 2025". The first date may leave out what it shares with the second.
+_SPAN = re.compile(r"\s+(?:to|until|till)\s+|\s*[–—]\s*|\s+-\s+", re.IGNORECASE)
+_DAY_SPAN = re.compile(r"^(\d{1,2})-(\d{1,2})(\s.+)$")  # 10-12 March 2025
+SPAN_SEPARATOR = " to "
+
+
+def read_date_span(value: Any, date_order: DateOrder | None = None) -> str:
+    """Return "START to END" (ISO dates) from a span of days as people write it, or one date alone; else raise."""
+    text = " ".join(str(cell_value(value)).split())
+    if m := _DAY_SPAN.match(text):
+        first, last = m[1] + m[3], m[2] + m[3]
+    else:
+        parts = _SPAN.split(text, maxsplit=1)
+        if len(parts) == 1:
+            return read_date(text, date_order)
+        first, last = parts
+    end = read_date(last, date_order)
+    shared = last.split()[1:]
+    for borrowed in range(len(shared) + 1):  # "10" and "12 March 2025": the first is 10 March 2025
+        try:
+            start = read_date(" ".join([first, *shared[len(shared) - borrowed:]]), date_order)
+            break
+        except ValueError as exc:
+            if "ambiguous" in str(exc):
+                raise
+    else:
+        raise ValueError(f"{text!r} is not a span of dates (accepted: 2025-03-10 to 2025-03-12, "
+                         f"10-12 March 2025, 10 March - 12 March 2025)")
+    return f"{start}{SPAN_SEPARATOR}{end}"
+
+
 _STRENGTH_WORDS = {"very high": 5, "very strong": 5, "high": 4, "strong": 4, "medium": 3, "moderate": 3,
                    "low": 2, "weak": 2, "very low": 1, "very weak": 1}
 STRENGTHS_ACCEPTED = "1 to 5, very low/very weak, low/weak, medium/moderate, high/strong, very high/very strong"
@@ -210,7 +242,7 @@ def read_attendance_status(value: Any) -> str:
     if text in _ROLE:
         return ""
     raise ValueError(f"{cell_value(value)!r} is not an attendance status (accepted: {_accepted(ATTENDANCE_WORDS)}; "
-                     f"{'/'.join(NOT_ATTENDING[:3])}...: did not go)")
+                     f"no, did not go, no show, cancelled...: not there)")
 
 
 LIST_SEPARATORS = re.compile(r"\s*[;\n]\s*")
@@ -252,6 +284,8 @@ class Normaliser:
             return read_attendance_role(value) if target == "role" else read_attendance_status(value)
         if target in ("since", "until", "last_contact", "start", "end"):
             return read_date(value, self.date_order)
+        if target == "dates":
+            return read_date_span(value, self.date_order)
         if target == "strength":
             return read_strength(value)
         if target in ("public", "primary"):
@@ -304,5 +338,5 @@ def normalise_full_row(values: Mapping[str, Any], where: Location, normaliser: N
 
 
 __all__ = ["ABSENT", "DATES_ACCEPTED", "Normaliser", "normalise_full_row", "read_attendance_role",
-           "read_attendance_status", "read_bool", "read_country", "read_date", "read_list", "read_status",
+           "read_attendance_status", "read_bool", "read_country", "read_date", "read_date_span", "read_list", "read_status",
            "read_strength"]

@@ -15,7 +15,16 @@ from partnergraph.io.metrics import METRIC_FORMATS, write_metrics
 from partnergraph.io.reader import read_rows
 from partnergraph.io.sources import SHAPES_HELP
 from partnergraph.io.template import write_template as _write_template
-from partnergraph.model import ImportFailed, Location, PartnergraphError, Row, parse_list, validate_dataset
+from partnergraph.model import (
+    ImportFailed,
+    Kind,
+    Location,
+    PartnergraphError,
+    RelType,
+    Row,
+    parse_list,
+    validate_dataset,
+)
 from partnergraph.records import ChangeNote, Progress, WriteStats
 from partnergraph.services.options import MetricsQuery
 from partnergraph.services.partnership_checks import import_record_problems
@@ -76,8 +85,8 @@ def generate(people: int, ties: int, seed: int, folder: Path, events: int | None
         raise PartnergraphError(str(exc)) from None
     exporting.write_csv_folder(folder, elements, connections)
     return {"elements": len(elements), "connections": len(connections),
-            "events": sum(row["kind"] == "event" for row in elements),
-            "attendances": sum(row["type"] == "ATTENDS" for row in connections)}
+            "events": sum(row["kind"] == Kind.EVENT.slug for row in elements),
+            "attendances": sum(row["type"] == RelType.ATTENDS.value for row in connections)}
 
 
 @contextmanager

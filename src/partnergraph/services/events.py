@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 from partnergraph.analysis.attendance_trend import attendance_trend
-from partnergraph.analysis.briefing import briefing
+from partnergraph.analysis.briefing import INTRODUCTIONS, briefing
 from partnergraph.analysis.event_presence import find
 from partnergraph.analysis.events import event_page, list_events, rank_events
 from partnergraph.analysis.graph import node_summary
@@ -41,12 +41,16 @@ class Events:
         return {"for": node_summary(graph, affiliate) if affiliate else None, "as_of": today.isoformat(),
                 "when": query.when, "issue": issue, "region": query.region, "events": found}
 
-    def briefing(self, event: str, person: str, as_of: date | None = None) -> dict[str, Any]:
-        """Return whom `person` should meet at `event`, why, and the warmest introduction to each (personal)."""
+    def briefing(self, event: str, person: str, as_of: date | None = None, *,
+                 introductions: int = INTRODUCTIONS) -> dict[str, Any]:
+        """Return whom `person` should meet at `event`, why, and the warmest introduction to each (personal).
+
+        Introductions are searched for the `introductions` people and organisations most worth meeting.
+        """
         graph = self.cache.path_graph()
         event_id = find(graph, event, Kind.EVENT, "briefing needs an event")
         person_id = find(graph, person, Kind.CONTACT, "a briefing is for a person (a contact)")
-        return briefing(graph, event_id, person_id, today=as_of, countries=COUNTRY_NAMES)
+        return briefing(graph, event_id, person_id, today=as_of, countries=COUNTRY_NAMES, introductions=introductions)
 
     def attendance(self, by: str = "region", from_year: int | None = None,
                    as_of: date | None = None) -> dict[str, Any]:
