@@ -61,7 +61,7 @@ def briefing(graph: nx.Graph, event: str, person: str, *, today: date | None = N
         wanted = facts.needs(partner)
         partners.append({**node_summary(graph, partner), "status": graph.nodes[partner].get("status"),
                          "organises": partner in there.organisers, "needs": wanted, "shared_issues": shared,
-                         "value": round(partner_value(bool(shared), False, wanted), 3),
+                         "value": round(partner_value(wanted, focused=bool(mine), on_issues=bool(shared)), 3),
                          "why": _why(graph, wanted, shared, partner in there.organisers, people),
                          "people": [{**node_summary(graph, a.id), "role": a.role, "status": a.status}
                                     for a in people if a.id != person],

@@ -3,8 +3,9 @@
 The rule (docs/events.md#which-conference-to-attend):
 
 - each partner present (`event_presence`: organising, or with people at the event) is worth
-  `PARTNER_VALUE`; for an affiliate, `ISSUE_VALUE` more when the partner works on one of the
-  affiliate's issues and `REGION_VALUE` more when it is in the affiliate's region;
+  `PARTNER_VALUE`; for an affiliate, `ISSUE_VALUE` when the partner works on one of the
+  affiliate's issues, plus `REGION_VALUE` when it is in the affiliate's region, and only
+  `OTHER_VALUE` when neither;
 - that value is multiplied by one plus the weight of each need of the partnership
   (`NEED_WEIGHTS`: held by nobody, held by one person, held only through stale ties, prospective);
 - each of our people at the event (planning to go, registered, or for a past event, attended)
@@ -44,6 +45,7 @@ from partnergraph.model import PartnergraphError
 PARTNER_VALUE = 1.0
 ISSUE_VALUE = 1.0
 REGION_VALUE = 0.5
+OTHER_VALUE = 0.25
 NEED_WEIGHTS = {"unheld": 1.0, "single_holder": 0.5, "stale": 0.5, "prospective": 0.5}
 PERSON_VALUE = 0.25
 PEOPLE_VALUE_CAP = 1.0
@@ -62,9 +64,19 @@ def _names(graph: nx.Graph, ids: Iterable[str]) -> str:
     return shown + (f" and {len(ids) - NAMED} more" if len(ids) > NAMED else "")
 
 
-def partner_value(on_issues: bool, in_region: bool, needs: Iterable[str]) -> float:
-    """Return what meeting a partner present is worth: by relevance, times one plus its needs' weights."""
-    relevance = PARTNER_VALUE + (ISSUE_VALUE if on_issues else 0.0) + (REGION_VALUE if in_region else 0.0)
+def partner_value(needs: Iterable[str], *, focused: bool = False, on_issues: bool = False,
+                  in_region: bool = False) -> float:
+    """Return what meeting a partner present is worth: its relevance, times one plus its needs' weights.
+
+    Relevance is `PARTNER_VALUE`, or when `focused` on an affiliate (or a person's affiliates) by
+    its issues and region: `ISSUE_VALUE` on them, plus `REGION_VALUE` in it, `OTHER_VALUE` for neither.
+    """
+    if not focused:
+        relevance = PARTNER_VALUE
+    elif on_issues or in_region:
+        relevance = (ISSUE_VALUE if on_issues else 0.0) + (REGION_VALUE if in_region else 0.0)
+    else:
+        relevance = OTHER_VALUE
     return relevance * (1 + sum(NEED_WEIGHTS[n] for n in needs))
 
 
@@ -219,7 +231,7 @@ def _scored(graph: nx.Graph, there: Presence, fields: dict[str, Any], ours_shown
         shared = sorted(facts.issues(partner) & focus) if focus else []
         in_region = home is not None and _folded(data.get("region")) == home
         wanted = facts.needs(partner)
-        value = partner_value(bool(shared), in_region, wanted)
+        value = partner_value(wanted, focused=affiliate is not None, on_issues=bool(shared), in_region=in_region)
         partners.append({**node_summary(graph, partner), "status": data.get("status"), "region": data.get("region"),
                          "organises": partner in there.organisers, "people": len(people), "on_issues": shared,
                          "in_region": in_region, "needs": wanted, "value": round(value, 3)})

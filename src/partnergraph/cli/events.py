@@ -83,6 +83,9 @@ def briefing_command(ctx: click.Context, event: str, person: str, as_of: date | 
     Partners come most worth meeting first (held by nobody, by one person, stale, prospective,
     on your issues). For each of their people at the event, the warmest introduction from
     PERSON; other people at the event are preferred as introducers (docs/events.md#the-briefing).
+
+    \b
+    partnergraph briefing "Pacific Open Access Conference" --for "Pieter Abiodun"
     """
     result = open_workspace(ctx).events.briefing(event, person, as_of=as_of)
     if as_json:

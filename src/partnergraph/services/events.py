@@ -18,7 +18,7 @@ from partnergraph.analysis.briefing import INTRODUCTIONS, briefing
 from partnergraph.analysis.event_presence import find
 from partnergraph.analysis.events import event_page, list_events, rank_events
 from partnergraph.analysis.graph import node_summary
-from partnergraph.io.countries import COUNTRY_NAMES
+from partnergraph.io.countries import EVERYDAY_NAMES
 from partnergraph.schema import Kind
 from partnergraph.services.cache import GraphCache
 from partnergraph.services.options import AttendanceQuery, EventsQuery
@@ -50,7 +50,7 @@ class Events:
         graph = self.cache.path_graph()
         event_id = find(graph, event, Kind.EVENT, "briefing needs an event")
         person_id = find(graph, person, Kind.CONTACT, "a briefing is for a person (a contact)")
-        return briefing(graph, event_id, person_id, today=as_of, countries=COUNTRY_NAMES, introductions=introductions)
+        return briefing(graph, event_id, person_id, today=as_of, countries=EVERYDAY_NAMES, introductions=introductions)
 
     def attendance(self, by: str = "region", from_year: int | None = None,
                    as_of: date | None = None) -> dict[str, Any]:
