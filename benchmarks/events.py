@@ -128,10 +128,11 @@ def main() -> None:
 
     affiliates = pick_affiliates(graph, args.runs)
     first_s, _ = timed(lambda: rank_events(graph, affiliate=affiliates[0], when="upcoming", today=TODAY))
-    ranked = []
+    ranked, upcoming = [], 0
     for affiliate in affiliates:
         seconds, found = timed(lambda a=affiliate: rank_events(graph, affiliate=a, when="upcoming", today=TODAY))
         ranked.append(seconds)
+        upcoming = len(found)
     walks = [timed(lambda a=a: nx.single_source_shortest_path_length(graph, a, cutoff=2))[0] for a in affiliates]
     # The costs of every tie as of the day are computed by the first path question of a day and
     # kept with the path index (`PathIndex.costs`), as the paths benchmark's first question does.
@@ -146,7 +147,7 @@ def main() -> None:
     results = {
         "args": {**vars(args), "out": str(args.out)}, "as_of": TODAY.isoformat(), **built,
         "events_for_first_call_ms": round(first_s * 1000, 1), "path_costs_of_the_day_ms": round(costs_s * 1000, 1),
-        "events_for": summary(ranked), "upcoming_events_ranked": len(found) if affiliates else 0,
+        "events_for": summary(ranked), "upcoming_events_ranked": upcoming,
         "briefing": summary(briefed), "briefing_targets": partners_briefed,
         "baseline_two_hop_walk": summary(walks),
     }

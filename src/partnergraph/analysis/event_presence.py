@@ -143,7 +143,7 @@ def memberships(graph: nx.Graph) -> Memberships:
     return found
 
 
-@dataclass
+@dataclass(slots=True)
 class Attendee:
     """A person at an event: their ATTENDS relationship read as of the day asked about."""
 
@@ -154,7 +154,7 @@ class Attendee:
     affiliates: list[str] = field(default_factory=list)  # affiliates they are a member of then
 
 
-@dataclass
+@dataclass(slots=True)
 class Presence:
     """Who is at one event, as of one day."""
 
@@ -164,11 +164,7 @@ class Presence:
     attendees: list[Attendee]  # the people at it (see the module's rule), by id
     partners: dict[str, list[Attendee]]  # partner present -> its people at the event (organisers too, maybe none)
     issues: list[str]  # the event's issues (WORKS_ON), by id
-
-    @property
-    def ours(self) -> list[Attendee]:
-        """Return our people at the event: attendees who are members of an affiliate."""
-        return [a for a in self.attendees if a.affiliates]
+    ours: list[Attendee] = field(default_factory=list)  # our people at the event: attendees in an affiliate
 
 
 def presence(graph: nx.Graph, event: str, *, today: date, members: Memberships | None = None,
@@ -205,7 +201,8 @@ def presence(graph: nx.Graph, event: str, *, today: date, members: Memberships |
             continue
         for partner in attendee.partners:
             partners.setdefault(partner, []).append(attendee)
-    return Presence(event, when, sorted(organisers), attendees, dict(sorted(partners.items())), sorted(issues))
+    return Presence(event, when, sorted(organisers), attendees, dict(sorted(partners.items())), sorted(issues),
+                    [a for a in attendees if a.affiliates])
 
 
 def partner_needs(graph: nx.Graph, partner: str, *, today: date, stale_months: int = STALE_MONTHS) -> list[str]:

@@ -41,7 +41,9 @@ from partnergraph.analysis.graph import node_summary
 from partnergraph.analysis.relationships import STALE_MONTHS
 from partnergraph.analysis.words import plural
 from partnergraph.model import PartnergraphError
+from partnergraph.schema import RelType
 
+_ORGANISES = RelType.ORGANISES.value  # a plain string, as the analysis graph's relations carry it
 PARTNER_VALUE = 1.0
 ISSUE_VALUE = 1.0
 REGION_VALUE = 0.5
@@ -165,7 +167,7 @@ def selected(graph: nx.Graph, *, today: date, when: str | None = None, issue: st
             continue
         if issue is not None and issue not in issues_of(graph, node) and not any(
                 issue in issues_of(graph, org) for org, edge in graph.adj[node].items()
-                if any(r["type"] == "ORGANISES" and r["to"] == node for r in edge["relations"])):
+                if any(r["type"] == _ORGANISES and r["to"] == node for r in edge["relations"])):
             continue
         found.append(node)
     return found
