@@ -119,9 +119,8 @@ def test_every_type_groups_both_ends_as_neighbours(table_dataset):
 
 
 def test_every_type_shows_on_the_element_pages_of_both_its_ends(table_workspace):
-    from partnergraph.viewer import create_app
-
     from conftest import sign_in
+    from partnergraph.viewer import create_app
 
     ws, settings = table_workspace
     app = create_app(settings)
