@@ -312,3 +312,22 @@ def test_an_attendance_logged_by_hand_stays_out_of_the_history_anonymous_readers
         assert "Freedom Summit" not in client.get("/history/dia").get_data(as_text=True)
     for client in clients(db_url, role="viewer", workspace=events):
         assert [c["action"] for c in client.get("/api/changes").get_json()["changes"]][0] == "create"
+
+
+def test_every_event_page_and_a_briefing_for_each_open_on_the_demo(workspace, db_url):
+    """The demo's conferences are big enough that a briefing names more people than it searches introductions for."""
+    workspace.data.load_demo()
+    for client in clients(db_url, role="viewer", workspace=workspace):
+        listed = client.get("/api/events?when=all").get_json()
+        ids = [e["id"] for key in ("upcoming", "past", "undated") for e in listed[key]]
+        assert len(ids) >= 10
+        unsearched = 0
+        for event in ids:
+            assert client.get(f"/events/{event}").status_code == 200, event
+            ours = client.get(f"/api/events/{event}").get_json()["our_attendees"]
+            if ours:
+                page = client.get(f"/events/{event}/briefing?for={ours[0]['id']}")
+                assert page.status_code == 200, event
+                unsearched += "introduction not searched" in page.get_data(as_text=True)
+        assert unsearched  # at least one briefing went past its budget, and says so
+        assert client.get("/analytics/attendance?by=issue").status_code == 200
