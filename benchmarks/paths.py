@@ -62,6 +62,22 @@ def summary(seconds: list[float]) -> dict[str, float]:
             "n": len(ordered)}
 
 
+def connected_pairs(people: list[str], count: int, seed: int, ask) -> list[tuple[str, str]]:
+    """Return up to `count` random pairs of `people` (seeded) for which `ask(s, t)` raises no NoPath."""
+    rng = random.Random(seed)
+    pairs: list[tuple[str, str]] = []
+    for _ in range(100 * count):
+        if len(pairs) == count:
+            break
+        s, t = rng.sample(people, 2)
+        try:
+            ask(s, t)
+        except NoPath:
+            continue
+        pairs.append((s, t))
+    return pairs
+
+
 def strength_weight(u: str, v: str, data: dict) -> float:
     return edge_cost(data["relations"])
 
@@ -107,17 +123,7 @@ def main() -> None:
     print(f"asking again without a write reuses it: {reuse * 1e3:.1f} ms")
 
     people = sorted(n for n, kind in graph.nodes(data="kind") if kind == "contact")
-    rng = random.Random(args.seed)
-    pairs: list[tuple[str, str]] = []
-    for _ in range(100 * args.pairs):
-        if len(pairs) == args.pairs:
-            break
-        s, t = rng.sample(people, 2)
-        try:
-            introduction_paths(graph, s, t)
-        except NoPath:
-            continue
-        pairs.append((s, t))
+    pairs = connected_pairs(people, args.pairs, args.seed, lambda s, t: introduction_paths(graph, s, t))
 
     results: dict[str, dict] = {}
 

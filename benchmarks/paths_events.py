@@ -28,7 +28,7 @@ from datetime import date
 from pathlib import Path
 
 import networkx as nx
-from paths import summary, timed  # benchmarks/paths.py: the same figures, the same way
+from paths import connected_pairs, summary, timed  # benchmarks/paths.py: the same pairs and figures, the same way
 
 from partnergraph.analysis.graph import build_graph
 from partnergraph.analysis.path_index import path_index
@@ -126,17 +126,7 @@ def main() -> None:
           f"{base_seconds:.1f} s without events, {events_seconds:.1f} s with")
 
     contacts = sorted(n for n, kind in base.nodes(data="kind") if kind == "contact")
-    rng = random.Random(args.seed)
-    pairs: list[tuple[str, str]] = []
-    for _ in range(100 * args.pairs):
-        if len(pairs) == args.pairs:
-            break
-        s, t = rng.sample(contacts, 2)
-        try:
-            introduction_paths(base, s, t, today=TODAY)
-        except NoPath:
-            continue
-        pairs.append((s, t))
+    pairs = connected_pairs(contacts, args.pairs, args.seed, lambda s, t: introduction_paths(base, s, t, today=TODAY))
 
     results: dict[str, dict] = {}
     for name, warm in (("hop-shortest", False), ("warmest", True)):

@@ -275,6 +275,16 @@ def test_an_advocate_imports_a_conference_list_and_a_sign_up_sheet_by_names(cli,
     assert ("lea-berg", "wmde", "MEMBER_OF") in connections and elements["tom-hale"]["kind"] == "contact"
 
 
+def test_next_years_edition_of_a_conference_is_a_new_event_not_a_possible_duplicate(cli, db_url, tmp_path):
+    imported(cli, write_full(tmp_path, "csv", [*ELEMENTS[:5], {**ELEMENTS[5], "name": "Open Access Week 2025"}], []))
+    events = tmp_path / "events.csv"
+    events.write_text("Event,Start\nOpen Access Week 2026,2026-10-19\nOpen Acess Week 2025,2025-10-20\n",
+                      encoding="utf-8")
+    result = cli("import", str(events), "--json", "--dry-run")
+    pairs = json.loads(result.output)["possible_duplicates"]
+    assert [(p["incoming"], p["existing"]) for p in pairs] == [("Open Acess Week 2025", "summit-25")]  # a typo
+
+
 def test_a_workbook_with_an_events_sheet_and_an_attendance_sheet_links_them_in_one_import(cli, db_url, tmp_path):
     book = workbook(tmp_path / "conferences.xlsx", {
         "Events": [["Event", "Start", "End", "Country", "Organisers"],

@@ -20,6 +20,7 @@ from partnergraph.analysis.events import event_page, list_events, rank_events
 from partnergraph.analysis.graph import build_graph
 from partnergraph.io.reader import read_rows
 from partnergraph.model import UnknownNode, WrongKind, validate_dataset
+from partnergraph.services.options import EventsQuery
 
 TODAY = date(2026, 6, 1)
 
@@ -179,3 +180,16 @@ def test_bad_event_questions_are_one_line_errors(events_cli):
         assert "Traceback" not in done.output and len(done.output.strip().splitlines()) == 1
     assert events_cli("events", "--upcoming", "--past").exit_code == 2
     assert events_cli("events", "--as-of", "June").exit_code == 2
+
+
+def test_the_event_page_and_the_events_page_take_names_on_both_stores(workspace):
+    workspace.data.import_path(EVENTS_NETWORK)
+    page = workspace.events.event("rights summit 2025", as_of=TODAY)
+    assert page["event"]["id"] == "ev-summit25" and [g["id"] for g in page["gaps"]] == ["par-orw"]
+    listing = workspace.events.listing(affiliate="Wikimedia KE", issue="Copyright", as_of=TODAY)
+    assert (listing["affiliate"], listing["issue"]) == ("aff-ke", "iss-copy")
+    assert [e["id"] for e in listing["past"]] == ["ev-summit25"] and listing["upcoming"] == []
+    public = workspace.events.ranked(EventsQuery(when="upcoming", today=TODAY, personal=False))
+    assert all(e["our_people"] == [] for e in public["events"])
+    with pytest.raises(WrongKind, match="the event page needs an event, 'Open Rights Watch' is a partner"):
+        workspace.events.event("Open Rights Watch")

@@ -185,7 +185,7 @@ def event_fields(graph: nx.Graph, event: str, there: Presence) -> dict[str, Any]
 def person_entry(graph: nx.Graph, attendee: Attendee) -> dict[str, Any]:
     """Return one person at an event: id, name, role, status, and their affiliates (ids)."""
     return {**node_summary(graph, attendee.id), "role": attendee.role, "status": attendee.status,
-            "affiliates": attendee.affiliates}
+            "affiliates": list(attendee.affiliates)}
 
 
 def rank_events(
@@ -236,13 +236,19 @@ def _scored(graph: nx.Graph, there: Presence, fields: dict[str, Any], ours_shown
         value = partner_value(wanted, focused=affiliate is not None, on_issues=bool(shared), in_region=in_region)
         partners.append({**node_summary(graph, partner), "status": data.get("status"), "region": data.get("region"),
                          "organises": partner in there.organisers, "people": len(people), "on_issues": shared,
-                         "in_region": in_region, "needs": wanted, "value": round(value, 3)})
+                         "in_region": in_region, "needs": list(wanted), "value": round(value, 3)})
     partners.sort(key=lambda p: (-p["value"], str(p["name"]), p["id"]))
     ours = there.ours
     score = sum(p["value"] for p in partners) + min(PEOPLE_VALUE_CAP, PERSON_VALUE * len(ours))
-    return {**fields, "score": round(score, 3),
+    return {**_fresh(fields), "score": round(score, 3),
             "reasons": _reasons(graph, partners, ours, there.timing, affiliate, focus),
-            "partners": partners, "our_people": list(ours_shown)}
+            "partners": partners, "our_people": [{**p, "affiliates": list(p["affiliates"])} for p in ours_shown]}
+
+
+def _fresh(fields: dict[str, Any]) -> dict[str, Any]:
+    # The day's entries are kept for the next question: answers get copies that callers may change.
+    return {**fields, "issues": [dict(i) for i in fields["issues"]],
+            "organisers": [dict(o) for o in fields["organisers"]]}
 
 
 def _reasons(graph: nx.Graph, partners: list[dict[str, Any]], ours: list[Attendee], when: str | None,
@@ -293,7 +299,7 @@ def event_page(graph: nx.Graph, event: str, *, today: date | None = None,
     people = {partner: [person_entry(graph, a) for a in found] for partner, found in there.partners.items()}
     partners = [{**p, "people": people[p["id"]]} for p in scored["partners"]]
     data = graph.nodes[event]
-    return {"event": {**fields, "website": data.get("website"), "attendees": len(there.attendees)},
+    return {"event": {**_fresh(fields), "website": data.get("website"), "attendees": len(there.attendees)},
             "organisers": [{**node_summary(graph, o), "partner_status": graph.nodes[o].get("status")}
                            for o in there.organisers],
             "our_attendees": scored["our_people"],
@@ -320,7 +326,7 @@ def list_events(graph: nx.Graph, *, today: date | None = None, issue: str | None
         if affiliate is not None and affiliate not in there.organisers and not any(
                 affiliate in a.affiliates for a in there.attendees):
             continue
-        entry = {**fields, "partners": len(there.partners)}
+        entry = {**_fresh(fields), "partners": len(there.partners)}
         if attendance:
             entry.update(attendees=len(there.attendees), our_people=len(there.ours))
         found[there.timing or "undated"].append(entry)

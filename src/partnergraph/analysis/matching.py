@@ -10,7 +10,8 @@ element when, in this order of strength:
 3. they share a website domain (not a shared host such as facebook.com);
 4. one is written as the acronym of the other ("EDRi", "European Digital Rights");
 5. their folded names are at least `FUZZY_THRESHOLD` % similar (rapidfuzz ratio), unless the
-   incoming row has the same folded name as another element or a closer name names another.
+   incoming row has the same folded name as another element or a closer name names another, or
+   (events) their numbers differ: "Open Access Week 2025" and "... 2026" are two editions.
 
 Names include aliases. Blocking keeps the cost near-linear: only elements that share a folded
 name, an email, a domain, an acronym, a rare word (or a word one letter away from it), or that
@@ -22,6 +23,7 @@ This module also re-exports the names the import pipeline uses: `fold`, `acronym
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
@@ -170,6 +172,9 @@ def _acronyms(records: list[_Record], note) -> None:
                     note(a, b, _ACRONYM, 1.0, f"{short_name!r} is the acronym of {long_name!r}")
 
 
+_NUMBERS = re.compile(r"\d+")
+
+
 def _similar(records: list[_Record], at: dict[int, _Record], note) -> None:
     """Compare names that share a rare word (or one a letter away) or sort next to each other."""
     first = min((r.at for r in records if r.incoming), default=0)  # existing records come before it
@@ -236,6 +241,8 @@ def _similar(records: list[_Record], at: dict[int, _Record], note) -> None:
     scores = process.cpdist(left, right, scorer=fuzz.ratio, score_cutoff=FUZZY_THRESHOLD, workers=-1)
     best: dict[tuple[int, int], float] = {}
     for i in numpy.flatnonzero(scores >= FUZZY_THRESHOLD).tolist():
+        if at[owners[i][0]].family == "event" and _NUMBERS.findall(left[i]) != _NUMBERS.findall(right[i]):
+            continue  # another year or edition of a recurring event
         best[owners[i]] = max(best.get(owners[i], 0.0), float(scores[i]))
     for (a, b), score in best.items():
         note(at[a], at[b], _FUZZY, score / 100, f"similar names ({round(score)}%)")
