@@ -70,6 +70,13 @@ def printed(page, out: Path, tmp: str) -> list[Path]:
         written.append(target)
         print(f"wrote {target} ({target.stat().st_size // 1024} KB) from {url}, printed to PDF")
     return written
+# Taken signed in (after the import preview signs in): attendance is personal data.
+SIGNED_IN_SHOTS = [
+    ("events.png", "/events?for=aff-0002", "#ranked"),
+    ("event.png", "/events/ev-pacific-open-access-conference", "#event-gaps"),
+    ("briefing.png", "/events/ev-pacific-open-access-conference/briefing?for=Pieter+Abiodun", ".briefing-partner"),
+    ("attendance.png", "/analytics/attendance", "#attendance-chart"),
+]
 
 
 # The import preview: a chapter's sheet as it is kept, one partner another chapter brought under another name.
@@ -145,6 +152,13 @@ def take(out: Path, width: int, height: int) -> list[Path]:
                 target = import_preview(page, out, tmp)
                 written.append(target)
                 print(f"wrote {target} ({target.stat().st_size // 1024} KB) from /edit/import")
+                for name, url, ready in SIGNED_IN_SHOTS:
+                    page.goto(url)
+                    page.locator(ready).first.wait_for(timeout=60_000)
+                    target = out / name
+                    page.screenshot(path=str(target))
+                    written.append(target)
+                    print(f"wrote {target} ({target.stat().st_size // 1024} KB) from {url}")
                 browser.close()
         finally:
             httpd.shutdown()

@@ -53,7 +53,13 @@ PERSONAL = {
     "zqcommentuno": "zqcommentuno: she asked us not to", "zqcommentdos": "zqcommentdos",
     "zqinteractionnote": "zqinteractionnote: worried about her job", "zqinteractionprov": "zqinteractionprov",
     "zqrevertcomment": "zqrevertcomment", "zqimportprov": "zqimportprov.xlsx", "zqimportcomment": "zqimportcomment",
+    "zqattendsource": "zqattendsource: her badge scan", "zqattendnote": "zqattendnote",
 }
+# Attendance is personal as a whole (schema.PERSONAL_TYPES): not even its facts reach a reader who
+# is not signed in. The canary attendance is the only one with role exhibitor; the type's name and
+# the sections' keys ("attends", "attendees") are never said to such a reader either.
+ATTENDANCE = {"exhibitor": "the canary attendance's role", "attends": "ATTENDS, or the attends section",
+              '"attendees"': "the attendees section of /api/nodes"}
 # Seen by readers of the private viewer, never in the public directory nor a public export.
 NOT_PUBLIC = {
     "zqnameuno": "Uno Zqnameuno", "zqnamedos": "Dos Zqnamedos", "zqnametres": "Tres Zqnametres",
@@ -62,6 +68,7 @@ NOT_PUBLIC = {
     "zqperson": "ids of people (zqperson-uno...)",
     # What a private organisation offers, and a private affiliate's role address.
     "zqprivoffer": "zqprivoffer", "zqprivlooks": "zqprivlooks", "zqprivaffmail": "zqprivaffmail@example.org",
+    "zqprivevent": "Zqprivevent retreat",
 }
 
 ELEMENTS = [
@@ -90,6 +97,10 @@ ELEMENTS = [
      "member_of": "par-pub"},
     {"id": "zqperson-tres", "kind": "contact", "name": NOT_PUBLIC["zqnametres"], "region": "Africa",
      "email": PERSONAL["zqemailtres"], "member_of": "aff-priv"},
+    # A public partner event, and a private one; who attends is personal.
+    {"id": "ev-pub", "kind": "event", "name": "Testland Copyfest", "start": "2031-05-01", "end": "2031-05-02",
+     "country": "DE", "region": "Europe", "public": "true", "issues": "iss-copy", "notes": PERSONAL["zqorgnote"]},
+    {"id": "ev-priv", "kind": "event", "name": NOT_PUBLIC["zqprivevent"], "start": "2020-01-01", "public": "false"},
 ]
 CONNECTIONS = [
     {"from": "zqperson-uno", "to": "zqperson-dos", "type": "KNOWS", "strength": "4", "since": "2019-05",
@@ -107,6 +118,11 @@ CONNECTIONS = [
     {"from": "aff-pub", "to": "par-priv", "type": "PARTNERS_WITH", "status": "active"},
     {"from": "aff-priv", "to": "par-pub2", "type": "PARTNERS_WITH", "status": "informal"},
     {"from": "par-pub2", "to": "iss-priv", "type": "WORKS_ON"},
+    {"from": "aff-pub", "to": "ev-pub", "type": "ORGANISES"},
+    {"from": "par-pub", "to": "ev-priv", "type": "ORGANISES"},
+    {"from": "zqperson-uno", "to": "ev-pub", "type": "ATTENDS", "role": "exhibitor", "status": "planned",
+     "source": PERSONAL["zqattendsource"], "notes": PERSONAL["zqattendnote"]},
+    {"from": "zqperson-dos", "to": "ev-priv", "type": "ATTENDS", "role": "exhibitor", "status": "attended"},
 ]
 IDS = [e["id"] for e in ELEMENTS]
 REGIONS = ("Europe", "Africa", "No region given")
@@ -126,6 +142,7 @@ QUERIES = [
     *(f"?region={quote(r)}&group=issue" for r in REGIONS),
     "?keep=zqperson-uno&drop=zqperson-dos", "?before=3&limit=2", "?next=/contacts/zqperson-uno",
     "?type=KNOWS&from=zqperson-uno&to=zqperson-dos&with=zqperson-dos&max_hops=3&types=KNOWS,HOLDS&rev=x",
+    "?type=ATTENDS&from=zqperson-uno&to=ev-pub", "?when=past&as_of=2035-01-01&by=affiliate", "?when=upcoming&for=aff-pub", "?from=zqperson-uno&to=par-pub&types=ATTENDS,KNOWS,MEMBER_OF",
     "?include_issues=1&measure=betweenness&top=500&distribution=1", "?type=ngo&type=glam&include_issues=1",
     "?type=glam&offers=legal expertise", "?type=museum", "?offers=zqprivoffer", "?type=glam&group=issue",
     "?view=overview&colour=community&limit=2000",  # /graph/download: the standalone page of a view
@@ -217,13 +234,13 @@ def leaks(app: Flask, secrets: dict[str, str]) -> tuple[list[str], int]:
 
 
 def test_no_public_page_api_answer_or_graph_payload_holds_anything_personal(public_app):
-    found, count = leaks(public_app, {**PERSONAL, **NOT_PUBLIC})
+    found, count = leaks(public_app, {**PERSONAL, **NOT_PUBLIC, **ATTENDANCE})
     assert count > 1000  # the crawl reached every route, with every id
     assert found == [], "\n".join(found[:30])
 
 
 def test_anonymous_readers_see_no_email_phone_or_notes_anywhere(anonymous_app):
-    found, count = leaks(anonymous_app, PERSONAL)
+    found, count = leaks(anonymous_app, {**PERSONAL, **ATTENDANCE})
     assert count > 1000
     assert found == [], "\n".join(found[:30])
 
@@ -293,7 +310,7 @@ def test_a_public_export_in_every_format_holds_no_person_and_nothing_personal(ca
     result = Cli(db_url)("export", "--format", fmt, "--public", "-o", str(out))
     assert result.exit_code == 0, result.output
     text = exported_text(out).casefold()
-    assert [t for t in {**PERSONAL, **NOT_PUBLIC} if t in text] == []
+    assert [t for t in {**PERSONAL, **NOT_PUBLIC, **ATTENDANCE} if t in text] == []
     if fmt == "json":
         document = json.loads(out.read_text(encoding="utf-8"))
         kinds = {e["kind"] for e in document["elements"]}
@@ -313,8 +330,8 @@ def test_a_public_export_in_every_format_holds_no_person_and_nothing_personal(ca
         kinds = {d["kind"] for _, d in graph.nodes(data=True)}
         types = {d["relationship"] for _, _, d in graph.edges(data=True)}
         keys = {k for _, d in graph.nodes(data=True) for k in d} | {k for _, _, d in graph.edges(data=True) for k in d}
-    assert kinds == {"affiliate", "partner", "issue"}
-    assert types == {"PARTNERS_WITH", "WORKS_ON"}
+    assert kinds == {"affiliate", "partner", "issue", "event"}
+    assert types == {"PARTNERS_WITH", "WORKS_ON", "ORGANISES"}  # never ATTENDS: attendance is personal
     assert not keys & {"email", "phone", "notes", "source"}
 
 
@@ -414,6 +431,9 @@ def test_signing_in_shows_the_personal_data_that_anonymous_readers_do_not_see(ca
         assert PERSONAL["zqphoneuno"] in page and PERSONAL["zqpersonnoteuno"] in page
         assert "zqknowsnote" in client.get("/api/path?from=zqperson-uno&to=par-pub").get_data(as_text=True)
         assert person["knows"][0]["relation"]["source"] == PERSONAL["zqknowssource"]
+        attends = person["attends"][0]["relation"]  # attendance, whole, for signed-in readers
+        assert attends["role"] == "exhibitor" and attends["source"] == PERSONAL["zqattendsource"]
+        assert [a["id"] for a in client.get("/api/nodes/ev-pub").get_json()["attendees"]] == ["zqperson-uno"]
         # The history's free text is there for them: the crawl's canaries are really served.
         changes = client.get("/api/changes").get_data(as_text=True)
         history = client.get("/history/zqperson-uno").get_data(as_text=True)

@@ -119,13 +119,19 @@ def test_every_type_groups_both_ends_as_neighbours(table_dataset):
 
 
 def test_every_type_shows_on_the_element_pages_of_both_its_ends(table_workspace):
+    from conftest import sign_in
     from partnergraph.viewer import create_app
 
     ws, settings = table_workspace
     app = create_app(settings)
     try:
         client = app.test_client()
+        anonymous = app.test_client()
+        sign_in(client, ws, "viewer")  # personal types (attendance) show only to signed-in readers
         for spec in RELATIONSHIPS.values():
+            if spec.personal:
+                a, b = _ends(spec.type)
+                assert f"Name of {b}" not in anonymous.get(f"/{KINDS[spec.froms[0]].plural}/{a}").get_data(as_text=True)
             a, b = _ends(spec.type)
             for me, other, kind, side in ((a, b, spec.froms[0], "from"), (b, a, spec.tos[-1], "to")):
                 page = client.get(f"/{KINDS[kind].plural}/{me}")

@@ -3,8 +3,8 @@
 "use strict";
 
 window.partnergraph = (function () {
-  const KIND_COLORS = { affiliate: "#3b6fd8", partner: "#e07b00", contact: "#1f9d8b", issue: "#8e5bd8" };
-  const PLURAL = { affiliate: "affiliates", partner: "partners", contact: "contacts", issue: "issues" };
+  const KIND_COLORS = { affiliate: "#3b6fd8", partner: "#e07b00", contact: "#1f9d8b", issue: "#8e5bd8", event: "#e11d48" };
+  const PLURAL = { affiliate: "affiliates", partner: "partners", contact: "contacts", issue: "issues", event: "events" };
 
   /* Create an element with attributes (set as properties) and text children. */
   function el(tag, props, ...children) {
@@ -63,8 +63,14 @@ window.partnergraph = (function () {
     return "/" + PLURAL[kind] + "/" + encodeURIComponent(id).replace(/%2F/g, "/");
   }
 
+  /* An event's dates as people read them: "2025-03-10 to 2025-03-12", or one day. */
+  function dates(node) {
+    if (!node.start) return "";
+    return node.end && node.end !== node.start ? node.start + " to " + node.end : node.start;
+  }
+
   function facts(node) {
-    return [node.type, node.region, node.country, node.status].filter(Boolean).join(" · ");
+    return [dates(node), node.type, node.region, node.country, node.status].filter(Boolean).join(" · ");
   }
 
   return { KIND_COLORS, el, getJSON, csrfToken, send, postJSON, elementUrl, facts };

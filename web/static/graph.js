@@ -57,8 +57,11 @@
     return el("div", { className: "tip" }, el("strong", {}, n.name), el("br"), n.kind + (facts(n) ? " · " + facts(n) : ""));
   }
 
-  /* The colour of a node: by its kind, its region or its overview community. */
+  /* The colour of a node: by its kind, its region or its overview community. Events keep their
+     kind's colour in every scheme: a conference is a place people meet, not a member of a region's
+     or community's organisations. */
   function colourOf(n) {
+    if (n.kind === "event") return KIND_COLORS.event;
     if (view.colourBy === "region") {
       if (!n.region) return "#b8c0c9";
       if (!(n.region in view.regions)) view.regions[n.region] = PALETTE[Object.keys(view.regions).length % PALETTE.length];
@@ -115,6 +118,7 @@
     const keys = view.colourBy === "region" ? Object.entries(view.regions).sort()
       : view.colourBy === "community" ? Object.entries(view.communities).map(([c, colour]) => ["community " + (Number(c) + 1), colour])
       : kinds.map((k) => [k, KIND_COLORS[k]]);
+    if (view.colourBy !== "kind" && kinds.includes("event")) keys.unshift(["event", KIND_COLORS.event]);
     for (const [name, colour] of keys.slice(0, 14)) {
       const swatch = el("span", { className: "swatch" }); swatch.style.background = colour;
       parts.push(el("span", {}, swatch, name));
@@ -326,7 +330,7 @@
     $("graph-everyone").checked = mode === "all";
     $("graph-colour").value = view.colourBy = mode === "overview" ? "region" : "kind";
     for (const box of document.querySelectorAll("input[name=kind]")) {
-      box.disabled = mode === "overview" && box.value === "contact";
+      box.disabled = mode === "overview" && (box.value === "contact" || box.value === "event");
       if (mode === "all") box.checked = true;
       else box.checked = box.value === "affiliate" || box.value === "partner";
     }

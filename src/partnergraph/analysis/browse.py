@@ -30,13 +30,13 @@ from partnergraph.schema import ORGANISATION_SLUGS, SECTIONS, canonical_type, se
 # each type's sections in partnergraph.schema (SECTIONS: all keys, in its table order).
 _SECTIONS = section_keys()
 
-# What a node carries to the viewer besides id, name and kind.
-_NODE_FIELDS = ("type", "region", "country", "status")
+# What a node carries to the viewer besides id, name and kind (an event's dates too).
+_NODE_FIELDS = ("type", "region", "country", "status", "start", "end")
 MAX_DEPTH = 3
 
 
 def describe_node(graph: nx.Graph, node: str) -> dict[str, Any]:
-    """Return the id, name, kind and the short properties (type, region, country, status) of a node."""
+    """Return the id, name, kind and the short properties (type, region, country, status, start, end) of a node."""
     data = graph.nodes[node]
     found = node_summary(graph, node)
     for name in _NODE_FIELDS:

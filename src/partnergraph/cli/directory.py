@@ -20,6 +20,9 @@ def directory(ctx: click.Context, region: str | None, issue: str | None, type_: 
               as_json: bool) -> None:
     """Print the public directory: public partners, what they offer, and which affiliate's team to contact.
 
+    Then the public partner events (public events a public partner or affiliate organises): their
+    dates, place, issues and organisers, never who attends.
+
     Exactly what the public viewer's /directory shows and /api/directory returns (the JSON is
     the same), built from what `export --public` writes: no person, no personal data, no
     organisation not marked public.
@@ -48,3 +51,13 @@ def directory(ctx: click.Context, region: str | None, issue: str | None, type_: 
                        f"{': ' + reach if reach else ''}")
         if not p["routes"]:
             click.echo("  contact: no affiliate holds it yet")
+    events = found.get("events", [])
+    if events:
+        click.echo(f"{len(events)} public partner event{'' if len(events) == 1 else 's'}")
+    for e in events:
+        when = " to ".join(dict.fromkeys(str(d) for d in (e.get("start"), e.get("end")) if d))
+        facts = " · ".join(str(v) for v in (when, e.get("country"), e.get("region")) if v)
+        click.echo(f"{e['name']} ({e['id']}){': ' + facts if facts else ''}")
+        click.echo(f"  organised by: {', '.join(o['name'] for o in e['organisers'])}")
+        if e["issues"]:
+            click.echo(f"  issues: {', '.join(i['name'] for i in e['issues'])}")

@@ -1,4 +1,5 @@
-"""The public directory: public partners by region, issue, type and offer, each with role-based routes in.
+"""The public directory: public partners by region, issue, type and offer, each with role-based routes in;
+and the public partner events (public events organised by a public partner or affiliate).
 
 Built only from what `partnergraph.services.privacy.public_view` lets through (the caller
 passes that), so it can hold nothing that may not be published: no people, no personal data, no notes, no organisation not marked public.
@@ -24,6 +25,8 @@ NO_REGION = "No region given"
 PUBLIC_FACTS = ("type", "country", "region", "status")
 # What a partnership offers and what the partner looks for (`;` lists, public when the partner is).
 PUBLIC_LISTS = ("offers", "looks_for")
+# The facts of a public event that the directory shows, besides id, name, website, issues and organisers.
+EVENT_FACTS = ("start", "end", "country", "region")
 # Why a route leads to an affiliate (analysis.contact_of_record.VIA), said to the public.
 _REASONS = {"partnership": "partners formally", "contact_of_record": "contact of record"}
 
@@ -128,9 +131,44 @@ def public_directory(elements: Iterable[Element], connections: Iterable[Connecti
         for offer in p["offers"]:
             offers.setdefault(offer_key(offer), _OFFER_SPELLING.get(offer_key(offer), offer))
     type_list = [{"value": k, "label": types[k]} for k in sorted(types, key=lambda k: (types[k].casefold(), k))]
+    events = public_events(kept, links, today=today_text)
+    regions = sorted(set(regions) | {e.get("region") or NO_REGION for e in events}, key=str.casefold)
     return _grouped({"filters": {"region": None, "issue": None, "type": None, "offers": None}, "regions": regions,
                      "issues": issue_list, "types": type_list, "offers": sorted(offers.values(), key=str.casefold),
-                     "partners": partners})
+                     "partners": partners, "events": events})
+
+
+def public_events(elements: Iterable[Element], connections: Iterable[Connection], *, today: str) -> list[dict[str, Any]]:
+    """Return the public partner events of a public view: public events organised by a public partner or affiliate.
+
+    Each with its dates, place, website (http(s) only), issues and organisers, and whether it is
+    still `upcoming` on `today` (its last day not yet past); earliest first, undated last. Never
+    who attends: attendance is personal, and a public view holds none.
+    """
+    by_id = {e.id: e for e in elements}
+    organisers: dict[str, list[Element]] = {}
+    topics: dict[str, list[Element]] = {}
+    for link in connections:
+        source, target = by_id.get(link.source), by_id.get(link.target)
+        if source is None or target is None or target.kind not in (Kind.EVENT, Kind.ISSUE):
+            continue
+        if link.type is RelType.ORGANISES and source.kind in (Kind.PARTNER, Kind.AFFILIATE) and target.kind is Kind.EVENT:
+            organisers.setdefault(target.id, []).append(source)
+        elif link.type is RelType.WORKS_ON and source.kind is Kind.EVENT and target.kind is Kind.ISSUE:
+            topics.setdefault(source.id, []).append(target)
+    found = []
+    for eid, orgs in organisers.items():
+        event = by_id[eid]
+        entry: dict[str, Any] = {"id": eid, "name": event.name, "kind": "event"}
+        entry.update({k: event.props[k] for k in EVENT_FACTS if event.props.get(k) not in (None, "")})
+        last = str(entry.get("end") or entry.get("start") or "")
+        entry["upcoming"] = bool(last) and last >= today[:len(last)]
+        entry["website"] = safe_url(event.props.get("website"))
+        entry["issues"] = [{"id": i.id, "name": i.name} for i in sorted(topics.get(eid, ()), key=lambda i: (i.name.casefold(), i.id))]
+        entry["organisers"] = [{"id": o.id, "name": o.name, "kind": o.kind.slug}
+                               for o in sorted(orgs, key=lambda o: (o.name.casefold(), o.id))]
+        found.append(entry)
+    return sorted(found, key=lambda e: (not e.get("start"), str(e.get("start") or ""), e["name"].casefold(), e["id"]))
 
 
 def narrow(directory: dict[str, Any], *, region: str | None = None, issue: str | None = None,
@@ -147,7 +185,11 @@ def narrow(directory: dict[str, Any], *, region: str | None = None, issue: str |
                 and (wanted_offer is None or any(offer_key(o) == wanted_offer for o in p["offers"]))]
     shown_offer = _OFFER_SPELLING.get(wanted_offer, offers.strip()) if offers and wanted_offer else None
     filters = {"region": region, "issue": issue, "type": wanted_type, "offers": shown_offer}
-    return _grouped({**directory, "filters": filters, "partners": partners})
+    # Events are narrowed by region and issue; type and offers describe partners, not events.
+    events = [e for e in directory.get("events", ())
+              if (region is None or (e.get("region") or NO_REGION) == region)
+              and (issue is None or any(i["id"] == issue for i in e["issues"]))]
+    return _grouped({**directory, "filters": filters, "partners": partners, "events": events})
 
 
 def _grouped(directory: dict[str, Any]) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from partnergraph.io import directory as directories
 from partnergraph.model import Kind
 from partnergraph.services.cache import GraphCache
 from partnergraph.services.options import GraphQuery, SearchQuery
-from partnergraph.services.privacy import public_view
+from partnergraph.services.privacy import impersonal_view, public_view
 
 # What the overview says of a formal partnership: facts only (its notes are free text, personal).
 _PARTNERSHIP_FACTS = ("status", "since", "until", "issues")
@@ -34,8 +34,17 @@ class Browse:
     def __init__(self, cache: GraphCache):
         self.cache = cache
 
-    def view_graph(self, *, public: bool = False) -> nx.Graph:
-        """Return the analysis graph, or with `public` only what the public directory may show."""
+    def view_graph(self, *, public: bool = False, personal: bool = True) -> nx.Graph:
+        """Return the analysis graph, or with `public` only what the public directory may show.
+
+        Without `personal`, the graph of a reader who may not see personal data: every element,
+        no personal relationship (`privacy.impersonal_view`: who attended which event).
+        """
+        if not public and not personal:
+            def impersonal() -> nx.Graph:
+                snapshot = self.cache.store.snapshot()
+                return build_graph(*impersonal_view(snapshot.elements, snapshot.connections))
+            return self.cache.memo("impersonal", "graph", impersonal)
         if not public:
             return self.cache.graph()
 
@@ -73,9 +82,12 @@ class Browse:
         """Return elements whose name or id contains the text, best matches first."""
         return browse.search(self.view_graph(public=query.public), query.text, limit=query.limit)
 
-    def element(self, ref: str, *, public: bool = False) -> dict[str, Any]:
-        """Return an element with all its properties and its neighbours grouped by relationship."""
-        graph = self.view_graph(public=public)
+    def element(self, ref: str, *, public: bool = False, personal: bool = True) -> dict[str, Any]:
+        """Return an element with all its properties and its neighbours grouped by relationship.
+
+        Without `personal`, no personal relationship: an event has no attendees, a person no events.
+        """
+        graph = self.view_graph(public=public, personal=personal)
         node = resolve(graph, ref)
         properties = {k: v for k, v in graph.nodes[node].items() if k not in ("kind", "name")}
         result: dict[str, Any] = {**browse.describe_node(graph, node), "properties": properties,
@@ -103,7 +115,8 @@ class Browse:
         if query.view == "overview":
             return self.overview(query)
         public, depth = query.public, query.depth
-        graph = self.view_graph(public=public)
+        audience = (public, query.personal)  # what the memos below are computed for
+        graph = self.view_graph(public=public, personal=query.personal)
         centre = resolve(graph, query.center) if query.center else None
         issue_id = resolve(graph, query.issue) if query.issue else None
         keep = browse.node_filter(graph, kinds=query.kinds, issue=issue_id, region=query.region, status=query.status,
@@ -116,16 +129,16 @@ class Browse:
         sub = view.subgraph(chosen)
         scores: dict[str, float] = {}
         if query.size_by:
-            scores = self.cache.memo("scores", (query.size_by, public), lambda: centrality(graph, query.size_by))
+            scores = self.cache.memo("scores", (query.size_by, audience), lambda: centrality(graph, query.size_by))
         positions: dict[str, tuple[float, float]] = {}
         if len(chosen) > query.physics_limit:
             if graph.number_of_nodes() <= browse.WHOLE_LAYOUT_LIMIT:
                 # One layout for every view and filter: computed once, and a filtered or
                 # expanded view keeps each element where it was (the picture stays familiar).
-                whole = self.cache.memo("layout", ("whole", public), lambda: browse.layout(graph))
+                whole = self.cache.memo("layout", ("whole", audience), lambda: browse.layout(graph))
                 positions = {n: whole[n] for n in chosen}
             else:
-                key = (public, hash(frozenset(chosen)), len(chosen))
+                key = (audience, hash(frozenset(chosen)), len(chosen))
                 positions = self.cache.memo("layout", key, lambda: browse.layout(sub))
         nodes = []
         for n in chosen:
@@ -153,9 +166,10 @@ class Browse:
         on the public view, which has no people: only formal partnerships link organisations.
         """
         public = query.public
-        graph = self.view_graph(public=public)
+        audience = (public, query.personal)
+        graph = self.view_graph(public=public, personal=query.personal)
         issue_id = resolve(graph, query.issue) if query.issue else None
-        key = (public, query.kinds, issue_id, query.region, query.status, query.type)
+        key = (audience, query.kinds, issue_id, query.region, query.status, query.type)
 
         def build() -> tuple[nx.Graph, dict[str, int], dict[str, tuple[float, float]]]:
             keep = browse.node_filter(graph, kinds=query.kinds, issue=issue_id, region=query.region,
@@ -166,7 +180,7 @@ class Browse:
         chosen, total = browse.busiest_nodes(folded, query.limit)
         scores: dict[str, float] = {}
         if query.size_by:
-            scores = self.cache.memo("scores", (query.size_by, public), lambda: centrality(graph, query.size_by))
+            scores = self.cache.memo("scores", (query.size_by, audience), lambda: centrality(graph, query.size_by))
         nodes = []
         for n in chosen:
             data = folded.nodes[n]

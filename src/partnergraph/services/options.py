@@ -177,6 +177,7 @@ class CentralityQuery(Options):
     induced: bool = False
     backend: str = choice("auto", BACKENDS)
     public: bool = False
+    personal: bool = True  # False: a reader without personal data (anonymous): no attendance in the graph
     types: tuple[str, ...] = ()
     include_issues: bool = False
 
@@ -204,6 +205,7 @@ class BrokersQuery(Options):
     """Who brokers: structural holes, cut points, bridges, connectors."""
 
     top: int | None = bounded(10, 1)
+    personal: bool = True  # False: a reader without personal data (anonymous): no attendance in the graph
 
 
 @dataclass(frozen=True)
@@ -215,6 +217,7 @@ class CommunitiesQuery(Options):
     weighted: bool = False
     top: int | None = bounded(None, 1)
     public: bool = False
+    personal: bool = True  # False: a reader without personal data (anonymous): no attendance in the graph
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -291,6 +294,7 @@ class GraphQuery(Options):
     status: str | None = None
     size_by: str | None = choice(None, tuple(MEASURES))
     public: bool = False
+    personal: bool = True  # False: a reader without personal data (anonymous): no attendance in the graph
     physics_limit: int = 300
     # "overview": organisations with people folded into the edges (no centre); "all": every
     # element; None: "all", as /api/graph answered before the overview came (docs/json-api.md).

@@ -18,6 +18,11 @@ docs/security.md#privacy):
 
 Contact details, free text and provenance are personal: only signed-in readers see them. Facts are seen by
 anonymous readers of a private viewer; the public sees only the facts of public elements.
+
+Some relationship types are personal data as a whole (`schema.PERSONAL_TYPES`: attendance, who
+went to which event): not one of their fields but the relationship itself. Only signed-in readers
+see them; anonymous readers get the graph without them (`impersonal_view`, `visible_types`), and
+the public never (`public_view` drops them too).
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from types import MappingProxyType
 from typing import Any
 
 from partnergraph.model import Connection, Element, Kind
+from partnergraph.schema import PATH_TYPES, PERSONAL_TYPES
 
 
 class FieldClass(Enum):
@@ -83,16 +89,53 @@ def redact(result: Any) -> Any:
     """Return a copy of a result without personal data: no contact details or free text at any depth.
 
     The one redaction for readers who are not signed in. It works on the JSON-like results of
-    the services (dicts and lists): a key in `PERSONAL_FIELDS` goes, and a history entry's
-    before/after whose `field` is one goes. Sentences are not edited here: a path asked with
-    `PathQuery(personal=False)` is said without the private tie properties in the first place.
+    the services (dicts and lists): a key in `PERSONAL_FIELDS` goes, a history entry's
+    before/after whose `field` is one goes, and so does a relationship of a personal type listed
+    anywhere (a dict whose `type` is one, such as an element's ATTENDS connections), as does a
+    listed change whose every edit is one. Sentences
+    are not edited here: a path asked with `PathQuery(personal=False)` is said without the private
+    tie properties, and takes no personal hop, in the first place.
     """
     if isinstance(result, dict):
         return {k: redact(v) for k, v in result.items() if k not in PERSONAL_FIELDS}
     if isinstance(result, (list, tuple)):
-        return [redact(v) for v in result
-                if not (isinstance(v, dict) and v.get("field") in PERSONAL_FIELDS)]
+        return [redact(v) for v in result if not _personal_entry(v)]
     return result
+
+
+def _personal_entry(entry: Any) -> bool:
+    # A listed entry that is personal as a whole: a history field that is, a relationship of a
+    # personal type, or a change whose every edit is one (logging who attended an event).
+    if not isinstance(entry, dict):
+        return False
+    if entry.get("field") in PERSONAL_FIELDS or is_personal_type(str(entry.get("type"))):
+        return True
+    edits = entry.get("edits")
+    return bool(edits) and isinstance(edits, list) and all(
+        isinstance(e, dict) and is_personal_type(str(e.get("type"))) for e in edits)
+
+
+def is_personal_type(rel: str) -> bool:
+    """Return whether relationships of type `rel` (a type name) are personal data as a whole."""
+    return rel in PERSONAL_TYPES
+
+
+def visible_types(types: Iterable[str], *, personal: bool) -> list[str]:
+    """Return the relationship type names of `types` a reader may see: all when `personal` is allowed."""
+    return [t for t in types if personal or not is_personal_type(t)]
+
+
+def impersonal_path_types(types: Iterable[str] | None) -> list[str]:
+    """Return the hop types a path may take for a reader without personal data (default: every path type).
+
+    A hop through an event says who attended it, so such readers' paths never take one.
+    """
+    return visible_types(PATH_TYPES if types is None else types, personal=False)
+
+
+def impersonal_view(elements: Iterable[Element], connections: Iterable[Connection]) -> tuple[list[Element], list[Connection]]:
+    """Return the graph as anonymous readers may see it: every element, no personal relationship (attendance)."""
+    return list(elements), [c for c in connections if not is_personal_type(c.type.value)]
 
 
 def is_public(element: Element) -> bool:
@@ -105,13 +148,14 @@ def is_public(element: Element) -> bool:
 def public_view(elements: Iterable[Element], connections: Iterable[Connection]) -> tuple[list[Element], list[Connection]]:
     """Return only what may be published: public organisations and issues, no people, no private text.
 
-    Contacts are people and never appear. Affiliates and partners appear only when marked
-    `public`; issues are topics and appear unless marked `public: false`.
+    Contacts are people and never appear. Affiliates, partners and events appear only when marked
+    `public`; issues are topics and appear unless marked `public: false`. No personal relationship
+    (attendance) appears, whatever its ends.
     """
     kept = [Element(e.id, e.kind, e.name, {k: v for k, v in e.props.items() if k not in PRIVATE_ELEMENT_PROPERTIES})
             for e in elements if is_public(e)]
     ids = {e.id for e in kept}
     links = [Connection(c.source, c.target, c.type,
                         {k: v for k, v in c.props.items() if k not in PRIVATE_CONNECTION_PROPERTIES})
-             for c in connections if c.source in ids and c.target in ids]
+             for c in connections if c.source in ids and c.target in ids and not is_personal_type(c.type.value)]
     return kept, links

@@ -28,7 +28,7 @@ from partnergraph.analysis.relationships import holder_warnings, holders, relati
 from partnergraph.analysis.score_spread import score_spread
 from partnergraph.io.countries import EVERYDAY_NAMES
 from partnergraph.model import NoPath, PartnergraphError
-from partnergraph.schema import PATH_TYPES, PERSONAL_TYPES
+from partnergraph.schema import PATH_TYPES
 from partnergraph.services.browse import Browse
 from partnergraph.services.cache import GraphCache
 from partnergraph.services.options import (
@@ -43,7 +43,7 @@ from partnergraph.services.options import (
     RisksQuery,
     SuggestQuery,
 )
-from partnergraph.services.privacy import PRIVATE_CONNECTION_PROPERTIES
+from partnergraph.services.privacy import PRIVATE_CONNECTION_PROPERTIES, impersonal_path_types
 
 __all__ = ["Questions", "default_criteria_text", "load_criteria"]
 
@@ -90,7 +90,7 @@ class Questions:
         types = list(query.types) if query.types is not None else list(PATH_TYPES)
         if not query.personal:
             # Attendance is personal data: a reader who may not see it gets no hop that rests on it.
-            types = [t for t in types if t not in PERSONAL_TYPES]
+            types = impersonal_path_types(types)
         to = node_summary(graph, target) if target is not None else {"issue": to_issue, "region": query.to_region}
         if not types:
             return {"from": node_summary(graph, source), "to": to, "paths": [],
@@ -113,13 +113,13 @@ class Questions:
         the scores, the ranking and the counts in `scope`, so that nothing private (a partner's
         contacts, a private organisation) weighs on what the public sees.
         """
-        graph = self.browse.view_graph(public=query.public)
+        graph = self.browse.view_graph(public=query.public, personal=query.personal)
         issue_id = resolve(graph, query.issue) if query.issue else None
         induced_kind = query.kind if query.induced else None
         scoped = query.region is not None or issue_id is not None or query.induced
         work = scope(graph, region=query.region, issue=issue_id, kind=induced_kind) if scoped else graph
         key = (query.measure, query.sample, query.seed, query.weighted, query.region, issue_id, induced_kind,
-               query.backend, query.public)
+               query.backend, query.public, query.personal)
         scores = self.cache.memo("centrality", key, lambda: centrality(
             work, query.measure, sample=query.sample, seed=query.seed, weighted_ties=query.weighted,
             backend=query.backend))
@@ -147,14 +147,14 @@ class Questions:
 
     def brokers(self, query: BrokersQuery) -> dict[str, Any]:
         """Return who brokers: structural holes, cut points with consequences, bridges, connectors."""
-        graph, top = self.cache.graph(), query.top
-        holes = self.cache.memo("brokers", "holes", lambda: brokers.structural_holes(graph))
+        graph, top = self.browse.view_graph(personal=query.personal), query.top
+        holes = self.cache.memo("brokers", ("holes", query.personal), lambda: brokers.structural_holes(graph))
         ranked = sorted(((n, h) for n, h in holes.items() if h["effective_size"] is not None),
                         key=lambda item: (-item[1]["effective_size"], item[1]["constraint"], item[0]))
         return {
             "structural_holes": [{**node_summary(graph, n), **h} for n, h in (ranked[:top] if top else ranked)],
-            "cut_points": self.cache.memo("brokers", ("cut_points", top), lambda: brokers.cut_points(graph, top=top)),
-            "bridges": self.cache.memo("brokers", ("bridges", top), lambda: brokers.bridges(graph, top=top)),
+            "cut_points": self.cache.memo("brokers", ("cut_points", top, query.personal), lambda: brokers.cut_points(graph, top=top)),
+            "bridges": self.cache.memo("brokers", ("bridges", top, query.personal), lambda: brokers.bridges(graph, top=top)),
             "connectors": brokers.connectors(graph, top=top),
         }
 
@@ -166,8 +166,8 @@ class Questions:
 
     def communities(self, query: CommunitiesQuery) -> dict[str, Any]:
         """Return the Louvain communities (seeded) with a summary of each, largest first."""
-        graph = self.browse.view_graph(public=query.public)
-        key = (query.seed, query.resolution, query.weighted, query.public)
+        graph = self.browse.view_graph(public=query.public, personal=query.personal)
+        key = (query.seed, query.resolution, query.weighted, query.public, query.personal)
         found = self.cache.memo("communities", key, lambda: community_analysis.communities(
             graph, seed=query.seed, resolution=query.resolution, weighted_ties=query.weighted))
         summary = community_analysis.summarise(graph, found)

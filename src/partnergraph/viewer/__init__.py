@@ -35,6 +35,7 @@ def create_app(settings: config.Settings | None = None, *, public: bool | None =
     from partnergraph.viewer.api import api
     from partnergraph.viewer.edit_api import edit_api
     from partnergraph.viewer.edit_pages import edit
+    from partnergraph.viewer.event_pages import event_api, event_pages
     from partnergraph.viewer.import_pages import imports
     from partnergraph.viewer.pages import pages
     from partnergraph.viewer.print_pages import print_pages
@@ -53,6 +54,8 @@ def create_app(settings: config.Settings | None = None, *, public: bool | None =
     app.register_blueprint(edit_api, url_prefix="/api")
     app.register_blueprint(imports)  # /edit/import: upload, preview, confirm
     app.register_blueprint(shares)  # /graph/download: a view as one HTML file
+    app.register_blueprint(event_pages)  # /events, briefings, /analytics/attendance
+    app.register_blueprint(event_api, url_prefix="/api")
     auth.install(app, settings)  # sessions, the sign-in gate, CSRF, /login
     if not app.extensions["partnergraph"].public:  # the public directory has no accounts, as no sign-in
         app.register_blueprint(account_pages)  # /accounts: the admin's pages

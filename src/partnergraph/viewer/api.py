@@ -45,7 +45,7 @@ def search() -> Any:
 def node(node_id: str) -> Any:
     """Return one element, its properties and its neighbours grouped by relationship."""
     with state().workspace() as ws:
-        return jsonify(as_allowed(ws.browse.element(node_id, public=state().public)))
+        return jsonify(as_allowed(ws.browse.element(node_id, public=state().public, personal=personal_data_allowed())))
 
 
 @api.get("/holders/<path:partner_id>")
@@ -105,7 +105,7 @@ def graph() -> Any:
 def brokers() -> Any:
     """Return Burt's measures, cut points, bridges and connectors: ?top=N (the CLI's `brokers --json`)."""
     private_only()  # every broker is a person
-    query = BrokersQuery(top=int_arg("top", 10))
+    query = BrokersQuery(top=int_arg("top", 10), personal=personal_data_allowed())
     with state().workspace() as ws:
         return jsonify(ws.questions.brokers(query))
 

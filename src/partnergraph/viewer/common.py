@@ -84,7 +84,7 @@ def text_arg(name: str, default: str | None = None) -> str | None:
 
 # The query parameter that carries each option whose name differs from its field's.
 QUERY_NAMES = {"source": "from", "target": "to", "affiliate": "for", "organisation": "org", "size_by": "size",
-               "kinds": "kind", "text": "q"}
+               "kinds": "kind", "text": "q", "from_year": "from", "today": "as_of"}
 
 
 def describe_error(exc: PartnergraphError) -> str:
@@ -171,13 +171,14 @@ def graph_query(*, public: bool) -> GraphQuery:
     return GraphQuery(center=text_arg("center"), depth=int_arg("depth", 1), limit=int_arg("limit", 500),
                       kinds=tuple(list_arg("kind")), issue=text_arg("issue"), region=text_arg("region"),
                       status=text_arg("status"), size_by=text_arg("size"), public=public, view=text_arg("view"),
-                      type=text_arg("type"))
+                      type=text_arg("type"), personal=personal_data_allowed())
 
 
 def communities_query(*, top: int | None = None, public: bool) -> CommunitiesQuery:
     """Return the options of `partnergraph communities` from the query: seed, resolution, weighted, top."""
     return CommunitiesQuery(seed=int_arg("seed", 0), resolution=float_arg("resolution", 1.0),
-                            weighted=bool_arg("weighted"), top=int_arg("top", top), public=public)
+                            weighted=bool_arg("weighted"), top=int_arg("top", top), public=public,
+                            personal=personal_data_allowed())
 
 
 def coverage_query(*, public: bool) -> CoverageQuery:
@@ -189,7 +190,8 @@ def coverage_query(*, public: bool) -> CoverageQuery:
 def centrality_query(*, measure: str, top: int, public: bool) -> CentralityQuery:
     """Return the options of `partnergraph centrality` from the query: measure, kind, top, type, include_issues."""
     return CentralityQuery(text_arg("measure", measure) or measure, kind=text_arg("kind"), top=int_arg("top", top),
-                           types=tuple(list_arg("type")), include_issues=bool_arg("include_issues"), public=public)
+                           types=tuple(list_arg("type")), include_issues=bool_arg("include_issues"), public=public,
+                           personal=personal_data_allowed())
 
 
 def criteria_query(*, organisation: str | None = None) -> CriteriaQuery:

@@ -27,11 +27,20 @@ from werkzeug.exceptions import PreconditionRequired, RequestEntityTooLarge
 from partnergraph.model import Conflict, ImportFailed, PartnergraphError
 from partnergraph.records import Change
 from partnergraph.schema import KIND_SLUGS
-from partnergraph.services.edit_checks import PROVENANCE, UnknownChange, ValidationError, revision
+from partnergraph.services.edit_checks import PROVENANCE, UnknownChange, UnknownConnection, ValidationError, revision
 from partnergraph.services.imports import DECISIONS, UndecidedDuplicates
 from partnergraph.services.partnership_checks import type_notices
+from partnergraph.services.privacy import is_personal_type
 from partnergraph.viewer.auth import actor, require_role
-from partnergraph.viewer.common import as_allowed, connection_key, int_arg, private_only, state, text_arg
+from partnergraph.viewer.common import (
+    as_allowed,
+    connection_key,
+    int_arg,
+    personal_data_allowed,
+    private_only,
+    state,
+    text_arg,
+)
 from partnergraph.viewer.uploads import import_upload
 
 edit_api = Blueprint("edit_api", __name__)
@@ -230,6 +239,8 @@ def api_delete_element(node_id: str) -> Any:
 def api_connection() -> Any:
     """Return one connection as stored and its `rev`: ?from=&to=&type=."""
     source, target, rel = connection_key()
+    if is_personal_type(rel) and not personal_data_allowed():  # as if there were none: attendance is personal
+        raise UnknownConnection(f"no {rel} connection from {source!r} to {target!r}")
     with state().workspace() as ws:
         found = ws.editing.connection(source, target, rel)
     return jsonify(as_allowed({"connection": found.to_dict(), "rev": revision(found)}))

@@ -44,6 +44,8 @@ def can_edit() -> bool:
 
 edit.add_app_template_global(forms.field_label)
 edit.add_app_template_global(forms.field_hint)
+edit.add_app_template_global(forms.field_choices)
+edit.add_app_template_global(forms.input_type)
 edit.add_app_template_filter(forms.shown, "shown")
 
 

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 from flask import redirect, request
 
 from partnergraph.model import PARTNER_STATUSES, Conflict, Kind, RelType
-from partnergraph.schema import KINDS, RELATIONSHIPS
+from partnergraph.schema import ATTENDANCE_ROLES, ATTENDANCE_STATUSES, KINDS, RELATIONSHIPS
 from partnergraph.services.edit_checks import PROVENANCE, ValidationError, revision
 
 Values = Mapping[str, Any] | None  # a form's values, or None for its own
@@ -27,6 +27,13 @@ CONNECTION_FIELDS: dict[RelType, tuple[str, ...]] = {rel: RELATIONSHIPS[rel].fie
 LIST_FIELDS = frozenset(("tags", "issues", "aliases", "offers", "looks_for"))
 REL_NAMES = tuple(r.value for r in RelType)
 STATUS_OPTIONS = [("", "not said"), *((s, s) for s in PARTNER_STATUSES)]
+# Fields of a relationship type that take a value from a vocabulary: a select, not free text.
+CONNECTION_CHOICES: dict[tuple[str, str], list[tuple[str, str]]] = {
+    (RelType.ATTENDS.value, "role"): [("", "not said"), *((r, r) for r in ATTENDANCE_ROLES)],
+    (RelType.ATTENDS.value, "status"): [("", "not said (read from the event's dates)"),
+                                        *((s, s) for s in ATTENDANCE_STATUSES)],
+}
+DATE_FIELDS = frozenset(("start", "end"))  # element fields shown as date inputs (a full date)
 
 # Labels and hints of form fields; the kind of input each one gets is in the templates.
 LABELS = {
@@ -35,7 +42,7 @@ LABELS = {
     "email": "Email", "phone": "Phone", "role": "Role", "from": "From", "to": "To", "strength": "Strength",
     "since": "Since", "until": "Until", "last_contact": "Last contact", "source": "Origin of the tie",
     "issues": "Issues", "aliases": "Other names", "offers": "Offers", "looks_for": "Looks for",
-    "public_email": "Public role address", "primary": "Contact of record",
+    "public_email": "Public role address", "primary": "Contact of record", "start": "Starts", "end": "Ends",
     "from_affiliate": "Whose list is this?", PROVENANCE: "Source of this information", "comment": "Comment",
 }
 HINTS = {
@@ -49,6 +56,7 @@ HINTS = {
     "public_email": "a role address the public may write to, e.g. partnerships@…; never a person's",
     "primary": "the person accountable for this partnership on behalf of their affiliate",
     "from_affiliate": "the affiliate that keeps this list (optional): pages will say where each fact came from",
+    "start": "the first day, YYYY-MM-DD", "end": "the last day, YYYY-MM-DD (empty for a one-day event)",
     PROVENANCE: "where does this information come from? a link, a meeting, an email…",
 }
 # What each relationship type is, beside its form: the schema's help texts.
@@ -63,6 +71,19 @@ def field_label(name: str) -> str:
 def field_hint(name: str) -> str:
     """Return a form field's hint, or ""."""
     return HINTS.get(name, "")
+
+
+def field_choices(rel: str | None, name: str) -> list[tuple[str, str]]:
+    """Return the options of a relationship field taken from a vocabulary, or [] for free input."""
+    return CONNECTION_CHOICES.get((rel or "", name), [])
+
+
+def input_type(name: str, value: Any) -> str:
+    """Return the input type of an element field: "date" for a date field holding a full date or nothing.
+
+    A date kept to the month (2025-03) stays a text input: a date input would drop it on save.
+    """
+    return "date" if name in DATE_FIELDS and len(form_value(value)) in (0, 10) else "text"
 
 
 def shown(value: Any) -> str:

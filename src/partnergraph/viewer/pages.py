@@ -25,6 +25,7 @@ from partnergraph.services.options import (
     SuggestQuery,
     warmth_meaning,
 )
+from partnergraph.services.privacy import visible_types
 from partnergraph.viewer.common import (
     KINDS,
     as_allowed,
@@ -53,6 +54,15 @@ TYPE_CHOICES = tuple(ORGANISATION_TYPES)  # the vocabulary of organisation types
 pages.add_app_template_filter(plural, "plural")  # {{ n|plural("partner") }}: "1 partner", "2 partners"
 
 
+@pages.app_template_filter("event_dates")
+def event_dates(element: dict[str, Any]) -> str:
+    """Say an event's dates: "2025-03-10 to 2025-03-12", one day, or "" when it has none."""
+    start, end = element.get("start"), element.get("end")
+    if not start:
+        return ""
+    return f"{start} to {end}" if end and end != start else str(start)
+
+
 @pages.app_context_processor
 def globals_for_templates() -> dict[str, Any]:
     return {"public_mode": state().public}
@@ -72,8 +82,11 @@ def home() -> Any:
     with state().workspace() as ws:
         counts = ws.questions.overview()
         risks = ws.questions.risks(RisksQuery())
-        brokers = ws.questions.centrality(CentralityQuery("betweenness", kind="contact", top=5))["results"]
-        partners = ws.questions.centrality(CentralityQuery("degree", kind="partner", top=5))["results"]
+        personal = personal_data_allowed()
+        brokers = ws.questions.centrality(CentralityQuery("betweenness", kind="contact", top=5,
+                                                          personal=personal))["results"]
+        partners = ws.questions.centrality(CentralityQuery("degree", kind="partner", top=5,
+                                                           personal=personal))["results"]
     return render_template("home.html", counts=counts, risks=risks, brokers=brokers, partners=partners)
 
 
@@ -105,8 +118,11 @@ def any_element(node_id: str) -> Any:
 
 @pages.get(f"/<any({', '.join(spec.plural for spec in KIND_SPECS.values())}):kinds>/<path:node_id>")
 def element(kinds: str, node_id: str) -> Any:
+    event = None
     with state().workspace() as ws:
-        found = as_allowed(ws.browse.element(node_id, public=state().public))
+        found = as_allowed(ws.browse.element(node_id, public=state().public, personal=personal_data_allowed()))
+        if found["kind"] == "event" and personal_data_allowed():  # who is there: attendance, personal
+            event = ws.events.event(found["id"])
     if PLURAL[found["kind"]] != kinds:
         return redirect(element_url(found))
     sections = [(key, title, found[key]) for key, title in SECTION_TITLES[found["kind"]] if found.get(key)]
@@ -116,7 +132,7 @@ def element(kinds: str, node_id: str) -> Any:
             warnings.append("Nobody holds this relationship.")
         elif len(found["holders"]) == 1:
             warnings.append(f"This partnership hangs on one person: {found['holders'][0]['name']}.")
-    return render_template("element.html", element=found, sections=sections, warnings=warnings)
+    return render_template("element.html", element=found, sections=sections, warnings=warnings, event=event)
 
 
 @pages.get("/path")
@@ -150,7 +166,10 @@ def graph() -> Any:
     view = GraphQuery(center=text_arg("center"), depth=int_arg("depth", 1), limit=int_arg("limit", 1000),
                       view=choice_arg("view", GRAPH_VIEWS, None))
     shown = view.view or ("all" if view.center else "overview")
-    styles = {"edges": edge_styles(), "kinds": {kind.slug: KIND_SHAPES[kind] for kind in Kind}}
+    # Attendance is personal data: a reader who may not see it is not even told the line type exists.
+    visible = visible_types((s["type"] for s in edge_styles()), personal=personal_data_allowed())
+    styles = {"edges": [s for s in edge_styles() if s["type"] in visible],
+              "kinds": {kind.slug: KIND_SHAPES[kind] for kind in Kind}}
     return render_template("graph.html", facets=facets, kinds=kinds, measures=MEASURE_NAMES, types=ORGANISATION_TYPES,
                            center=view.center or "", depth=view.depth, limit=view.limit, view=shown, styles=styles)
 
@@ -171,7 +190,7 @@ def analytics() -> Any:
 @pages.get("/analytics/brokers")
 def brokers() -> Any:
     private_only()  # every broker is a person
-    query = BrokersQuery(top=int_arg("top", 10))
+    query = BrokersQuery(top=int_arg("top", 10), personal=personal_data_allowed())
     with state().workspace() as ws:
         found = ws.questions.brokers(query)
     return render_template("analytics_brokers.html", brokers=found, top=query.top)
