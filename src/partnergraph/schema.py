@@ -188,7 +188,7 @@ KIND_SHAPES: Mapping[Kind, str] = MappingProxyType({Kind.AFFILIATE: "square", Ki
 # standalone page and the viz attributes of GEXF and GraphML exports).
 KIND_COLOURS: Mapping[Kind, str] = MappingProxyType({Kind.AFFILIATE: "#3b6fd8", Kind.PARTNER: "#e07b00",
                                                      Kind.CONTACT: "#1f9d8b", Kind.ISSUE: "#8e5bd8",
-                                                     Kind.EVENT: "#c2185b"})
+                                                     Kind.EVENT: "#e11d48"})
 ORGANISATIONS = tuple(spec.kind for spec in _KIND_TABLE if spec.organisation)
 KIND_SLUGS = tuple(kind.slug for kind in Kind)  # what the CLI, the API and forms accept as a kind
 ORGANISATION_SLUGS = tuple(kind.slug for kind in ORGANISATIONS)  # as the analysis graph's nodes carry kinds
@@ -380,3 +380,18 @@ def page_sections(kind: Kind) -> tuple[tuple[str, str], ...]:
         if title is not None and kind in ends:
             found.append((section.rank, position, section.key, title))
     return tuple((key, title) for _, _, key, title in sorted(found))
+
+
+def kind_styles() -> dict[str, dict[str, str]]:
+    """Return how pages draw each kind, by slug: its colour, vis-network shape and URL plural.
+
+    The viewer's scripts read this (a JSON block of base.html, web/static/common.js) and the
+    stylesheet its colours (`kind_css`), so that kinds are coloured in one place.
+    """
+    return {kind.slug: {"colour": KIND_COLOURS[kind], "shape": KIND_SHAPES[kind], "plural": KINDS[kind].plural}
+            for kind in Kind}
+
+
+def kind_css() -> str:
+    """Return the stylesheet rule giving each kind's colour as a CSS variable (``--affiliate`` ...)."""
+    return ":root { " + " ".join(f"--{kind.slug}: {KIND_COLOURS[kind]};" for kind in Kind) + " }\n"

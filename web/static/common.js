@@ -3,8 +3,10 @@
 "use strict";
 
 window.partnergraph = (function () {
-  const KIND_COLORS = { affiliate: "#3b6fd8", partner: "#e07b00", contact: "#1f9d8b", issue: "#8e5bd8", event: "#e11d48" };
-  const PLURAL = { affiliate: "affiliates", partner: "partners", contact: "contacts", issue: "issues", event: "events" };
+  // How each kind is drawn, from the schema (schema.kind_styles): a JSON block of the page.
+  const kindStyles = JSON.parse(document.getElementById("kind-styles")?.textContent || "{}");
+  const KIND_COLORS = Object.fromEntries(Object.entries(kindStyles).map(([kind, s]) => [kind, s.colour]));
+  const PLURAL = Object.fromEntries(Object.entries(kindStyles).map(([kind, s]) => [kind, s.plural]));
 
   /* Create an element with attributes (set as properties) and text children. */
   function el(tag, props, ...children) {

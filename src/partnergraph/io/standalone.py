@@ -22,7 +22,7 @@ from markupsafe import Markup
 from pyvis.network import Network
 
 from partnergraph.io.drawing import draw, edge_style
-from partnergraph.schema import edge_styles
+from partnergraph.schema import edge_styles, kind_css, kind_styles
 
 # The scripts and styles the page inlines, in order: the vendored vis-network, then ours.
 SCRIPTS = ("vendor/vis-network/vis-network.min.js", "common.js", "graph_labels.js", "standalone.js")
@@ -113,6 +113,7 @@ def render_page(view: Mapping[str, Any], *, web: Path, colour_by: str = "region"
     template = _environment(web).get_template("standalone.html")
     return template.render(title=title, summary=_summary(view), message=view.get("message"), legend=legend,
                            data=data, today=today.isoformat(), public=public,
+                           kind_styles=kind_styles(), kind_css=kind_css(),
                            scripts=[_inlined(web, s) for s in SCRIPTS], styles=[_inlined(web, s) for s in STYLES])
 
 

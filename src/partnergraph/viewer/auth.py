@@ -194,7 +194,7 @@ def _login_redirect() -> Response:
 
 def _open_path() -> bool:
     path = request.path
-    return path in ("/healthz", "/login", "/favicon.ico") or path.startswith("/static/")
+    return path in ("/healthz", "/login", "/favicon.ico", "/kinds.css") or path.startswith("/static/")
 
 
 def _load_user() -> Response | None:

@@ -4,10 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, redirect, render_template, url_for
 
 from partnergraph.model import PartnergraphError
-from partnergraph.schema import KIND_SHAPES, ORGANISATION_TYPES, Kind, edge_styles, page_sections, type_label
+from partnergraph.schema import (
+    KIND_SHAPES,
+    ORGANISATION_TYPES,
+    Kind,
+    edge_styles,
+    kind_css,
+    kind_styles,
+    page_sections,
+    type_label,
+)
 from partnergraph.schema import KINDS as KIND_SPECS
 from partnergraph.services import plural
 from partnergraph.services.options import (
@@ -65,7 +74,13 @@ def event_dates(element: dict[str, Any]) -> str:
 
 @pages.app_context_processor
 def globals_for_templates() -> dict[str, Any]:
-    return {"public_mode": state().public}
+    return {"public_mode": state().public, "kind_styles": kind_styles}
+
+
+@pages.get("/kinds.css")
+def kinds_css() -> Any:
+    """Serve each kind's colour as a CSS variable, from the schema (style.css reads them)."""
+    return Response(kind_css(), mimetype="text/css", headers={"Cache-Control": "max-age=3600"})
 
 
 # A template global (not a context variable) so that imported macros see it too.
