@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from datetime import date
 from itertools import islice
 from pathlib import Path
@@ -325,3 +326,14 @@ def test_overlapping_alternatives_through_events_are_networkx_shortest_simple_pa
         assert [p.cost for p in ours] == pytest.approx([nx.path_weight(reference, p, "cost") for p in theirs], abs=1e-6)
         checked += 1
     assert checked >= 8
+
+
+def test_the_readme_and_the_paths_page_give_the_co_attendance_costs_the_search_uses():
+    root = Path(__file__).resolve().parents[1]
+    today = date(2026, 12, 15)
+    ends = ("2026-12-01", "2025-12-01", "2023-12-01")  # this month, a year ago, three years ago
+    for page in ("README.md", "docs/paths.md"):
+        text = (root / page).read_text(encoding="utf-8")
+        for size, label in ((10, "10 or fewer"), (30, "30"), (300, "300"), (3000, "3,000")):
+            costs = " | ".join(f"{co_attendance_cost(size, {'end': end}, today):.1f}" for end in ends)
+            assert re.search(rf"\| {re.escape(label)}( attended)? \| {re.escape(costs)} \|", text), (page, label, costs)
