@@ -99,3 +99,12 @@ def test_the_briefing_command_prints_the_json_contract_and_a_readable_text(event
     text = events_cli("briefing", "ev-summit", "--for", "c-ben", "--as-of", "2026-06-01")
     assert text.exit_code == 0
     assert "Olga Ost (speaker, planned): ask Ana Alves (also at the event)" in text.output
+
+
+def test_an_advocate_chooses_how_many_introductions_a_briefing_searches(events_cli):
+    none = events_cli("briefing", "ev-summit", "--for", "c-ben", "--as-of", "2026-06-01", "--introductions", "0")
+    assert none.exit_code == 0, none.output
+    assert ("Olga Ost (speaker, planned): introduction not searched (only for the first 0: --introductions N for more)"
+            in none.output)
+    bad = events_cli("briefing", "ev-summit", "--for", "c-ben", "--introductions", "-1")
+    assert bad.exit_code == 2 and "--introductions" in bad.output

@@ -9,6 +9,7 @@ import click
 
 from partnergraph.cli.common import json_option, open_workspace, print_json
 from partnergraph.cli.tables import render_table
+from partnergraph.services.events import INTRODUCTIONS
 from partnergraph.services.options import ATTENDANCE_BY, EventsQuery
 
 as_of_option = click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
@@ -75,10 +76,14 @@ def events_command(ctx: click.Context, upcoming: bool, past: bool, affiliate: st
 @click.command("briefing")
 @click.argument("event")
 @click.option("--for", "person", required=True, metavar="PERSON", help="The person going (a contact: id or name).")
+@click.option("--introductions", type=click.IntRange(0, 1000), default=INTRODUCTIONS, show_default=True,
+              help="Search introductions to this many people and organisations, the most worth meeting first "
+                   "(each is a path search: more take longer on a big network).")
 @as_of_option
 @json_option
 @click.pass_context
-def briefing_command(ctx: click.Context, event: str, person: str, as_of: date | None, as_json: bool) -> None:
+def briefing_command(ctx: click.Context, event: str, person: str, introductions: int, as_of: date | None,
+                     as_json: bool) -> None:
     """Brief PERSON for EVENT: the partner people and organisations there, why they matter, who introduces you.
 
     Partners come most worth meeting first (held by nobody, by one person, stale, prospective,
@@ -88,7 +93,7 @@ def briefing_command(ctx: click.Context, event: str, person: str, as_of: date | 
     \b
     partnergraph briefing "Pacific Open Access Conference" --for "Pieter Abiodun"
     """
-    result = open_workspace(ctx).events.briefing(event, person, as_of=as_of)
+    result = open_workspace(ctx).events.briefing(event, person, as_of=as_of, introductions=introductions)
     if as_json:
         return print_json(result)
     you, ev = result["for"], result["event"]
@@ -104,16 +109,18 @@ def briefing_command(ctx: click.Context, event: str, person: str, as_of: date | 
         why = "; ".join(partner["why"]) or "a partner"
         click.echo(f"{number}. {partner['name']} ({partner['id']}{status}): {why}")
         if not partner["people"]:
-            click.echo(f"   {_introduction(partner)}")
+            click.echo(f"   {_introduction(partner, introductions)}")
         for who in partner["people"]:
             role = ", ".join(x for x in (who.get("role"), who.get("status")) if x)
-            click.echo(f"   {who['name']} ({role}): {_introduction(who)}")
+            click.echo(f"   {who['name']} ({role}): {_introduction(who, introductions)}")
 
 
-def _introduction(target: dict[str, Any]) -> str:
+def _introduction(target: dict[str, Any], searched: int) -> str:
     found = target.get("introduction")
     if found is None:
-        return "introduction not searched (too many to brief)" if target.get("searched") is False else "no introduction"
+        if target.get("searched") is False:
+            return f"introduction not searched (only for the first {searched}: --introductions N for more)"
+        return "no introduction"
     if "no_path" in found:
         return f"no introduction: {found['no_path']}"
     names = " -> ".join(n["name"] for n in found["path"]["nodes"])

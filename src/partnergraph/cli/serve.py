@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import shlex
 from dataclasses import replace
 
 import click
 
 from partnergraph import config
 from partnergraph.cli.common import open_workspace
-from partnergraph.services import demo_rows
-from partnergraph.services.options import CentralityQuery, RisksQuery
+from partnergraph.services import DEMO_AFFILIATE, Workspace, demo_rows
+from partnergraph.services.options import CentralityQuery, EventsQuery, RisksQuery
 
 
 def _serve(settings: config.Settings, host: str, port: int, public: bool) -> None:
@@ -64,6 +65,7 @@ def demo(ctx: click.Context, no_serve: bool, host: str, port: int) -> None:
         click.echo(f"  partnergraph{db} path {top[0]['id']} {partner['id']} --warm -k 3")
     click.echo(f"  partnergraph{db} centrality --measure betweenness --kind contact")
     click.echo(f"  partnergraph{db} risks")
+    _conferences(workspace, db)
     if not no_serve:
         # Fictional data on this machine: readable without signing in; editing still needs an account.
         click.echo("to edit in the viewer: partnergraph user add NAME --role editor, then sign in")
@@ -87,3 +89,18 @@ def serve(ctx: click.Context, host: str, port: int, public: bool, anonymous_read
     if anonymous_read:
         settings = replace(settings, anonymous_read=True)
     _serve(settings, host, port, public=public or settings.public)
+
+
+def _conferences(workspace: Workspace, db: str) -> None:
+    """Say which partner conferences the demo holds, and how to ask which is worth attending."""
+    upcoming = workspace.events.ranked(EventsQuery(affiliate=DEMO_AFFILIATE, when="upcoming"))["events"]
+    past = workspace.events.ranked(EventsQuery(when="past"))["events"]
+    click.echo(f"partner conferences: {len(upcoming)} upcoming, {len(past)} past")
+    if not upcoming:
+        return
+    first = upcoming[0]
+    click.echo(f"  partnergraph{db} events --upcoming --for {shlex.quote(DEMO_AFFILIATE)}   # worth the trip, best first")
+    if first["our_people"]:
+        person = first["our_people"][0]["name"]
+        click.echo(f"  partnergraph{db} briefing {shlex.quote(first['name'])} --for {shlex.quote(person)}")
+    click.echo(f"  partnergraph{db} attendance --by region                # our people at partner events per year")

@@ -26,7 +26,7 @@ from partnergraph.records import ChangeNote
 from partnergraph.services.accounts import Accounts
 from partnergraph.services.browse import Browse
 from partnergraph.services.cache import GraphCache
-from partnergraph.services.data import Data, demo_rows, generate
+from partnergraph.services.data import DEMO_AFFILIATE, Data, demo_rows, generate
 from partnergraph.services.edit_checks import make_note
 from partnergraph.services.editing import Editing
 from partnergraph.services.events import Events
@@ -38,7 +38,7 @@ from partnergraph.services.reports import Reports
 from partnergraph.services.sharing import Sharing
 from partnergraph.store import GraphStore, open_store
 
-__all__ = ["Workspace", "demo_rows", "generate", "plural", "redact"]
+__all__ = ["DEMO_AFFILIATE", "Workspace", "demo_rows", "generate", "plural", "redact"]
 
 
 class Workspace:

@@ -11,6 +11,9 @@ from partnergraph.analysis import metrics as metrics_analysis
 from partnergraph.io import backup as backups
 from partnergraph.io import drawing
 from partnergraph.io import export as exporting
+
+# The demo affiliate whose people plan to go to a partner conference (what `demo` suggests asking).
+from partnergraph.io.demo_events import UNHELD_AFFILIATE as DEMO_AFFILIATE
 from partnergraph.io.export import FORMATS as EXPORT_FORMATS
 from partnergraph.io.metrics import METRIC_FORMATS, write_metrics
 from partnergraph.io.reader import read_rows
@@ -34,7 +37,7 @@ from partnergraph.services.questions import Questions
 from partnergraph.services.sharing import Sharing
 from partnergraph.store import GraphStore
 
-__all__ = ["EXPORT_FORMATS", "METRIC_FORMATS", "SHAPES_HELP", "Data", "ProgressFactory", "demo_rows", "generate",
+__all__ = ["DEMO_AFFILIATE", "EXPORT_FORMATS", "METRIC_FORMATS", "SHAPES_HELP", "Data", "ProgressFactory", "demo_rows", "generate",
            "write_template"]
 
 # Called as a stage of an import begins ("checking", then "writing") with its number of rows;
