@@ -298,6 +298,9 @@ def test_an_analyst_sees_attendance_per_year_as_a_chart_beside_its_table(signed_
     html = signed_in.get("/analytics/attendance?by=affiliate").get_data(as_text=True)
     assert "<svg" in html and "<polyline" in html and 'id="attendance-table"' in html
     assert "Wikimedia Deutschland, 2020: 1" in html  # a point's title
+    # 2031 is still to come: its planned attendance is in the table, not drawn as a fall to 0
+    assert "Wikimedia Deutschland, 2031" not in html, html[html.find("Wikimedia Deutschland, 2031") - 300:][:400]
+    assert '<th class="num">2031</th>' in html
     assert signed_in.get("/analytics/attendance?by=planet").status_code == 400
     assert signed_in.get("/api/attendance?from=1800").status_code == 400
     assert signed_in.get("/api/events?as_of=yesterday").status_code == 400

@@ -108,9 +108,12 @@ def attendance() -> Any:
     by = choice_arg("by", ATTENDANCE_BY, "region") or "region"
     with state().workspace() as ws:
         found = ws.events.attendance(by=by, from_year=int_arg("from", None), as_of=date_arg("as_of"))
-    series = [("all our people", [c["people"] for c in found["total"]])]
-    series += [(g["name"], [c["people"] for c in g["counts"]]) for g in found["groups"][:CHART_GROUPS]]
-    chart = line_chart(found["years"], series)
+    # The chart draws years up to the one asked about: a year still to come has only planned
+    # attendance, which the table shows; drawn as a fall to 0 it would read as a decline.
+    shown = sum(1 for year in found["years"] if year <= int(found["as_of"][:4]))
+    series = [("all our people", [c["people"] for c in found["total"][:shown]])]
+    series += [(g["name"], [c["people"] for c in g["counts"][:shown]]) for g in found["groups"][:CHART_GROUPS]]
+    chart = line_chart(found["years"][:shown], series)
     return render_template("analytics_attendance.html", found=found, chart=chart, by=by, choices=ATTENDANCE_BY)
 
 
