@@ -3,7 +3,7 @@
     python benchmarks/paths_events.py                        # 100,000 people, 1,000,000 ties, 5,000 events, 200,000 attendances
     python benchmarks/paths_events.py --scale 0.1 --pairs 100  # a tenth of each
 
-It generates the network (`generate_network(people, ties, seed)`), adds seeded events to the
+It generates the network without events (`generate_network(people, ties, seed, events=0)`), adds seeded events to the
 same rows (`add_events`: a few big conferences, some mid-sized meetings, many small ones; past
 and upcoming; mostly attended, some registered or planned), and builds two analysis graphs in
 memory: without the events (the baseline) and with them. Over random pairs of people connected
@@ -111,7 +111,7 @@ def main() -> None:
     people, ties = int(args.people * args.scale), int(args.ties * args.scale)
     events, attendances = max(1, int(args.events * args.scale)), int(args.attendances * args.scale)
 
-    elements, connections = generate_network(people, ties, seed=args.seed)
+    elements, connections = generate_network(people, ties, seed=args.seed, events=0)  # the events are added below
     event_rows, attend_rows = add_events(elements, connections, events=events, attendances=attendances, seed=args.seed)
     build = time.perf_counter()
     base = analysis_graph(elements, connections)

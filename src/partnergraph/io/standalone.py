@@ -107,7 +107,8 @@ def render_page(view: Mapping[str, Any], *, web: Path, colour_by: str = "region"
     nodes, edges, *_ = net.get_network_data()
     title = f"{view['center']['name']}: its network" if view.get("center") else "The partnergraph network"
     data = {"nodes": nodes, "edges": edges, "options": net.options, "details": view.get("details", {}),
-            "styles": {"edges": edge_styles()},
+            # Only the types drawn: a reader who may not see attendance gets no word of it.
+            "styles": {"edges": [s for s in edge_styles() if s["type"] in {t for e in view["edges"] for t in e["types"]}]},
             "edge_details": [{"from": e["from"], "to": e["to"], "types": e["types"], "people": e.get("people"),
                               "partnership": e.get("partnership")} for e in view["edges"]]}
     template = _environment(web).get_template("standalone.html")
