@@ -360,3 +360,21 @@ def test_a_change_needs_an_author(small: Workspace):
     with pytest.raises(PartnergraphError, match="author"):
         small.editing.create_element("issue", {"id": "privacy", "name": "Privacy"}, actor=" ", source="x")
     assert small.store.get("privacy") is None
+
+
+def test_an_editor_adds_an_event_and_who_went_and_can_revert_both(small: Workspace):
+    before = state(small)
+    edit = small.editing
+    created = edit.create_element("event", {"id": "camp", "name": "Rights Camp", "start": "2025-03-10", "end": "2025-03-12",
+                                            "country": "BE", "region": "Europe"}, actor="ed", source="programme")
+    went = edit.create_connection({"from": "ana", "to": "camp", "type": "ATTENDS", "role": "speaker", "status": "Attended"},
+                                  actor="ed", source="attendance list")
+    assert edit.connection("ana", "camp", "ATTENDS").props == {"role": "speaker", "status": "attended"}
+    with pytest.raises(ValidationError, match="went"):  # not a status: the vocabulary is named
+        edit.create_connection({"from": "ben", "to": "camp", "type": "ATTENDS", "status": "went"}, actor="ed", source="x")
+    with pytest.raises(ValidationError, match="before start"):
+        edit.update_element("camp", {"end": "2025-03-01"}, actor="ed", source="x")
+    edit.revert(went.seq, actor="admin")
+    assert edit.connections_of("camp") == []
+    edit.revert(created.seq, actor="admin")
+    assert state(small) == before
