@@ -63,7 +63,7 @@ def events_command(ctx: click.Context, upcoming: bool, past: bool, affiliate: st
                f"as of {result['as_of']}, best first")
     if not found:
         return
-    rows = [(number, f"{e['score']:g}", e["name"], _dates(e), e["region"] or "", len(e["partners"]), len(e["our_people"]))
+    rows = [(number, f"{e['score']:.2f}", e["name"], _dates(e), e["region"] or "", len(e["partners"]), len(e["our_people"]))
             for number, e in enumerate(found, start=1)]
     for line in render_table(["#", "Score", "Event", "Dates", "Region", "Partners", "Our people"], rows,
                              right=[True, True, False, False, False, True, True]):
