@@ -74,6 +74,16 @@ class NameIndex:
     def __contains__(self, key: object) -> bool:
         return key in self._items
 
+    def copy(self) -> NameIndex:
+        """Return an index with the same entries that `add` and `discard` can change without touching this one."""
+        other = NameIndex()
+        other._items = dict(self._items)
+        other._names = {text: list(keys) for text, keys in self._names.items()}
+        other._aliases = {text: list(keys) for text, keys in self._aliases.items()}
+        other._sorted = list(self._sorted)
+        other._choices = self._choices  # never changed in place: replaced (by None) on a change
+        return other
+
     def add(self, item: Candidate) -> None:
         """Add an element, or replace the one with its key."""
         self.discard(item.key)
