@@ -82,16 +82,20 @@ def fork(graph: nx.Graph, changes: Iterable[tuple[Item, Item]]) -> nx.Graph:
         new.graph["name_index"] = names_index.copy()
     index = graph.graph.get("path_index")
     if index is not None:
-        new.graph["path_index"] = _fork_index(index, moved)
+        new.graph["path_index"] = _fork_index(index, moved, ends)
     return new
 
 
-def _copy(value: Any) -> Any:
-    # One level below the top: the per-node lists (neighbours, attachments) and per-day costs.
+def _copy(value: Any, touched: set[int]) -> Any:
+    # One level below the top: the per-node lists of the touched nodes, and per-day costs.
     if isinstance(value, list):
+        copied = list(value)  # one entry per node, tie or attachment: copied at C speed
         if value and isinstance(value[0], list):
-            return [list(x) for x in value]
-        return list(value)  # a flat list (one entry per tie or attachment): copied at C speed
+            # Per-node lists (ties, attachments): an edit changes those of its ends only.
+            for n in touched:
+                if n < len(copied):
+                    copied[n] = list(copied[n])
+        return copied
     if isinstance(value, dict):
         first = next(iter(value.values()), None)
         if not isinstance(first, list | set | dict) and not dataclasses.is_dataclass(first):
@@ -111,11 +115,17 @@ def _copy_inner(value: Any) -> Any:
     return value
 
 
-def _fork_index(index: Any, moved: dict[int, tuple[dict[str, Any], dict[str, Any]]]) -> Any:
-    """Return a copy of a path index whose containers are its own, pointing at the copied relationships."""
-    copied = dataclasses.replace(index, **{f.name: _copy(getattr(index, f.name))
+def _fork_index(index: Any, moved: dict[int, tuple[dict[str, Any], dict[str, Any]]], ends: set[str]) -> Any:
+    """Return a copy of a path index that edits of `ends` can change, pointing at the copied relationships.
+
+    The per-node lists are shared but for the nodes in `ends`: the index's updates
+    (`partnergraph.analysis.path_index_edits`) change the lists of a changed tie's ends and of a
+    removed element's neighbours only; every other container is copied whole.
+    """
+    number = getattr(index, "number", {})
+    touched = {number[node] for node in ends if node in number}
+    copied = dataclasses.replace(index, **{f.name: _copy(getattr(index, f.name), touched)
                                            for f in dataclasses.fields(index) if f.init})
-    number = getattr(copied, "number", {})
     for old, relation in moved.values():
         # The copied relationships are those of changed ties: look for them at their ends only.
         person = number.get(old["from"])
