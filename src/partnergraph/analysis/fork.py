@@ -97,13 +97,26 @@ def _copy(value: Any, touched: set[int]) -> Any:
                     copied[n] = list(copied[n])
         return copied
     if isinstance(value, dict):
-        first = next(iter(value.values()), None)
-        if not isinstance(first, list | set | dict) and not dataclasses.is_dataclass(first):
-            return dict(value)  # plain values (numbers of nodes): copied at C speed
-        return {k: _copy_inner(v) for k, v in value.items()}
+        copied = dict(value)  # copied at C speed
+        first = next(iter(value), None)
+        if not _container(value.get(first)):
+            pass  # plain values (each id's number): nothing below to copy
+        elif isinstance(first, int):
+            # Per-node values (an event's dates, an organisation's issues): those of the touched nodes.
+            for n in touched:
+                if n in copied:
+                    copied[n] = _copy_inner(copied[n])
+        else:
+            for key, inner in copied.items():  # a few entries (costs per day), each copied
+                copied[key] = _copy_inner(inner)
+        return copied
     if isinstance(value, set):
         return set(value)
     return value
+
+
+def _container(value: Any) -> bool:
+    return isinstance(value, list | set | dict) or (dataclasses.is_dataclass(value) and not isinstance(value, type))
 
 
 def _copy_inner(value: Any) -> Any:
