@@ -153,3 +153,43 @@ def _fork_index(index: Any, moved: dict[int, tuple[dict[str, Any], dict[str, Any
                 if relations[at] is old:
                     relations[at] = relation
     return copied
+
+
+def without_types(graph: nx.Graph, types: Iterable[str]) -> nx.Graph:
+    """Return a copy of `graph` without the relationships of `types`, as `build_graph` would give it.
+
+    Every node stays (with the same attributes, shared); a pair whose relationships were all of
+    those types is no longer an edge. Each node keeps its neighbours in the graph's order, which
+    is the build's as long as a pair's first relationship is not one of `types` while another
+    remains (true of the personal types: an attendance is the only relationship of a person to
+    an event). What is derived and kept on the graph is not copied, but the table of names.
+    """
+    dropped = set(types)
+    new = nx.Graph()
+    nodes, adjacency = new._node, new._adj
+    shared: dict[tuple[str, str], dict[str, Any]] = {}
+    for node, attrs in graph._node.items():
+        nodes[node] = attrs
+        adjacency[node] = {}
+    for node, neighbours in graph._adj.items():
+        mine = adjacency[node]
+        for other, data in neighbours.items():
+            key = (node, other) if node <= other else (other, node)
+            found = shared.get(key)
+            if found is None:
+                kept = [r for r in data["relations"] if r["type"] not in dropped]
+                if not kept:
+                    continue
+                found = shared[key] = {**data, "relations": kept}
+            mine[other] = found
+    if "by_name" in graph.graph:
+        new.graph["by_name"] = graph.graph["by_name"]  # never changed in place: `fork` copies what an edit touches
+    return new
+
+
+def changes_without_types(changes: Iterable[tuple[Item, Item]], types: Iterable[str]) -> list[tuple[Item, Item]]:
+    """Return the changes that reach a graph without the relationships of `types` (`without_types`)."""
+    dropped = set(types)
+    return [(before, after) for before, after in changes
+            if not isinstance(after if after is not None else before, Connection)
+            or (after if after is not None else before).type.value not in dropped]  # type: ignore[union-attr]

@@ -21,6 +21,7 @@ import time
 from collections.abc import Callable, Hashable, Iterator
 from concurrent.futures import Future
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 import networkx as nx
@@ -123,6 +124,17 @@ class GraphSnapshot:
         pending.set_result(value)
         return value
 
+    def peek(self, area: str, key: Hashable) -> Any:
+        """Return the memo of `key` in `area` if it was computed, else None (never computes)."""
+        with self._lock:
+            cache = self._memos.get(area)
+            return cache.get(key) if cache is not None else None
+
+    def seed(self, area: str, key: Hashable, value: Any) -> None:
+        """Keep `value` as the memo of `key` in `area` (made by the builder before publishing)."""
+        with self._lock:
+            self._memos.setdefault(area, LRUCache(maxsize=MEMO_SIZE))[key] = value
+
     def prepare(self, like: GraphSnapshot | None) -> None:
         """Derive now what `like` had derived (path index, name index), so readers never wait for it."""
         if like is None:
@@ -131,6 +143,17 @@ class GraphSnapshot:
             self.path_graph()
         if "name_index" in like.graph.graph:
             self.name_index()
+
+
+Edit = tuple[Any, Any]  # a recorded change of one element or connection: (before, after)
+
+
+@dataclass(frozen=True)
+class Followed:
+    """A graph memo kept across snapshots (`GraphCache.follow`)."""
+
+    compute: Callable[[nx.Graph], nx.Graph]
+    changes: Callable[[list[Edit]], list[Edit]]
 
 
 class GraphCache:
@@ -145,6 +168,19 @@ class GraphCache:
         self._wake_lock = threading.Lock()
         self._local = threading.local()  # the request a thread is serving: its snapshot
         self.rebuilds = 0  # how many snapshots were built from the whole store (for tests and logs)
+        self._followed: dict[tuple[str, Hashable], Followed] = {}
+
+    def follow(self, area: str, key: Hashable, *, compute: Callable[[nx.Graph], nx.Graph],
+               changes: Callable[[list[Edit]], list[Edit]]) -> None:
+        """Keep the graph memo of `key` in `area` from one snapshot to the next without computing it anew.
+
+        `compute(graph)` derives it from a snapshot's graph; `changes(edits)` selects the
+        recorded edits that reach it. When the next snapshot is made by applying edits, the
+        memo's graph gets them too (on a fork); after a rebuild, the builder derives it again
+        before publishing, if the previous snapshot had it. Readers of such a view (anonymous
+        readers' graph without attendance) then never wait for a whole-store computation.
+        """
+        self._followed[(area, key)] = Followed(compute, changes)
 
     @property
     def version(self) -> str | None:
@@ -234,6 +270,9 @@ class GraphCache:
         if made is None:
             made = self._rebuilt()
         made.prepare(current)
+        for (area, key), followed in self._followed.items():
+            if current is not None and made.peek(area, key) is None and current.peek(area, key) is not None:
+                made.seed(area, key, followed.compute(made.graph))
         self._current = made  # the swap: one assignment, atomic for every reader
         log.info("snapshot %s %s in %.3f s", made.version, "rebuilt" if made.rebuilt else "caught up",
                  time.perf_counter() - started)
@@ -293,4 +332,12 @@ class GraphCache:
         edits = [(e.before, e.after) for c in reversed(changes) for e in c.edits]
         graph = fork(current.graph, edits)
         update_graph(graph, edits)
-        return GraphSnapshot(version, graph, rebuilt=False)
+        made = GraphSnapshot(version, graph, rebuilt=False)
+        for (area, key), followed in self._followed.items():
+            view = current.peek(area, key)
+            if view is not None:
+                selected = followed.changes(edits)
+                view = fork(view, selected)
+                update_graph(view, selected)
+                made.seed(area, key, view)
+        return made
