@@ -67,13 +67,32 @@ def _folded_names(graph: nx.Graph) -> list[tuple[str, str, str, str, str, str]]:
     """
     found = graph.graph.get("folded_names")
     if found is None:
-        found = graph.graph["folded_names"] = [
-            (_lowered(data.get("name", "")), node.casefold(), node,
-             "\n".join(map(_lowered, _listed(data.get("aliases")))),
-             "\n".join(map(_lowered, _listed(data.get("offers")) + _listed(data.get("looks_for")))),
-             _lowered(str(data.get("type") or "")))
-            for node, data in graph.nodes(data=True)]
+        found = graph.graph["folded_names"] = [_folded(node, data) for node, data in graph.nodes(data=True)]
     return found
+
+
+def carry_folded_names(old: nx.Graph, new: nx.Graph) -> None:
+    """Give `new` (a later version of `old`) what search compares, reusing the entries of unchanged nodes.
+
+    A node is unchanged when it holds the very same attribute dict (edits replace a changed
+    node's dict), so only the edited nodes are folded again instead of every node.
+    """
+    found = old.graph.get("folded_names")
+    if found is None or "folded_names" in new.graph:
+        return
+    before = {node: (attrs, entry) for (node, attrs), entry in zip(old._node.items(), found, strict=True)}
+    entries = []
+    for node, attrs in new._node.items():
+        kept = before.get(node)
+        entries.append(kept[1] if kept is not None and kept[0] is attrs else _folded(node, attrs))
+    new.graph["folded_names"] = entries
+
+
+def _folded(node: str, data: dict[str, Any]) -> tuple[str, str, str, str, str, str]:
+    return (_lowered(data.get("name", "")), node.casefold(), node,
+            "\n".join(map(_lowered, _listed(data.get("aliases")))),
+            "\n".join(map(_lowered, _listed(data.get("offers")) + _listed(data.get("looks_for")))),
+            _lowered(str(data.get("type") or "")))
 
 
 def search(graph: nx.Graph, text: str, *, limit: int = 20) -> list[dict[str, Any]]:

@@ -30,11 +30,51 @@ from partnergraph.model import Connection, Element
 Item = Element | Connection | None
 
 
+class AcyclicGraph(nx.Graph):
+    """An `nx.Graph` whose views are made on each use instead of kept on the graph.
+
+    `nx.Graph` keeps its `nodes`, `edges`, `degree` and `adj` views on itself, and the first three
+    refer back to the graph: a reference cycle, which only the cyclic garbage collector frees.
+    Snapshots are hidden from that collector (`gc.freeze`: scanning millions of long-lived
+    objects made every edit cost hundreds of milliseconds), so a snapshot's graph must be freed
+    by reference counting alone, as soon as its last reader lets go of it.
+    """
+
+    @property
+    def nodes(self) -> nx.classes.reportviews.NodeView:  # type: ignore[override]
+        """Return a view of the nodes (see `nx.Graph.nodes`)."""
+        return nx.classes.reportviews.NodeView(self)
+
+    @property
+    def edges(self) -> nx.classes.reportviews.EdgeView:  # type: ignore[override]
+        """Return a view of the edges (see `nx.Graph.edges`)."""
+        return nx.classes.reportviews.EdgeView(self)
+
+    @property
+    def degree(self) -> nx.classes.reportviews.DegreeView:  # type: ignore[override]
+        """Return a view of the degrees (see `nx.Graph.degree`)."""
+        return nx.classes.reportviews.DegreeView(self)
+
+    @property
+    def adj(self) -> nx.classes.coreviews.AdjacencyView:  # type: ignore[override]
+        """Return a view of the adjacency (see `nx.Graph.adj`)."""
+        return nx.classes.coreviews.AdjacencyView(self._adj)
+
+
+def acyclic(graph: nx.Graph) -> nx.Graph:
+    """Return `graph` as an `AcyclicGraph` (the same object; its cached views dropped)."""
+    if type(graph) is nx.Graph:
+        for name in ("nodes", "edges", "degree", "adj"):
+            graph.__dict__.pop(name, None)
+        graph.__class__ = AcyclicGraph
+    return graph
+
+
 def fork(graph: nx.Graph, changes: Iterable[tuple[Item, Item]]) -> nx.Graph:
     """Return a copy of `graph` that `update_graph(copy, changes)` may change without changing `graph`."""
     changes = list(changes)
     nodes, adjacency = graph._node, graph._adj
-    new = nx.Graph()
+    new = AcyclicGraph()
     new_nodes, new_adj = dict(nodes), dict(adjacency)
     # Filled before any view is made: the views read these dicts (tests/test_networkx_internals.py).
     new._node, new._adj = new_nodes, new_adj
@@ -165,7 +205,7 @@ def without_types(graph: nx.Graph, types: Iterable[str]) -> nx.Graph:
     an event). What is derived and kept on the graph is not copied, but the table of names.
     """
     dropped = set(types)
-    new = nx.Graph()
+    new = AcyclicGraph()
     nodes, adjacency = new._node, new._adj
     shared: dict[tuple[str, str], dict[str, Any]] = {}
     for node, attrs in graph._node.items():

@@ -49,7 +49,8 @@ class Browse:
         if not public and not personal:
             # Derived from this request's snapshot (`privacy.impersonal_view` of the same version).
             snapshot = self.cache.snapshot()
-            return snapshot.memo("impersonal", "graph", lambda: without_types(snapshot.graph, PERSONAL_TYPES))
+            return snapshot.memo("impersonal", "graph", lambda: without_types(snapshot.graph, PERSONAL_TYPES),
+                                 lasting=True)
         if not public:
             return self.cache.graph()
 
