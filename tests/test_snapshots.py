@@ -195,3 +195,19 @@ def test_anonymous_readers_graph_follows_edits_as_a_fresh_impersonal_build(works
         fresh = build_graph(*impersonal_view(stored.elements, stored.connections))
         assert layout_of(ws.browse.view_graph(personal=False)) == layout_of(fresh), f"step {number}"
     assert ws.cache.rebuilds == rebuilds
+
+
+def test_search_after_edits_answers_as_on_a_fresh_graph(small):
+    from partnergraph.analysis.browse import search
+    from test_graph_updates import rebuilt
+
+    assert small.browse.search(SearchQuery("a"))  # what search compares is now kept on the graph
+    small.editing.create_element("contact", {"id": "abe", "name": "Abe Ambrose", "aliases": ["Aby"]}, **WHO)
+    small.editing.update_element("cai", {"name": "Caitlin Chen"}, **WHO)
+    small.editing.delete_element("fay", **WHO)
+    small.editing.create_element("partner", {"id": "zz", "name": "Zeta Archive", "offers": ["archives"]}, **WHO)
+    graph = small.cache.graph()
+    assert "folded_names" in graph.graph  # carried over, not folded again
+    fresh = rebuilt(small)
+    for text in ("a", "ab", "aby", "cait", "fay", "archiv", "zz"):
+        assert small.browse.search(SearchQuery(text, limit=50)) == search(fresh, text, limit=50), text

@@ -6,6 +6,7 @@ Pure functions on the NetworkX graph of `partnergraph.analysis.graph`, used by t
 
 from __future__ import annotations
 
+import bisect
 import math
 import random
 import unicodedata
@@ -71,21 +72,34 @@ def _folded_names(graph: nx.Graph) -> list[tuple[str, str, str, str, str, str]]:
     return found
 
 
-def carry_folded_names(old: nx.Graph, new: nx.Graph) -> None:
-    """Give `new` (a later version of `old`) what search compares, reusing the entries of unchanged nodes.
+def carry_folded_names(old: nx.Graph, new: nx.Graph, changed: Iterable[str]) -> None:
+    """Give `new` (`old` after edits of the nodes `changed`) what search compares, folding only those again.
 
-    A node is unchanged when it holds the very same attribute dict (edits replace a changed
-    node's dict), so only the edited nodes are folded again instead of every node.
+    The entries are in node order, which is id order: each changed node's entry is found by
+    bisection and replaced, removed or inserted. If the count does not match in the end (a node
+    appeared that no edit named), nothing is carried and search folds every node when asked.
     """
     found = old.graph.get("folded_names")
     if found is None or "folded_names" in new.graph:
         return
-    before = {node: (attrs, entry) for (node, attrs), entry in zip(old._node.items(), found, strict=True)}
-    entries = []
-    for node, attrs in new._node.items():
-        kept = before.get(node)
-        entries.append(kept[1] if kept is not None and kept[0] is attrs else _folded(node, attrs))
-    new.graph["folded_names"] = entries
+    entries, nodes = list(found), new._node
+    for node in sorted(set(changed)):
+        at = bisect.bisect_left(entries, node, key=_entry_id)
+        present = at < len(entries) and entries[at][2] == node
+        if node in nodes:
+            entry = _folded(node, nodes[node])
+            if present:
+                entries[at] = entry
+            else:
+                entries.insert(at, entry)
+        elif present:
+            del entries[at]
+    if len(entries) == len(nodes):
+        new.graph["folded_names"] = entries
+
+
+def _entry_id(entry: tuple[str, ...]) -> str:
+    return entry[2]
 
 
 def _folded(node: str, data: dict[str, Any]) -> tuple[str, str, str, str, str, str]:

@@ -32,6 +32,7 @@ from partnergraph.analysis.fork import acyclic, fork
 from partnergraph.analysis.graph import build_graph, name_index, update_graph
 from partnergraph.analysis.lookup import NameIndex
 from partnergraph.analysis.path_index import path_index
+from partnergraph.model import Element
 from partnergraph.store import GraphStore
 from partnergraph.store.base import StreamOrderError
 
@@ -342,7 +343,8 @@ class GraphCache:
         edits = [(e.before, e.after) for c in reversed(changes) for e in c.edits]
         graph = fork(current.graph, edits)
         update_graph(graph, edits)
-        carry_folded_names(current.graph, graph)
+        changed = [(after or before).id for before, after in edits if isinstance(after or before, Element)]
+        carry_folded_names(current.graph, graph, changed)
         made = GraphSnapshot(version, graph, rebuilt=False)
         for (area, key), followed in self._followed.items():
             view = current.peek(area, key)
@@ -350,6 +352,6 @@ class GraphCache:
                 selected = followed.changes(edits)
                 forked = fork(view, selected)
                 update_graph(forked, selected)
-                carry_folded_names(view, forked)
+                carry_folded_names(view, forked, changed)
                 made.seed(area, key, forked)
         return made
