@@ -52,12 +52,14 @@ from partnergraph.analysis.path_index import path_index
 from partnergraph.analysis.paths import introduction_paths
 from partnergraph.analysis.warmth import edge_cost
 from partnergraph.config import Settings
-from partnergraph.model import NoPath
+from partnergraph.io.reader import read_rows
+from partnergraph.model import NoPath, StoreError
 from partnergraph.services import Workspace, generate
 from partnergraph.store.neo4j import Neo4jStore
 
 OUT = Path(__file__).parent / "out"
 CYPHER = Path(__file__).parent / "cypher"
+IMPORT_PART = 20_000  # rows per transaction when the server's heap cannot take one import
 
 
 def rss_mb() -> float:
@@ -128,10 +130,26 @@ def cypher_session(args: argparse.Namespace) -> CypherPaths | None:
         wanted = ours.store.counts()
     if counts != wanted:
         started = time.perf_counter()
-        prepare(argparse.Namespace(store="neo4j", neo4j=args.neo4j, neo4j_password=args.neo4j_password,
-                                   out=args.out, people=args.people, ties=args.ties, seed=args.seed))
+        try:
+            prepare(argparse.Namespace(store="neo4j", neo4j=args.neo4j, neo4j_password=args.neo4j_password,
+                                       out=args.out, people=args.people, ties=args.ties, seed=args.seed))
+        except StoreError as exc:  # one transaction too big for the server's heap: in parts instead
+            print(f"Neo4j: {exc}; importing in parts of {IMPORT_PART:,} rows instead")
+            import_in_parts(args)
         print(f"Neo4j: imported the network in {time.perf_counter() - started:.1f} s")
     return CypherPaths(args.neo4j, args.neo4j_password)
+
+
+def import_in_parts(args: argparse.Namespace) -> None:
+    """Import the benchmark's network into the Neo4j of `args` in parts (each its own transaction)."""
+    folder = args.out / f"network-{args.people}-{args.ties}-{args.seed}"
+    elements, connections = read_rows(folder)
+    with Workspace.open(Settings(db=args.neo4j, neo4j_password=args.neo4j_password)) as workspace:
+        workspace.store.clear()
+        for start in range(0, len(elements), IMPORT_PART):
+            workspace.data.import_rows(elements[start:start + IMPORT_PART], [])
+        for start in range(0, len(connections), IMPORT_PART):
+            workspace.data.import_rows([], connections[start:start + IMPORT_PART])
 
 
 def compare_with_cypher(cypher: CypherPaths, pairs: list[tuple[str, str]], graph: nx.Graph,

@@ -97,7 +97,7 @@ def step_key(index: PathIndex, person: int, step: Step, other: int) -> tuple:
 class _Side:
     """One direction of the bidirectional search."""
 
-    __slots__ = ("dist", "prev", "heap", "done", "remaining", "source")
+    __slots__ = ("dist", "prev", "heap", "done", "remaining", "source", "pruned")
 
     def __init__(self, starts: dict[int, tuple[float, int | None]], node_rank: list[int]):
         self.dist: dict[int, float] = {}
@@ -108,6 +108,7 @@ class _Side:
         self.done: set[int] = set()
         self.remaining: dict[int, list[int]] = {}
         self.source: set[int] = set()
+        self.pruned = 0  # states `cheapest` did not push, since they would never leave the heap
         for person, (cost, attachment) in starts.items():
             self.dist[person] = cost
             self.prev[person] = (None, ("end", attachment, -1)) if attachment is not None else (None, None)
@@ -174,11 +175,20 @@ def cheapest(index: PathIndex, rules: Rules, source: int, targets: list[int]) ->
     while forward.heap and backward.heap:
         if forward.heap[0][0] + backward.heap[0][0] >= best:
             break
-        side, other = (forward, backward) if len(forward.heap) <= len(backward.heap) else (backward, forward)
+        # Expand the side with fewer open states (counting those never pushed; see below).
+        if len(forward.heap) + forward.pruned <= len(backward.heap) + backward.pruned:
+            side, other = forward, backward
+        else:
+            side, other = backward, forward
         key, _, code = heappop(side.heap)
         dist, prev, heap = side.dist, side.prev, side.heap
         other_dist = other.dist
         from_source = side is forward
+        # A state whose cost plus the other side's cheapest open state reaches `best` would never
+        # leave the heap: the search stops first (the other side's cheapest only grows, `best`
+        # only falls). So it is not pushed, only counted; everything else happens as if it were.
+        other_top = other.heap[0][0]
+        limit = best - other_top
         if code >= 0:
             u = code
             if u in side.done or key > dist[u]:
@@ -186,6 +196,7 @@ def cheapest(index: PathIndex, rules: Rules, source: int, targets: list[int]) ->
             side.done.add(u)
             pen_u = penalty(u) / 2 if penalty else 0.0
             guard = bool(banned_steps) and from_source and u in source_people
+            base = key + hop  # the sums keep the order of the terms: the same floats as ever
             for v, tie in knows[u] if ties else ():
                 if v in banned or v in side.done or (current and not tie_current[tie]):
                     continue
@@ -193,17 +204,26 @@ def cheapest(index: PathIndex, rules: Rules, source: int, targets: list[int]) ->
                     continue
                 if banned_steps and not from_source and v in source_people and (v, u) in banned_steps:
                     continue
-                nd = key + hop + tie_cost[tie] + pen_u + (penalty(v) / 2 if penalty else 0.0)
+                nd = base + tie_cost[tie] + pen_u + (penalty(v) / 2 if penalty else 0.0)
                 if nd < dist.get(v, INF):
                     dist[v] = nd
                     prev[v] = (u, ("tie", tie, -1))
-                    heappush(heap, (nd, node_rank[v], v))
                     if v in other_dist and nd + other_dist[v] < best:
                         best, meet = nd + other_dist[v], v
+                        limit = best - other_top
+                    if nd < limit:
+                        heappush(heap, (nd, node_rank[v], v))
+                    else:
+                        side.pruned += 1
+            base = key + half_hop
             for a in person_atts[u]:
                 if not attachment_allowed(index, rules, a, passage=True):
                     continue  # everyone there has been reached from this side already
-                heappush(heap, (key + half_hop + side_cost[a] + pen_u, -1 - att_rank[a], -1 - a))
+                nd = base + side_cost[a] + pen_u
+                if nd < limit:
+                    heappush(heap, (nd, -1 - att_rank[a], -1 - a))
+                else:
+                    side.pruned += 1
         else:
             a = -1 - code
             org, holder, entered_by = att_org[a], att_holds[a], att_person[a]
@@ -212,6 +232,7 @@ def cheapest(index: PathIndex, rules: Rules, source: int, targets: list[int]) ->
             if remaining is None:
                 remaining = _passable(index, rules, org)
             guard = bool(banned_steps) and from_source and entered_by in source_people
+            base = key + half_hop
             kept = []
             for b in remaining:
                 v = att_person[b]
@@ -229,13 +250,17 @@ def cheapest(index: PathIndex, rules: Rules, source: int, targets: list[int]) ->
                 if banned_steps and not from_source and v in source_people and (v, entered_by) in banned_steps:
                     kept.append(b)
                     continue
-                nd = key + half_hop + side_cost[b] + (penalty(v) / 2 if penalty else 0.0)
+                nd = base + side_cost[b] + (penalty(v) / 2 if penalty else 0.0)
                 if nd < dist.get(v, INF):
                     dist[v] = nd
                     prev[v] = (entered_by, ("pass", a, b))
-                    heappush(heap, (nd, node_rank[v], v))
                     if v in other_dist and nd + other_dist[v] < best:
                         best, meet = nd + other_dist[v], v
+                        limit = best - other_top
+                    if nd < limit:
+                        heappush(heap, (nd, node_rank[v], v))
+                    else:
+                        side.pruned += 1
             side.remaining[org] = kept
     if meet < 0:
         return None
