@@ -294,13 +294,12 @@ def _entries(index: PathIndex, rules: Rules, side: _Side,
 
 
 def _expand_level(index: PathIndex, rules: Rules, side: _Side, hops: dict[int, int], frontier: list[int],
-                  from_source: bool, other_hops: dict[int, int], other_at: dict[int, list[int]]) -> list[int]:
+                  from_source: bool, other_hops: dict[int, int], other_at: _Reached) -> list[int]:
     """Return the next level of a breadth-first side, with the cheapest way to reach each person.
 
     If the level touches the other side, it is the last: only the people where the two sides
     meet are recorded and returned, and organisations are not walked member by member (only
-    the other side's people among their members are looked at, from `other_at`: per
-    organisation or event, the attachments of the people the other side has reached).
+    the other side's people among their members are looked at, from `other_at`: see `_Reached`).
     """
     level = hops[frontier[0]] + 1
     costs, banned, banned_steps, penalty = rules.costs, rules.banned, rules.banned_steps, rules.penalty
@@ -329,9 +328,9 @@ def _expand_level(index: PathIndex, rules: Rules, side: _Side, hops: dict[int, i
                     reached[v] = cost
                     prev[v] = (u, ("tie", tie, -1))
     entries = _entries(index, rules, side, frontier)
+    other_at.prepare(index, side, entries)
     for org, entered in entries.items():
-        # In the organisation's order, as a walk of its attachments would meet them.
-        for b in sorted(other_at.get(org, ()), key=index.att_rank.__getitem__):
+        for b in other_at.at(index, side, org):
             v = att_person[b]
             if v in hops or not attachment_allowed(index, rules, b, passage=True):
                 continue
@@ -384,18 +383,61 @@ def _expand_level(index: PathIndex, rules: Rules, side: _Side, hops: dict[int, i
     return list(reached)
 
 
-def _attach(index: PathIndex, at: dict[int, list[int]], pending: list[list[int]]) -> None:
-    """Add the attachments of the people reached since the last call (`pending`, emptied) to `at`, per organisation."""
-    att_org, person_atts = index.att_org, index.person_atts
-    for people in pending:
-        for person in people:
-            for a in person_atts[person]:
-                found = at.get(att_org[a])
-                if found is None:
-                    at[att_org[a]] = [a]
-                else:
-                    found.append(a)
-    pending.clear()
+class _Reached:
+    """Per organisation (or event), the attachments of the people one side of `fewest_hops` has reached.
+
+    The other side looks here for where the two meet across an organisation, without walking a
+    conference of thousands to find the few. Two ways give the same lists (in the
+    organisation's order): a map filled with the attachments of every person this side
+    reaches, or a scan of the organisations the other side enters. Each level takes the cheaper:
+    filling the map costs per person reached since it was last filled, scanning costs per
+    attachment of the organisations entered (left to walk, when a walk has begun there).
+    """
+
+    def __init__(self, hops: dict[int, int], first: list[int]):
+        self.hops = hops
+        self.by_org: dict[int, list[int]] = {}
+        self.pending: list[list[int]] = [first]  # levels reached since the map was last filled
+        self.scan = False
+
+    def prepare(self, index: PathIndex, other: _Side, entries: dict[int, list]) -> None:
+        """Choose how to answer `at` for the organisations of `entries`, which the other side enters."""
+        waiting = sum(len(people) for people in self.pending) * _ATTACHMENTS_PER_PERSON
+        if not waiting:
+            self.scan = False
+            return
+        org_atts, remaining = index.org_atts, other.remaining
+        scan = 0
+        for org in entries:
+            scan += len(remaining.get(org) or org_atts[org])
+            if scan > waiting:
+                break
+        self.scan = scan <= waiting
+        if not self.scan:
+            self._fill(index)
+
+    def at(self, index: PathIndex, other: _Side, org: int) -> list[int]:
+        """Return the attachments of `org` of the people this side has reached, in the organisation's order."""
+        if self.scan:
+            hops, att_person = self.hops, index.att_person
+            listed = other.remaining.get(org) or index.org_atts[org]
+            return [b for b in listed if att_person[b] in hops]
+        return sorted(self.by_org.get(org, ()), key=index.att_rank.__getitem__)
+
+    def _fill(self, index: PathIndex) -> None:
+        att_org, person_atts, by_org = index.att_org, index.person_atts, self.by_org
+        for people in self.pending:
+            for person in people:
+                for a in person_atts[person]:
+                    found = by_org.get(att_org[a])
+                    if found is None:
+                        by_org[att_org[a]] = [a]
+                    else:
+                        found.append(a)
+        self.pending.clear()
+
+
+_ATTACHMENTS_PER_PERSON = 3  # about the average: what filling the map costs per person, against a scan
 
 
 def fewest_hops(index: PathIndex, rules: Rules, source: int, targets: list[int],
@@ -416,12 +458,8 @@ def fewest_hops(index: PathIndex, rules: Rules, source: int, targets: list[int],
     frontier_f, frontier_b = list(forward.dist), list(backward.dist)
     depth_f = max(hops_f.values())
     depth_b = max(hops_b.values())
-    # Per organisation (or event), the attachments of the people each side has reached: where the
-    # two sides may meet, without walking a conference of thousands to find the few. Filled only
-    # when the other side expands (a side that is never met across an organisation needs none).
-    at_f: dict[int, list[int]] = {}
-    at_b: dict[int, list[int]] = {}
-    pending_f, pending_b = [frontier_f], [frontier_b]
+    # Where the two sides may meet across an organisation: see `_Reached`.
+    at_f, at_b = _Reached(hops_f, frontier_f), _Reached(hops_b, frontier_b)
     new, new_hops, other_hops = frontier_f, hops_f, hops_b
     while True:
         best: tuple[int, float] | None = None
@@ -440,15 +478,13 @@ def fewest_hops(index: PathIndex, rules: Rules, source: int, targets: list[int],
         if max_hops is not None and depth_f + depth_b >= max_hops:
             return None
         if len(frontier_f) <= len(frontier_b):
-            _attach(index, at_b, pending_b)
             frontier_f = new = _expand_level(index, rules, forward, hops_f, frontier_f, True, hops_b, at_b)
-            pending_f.append(new)
+            at_f.pending.append(new)
             depth_f += 1
             new_hops, other_hops = hops_f, hops_b
         else:
-            _attach(index, at_f, pending_f)
             frontier_b = new = _expand_level(index, rules, backward, hops_b, frontier_b, False, hops_f, at_f)
-            pending_b.append(new)
+            at_b.pending.append(new)
             depth_b += 1
             new_hops, other_hops = hops_b, hops_f
 
