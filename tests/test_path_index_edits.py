@@ -54,6 +54,7 @@ def canonical(index: PathIndex) -> dict[str, Any]:
         "person_atts": {ids[n]: [key(index.att_relation[a]) for a in index.person_atts[n]] for n in live},
         "org_atts": {ids[n]: [key(index.att_relation[a]) for a in index.org_atts[n]] for n in live},
         "events": {ids[n]: dates for n, dates in index.events.items()},
+        "went": {ids[n]: [key(index.att_relation[a]) for a in went] for n, went in costs.went.items()},
         "org_issues": {ids[n]: issues for n, issues in index.org_issues.items()},
     }
 

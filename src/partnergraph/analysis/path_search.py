@@ -269,13 +269,19 @@ def cheapest(index: PathIndex, rules: Rules, source: int, targets: list[int]) ->
 
 def _passable(index: PathIndex, rules: Rules, org: int) -> list[int]:
     """Return the attachments of `org` that a passage may use under `rules`."""
-    if org in rules.banned:
+    banned = rules.banned
+    if org in banned:
         return []
-    attachments, banned = index.org_atts[org], rules.banned
-    if not rules.current and rules.members and rules.holds and org not in index.events:
-        # The common case, without a call per attachment.
-        return [b for b in attachments if index.att_person[b] not in banned] if banned else list(attachments)
-    return [b for b in attachments if attachment_allowed(index, rules, b, passage=True)]
+    # The common cases without a call per attachment (`attachment_allowed` says the same).
+    if org in index.events:
+        if not rules.attends or rules.current:
+            return []
+        attachments = rules.costs.went[org]  # who went, that day
+    elif not rules.current and rules.members and rules.holds:
+        attachments = index.org_atts[org]
+    else:
+        return [b for b in index.org_atts[org] if attachment_allowed(index, rules, b, passage=True)]
+    return [b for b in attachments if index.att_person[b] not in banned] if banned else list(attachments)
 
 
 def _entries(index: PathIndex, rules: Rules, side: _Side,
