@@ -14,9 +14,13 @@ passages through organisations of thousands of members cheap.
   short chains the warmest is exact. The level that makes the two sides touch is the last, and
   only the people where they meet are recorded on it.
 - `cheapest`: a bidirectional Dijkstra (one search from each end, stopping when the two cheapest
-  open states together cost at least the best meeting found).
+  open states together cost at least the best meeting found; a state that could never leave
+  the heap before that is counted, not pushed).
 - `cheapest_within`: exact under a hop limit (labels per hop count), for the rarer case where the
   warmest chain is too long.
+
+Among equal costs, what comes first follows the index's ranks (a fresh build's order; see
+path_index), so an index updated in place answers exactly as a rebuilt one.
 
 Ends are sets: an organisation as an end stands for all of its attachments, entered at their
 arrival cost. Everything here works on the integers of `PathIndex`; `paths` turns the result
