@@ -175,7 +175,7 @@ def cheapest(index: PathIndex, rules: Rules, source: int, targets: list[int]) ->
     att_holds, att_start, att_end, side_cost = index.att_holds, index.att_start, index.att_end, costs.side
     current, ties = rules.current, rules.ties
     node_rank, att_rank = index.node_rank, index.att_rank
-    plain = penalty is None and not banned_steps and not current
+    plain = not banned_steps and not current  # no tie to check before taking it
 
     while forward.heap and backward.heap:
         if forward.heap[0][0] + backward.heap[0][0] >= best:
@@ -202,30 +202,17 @@ def cheapest(index: PathIndex, rules: Rules, source: int, targets: list[int]) ->
             pen_u = penalty(u) / 2 if penalty else 0.0
             guard = bool(banned_steps) and from_source and u in source_people
             base = key + hop  # the sums keep the order of the terms: the same floats as ever
-            if plain and ties:
-                # The common case (no penalties, banned steps or end dates to check), in a tighter
-                # loop: the same steps as the general one below (adding 0.0 changes no float).
-                done = side.done
-                for v, tie in knows[u]:
-                    if v in done or v in banned:
-                        continue
-                    nd = base + tie_cost[tie]
-                    if nd < dist.get(v, INF):
-                        dist[v] = nd
-                        prev[v] = (u, ("tie", tie, -1))
-                        if v in other_dist and nd + other_dist[v] < best:
-                            best, meet = nd + other_dist[v], v
-                            limit = best - other_top
-                        if nd < limit:
-                            heappush(heap, (nd, node_rank[v], v))
-                        else:
-                            side.pruned += 1
-            for v, tie in knows[u] if ties and not plain else ():
-                if v in banned or v in side.done or (current and not tie_current[tie]):
-                    continue
-                if guard and (u, v) in banned_steps:
-                    continue
-                if banned_steps and not from_source and v in source_people and (v, u) in banned_steps:
+            if not ties:
+                neighbours = ()
+            elif plain:
+                neighbours = knows[u]
+            else:  # end dates and banned steps, checked apart so that the common case's loop stays tight
+                neighbours = [(v, tie) for v, tie in knows[u] if not (
+                    (current and not tie_current[tie]) or (guard and (u, v) in banned_steps)
+                    or (banned_steps and not from_source and v in source_people and (v, u) in banned_steps))]
+            done = side.done
+            for v, tie in neighbours:
+                if v in done or v in banned:
                     continue
                 nd = base + tie_cost[tie] + pen_u + (penalty(v) / 2 if penalty else 0.0)
                 if nd < dist.get(v, INF):
