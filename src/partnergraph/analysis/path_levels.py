@@ -21,6 +21,7 @@ from partnergraph.analysis.path_search import (
     _ends,
     _passable,
     _Side,
+    any_passage,
     attachment_allowed,
 )
 
@@ -30,10 +31,12 @@ def _entries(index: PathIndex, rules: Rules, side: _Side,
     """Return, per organisation, the ways the frontier enters it: (cost, rank, attachment), cheapest first."""
     entries: dict[int, list[tuple[float, int, int]]] = {}
     dist, penalty, side_cost, att_org, att_rank = side.dist, rules.penalty, rules.costs.side, index.att_org, index.att_rank
+    any_kind, banned = any_passage(rules), rules.banned
     for u in frontier:
         base = dist[u] + (penalty(u) / 2 if penalty else 0.0)
         for a in index.person_atts[u]:
-            if attachment_allowed(index, rules, a, passage=True):
+            if (att_org[a] not in banned and side_cost[a] < INF) if any_kind else attachment_allowed(
+                    index, rules, a, passage=True):
                 entries.setdefault(att_org[a], []).append((base + side_cost[a], att_rank[a], a))
     for entered in entries.values():
         entered.sort()

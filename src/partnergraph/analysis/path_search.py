@@ -71,6 +71,13 @@ class Found:
     finish: int | None = None  # attachment the chain ends through when the end is an organisation
 
 
+def any_passage(rules: Rules) -> bool:
+    """Return whether the rules allow every kind of passage, so that `attachment_allowed` for a
+    passage from a person already reached comes down to: its organisation is not banned, and its
+    side cost is finite (an attendance of someone who went; every membership and hold)."""
+    return rules.members and rules.holds and rules.attends and not rules.current
+
+
 def attachment_allowed(index: PathIndex, rules: Rules, a: int, *, passage: bool) -> bool:
     """Return whether the rules let a search use attachment `a` (in a passage, or at an end)."""
     if index.att_org[a] in rules.banned or index.att_person[a] in rules.banned:
@@ -175,6 +182,7 @@ def cheapest(index: PathIndex, rules: Rules, source: int, targets: list[int]) ->
     current, ties = rules.current, rules.ties
     node_rank, att_rank = index.node_rank, index.att_rank
     plain = not banned_steps and not current  # no tie to check before taking it
+    any_kind = any_passage(rules)
 
     while forward.heap and backward.heap:
         if forward.heap[0][0] + backward.heap[0][0] >= best:
@@ -226,8 +234,11 @@ def cheapest(index: PathIndex, rules: Rules, source: int, targets: list[int]) ->
                         side.pruned += 1
             base = key + half_hop
             for a in person_atts[u]:
-                if not attachment_allowed(index, rules, a, passage=True):
-                    continue  # everyone there has been reached from this side already
+                if any_kind:
+                    if att_org[a] in banned or side_cost[a] == INF:
+                        continue
+                elif not attachment_allowed(index, rules, a, passage=True):
+                    continue
                 nd = base + side_cost[a] + pen_u
                 if nd < limit:
                     heappush(heap, (nd, -1 - att_rank[a], -1 - a))
