@@ -3,6 +3,7 @@
     python benchmarks/load.py                                   # SQLite, 100,000 people, 1,000,000 ties
     python benchmarks/load.py --store neo4j --ties 300000       # the local Neo4j (its data is replaced)
     python benchmarks/load.py --people 300 --ties 900 --clients 4 --seconds 3   # a quick check
+    python benchmarks/load.py --mix edits --people 20000 --ties 200000 --clients 30   # 12% edits
 
 It generates the network (`generate --people N --ties M --seed S`) under --out (kept for the next
 run), imports it into the store (SQLite: the file benchmarks/paths.py also builds, reused when
@@ -20,6 +21,14 @@ network: /api/path (two people), /api/holders (a partner), /api/search (the star
 only. The script prints requests/s, p50/p95/p99 per endpoint and overall, the errors (anything
 but 200, or no answer), and the throughput's ratio to the one-client baseline; the figures go to
 --out/load.json under the store's name.
+
+With `--mix edits`, --edit-share of the requests (12%) are edits through the editing API with an
+editor's token (benchmarks/load_edits.py: create a contact, tie it to someone, PATCH it with the
+`rev` read first, log an interaction), the rest the reads above. The baseline is then the same
+clients reading only, measured first in the same run; the SQLite store is a copy of the imported
+file, so the edits never reach the file benchmarks/paths.py reuses. At the end every acknowledged
+edit is checked in the store and in the viewer's graph (`/api/graph` around each new contact);
+the figures go to --out/load.json under "<store>-edits".
 """
 
 from __future__ import annotations
@@ -30,6 +39,7 @@ import http.client
 import json
 import os
 import random
+import shutil
 import signal
 import socket
 import statistics
@@ -40,6 +50,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import quote, urlencode
+
+from load_edits import Acknowledged, EditStory, editor_token, graph_url, verify  # benchmarks/ is the script's folder
 
 from partnergraph.config import Settings
 from partnergraph.services import Workspace, generate
@@ -101,7 +113,7 @@ def prepare(args: argparse.Namespace) -> tuple[str, Path]:
         db = args.out / f"paths-{args.people}-{args.ties}-{args.seed}.db"
         url = str(db)
         if db.exists():
-            return url, folder
+            return _edited_copy(db, args), folder
     else:
         url = args.neo4j
         with Neo4jStore(url, password=args.neo4j_password) as store:
@@ -110,7 +122,19 @@ def prepare(args: argparse.Namespace) -> tuple[str, Path]:
     with Workspace.open(Settings(db=url, neo4j_password=args.neo4j_password)) as workspace:
         workspace.data.import_path(folder)
     print(f"imported the network into {url} in {time.perf_counter() - started:.1f} s", flush=True)
-    return url, folder
+    return (_edited_copy(Path(url), args) if args.store == "sqlite" else url), folder
+
+
+def _edited_copy(db: Path, args: argparse.Namespace) -> str:
+    """Return the store to serve: the imported file itself, or a copy of it for a run that edits."""
+    if args.mix != "edits":
+        return str(db)
+    copy = db.with_name(f"load-edits-{db.name}")
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{copy}{suffix}").unlink(missing_ok=True)
+        if Path(f"{db}{suffix}").exists():
+            shutil.copyfile(f"{db}{suffix}", f"{copy}{suffix}")
+    return str(copy)
 
 
 class Gunicorn:
@@ -162,9 +186,10 @@ def new_connection(port: int, timeout: float) -> http.client.HTTPConnection:
     return http.client.HTTPConnection(HOST, port, timeout=timeout)
 
 
-def request(connection: http.client.HTTPConnection, url: str) -> tuple[int, bytes]:
-    """Send one GET on `connection` and return the status and the body."""
-    connection.request("GET", url)
+def request(connection: http.client.HTTPConnection, url: str, method: str = "GET", body: bytes | None = None,
+            headers: dict[str, str] | None = None) -> tuple[int, bytes]:
+    """Send one request on `connection` and return the status and the body."""
+    connection.request(method, url, body=body, headers=headers or {})
     response = connection.getresponse()
     return response.status, response.read()
 
@@ -178,10 +203,11 @@ class Client:
         self.used = False
         self.reconnects = 0
 
-    def get(self, url: str) -> tuple[int, bytes]:
-        """Return the status and body of GET `url`; a reused connection closed by the server is retried once."""
+    def get(self, url: str, method: str = "GET", body: bytes | None = None,
+            headers: dict[str, str] | None = None) -> tuple[int, bytes]:
+        """Return the status and body of `url`; a reused connection closed by the server is retried once."""
         try:
-            status, body = request(self.connection, url)
+            status, body = request(self.connection, url, method, body, headers)
         except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
             if not self.used:
                 raise
@@ -189,7 +215,7 @@ class Client:
             self.connection.close()
             self.connection = new_connection(self.port, self.timeout)
             self.reconnects += 1
-            status, body = request(self.connection, url)
+            status, body = request(self.connection, url, method, body, headers)
         self.used = True
         return status, body
 
@@ -199,34 +225,48 @@ class Client:
 
 
 def run_clients(port: int, ids: Ids, clients: int, seconds: float, seed: int,
-                timeout: float) -> dict[str, object]:
-    """Run `clients` concurrent request loops for `seconds`; return the timings, errors and reconnects."""
+                timeout: float, edits: tuple[str, str, float] | None = None) -> dict[str, object]:
+    """Run `clients` concurrent request loops for `seconds`; return the timings, errors and reconnects.
+
+    With `edits` (an editor's token, a tag for this run's ids, the share of edits), that share
+    of each client's requests are the steps of its `EditStory`; what they saved is returned too.
+    """
     samples: list[tuple[str, float]] = []
     errors: list[str] = []
     reconnects = 0
+    acknowledged = []
     lock = threading.Lock()
     deadline = time.monotonic() + seconds
 
     def loop(number: int) -> None:
         nonlocal reconnects
         rng = random.Random(seed * 1000 + number)
+        story = EditStory(edits[0], ids.people, edits[1], number, rng) if edits else None
         client = Client(port, timeout)
         mine: list[tuple[str, float]] = []
         failed: list[str] = []
         while time.monotonic() < deadline:
-            endpoint = rng.choice(ENDPOINTS)
-            url = ids.url(endpoint, rng)
+            method, body, headers = "GET", None, None
+            if story is not None and rng.random() < edits[2]:  # type: ignore[index]
+                endpoint, method, url, body = story.next_request()
+                headers = story.headers
+            else:
+                endpoint = rng.choice(ENDPOINTS)
+                url = ids.url(endpoint, rng)
             started = time.perf_counter()
             try:
-                status, body = client.get(url)
+                status, answer = client.get(url, method, body, headers)
             except (OSError, http.client.HTTPException) as exc:
-                failed.append(f"{url}: {type(exc).__name__}: {exc}")
+                failed.append(f"{method} {url}: {type(exc).__name__}: {exc}")
                 client.close()
                 client = Client(port, timeout)
+                if story is not None and headers is not None:
+                    story.answered(endpoint, 599, b"")
                 continue
             elapsed = time.perf_counter() - started
-            if status != 200:
-                failed.append(f"{url}: {status} {body[:200]!r}")
+            ok = status == 200 if headers is None else story.answered(endpoint, status, answer)  # type: ignore[union-attr]
+            if not ok:
+                failed.append(f"{method} {url}: {status} {answer[:200]!r}")
             else:
                 mine.append((endpoint, elapsed))
         client.close()
@@ -234,13 +274,15 @@ def run_clients(port: int, ids: Ids, clients: int, seconds: float, seed: int,
             samples.extend(mine)
             errors.extend(failed)
             reconnects += client.reconnects
+            if story is not None:
+                acknowledged.append(story.done)
 
     started = time.monotonic()
     with ThreadPoolExecutor(max_workers=clients) as pool:
         for future in [pool.submit(loop, n) for n in range(clients)]:
             future.result()
     return {"samples": samples, "errors": errors, "reconnects": reconnects,
-            "seconds": time.monotonic() - started}
+            "seconds": time.monotonic() - started, "acknowledged": acknowledged}
 
 
 def percentile(ordered: list[float], q: float) -> float:
@@ -262,7 +304,8 @@ def summarise(run: dict[str, object]) -> dict[str, object]:
                 "p99_ms": round(percentile(ordered, 99), 1),
                 "mean_ms": round(statistics.fmean(ordered) * 1e3, 1) if ordered else float("nan")}
 
-    per = {e: stats([t for name, t in samples if name == e]) for e in ENDPOINTS}
+    names = list(ENDPOINTS) + sorted({name for name, _ in samples} - set(ENDPOINTS))
+    per = {e: stats([t for name, t in samples if name == e]) for e in names}
     errors: list[str] = run["errors"]  # type: ignore[assignment]
     return {"seconds": round(seconds, 1), "overall": stats([t for _, t in samples]), "endpoints": per,
             "errors": len(errors), "error_examples": errors[:10], "reconnects": run["reconnects"]}
@@ -308,7 +351,7 @@ def show(label: str, summary: dict[str, object]) -> None:
     print(f"{label} ({summary['seconds']} s):")
     rows = [("overall", summary["overall"])] + list(summary["endpoints"].items())  # type: ignore[union-attr]
     for name, s in rows:
-        print(f"  {name:<8} {s['requests']:>7} requests  {s['rps']:>7.1f} req/s  p50 {s['p50_ms']:>7.1f} ms  "
+        print(f"  {name:<11} {s['requests']:>7} requests  {s['rps']:>7.1f} req/s  p50 {s['p50_ms']:>7.1f} ms  "
               f"p95 {s['p95_ms']:>7.1f} ms  p99 {s['p99_ms']:>7.1f} ms")
     print(f"  errors: {summary['errors']}  (keep-alive reconnects: {summary['reconnects']})")
     for example in summary["error_examples"]:  # type: ignore[union-attr]
@@ -332,6 +375,9 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds a client waits for an answer")
     parser.add_argument("--warmup-timeout", type=float, default=900.0)
     parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--mix", choices=("reads", "edits"), default="reads",
+                        help="edits: --edit-share of the requests edit, with the same clients reading only as baseline")
+    parser.add_argument("--edit-share", type=float, default=0.12)
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     # A plain `kill` also stops gunicorn (the finally below) instead of leaving it running.
@@ -339,32 +385,64 @@ def main() -> None:
 
     url, folder = prepare(args)
     ids = Ids(folder)
+    edits = None
+    if args.mix == "edits":
+        edits = (editor_token(url, args.neo4j_password), f"{int(time.time()) % 10**6}", args.edit_share)
     server = Gunicorn(url, args)
+    missing: list[str] = []
     try:
         server.wait_until_listening()
         print(f"gunicorn on http://{HOST}:{server.port}/ ({args.workers} workers x {args.threads} threads), "
               f"store {url}; warming up", flush=True)
         warm_seconds = warm_up(server.port, ids, args)
-        baseline = summarise(run_clients(server.port, ids, 1, args.baseline_seconds, args.seed + 1, args.timeout))
-        show("baseline: 1 client", baseline)
-        loaded = summarise(run_clients(server.port, ids, args.clients, args.seconds, args.seed + 2, args.timeout))
-        show(f"load: {args.clients} clients", loaded)
+        if edits is None:
+            label = "baseline: 1 client"
+            baseline = summarise(run_clients(server.port, ids, 1, args.baseline_seconds, args.seed + 1, args.timeout))
+        else:  # the same clients reading only, then with edits
+            label = f"baseline: {args.clients} clients reading only"
+            baseline = summarise(run_clients(server.port, ids, args.clients, args.baseline_seconds, args.seed + 1,
+                                             args.timeout))
+        show(label, baseline)
+        run = run_clients(server.port, ids, args.clients, args.seconds, args.seed + 2, args.timeout, edits)
+        loaded = summarise(run)
+        show(f"load: {args.clients} clients" + (f", {args.edit_share:.0%} edits" if edits else ""), loaded)
+        if edits is not None:
+            missing = check_edits(server.port, url, args, run["acknowledged"], edits[0])  # type: ignore[arg-type]
     finally:
         server.stop()
     ratio = loaded["overall"]["rps"] / baseline["overall"]["rps"] if baseline["overall"]["rps"] else float("nan")
-    print(f"throughput with {args.clients} clients: {ratio:.2f}x one client's; errors {loaded['errors']}")
+    print(f"throughput: {ratio:.2f}x the baseline's ({label}); errors {loaded['errors']}"
+          + (f"; acknowledged edits missing: {len(missing)}" if edits else ""))
+    for problem in missing[:10]:
+        print(f"    {problem}")
 
     record_path = args.out / "load.json"
     record = json.loads(record_path.read_text()) if record_path.exists() else {}
-    record[args.store] = {
-        "store": args.store, "people": args.people, "ties": args.ties, "seed": args.seed,
-        "clients": args.clients, "seconds": args.seconds, "workers": args.workers, "threads": args.threads,
-        "cpus": os.cpu_count(), "warm_up_seconds": round(warm_seconds, 1), "baseline_one_client": baseline,
-        "load": loaded, "throughput_ratio_vs_one_client": round(ratio, 2),
+    record[args.store if edits is None else f"{args.store}-edits"] = {
+        "store": args.store, "people": args.people, "ties": args.ties, "seed": args.seed, "mix": args.mix,
+        "edit_share": args.edit_share if edits else 0, "clients": args.clients, "seconds": args.seconds,
+        "workers": args.workers, "threads": args.threads, "cpus": os.cpu_count(),
+        "warm_up_seconds": round(warm_seconds, 1), "baseline": label, "baseline_run": baseline,
+        "load": loaded, "throughput_ratio_vs_baseline": round(ratio, 2), "edits_missing": len(missing),
     }
     record_path.write_text(json.dumps(record, indent=2) + "\n")
-    if loaded["errors"]:
+    if loaded["errors"] or missing:
         sys.exit(1)
+
+
+def check_edits(port: int, url: str, args: argparse.Namespace, acknowledged: list, token: str) -> list[str]:
+    """Return the acknowledged edits that the store or the viewer's graph lacks (see load_edits.verify)."""
+    client = Client(port, args.timeout)
+    headers = {"Authorization": f"Bearer {token}"}  # an editor reads their own writes: the newest snapshot
+
+    def visible(contact: str) -> set[str] | None:
+        status, body = client.get(graph_url(contact), headers=headers)
+        return {node["id"] for node in json.loads(body)["nodes"]} if status == 200 else None
+
+    try:
+        return verify(url, args.neo4j_password, Acknowledged.joined(acknowledged), visible)
+    finally:
+        client.close()
 
 
 if __name__ == "__main__":

@@ -49,9 +49,8 @@ def rebuilt(ws: Workspace) -> nx.Graph:
 
 
 def test_edits_reach_the_cached_graph_without_a_rebuild_and_match_a_rebuild(small: Workspace):
-    graph = small.cache.graph()
     small.questions.path(PathQuery("ana", "cc"))  # the path index now sits on the graph; edits update it
-    index = graph.graph["path_index"]
+    rebuilds = small.cache.rebuilds
     edits = small.editing
     steps = [
         lambda: edits.create_element("partner", {"id": "aaa", "name": "Aardvark Archive", "country": "ZA"}, **WHO),
@@ -72,12 +71,23 @@ def test_edits_reach_the_cached_graph_without_a_rebuild_and_match_a_rebuild(smal
         lambda: edits.delete_element("fay", **WHO),
     ]
     for step in steps:
+        previous = small.cache.snapshot()
+        seen = layout_of(previous.graph)
+        seen_index = canonical(previous.graph.graph["path_index"]) if "path_index" in previous.graph.graph else None
         step()
-        assert small.cache.graph() is graph  # caught up in place, not rebuilt
+        snapshot = small.cache.snapshot()
+        graph = snapshot.graph
+        # Caught up by applying the edit to a copy, not rebuilt; the previous snapshot, which other
+        # requests may still be reading, is exactly as it was.
+        assert snapshot.version != previous.version and not snapshot.rebuilt and small.cache.rebuilds == rebuilds
+        assert layout_of(previous.graph) == seen
+        if seen_index is not None:
+            assert canonical(previous.graph.graph["path_index"]) == seen_index
         fresh = rebuilt(small)
         assert layout_of(graph) == layout_of(fresh)
-        # Kept through every edit: it must hold what a rebuild would derive (by ids; see test_path_index_edits).
-        assert graph.graph["path_index"] is index
+        # Kept through every edit (on the copy): it must hold what a rebuild would derive (by ids;
+        # see test_path_index_edits).
+        index = graph.graph["path_index"]
         assert canonical(index) == canonical(build_path_index(fresh))
         for source, target in (("ana", "cc"), ("ben", "uni"), ("eli", "wmke")):
             answer = small.questions.path(PathQuery(source, target, warm=True, k=2, today=TODAY))["paths"]
@@ -88,8 +98,8 @@ def test_edits_reach_the_cached_graph_without_a_rebuild_and_match_a_rebuild(smal
     small.editing.revert(change.seq, actor="ana")
     merged = small.store.history("zed")[0]
     small.editing.revert(merged.seq, actor="ana")
-    assert small.cache.graph() is graph
-    assert layout_of(graph) == layout_of(rebuilt(small))
+    assert not small.cache.snapshot().rebuilt and small.cache.rebuilds == rebuilds
+    assert layout_of(small.cache.graph()) == layout_of(rebuilt(small))
     # And the answers follow: Zed is back, with his own ties.
     assert small.questions.path(PathQuery("zed", "aaa"))["paths"][0]["length"] == 1
 
@@ -105,10 +115,12 @@ def test_a_second_workspace_on_the_same_store_catches_up_on_another_ones_edits(s
     from conftest import settings_for
 
     with Workspace.open(settings_for(db_url)) as other:
-        graph = other.cache.graph()
+        other.cache.graph()
+        rebuilds = other.cache.rebuilds
         small.editing.update_element("lib", {"region": "Africa"}, **WHO)
         small.editing.create_element("issue", {"id": "privacy", "name": "Privacy"}, **WHO)
-        assert other.cache.graph() is graph
+        graph = other.cache.graph()
+        assert other.cache.rebuilds == rebuilds
         assert graph.nodes["lib"]["region"] == "Africa" and "privacy" in graph
         assert layout_of(graph) == layout_of(rebuilt(other))
 

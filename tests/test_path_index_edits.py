@@ -88,8 +88,8 @@ def conference(workspace: Workspace) -> Workspace:
 def test_an_editor_s_edits_of_every_kind_update_the_path_index_as_a_rebuild_would(conference: Workspace):
     ws, edits = conference, conference.editing
     graph = ws.cache.path_graph()
-    index = graph.graph["path_index"]
-    index.costs(TODAY)  # costs cached for a day must follow the edits too
+    graph.graph["path_index"].costs(TODAY)  # costs cached for a day must follow the edits too
+    rebuilds = ws.cache.rebuilds
     steps = [
         # New elements of every kind a path reads, then their relationships of every type.
         lambda: edits.create_element("contact", {"id": "c-eve", "name": "Eve Eze"}, **WHO),
@@ -133,9 +133,19 @@ def test_an_editor_s_edits_of_every_kind_update_the_path_index_as_a_rebuild_woul
         lambda: edits.delete_element("par-zed", **WHO),
     ]
     for number, step in enumerate(steps):
+        previous = ws.cache.snapshot()
+        before = previous.graph.graph["path_index"]
+        seen = canonical(before)
         step()
-        assert ws.cache.path_graph() is graph, f"step {number}: rebuilt"
-        assert graph.graph["path_index"] is index, f"step {number}: the path index was built again"
+        # The edits reach a copy of the previous snapshot's graph and index (which other requests
+        # may still be reading, unchanged); the copy shares every per-node list the edit left alone.
+        snapshot = ws.cache.snapshot()
+        graph = snapshot.path_graph()
+        assert not snapshot.rebuilt and ws.cache.rebuilds == rebuilds, f"step {number}: rebuilt"
+        index = graph.graph["path_index"]
+        assert any(mine is theirs for mine, theirs in zip(index.knows, before.knows, strict=False)), (
+            f"step {number}: the path index was built again")
+        assert canonical(before) == seen, f"step {number}: the previous snapshot changed"
         fresh = rebuilt(ws)
         assert canonical(index) == canonical(build_path_index(fresh)), f"step {number}"
         assert answers(graph) == answers(fresh), f"step {number}"

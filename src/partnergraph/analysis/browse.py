@@ -6,6 +6,7 @@ Pure functions on the NetworkX graph of `partnergraph.analysis.graph`, used by t
 
 from __future__ import annotations
 
+import bisect
 import math
 import random
 import unicodedata
@@ -67,13 +68,76 @@ def _folded_names(graph: nx.Graph) -> list[tuple[str, str, str, str, str, str]]:
     """
     found = graph.graph.get("folded_names")
     if found is None:
-        found = graph.graph["folded_names"] = [
-            (_lowered(data.get("name", "")), node.casefold(), node,
-             "\n".join(map(_lowered, _listed(data.get("aliases")))),
-             "\n".join(map(_lowered, _listed(data.get("offers")) + _listed(data.get("looks_for")))),
-             _lowered(str(data.get("type") or "")))
-            for node, data in graph.nodes(data=True)]
+        found = graph.graph["folded_names"] = [_folded(node, data) for node, data in graph.nodes(data=True)]
     return found
+
+
+def carry_folded_names(old: nx.Graph, new: nx.Graph, changed: Iterable[str]) -> None:
+    """Give `new` (`old` after edits of the nodes `changed`) what search compares, folding only those again.
+
+    The entries are in node order, which is id order: each changed node's entry is found by
+    bisection and replaced, removed or inserted. If the count does not match in the end (a node
+    appeared that no edit named), nothing is carried and search folds every node when asked.
+    """
+    found = old.graph.get("folded_names")
+    if found is None or "folded_names" in new.graph:
+        return
+    entries, nodes = list(found), new._node
+    for node in sorted(set(changed)):
+        at = bisect.bisect_left(entries, node, key=_entry_id)
+        present = at < len(entries) and entries[at][2] == node
+        if node in nodes:
+            entry = _folded(node, nodes[node])
+            if present:
+                entries[at] = entry
+            else:
+                entries.insert(at, entry)
+        elif present:
+            del entries[at]
+    if len(entries) == len(nodes):
+        new.graph["folded_names"] = entries
+
+
+def _entry_id(entry: tuple[str, ...]) -> str:
+    return entry[2]
+
+
+def _folded(node: str, data: dict[str, Any]) -> tuple[str, str, str, str, str, str]:
+    return (_lowered(data.get("name", "")), node.casefold(), node,
+            "\n".join(map(_lowered, _listed(data.get("aliases")))),
+            "\n".join(map(_lowered, _listed(data.get("offers")) + _listed(data.get("looks_for")))),
+            _lowered(str(data.get("type") or "")))
+
+
+def _candidates(graph: nx.Graph, needle: str, types: set[str]) -> list[int]:
+    """Return the positions of the entries whose text holds `needle` or whose type is one of `types`.
+
+    All the entries' searched text is one string, kept with the graph (fields and entries apart
+    by a newline, which no needle holds): `str.find` scans it in C and jumps to the next entry
+    after each hit, instead of a Python test per node (100,000 of them: 25 ms a search).
+    """
+    found = graph.graph.get("search_text")
+    if found is None:
+        entries = _folded_names(graph)
+        texts = ["\n".join((e[0], e[1], e[3], e[4])) for e in entries]
+        starts, at = [], 0
+        for text in texts:
+            starts.append(at)
+            at += len(text) + 1
+        by_type: dict[str, list[int]] = {}
+        for position, entry in enumerate(entries):
+            by_type.setdefault(entry[5], []).append(position)
+        found = graph.graph["search_text"] = ("\n".join(texts), starts, by_type)
+    text, starts, by_type = found
+    hits: set[int] = set()
+    at = text.find(needle)
+    while at != -1:
+        entry = bisect.bisect_right(starts, at) - 1
+        hits.add(entry)
+        at = text.find(needle, starts[entry + 1]) if entry + 1 < len(starts) else -1
+    for kind in types:
+        hits.update(by_type.get(kind, ()))
+    return sorted(hits)
 
 
 def search(graph: nx.Graph, text: str, *, limit: int = 20) -> list[dict[str, Any]]:
@@ -90,8 +154,10 @@ def search(graph: nx.Graph, text: str, *, limit: int = 20) -> list[dict[str, Any
     kind_of = canonical_type(needle)
     types = {needle, kind_of} if kind_of else {needle}
     ranked: list[tuple[int, str, str]] = []
-    for folded, folded_id, node, aliases, offers, kind in _folded_names(graph):
-        if needle in folded or needle in folded_id:  # most names: one substring test each, in C
+    entries = _folded_names(graph)
+    for at in _candidates(graph, needle, types):
+        folded, folded_id, node, aliases, offers, kind = entries[at]
+        if needle in folded or needle in folded_id:
             if folded == needle or folded_id == needle:
                 rank = 0
             elif folded.startswith(needle):

@@ -131,7 +131,7 @@ def update_graph(graph: nx.Graph, changes: Iterable[tuple[Item, Item]]) -> None:
     by_name: dict[Any, list[str]] = graph.graph["by_name"]
     names: NameIndex | None = graph.graph.get("name_index")  # kept up to date when it was made
     touched: set[str] = set()
-    added = False
+    added: list[str] = []  # nodes new to the graph, in the order they came
     index: PathIndex | None = graph.graph.get("path_index")
     edits = IndexEdits(index, graph) if index is not None else None
     for before, after in changes:
@@ -155,7 +155,7 @@ def update_graph(graph: nx.Graph, changes: Iterable[tuple[Item, Item]]) -> None:
             attrs["kind"], attrs["name"] = after.kind.slug, after.name
             if after.id not in nodes:
                 adjacency[after.id] = {}
-                added = True
+                added.append(after.id)
             nodes[after.id] = attrs
             if edits is not None:
                 edits.node_added(after.id, attrs["kind"])  # nothing for a node the index holds
@@ -193,7 +193,8 @@ def update_graph(graph: nx.Graph, changes: Iterable[tuple[Item, Item]]) -> None:
                 if data is None:
                     for end in (u, v):
                         if end not in nodes:  # as build_graph: an end that is no element is a bare node
-                            nodes[end], adjacency[end], added = {}, {}, True
+                            nodes[end], adjacency[end] = {}, {}
+                            added.append(end)
                     data = adjacency[u][v] = adjacency[v][u] = {"relations": []}
                 data["relations"].append(relation)
                 data["relations"].sort(key=_relation_key)
@@ -211,9 +212,7 @@ def update_graph(graph: nx.Graph, changes: Iterable[tuple[Item, Item]]) -> None:
     # In place: the same dicts stay the graph's (and its views').
     if added:
         for table in (nodes, adjacency):
-            ordered = sorted(table.items())
-            table.clear()
-            table.update(ordered)
+            _in_id_order(table, added)
     for node in touched:
         neighbours = adjacency.get(node)
         if neighbours:
@@ -228,6 +227,27 @@ def update_graph(graph: nx.Graph, changes: Iterable[tuple[Item, Item]]) -> None:
     if edits is not None:
         edits.finish()
         graph.graph["path_index"] = index
+
+
+def _in_id_order(table: dict[str, Any], added: list[str]) -> None:
+    """Put `table` back in key order after `added` keys were appended to it (in place).
+
+    The others are in order already (the build's): each new key is placed by bisection, which
+    costs a copy of the table instead of a sort of it (a sort took tens of milliseconds per edit
+    at 20,000 people).
+    """
+    moved = {key: table.pop(key) for key in dict.fromkeys(added) if key in table}
+    keys, values = list(table), list(table.values())
+    if keys != sorted(keys):  # not the build's order (a sort of sorted keys is one pass)
+        table.update(moved)
+        keys = sorted(table)
+        values, moved = [table[key] for key in keys], {}
+    for key in sorted(moved):
+        at = bisect.bisect_left(keys, key)
+        keys.insert(at, key)
+        values.insert(at, moved[key])
+    table.clear()
+    table.update(zip(keys, values, strict=True))
 
 
 def _unname(by_name: dict[Any, list[str]], name: Any, node: str) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -167,7 +168,22 @@ class SqliteStore:
     def __init__(self, path: str | Path):
         self.path = Path(path)
         self.url = f"sqlite:///{self.path}"
-        self._conn: sqlite3.Connection | None = None
+        # One connection per thread: a connection runs one transaction at a time, and the viewer's
+        # threads read at once (a snapshot built in the background, requests on others).
+        self._local = threading.local()
+        self._opened: list[sqlite3.Connection] = []
+        self._opened_lock = threading.Lock()
+
+    @property
+    def _conn(self) -> sqlite3.Connection | None:
+        return getattr(self._local, "conn", None)
+
+    @_conn.setter
+    def _conn(self, conn: sqlite3.Connection | None) -> None:
+        self._local.conn = conn
+        if conn is not None:
+            with self._opened_lock:
+                self._opened.append(conn)
 
     # -- connection management -------------------------------------------------------------
 
@@ -237,10 +253,12 @@ class SqliteStore:
             conn.execute("COMMIT")
 
     def close(self) -> None:
-        """Close the connection to the file."""
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
+        """Close the connections to the file (every thread's)."""
+        with self._opened_lock:
+            opened, self._opened = self._opened, []
+            self._local = threading.local()  # every thread connects again when next used
+        for conn in opened:
+            conn.close()
 
     def __enter__(self) -> SqliteStore:
         return self

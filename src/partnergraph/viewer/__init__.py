@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, g, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from partnergraph import config
@@ -47,6 +47,20 @@ def create_app(settings: config.Settings | None = None, *, public: bool | None =
     app.json.sort_keys = False  # keep the documented key order of the JSON shapes
     app.extensions["partnergraph"] = ViewerState(Workspace.open(settings),
                                                  settings.public if public is None else public)
+
+    @app.before_request
+    def pin_a_snapshot() -> None:
+        # First of the hooks: sign-in (auth.install) already reads accounts in the request.
+        reading = app.extensions["partnergraph"].request(writes=request.method not in ("GET", "HEAD", "OPTIONS"))
+        reading.__enter__()
+        g.partnergraph_reading = reading
+
+    @app.teardown_request
+    def unpin_the_snapshot(exc: BaseException | None) -> None:
+        reading = g.pop("partnergraph_reading", None)
+        if reading is not None:
+            reading.__exit__(None, None, None)
+
     app.register_blueprint(pages)
     app.register_blueprint(print_pages)  # /partners/<id>/print, /analytics/risks/print
     app.register_blueprint(api, url_prefix="/api")

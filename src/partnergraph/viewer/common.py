@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import math
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from flask import abort, current_app, g, request
@@ -15,6 +14,7 @@ from partnergraph.config import package_root
 from partnergraph.model import PartnergraphError, RelType
 from partnergraph.schema import KIND_SLUGS
 from partnergraph.services import Workspace, redact
+from partnergraph.services.accounts import allows
 from partnergraph.services.options import (
     CentralityQuery,
     CommunitiesQuery,
@@ -37,17 +37,33 @@ class ViewerState:
 
     ws: Workspace
     public: bool
-    lock: threading.Lock = field(default_factory=threading.Lock)
 
     @contextmanager
     def workspace(self) -> Iterator[Workspace]:
-        """Yield the workspace to one request at a time: its graph cache is not thread-safe."""
-        with self.lock:
-            yield self.ws
+        """Yield the workspace; requests share it at once (each reads the snapshot it began with)."""
+        yield self.ws
+
+    @contextmanager
+    def request(self, *, writes: bool) -> Iterator[None]:
+        """Serve one request on one analysis snapshot, chosen when it first reads the graph.
+
+        A signed-in editor's request waits for the store's newest version (they see what they
+        just saved, whichever worker answers); anyone else's is answered from the current
+        snapshot while the next one is prepared. A request that writes reads the newest version
+        at every step, so that it reads back what it wrote.
+        """
+        with self.ws.cache.reading(wait=may_have_written, keep=not writes):
+            yield
 
     def close(self) -> None:
         """Close the store."""
         self.ws.close()
+
+
+def may_have_written() -> bool:
+    """Return whether this request comes from someone who may edit (and so may have just written)."""
+    user = getattr(g, "user", None)
+    return user is not None and allows(user.role, "editor")
 
 
 def state() -> ViewerState:
