@@ -187,6 +187,16 @@ class GraphCache:
         finally:
             self._local.reading = None
 
+    @contextmanager
+    def pinned(self, snapshot: GraphSnapshot) -> Iterator[None]:
+        """Read `snapshot` on this thread until the end (a background job, on the version it was asked on)."""
+        previous = getattr(self._local, "reading", None)
+        self._local.reading = {"snapshot": snapshot, "wait": False, "keep": True}
+        try:
+            yield
+        finally:
+            self._local.reading = previous
+
     def graph(self) -> nx.Graph:
         """Return the analysis graph of this thread's snapshot."""
         return self.snapshot().graph
