@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from conftest import Cli, settings_for
+from partnergraph.model import Location, Row
 from partnergraph.services import Workspace
 from partnergraph.services.jobs import Jobs
 from partnergraph.services.options import CentralityQuery, CommunitiesQuery, RisksQuery
@@ -38,13 +39,19 @@ def jobs_of(app) -> Jobs:
     return app.extensions["partnergraph"].ws.jobs
 
 
+def occupy(jobs: Jobs, gate: threading.Event) -> None:
+    """Give each background worker of `jobs` a long job that lasts until `gate` is set."""
+    for worker in range(jobs.workers):
+        job = jobs.ask("a long analysis", ("busy", worker), lambda: gate.wait(30))
+        while job.state == "queued":  # until a worker has taken it: what is asked next waits behind it
+            job.done.wait(0.01)
+
+
 @pytest.fixture
 def busy(app) -> Iterator[threading.Event]:
-    """Keep the app's one background worker busy until the test sets the event it returns."""
+    """Keep the app's background workers busy until the test sets the event it returns."""
     gate = threading.Event()
-    job = jobs_of(app).ask("a long analysis", "busy", lambda: gate.wait(30))
-    while job.state == "queued":  # until the worker has taken it: what is asked next waits behind it
-        job.done.wait(0.01)
+    occupy(jobs_of(app), gate)
     yield gate
     gate.set()
 
@@ -101,12 +108,24 @@ def test_many_readers_asking_for_the_same_communities_at_once_start_one_job(app,
     for reader in readers:
         reader.join()
     assert answers == [202] * 8
-    assert jobs_of(app).started == 2  # the worker's long job, and one for the communities
+    assert jobs_of(app).started == jobs_of(app).workers + 1  # the workers' long jobs, and one for the communities
 
     busy.set()
     results = [app.test_client().get("/api/communities?wait=10").get_json() for _ in range(3)]
     assert results[0]["count"] >= 1 and results[0] == results[1] == results[2]
-    assert jobs_of(app).started == 2
+    assert jobs_of(app).started == jobs_of(app).workers + 1
+
+
+def test_a_question_asked_before_an_edit_is_answered_on_the_newer_version(app, busy, small):
+    client = app.test_client()
+    assert client.get("/api/coverage").status_code == 202  # queued on the version before the edit
+    small.data.import_rows([Row({"id": "p-new", "kind": "partner", "name": "New Partner", "region": "Europe",
+                                 "status": "active", "issues": "copyright"}, Location("test", 2))], [])
+    app.extensions["partnergraph"].ws.cache.snapshot()  # the viewer has moved to the new version
+    busy.set()
+    answer = client.get("/api/coverage?wait=10")
+    assert answer.status_code == 200
+    assert any("p-new" in cell["partners"] for cell in answer.get_json()["matrix"])
 
 
 def test_a_failing_analysis_shows_one_line_not_a_500(app, busy):
@@ -130,9 +149,7 @@ def test_a_failing_analysis_shows_one_line_not_a_500(app, busy):
 def test_a_full_queue_says_busy_and_a_later_request_asks_again(small):
     jobs = Jobs(small.cache, small.questions, queue_size=1)
     gate = threading.Event()
-    running = jobs.ask("a long analysis", "first", lambda: gate.wait(30))
-    while running.state == "queued":
-        running.done.wait(0.01)
+    occupy(jobs, gate)
     queued = jobs.question("risks", RisksQuery())
     refused = jobs.question("communities", CommunitiesQuery())
     assert queued.computing and refused.failed

@@ -10,9 +10,11 @@ API answers "computing…" until a later request finds it ready.
   snapshot it was asked on (`GraphSnapshot.memo`), so it is made once however many requests ask
   at once, its result is kept as long as that version is current, and it goes with the snapshot.
 - The job runs on that snapshot (`GraphCache.pinned`), whatever was written meanwhile.
-- One background thread per process by default: analytics are CPU-bound Python, so more threads
-  would only take turns with each other and with the requests. The queue is bounded; a job that
-  finds it full fails with "busy" and is tried again by a later request.
+- Two background threads per process by default: analytics are CPU-bound Python, so more would
+  only take turns with each other and with the requests, but with two a quick question (degree)
+  is not stuck behind a betweenness of minutes. The queue is bounded; a job that finds it full
+  fails with "busy" and is tried again by a later request. A queued job whose version was
+  superseded before its turn is dropped (asked again on the newer snapshot).
 - A failure is kept for `RETRY_FAILED` seconds (every request in between is told the same one
   line), then tried again. A user error (an unknown issue, a store that does not answer) is
   raised to the request that reads the job, as if it had computed the question itself.
@@ -38,6 +40,8 @@ from partnergraph.services.cache import GraphCache, GraphSnapshot
 GRACE = 0.5
 # The longest a client may ask a request to wait for a result (`?wait=SECONDS`).
 MAX_WAIT = 30.0
+# Background threads per process.
+WORKERS = 2
 # Jobs waiting for the worker at most; more fail with "busy" until the queue drains.
 QUEUE_SIZE = 16
 # Seconds a failure is shown before a request tries the job again; a full queue, sooner.
@@ -142,7 +146,7 @@ class Job:
 class Jobs:
     """The background jobs of one process, over one store's analysis snapshots."""
 
-    def __init__(self, cache: GraphCache, questions: Any, *, workers: int = 1, queue_size: int = QUEUE_SIZE):
+    def __init__(self, cache: GraphCache, questions: Any, *, workers: int = WORKERS, queue_size: int = QUEUE_SIZE):
         self.cache = cache
         self.questions = questions
         self.workers = workers
@@ -196,6 +200,12 @@ class Jobs:
     def _work(self) -> None:
         while True:
             job = self._queue.get()
+            if self.cache.version is not None and job.version != self.cache.version:
+                # Superseded by a newer version before its turn (the team kept editing): whoever
+                # still wants it asks again on the newer snapshot. Computing it would only delay that.
+                with self._lock:
+                    job.state, job.compute, job.snapshot = "new", None, None
+                continue
             job.state = "running"
             assert job.compute is not None and job.snapshot is not None
             try:
