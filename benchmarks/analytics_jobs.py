@@ -3,6 +3,11 @@
     python benchmarks/analytics_jobs.py --db /tmp/net20k.db                      # an existing store
     python benchmarks/analytics_jobs.py --people 20000 --ties 200000             # generated and imported first
     python benchmarks/analytics_jobs.py --db /tmp/net100k.db --ask '/api/communities'
+    python benchmarks/analytics_jobs.py --db /tmp/net20k.db --each            # which analytics are long
+
+With `--each`, it only times every analytics question the viewer asks, one after another in one
+process, on the store's graph (built first), each against the time of a holders question (the
+baseline: what is not long); `--skip` leaves out some (exact betweenness at 100k takes most of an hour).
 
 Serves the store with `partnergraph serve` (a separate process, anonymous reading on) and
 measures, in the same run:
@@ -36,7 +41,15 @@ from urllib.parse import parse_qs, quote, urlencode, urlparse
 
 from partnergraph.config import Settings
 from partnergraph.services import Workspace
-from partnergraph.services.options import BrokersQuery, CentralityQuery, CommunitiesQuery, CoverageQuery, RisksQuery
+from partnergraph.services.options import (
+    BrokersQuery,
+    CentralityQuery,
+    CommunitiesQuery,
+    CoverageQuery,
+    HoldersQuery,
+    MetricsQuery,
+    RisksQuery,
+)
 
 OUT = Path(__file__).parent / "out"
 HOST = "127.0.0.1"
@@ -95,6 +108,42 @@ def question_of(ask: str) -> tuple[str, Any]:
     return "risks", RisksQuery()
 
 
+EACH = {
+    "holders": lambda q, partner: q.holders(HoldersQuery(partner)),
+    "centrality degree": lambda q, _: q.centrality(CentralityQuery("degree", top=20)),
+    "centrality pagerank": lambda q, _: q.centrality(CentralityQuery("pagerank", top=20)),
+    "risks": lambda q, _: q.risks(RisksQuery()),
+    "coverage": lambda q, _: q.coverage(CoverageQuery()),
+    "coverage, public": lambda q, _: q.coverage(CoverageQuery(public=True)),
+    "communities": lambda q, _: q.communities(CommunitiesQuery(top=50)),
+    "centrality eigenvector": lambda q, _: q.centrality(CentralityQuery("eigenvector", top=20)),
+    "brokers": lambda q, _: q.brokers(BrokersQuery(top=10)),
+    "centrality closeness": lambda q, _: q.centrality(CentralityQuery("closeness", top=20)),
+    "centrality betweenness": lambda q, _: q.centrality(CentralityQuery("betweenness", top=20)),
+    "metrics": lambda q, _: q.metrics(MetricsQuery()),
+}
+
+
+def each(db: str, skip: list[str]) -> dict[str, float]:
+    """Time every analytics question on the store, in one process, against a holders question."""
+    times: dict[str, float] = {}
+    with Workspace.open(Settings(db=db)) as ws:
+        started = time.perf_counter()
+        ws.cache.graph()
+        print(f"{'building the graph':28s} {time.perf_counter() - started:9.2f} s", flush=True)
+        with sqlite3.connect(db) as conn:
+            partner = conn.execute("SELECT id FROM elements WHERE kind = 'Partner' LIMIT 1").fetchone()[0]
+        for name, ask in EACH.items():
+            if any(word in name for word in skip):
+                continue
+            started = time.perf_counter()
+            ask(ws.questions, partner)
+            times[name] = time.perf_counter() - started
+            ratio = times[name] / max(times["holders"], 1e-6)
+            print(f"{name:28s} {times[name]:9.2f} s   {ratio:10.0f}x holders", flush=True)
+    return times
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", help="an existing SQLite store (default: generate and import one)")
@@ -104,7 +153,17 @@ def main() -> None:
                         help="the long question, as an API URL")
     parser.add_argument("--reads", type=int, default=200, help="reads measured idle and while the job computes")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--each", action="store_true", help="only time every analytics question, in one process")
+    parser.add_argument("--skip", action="append", default=[], help="with --each: leave out questions naming this")
     args = parser.parse_args()
+    if args.each:
+        if not args.db:
+            parser.error("--each needs --db")
+        times = each(args.db, args.skip)
+        OUT.mkdir(exist_ok=True)
+        (OUT / "analytics_each.json").write_text(json.dumps({"db": args.db, "seconds": times}, indent=2) + "\n",
+                                                 encoding="utf-8")
+        return
 
     with tempfile.TemporaryDirectory() as tmp:
         db = args.db

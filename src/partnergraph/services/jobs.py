@@ -38,6 +38,11 @@ from partnergraph.services.cache import GraphCache, GraphSnapshot
 
 # A result ready within this many seconds is answered directly: small networks never flash "computing…".
 GRACE = 0.5
+# On a network of at most this many elements a request waits for a running job up to SMALL_WAIT
+# seconds (every analysis there takes well under that): the demo and small teams never see
+# "computing…", however loaded the machine, unless the job queues behind others.
+SMALL_NETWORK = 5_000
+SMALL_WAIT = 10.0
 # The longest a client may ask a request to wait for a result (`?wait=SECONDS`).
 MAX_WAIT = 30.0
 # Background threads per process.
@@ -85,6 +90,7 @@ class Job:
     done: threading.Event = field(default_factory=threading.Event, repr=False)
     compute: Callable[[], Any] | None = field(default=None, repr=False)
     snapshot: GraphSnapshot | None = field(default=None, repr=False)
+    small: bool = False  # asked on a small network (SMALL_NETWORK)
 
     @property
     def ready(self) -> bool:
@@ -167,7 +173,8 @@ class Jobs:
         people. It returns at once: `wait` for it to be ready.
         """
         snapshot = self.cache.snapshot()
-        job: Job = snapshot.memo("jobs", key, lambda: Job(label, snapshot.version))
+        job: Job = snapshot.memo("jobs", key, lambda: Job(label, snapshot.version,
+                                                         small=snapshot.graph.number_of_nodes() <= SMALL_NETWORK))
         with self._lock:
             now = time.time()
             if job.state == "new" or (job.failed and now >= job.failed_at + RETRY_FAILED):
@@ -189,6 +196,13 @@ class Jobs:
         for job in jobs:
             if job is not None:
                 job.done.wait(max(0.0, deadline - time.monotonic()))
+
+    @classmethod
+    def settle(cls, jobs: Iterable[Job | None]) -> None:
+        """Wait as a request does: the grace period, and on a small network as long as its jobs run (SMALL_WAIT)."""
+        jobs = [job for job in jobs if job is not None]
+        cls.wait(jobs, GRACE)
+        cls.wait([job for job in jobs if job.small and job.state == "running"], SMALL_WAIT - GRACE)
 
     def _start_workers(self) -> None:
         # Started on first use: a CLI process never asks, and never runs a thread.

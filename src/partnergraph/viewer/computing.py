@@ -15,11 +15,13 @@ from flask import jsonify, make_response, render_template
 
 from partnergraph.model import PartnergraphError
 from partnergraph.services.jobs import GRACE, MAX_WAIT, Job, Jobs
-from partnergraph.viewer.common import float_arg
+from partnergraph.viewer.common import float_arg, text_arg
 
 
-def wait_arg() -> float:
-    """Return how long the request may wait for a result: `?wait=SECONDS` (0 to MAX_WAIT), else the grace period."""
+def wait_arg() -> float | None:
+    """Return how long the request may wait for a result: `?wait=SECONDS` (0 to MAX_WAIT), or None (as pages do)."""
+    if text_arg("wait") is None:
+        return None
     seconds = float_arg("wait", GRACE)
     if not 0 <= seconds <= MAX_WAIT:
         raise PartnergraphError(f"wait must be between 0 and {MAX_WAIT:g} seconds")
@@ -28,7 +30,11 @@ def wait_arg() -> float:
 
 def json_answer(job: Job) -> Any:
     """Answer a job in the API: its result (200), or 202 "computing", or 503 with the one line it failed with."""
-    Jobs.wait([job], wait_arg())
+    seconds = wait_arg()
+    if seconds is None:
+        Jobs.settle([job])
+    else:
+        Jobs.wait([job], seconds)
     if job.ready or job.failed:
         value = job.value()  # a user error is raised here, and answered as usual (400, 404, 503)
         if job.ready:
@@ -45,7 +51,7 @@ def computing_page(template: str, jobs: Mapping[str, Job | None], **context: Any
     without a job), and the jobs themselves as `jobs` (the `pending` macro says what is computed
     and since when, or the one line a job failed with).
     """
-    Jobs.wait(jobs.values())
+    Jobs.settle(jobs.values())
     results = {}
     for name, job in jobs.items():
         results[name] = job.value() if job is not None and (job.ready or job.failed) else None
