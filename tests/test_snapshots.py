@@ -165,3 +165,49 @@ def _one_partner_rows():
     return [element], []
 
 
+
+
+def test_anonymous_readers_graph_follows_edits_as_a_fresh_impersonal_build(workspace):
+    from conftest import EVENTS_NETWORK
+    from partnergraph.analysis.graph import build_graph
+    from partnergraph.services.privacy import impersonal_view
+    from test_graph_updates import layout_of
+
+    ws, edits = workspace, workspace.editing
+    ws.data.import_path(EVENTS_NETWORK)
+    ws.browse.view_graph(personal=False)  # an anonymous reader asked once: the view is kept from now on
+    rebuilds = ws.cache.rebuilds
+    steps = [
+        lambda: edits.create_connection({"from": "c-cat", "to": "ev-summit", "type": "ATTENDS", "status": "attended"},
+                                        **WHO),
+        lambda: edits.create_connection({"from": "c-cat", "to": "p-nina", "type": "KNOWS", "strength": "3"}, **WHO),
+        lambda: edits.update_connection("c-ana", "ev-summit", "ATTENDS", {"role": "speaker"}, **WHO),
+        lambda: edits.update_element("ev-summit", {"name": "The Summit"}, **WHO),
+        lambda: edits.delete_connection("p-olga", "ev-summit", "ATTENDS", **WHO),
+        lambda: edits.delete_element("ev-lib", **WHO),
+        lambda: edits.create_element("contact", {"id": "c-zoe", "name": "Zoe Zu"}, **WHO),
+    ]
+    for number, step in enumerate(steps):
+        step()
+        snapshot = ws.cache.snapshot()
+        assert snapshot.peek("impersonal", "graph") is not None, f"step {number}: not carried over"
+        stored = ws.store.snapshot()
+        fresh = build_graph(*impersonal_view(stored.elements, stored.connections))
+        assert layout_of(ws.browse.view_graph(personal=False)) == layout_of(fresh), f"step {number}"
+    assert ws.cache.rebuilds == rebuilds
+
+
+def test_search_after_edits_answers_as_on_a_fresh_graph(small):
+    from partnergraph.analysis.browse import search
+    from test_graph_updates import rebuilt
+
+    assert small.browse.search(SearchQuery("a"))  # what search compares is now kept on the graph
+    small.editing.create_element("contact", {"id": "abe", "name": "Abe Ambrose", "aliases": ["Aby"]}, **WHO)
+    small.editing.update_element("cai", {"name": "Caitlin Chen"}, **WHO)
+    small.editing.delete_element("fay", **WHO)
+    small.editing.create_element("partner", {"id": "zz", "name": "Zeta Archive", "offers": ["archives"]}, **WHO)
+    graph = small.cache.graph()
+    assert "folded_names" in graph.graph  # carried over, not folded again
+    fresh = rebuilt(small)
+    for text in ("a", "ab", "aby", "cait", "fay", "archiv", "zz"):
+        assert small.browse.search(SearchQuery(text, limit=50)) == search(fresh, text, limit=50), text

@@ -6,6 +6,7 @@ Pure functions on the NetworkX graph of `partnergraph.analysis.graph`, used by t
 
 from __future__ import annotations
 
+import bisect
 import math
 import random
 import unicodedata
@@ -67,13 +68,45 @@ def _folded_names(graph: nx.Graph) -> list[tuple[str, str, str, str, str, str]]:
     """
     found = graph.graph.get("folded_names")
     if found is None:
-        found = graph.graph["folded_names"] = [
-            (_lowered(data.get("name", "")), node.casefold(), node,
-             "\n".join(map(_lowered, _listed(data.get("aliases")))),
-             "\n".join(map(_lowered, _listed(data.get("offers")) + _listed(data.get("looks_for")))),
-             _lowered(str(data.get("type") or "")))
-            for node, data in graph.nodes(data=True)]
+        found = graph.graph["folded_names"] = [_folded(node, data) for node, data in graph.nodes(data=True)]
     return found
+
+
+def carry_folded_names(old: nx.Graph, new: nx.Graph, changed: Iterable[str]) -> None:
+    """Give `new` (`old` after edits of the nodes `changed`) what search compares, folding only those again.
+
+    The entries are in node order, which is id order: each changed node's entry is found by
+    bisection and replaced, removed or inserted. If the count does not match in the end (a node
+    appeared that no edit named), nothing is carried and search folds every node when asked.
+    """
+    found = old.graph.get("folded_names")
+    if found is None or "folded_names" in new.graph:
+        return
+    entries, nodes = list(found), new._node
+    for node in sorted(set(changed)):
+        at = bisect.bisect_left(entries, node, key=_entry_id)
+        present = at < len(entries) and entries[at][2] == node
+        if node in nodes:
+            entry = _folded(node, nodes[node])
+            if present:
+                entries[at] = entry
+            else:
+                entries.insert(at, entry)
+        elif present:
+            del entries[at]
+    if len(entries) == len(nodes):
+        new.graph["folded_names"] = entries
+
+
+def _entry_id(entry: tuple[str, ...]) -> str:
+    return entry[2]
+
+
+def _folded(node: str, data: dict[str, Any]) -> tuple[str, str, str, str, str, str]:
+    return (_lowered(data.get("name", "")), node.casefold(), node,
+            "\n".join(map(_lowered, _listed(data.get("aliases")))),
+            "\n".join(map(_lowered, _listed(data.get("offers")) + _listed(data.get("looks_for")))),
+            _lowered(str(data.get("type") or "")))
 
 
 def search(graph: nx.Graph, text: str, *, limit: int = 20) -> list[dict[str, Any]]:

@@ -30,11 +30,51 @@ from partnergraph.model import Connection, Element
 Item = Element | Connection | None
 
 
+class AcyclicGraph(nx.Graph):
+    """An `nx.Graph` whose views are made on each use instead of kept on the graph.
+
+    `nx.Graph` keeps its `nodes`, `edges`, `degree` and `adj` views on itself, and the first three
+    refer back to the graph: a reference cycle, which only the cyclic garbage collector frees.
+    Snapshots are hidden from that collector (`gc.freeze`: scanning millions of long-lived
+    objects made every edit cost hundreds of milliseconds), so a snapshot's graph must be freed
+    by reference counting alone, as soon as its last reader lets go of it.
+    """
+
+    @property
+    def nodes(self) -> nx.classes.reportviews.NodeView:  # type: ignore[override]
+        """Return a view of the nodes (see `nx.Graph.nodes`)."""
+        return nx.classes.reportviews.NodeView(self)
+
+    @property
+    def edges(self) -> nx.classes.reportviews.EdgeView:  # type: ignore[override]
+        """Return a view of the edges (see `nx.Graph.edges`)."""
+        return nx.classes.reportviews.EdgeView(self)
+
+    @property
+    def degree(self) -> nx.classes.reportviews.DegreeView:  # type: ignore[override]
+        """Return a view of the degrees (see `nx.Graph.degree`)."""
+        return nx.classes.reportviews.DegreeView(self)
+
+    @property
+    def adj(self) -> nx.classes.coreviews.AdjacencyView:  # type: ignore[override]
+        """Return a view of the adjacency (see `nx.Graph.adj`)."""
+        return nx.classes.coreviews.AdjacencyView(self._adj)
+
+
+def acyclic(graph: nx.Graph) -> nx.Graph:
+    """Return `graph` as an `AcyclicGraph` (the same object; its cached views dropped)."""
+    if type(graph) is nx.Graph:
+        for name in ("nodes", "edges", "degree", "adj"):
+            graph.__dict__.pop(name, None)
+        graph.__class__ = AcyclicGraph
+    return graph
+
+
 def fork(graph: nx.Graph, changes: Iterable[tuple[Item, Item]]) -> nx.Graph:
     """Return a copy of `graph` that `update_graph(copy, changes)` may change without changing `graph`."""
     changes = list(changes)
     nodes, adjacency = graph._node, graph._adj
-    new = nx.Graph()
+    new = AcyclicGraph()
     new_nodes, new_adj = dict(nodes), dict(adjacency)
     # Filled before any view is made: the views read these dicts (tests/test_networkx_internals.py).
     new._node, new._adj = new_nodes, new_adj
@@ -97,13 +137,26 @@ def _copy(value: Any, touched: set[int]) -> Any:
                     copied[n] = list(copied[n])
         return copied
     if isinstance(value, dict):
-        first = next(iter(value.values()), None)
-        if not isinstance(first, list | set | dict) and not dataclasses.is_dataclass(first):
-            return dict(value)  # plain values (numbers of nodes): copied at C speed
-        return {k: _copy_inner(v) for k, v in value.items()}
+        copied = dict(value)  # copied at C speed
+        first = next(iter(value), None)
+        if not _container(value.get(first)):
+            pass  # plain values (each id's number): nothing below to copy
+        elif isinstance(first, int):
+            # Per-node values (an event's dates, an organisation's issues): those of the touched nodes.
+            for n in touched:
+                if n in copied:
+                    copied[n] = _copy_inner(copied[n])
+        else:
+            for key, inner in copied.items():  # a few entries (costs per day), each copied
+                copied[key] = _copy_inner(inner)
+        return copied
     if isinstance(value, set):
         return set(value)
     return value
+
+
+def _container(value: Any) -> bool:
+    return isinstance(value, list | set | dict) or (dataclasses.is_dataclass(value) and not isinstance(value, type))
 
 
 def _copy_inner(value: Any) -> Any:
@@ -140,3 +193,43 @@ def _fork_index(index: Any, moved: dict[int, tuple[dict[str, Any], dict[str, Any
                 if relations[at] is old:
                     relations[at] = relation
     return copied
+
+
+def without_types(graph: nx.Graph, types: Iterable[str]) -> nx.Graph:
+    """Return a copy of `graph` without the relationships of `types`, as `build_graph` would give it.
+
+    Every node stays (with the same attributes, shared); a pair whose relationships were all of
+    those types is no longer an edge. Each node keeps its neighbours in the graph's order, which
+    is the build's as long as a pair's first relationship is not one of `types` while another
+    remains (true of the personal types: an attendance is the only relationship of a person to
+    an event). What is derived and kept on the graph is not copied, but the table of names.
+    """
+    dropped = set(types)
+    new = AcyclicGraph()
+    nodes, adjacency = new._node, new._adj
+    shared: dict[tuple[str, str], dict[str, Any]] = {}
+    for node, attrs in graph._node.items():
+        nodes[node] = attrs
+        adjacency[node] = {}
+    for node, neighbours in graph._adj.items():
+        mine = adjacency[node]
+        for other, data in neighbours.items():
+            key = (node, other) if node <= other else (other, node)
+            found = shared.get(key)
+            if found is None:
+                kept = [r for r in data["relations"] if r["type"] not in dropped]
+                if not kept:
+                    continue
+                found = shared[key] = {**data, "relations": kept}
+            mine[other] = found
+    if "by_name" in graph.graph:
+        new.graph["by_name"] = graph.graph["by_name"]  # never changed in place: `fork` copies what an edit touches
+    return new
+
+
+def changes_without_types(changes: Iterable[tuple[Item, Item]], types: Iterable[str]) -> list[tuple[Item, Item]]:
+    """Return the changes that reach a graph without the relationships of `types` (`without_types`)."""
+    dropped = set(types)
+    return [(before, after) for before, after in changes
+            if not isinstance(after if after is not None else before, Connection)
+            or (after if after is not None else before).type.value not in dropped]  # type: ignore[union-attr]

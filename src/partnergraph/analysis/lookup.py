@@ -45,6 +45,8 @@ class NameIndex:
         self._aliases: dict[str, list[str]] = {}  # plain alias -> keys, sorted
         self._sorted: list[tuple[str, str]] = []  # (plain name or alias, key), for prefixes
         self._choices: tuple[list[str], list[str]] | None = None  # for `closest`, made when first asked
+        self._shared = False  # a `copy`: lists of keys are another index's until changed
+        self._owned: set[tuple[int, str]] = set()
 
     @classmethod
     def from_candidates(cls, items: Iterable[Candidate]) -> NameIndex:
@@ -78,18 +80,31 @@ class NameIndex:
         """Return an index with the same entries that `add` and `discard` can change without touching this one."""
         other = NameIndex()
         other._items = dict(self._items)
-        other._names = {text: list(keys) for text, keys in self._names.items()}
-        other._aliases = {text: list(keys) for text, keys in self._aliases.items()}
+        # The lists of keys per name are shared until `add` or `discard` changes one (`_own`).
+        other._names, other._aliases = dict(self._names), dict(self._aliases)
+        other._shared = True
         other._sorted = list(self._sorted)
         other._choices = self._choices  # never changed in place: replaced (by None) on a change
         return other
+
+    def _own(self, table: dict[str, list[str]], text: str) -> list[str] | None:
+        """Return the keys of `text` in `table`, as a list of this index's own (copied if shared)."""
+        keys = table.get(text)
+        if keys is not None and self._shared and (id(table), text) not in self._owned:
+            keys = table[text] = list(keys)
+            self._owned.add((id(table), text))
+        return keys
 
     def add(self, item: Candidate) -> None:
         """Add an element, or replace the one with its key."""
         self.discard(item.key)
         self._items[item.key] = item
         for text, table in self._entries(item):
-            bisect.insort(table.setdefault(text, []), item.key)
+            keys = self._own(table, text)
+            if keys is None:
+                keys = table[text] = []
+                self._owned.add((id(table), text))
+            bisect.insort(keys, item.key)
             bisect.insort(self._sorted, (text, item.key))
         self._choices = None
 
@@ -99,7 +114,7 @@ class NameIndex:
         if item is None:
             return
         for text, table in self._entries(item):
-            keys = table.get(text, [])
+            keys = self._own(table, text) or []
             if key in keys:
                 keys.remove(key)
                 if not keys:

@@ -14,14 +14,16 @@ import networkx as nx
 from partnergraph.analysis import browse
 from partnergraph.analysis.centrality import centrality
 from partnergraph.analysis.contact_of_record import contacts_of_record, routes
+from partnergraph.analysis.fork import changes_without_types, without_types
 from partnergraph.analysis.graph import build_graph, resolve
 from partnergraph.analysis.overview import organisation_overview, overview_communities
 from partnergraph.analysis.relationships import holders
 from partnergraph.io import directory as directories
 from partnergraph.model import Kind
+from partnergraph.schema import PERSONAL_TYPES
 from partnergraph.services.cache import GraphCache
 from partnergraph.services.options import GraphQuery, SearchQuery
-from partnergraph.services.privacy import impersonal_view, public_view
+from partnergraph.services.privacy import public_view
 
 # What the overview says of a formal partnership: facts only (its notes are free text, personal).
 _PARTNERSHIP_FACTS = ("status", "since", "until", "issues")
@@ -33,6 +35,10 @@ class Browse:
 
     def __init__(self, cache: GraphCache):
         self.cache = cache
+        # The graph anonymous readers see follows the edits like the whole graph: never read
+        # from the store again after an edit (a whole-store read per version stalled them).
+        cache.follow("impersonal", "graph", compute=lambda graph: without_types(graph, PERSONAL_TYPES),
+                     changes=lambda edits: changes_without_types(edits, PERSONAL_TYPES))
 
     def view_graph(self, *, public: bool = False, personal: bool = True) -> nx.Graph:
         """Return the analysis graph, or with `public` only what the public directory may show.
@@ -41,10 +47,10 @@ class Browse:
         no personal relationship (`privacy.impersonal_view`: who attended which event).
         """
         if not public and not personal:
-            def impersonal() -> nx.Graph:
-                snapshot = self.cache.store.snapshot()
-                return build_graph(*impersonal_view(snapshot.elements, snapshot.connections))
-            return self.cache.memo("impersonal", "graph", impersonal)
+            # Derived from this request's snapshot (`privacy.impersonal_view` of the same version).
+            snapshot = self.cache.snapshot()
+            return snapshot.memo("impersonal", "graph", lambda: without_types(snapshot.graph, PERSONAL_TYPES),
+                                 lasting=True)
         if not public:
             return self.cache.graph()
 

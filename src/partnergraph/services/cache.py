@@ -21,15 +21,18 @@ import time
 from collections.abc import Callable, Hashable, Iterator
 from concurrent.futures import Future
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 import networkx as nx
 from cachetools import LRUCache
 
-from partnergraph.analysis.fork import fork
+from partnergraph.analysis.browse import carry_folded_names
+from partnergraph.analysis.fork import acyclic, fork
 from partnergraph.analysis.graph import build_graph, name_index, update_graph
 from partnergraph.analysis.lookup import NameIndex
 from partnergraph.analysis.path_index import path_index
+from partnergraph.model import Element
 from partnergraph.store import GraphStore
 from partnergraph.store.base import StreamOrderError
 
@@ -81,23 +84,24 @@ class GraphSnapshot:
     def path_graph(self) -> nx.Graph:
         """Return the graph with its path index (built once, on first use, by one thread)."""
         if "path_index" not in self.graph.graph:
-            self.memo("derived", "path_index", lambda: path_index(self.graph))
+            self.memo("derived", "path_index", lambda: path_index(self.graph), lasting=True)
         return self.graph
 
     def name_index(self) -> NameIndex:
         """Return the forgiving-lookup index of this version's elements."""
         found = self.graph.graph.get("name_index")
         if found is None:
-            found = self.memo("derived", "name_index", lambda: name_index(self.graph))
+            found = self.memo("derived", "name_index", lambda: name_index(self.graph), lasting=True)
         return found
 
-    def memo(self, area: str, key: Hashable, compute: Callable[[], Any]) -> Any:
+    def memo(self, area: str, key: Hashable, compute: Callable[[], Any], *, lasting: bool = False) -> Any:
         """Return `compute()` for `key` in `area`, computed once for this version.
 
         Scores, communities, layouts and the public graph are costly on large graphs: they are
         kept as long as the snapshot (at most `MEMO_SIZE` per area). Only the first caller of a
         key computes it, outside any lock; the others wait for that one result. An error is given
-        to everyone who waited and not kept: the next call computes again.
+        to everyone who waited and not kept: the next call computes again. `lasting`: a result
+        of millions of objects (an index, a graph), hidden from the cyclic collector once made.
         """
         with self._lock:
             cache = self._memos.setdefault(area, LRUCache(maxsize=MEMO_SIZE))
@@ -121,7 +125,20 @@ class GraphSnapshot:
             cache[key] = value
             del self._pending[(area, key)]
         pending.set_result(value)
+        if lasting:
+            gc.freeze()  # scanned at every full collection otherwise: pauses of hundreds of milliseconds
         return value
+
+    def peek(self, area: str, key: Hashable) -> Any:
+        """Return the memo of `key` in `area` if it was computed, else None (never computes)."""
+        with self._lock:
+            cache = self._memos.get(area)
+            return cache.get(key) if cache is not None else None
+
+    def seed(self, area: str, key: Hashable, value: Any) -> None:
+        """Keep `value` as the memo of `key` in `area` (made by the builder before publishing)."""
+        with self._lock:
+            self._memos.setdefault(area, LRUCache(maxsize=MEMO_SIZE))[key] = value
 
     def prepare(self, like: GraphSnapshot | None) -> None:
         """Derive now what `like` had derived (path index, name index), so readers never wait for it."""
@@ -131,6 +148,17 @@ class GraphSnapshot:
             self.path_graph()
         if "name_index" in like.graph.graph:
             self.name_index()
+
+
+Edit = tuple[Any, Any]  # a recorded change of one element or connection: (before, after)
+
+
+@dataclass(frozen=True)
+class Followed:
+    """A graph memo kept across snapshots (`GraphCache.follow`)."""
+
+    compute: Callable[[nx.Graph], nx.Graph]
+    changes: Callable[[list[Edit]], list[Edit]]
 
 
 class GraphCache:
@@ -145,6 +173,19 @@ class GraphCache:
         self._wake_lock = threading.Lock()
         self._local = threading.local()  # the request a thread is serving: its snapshot
         self.rebuilds = 0  # how many snapshots were built from the whole store (for tests and logs)
+        self._followed: dict[tuple[str, Hashable], Followed] = {}
+
+    def follow(self, area: str, key: Hashable, *, compute: Callable[[nx.Graph], nx.Graph],
+               changes: Callable[[list[Edit]], list[Edit]]) -> None:
+        """Keep the graph memo of `key` in `area` from one snapshot to the next without computing it anew.
+
+        `compute(graph)` derives it from a snapshot's graph; `changes(edits)` selects the
+        recorded edits that reach it. When the next snapshot is made by applying edits, the
+        memo's graph gets them too (on a fork); after a rebuild, the builder derives it again
+        before publishing, if the previous snapshot had it. Readers of such a view (anonymous
+        readers' graph without attendance) then never wait for a whole-store computation.
+        """
+        self._followed[(area, key)] = Followed(compute, changes)
 
     @property
     def version(self) -> str | None:
@@ -244,7 +285,15 @@ class GraphCache:
         if made is None:
             made = self._rebuilt()
         made.prepare(current)
+        for (area, key), followed in self._followed.items():
+            if current is not None and made.peek(area, key) is None and current.peek(area, key) is not None:
+                made.seed(area, key, followed.compute(made.graph))
         self._current = made  # the swap: one assignment, atomic for every reader
+        # Out of the cyclic collector's sight, as the first build's objects are (see _settle):
+        # scanning the snapshots' large dicts and lists at every collection made each edit cost
+        # hundreds of milliseconds. Snapshot graphs hold no reference cycle (`AcyclicGraph`), so
+        # the previous one is still freed when its last reader lets go of it.
+        gc.freeze()
         log.info("snapshot %s %s in %.3f s", made.version, "rebuilt" if made.rebuilt else "caught up",
                  time.perf_counter() - started)
         return made
@@ -274,11 +323,12 @@ class GraphCache:
         try:
             # Rows go into the graph as they are read: the whole snapshot is never held.
             with self.store.stream() as rows:
-                made = GraphSnapshot(rows.version, build_graph(rows.elements, rows.connections), rebuilt=True)
+                made = GraphSnapshot(rows.version, acyclic(build_graph(rows.elements, rows.connections)), rebuilt=True)
         except StreamOrderError:
             # The database sorted some ids unlike Python: read the lists and sort them here.
             snapshot = self.store.snapshot()
-            made = GraphSnapshot(snapshot.version, build_graph(snapshot.elements, snapshot.connections), rebuilt=True)
+            made = GraphSnapshot(snapshot.version, acyclic(build_graph(snapshot.elements, snapshot.connections)),
+                                 rebuilt=True)
         _settle()
         self.rebuilds += 1
         return made
@@ -303,4 +353,15 @@ class GraphCache:
         edits = [(e.before, e.after) for c in reversed(changes) for e in c.edits]
         graph = fork(current.graph, edits)
         update_graph(graph, edits)
-        return GraphSnapshot(version, graph, rebuilt=False)
+        changed = [(after or before).id for before, after in edits if isinstance(after or before, Element)]
+        carry_folded_names(current.graph, graph, changed)
+        made = GraphSnapshot(version, graph, rebuilt=False)
+        for (area, key), followed in self._followed.items():
+            view = current.peek(area, key)
+            if view is not None:
+                selected = followed.changes(edits)
+                forked = fork(view, selected)
+                update_graph(forked, selected)
+                carry_folded_names(view, forked, changed)
+                made.seed(area, key, forked)
+        return made
