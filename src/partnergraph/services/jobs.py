@@ -35,6 +35,7 @@ from typing import Any
 
 from partnergraph.model import PartnergraphError
 from partnergraph.services.cache import GraphCache, GraphSnapshot
+from partnergraph.services.questions import Questions
 
 # A result ready within this many seconds is answered directly: small networks never flash "computing…".
 GRACE = 0.5
@@ -56,20 +57,16 @@ BUSY_RETRY = 5.0
 log = logging.getLogger(__name__)
 
 
-def _labels() -> dict[str, Callable[[Any], str]]:
-    """Return how each long question is named while it is computed ("betweenness centrality")."""
-    return {
-        "centrality": lambda q: f"{q.measure} centrality",
-        "risks": lambda q: "relationships at risk",
-        "brokers": lambda q: "brokers (structural holes, cut points, bridges)",
-        "communities": lambda q: "communities",
-        "coverage": lambda q: "coverage",
-        "metrics": lambda q: "every metric of every element",
-    }
-
-
-# The questions that count as long (measured at 20k and 100k people: docs/benchmarks.md).
-LONG_QUESTIONS = _labels()
+# The questions that count as long (measured at 20k and 100k people: docs/benchmarks.md), each
+# with how it is named while it is computed ("betweenness centrality").
+LONG_QUESTIONS: dict[str, Callable[[Any], str]] = {
+    "centrality": lambda q: f"{q.measure} centrality",
+    "risks": lambda q: "relationships at risk",
+    "brokers": lambda q: "brokers (structural holes, cut points, bridges)",
+    "communities": lambda q: "communities",
+    "coverage": lambda q: "coverage",
+    "metrics": lambda q: "every metric of every element",
+}
 
 
 class Busy(RuntimeError):
@@ -152,7 +149,7 @@ class Job:
 class Jobs:
     """The background jobs of one process, over one store's analysis snapshots."""
 
-    def __init__(self, cache: GraphCache, questions: Any, *, workers: int = WORKERS, queue_size: int = QUEUE_SIZE):
+    def __init__(self, cache: GraphCache, questions: Questions, *, workers: int = WORKERS, queue_size: int = QUEUE_SIZE):
         self.cache = cache
         self.questions = questions
         self.workers = workers
