@@ -432,9 +432,6 @@ def main() -> None:
 
 def check_edits(port: int, url: str, args: argparse.Namespace, acknowledged: list, token: str) -> list[str]:
     """Return the acknowledged edits that the store or the viewer's graph lacks (see load_edits.verify)."""
-    done = Acknowledged()
-    for part in acknowledged:
-        done.merge(part)
     client = Client(port, args.timeout)
     headers = {"Authorization": f"Bearer {token}"}  # an editor reads their own writes: the newest snapshot
 
@@ -443,7 +440,7 @@ def check_edits(port: int, url: str, args: argparse.Namespace, acknowledged: lis
         return {node["id"] for node in json.loads(body)["nodes"]} if status == 200 else None
 
     try:
-        return verify(url, args.neo4j_password, done, visible)
+        return verify(url, args.neo4j_password, Acknowledged.joined(acknowledged), visible)
     finally:
         client.close()
 

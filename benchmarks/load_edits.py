@@ -44,13 +44,17 @@ class Acknowledged:
     interactions: dict[str, int] = field(default_factory=dict)  # contact -> the strength logged
     changes: list[int] = field(default_factory=list)  # every change number answered
 
-    def merge(self, other: Acknowledged) -> None:
-        """Add what another client acknowledged."""
-        self.contacts.update(other.contacts)
-        self.ties.update(other.ties)
-        self.roles.update(other.roles)
-        self.interactions.update(other.interactions)
-        self.changes.extend(other.changes)
+    @classmethod
+    def joined(cls, parts: list[Acknowledged]) -> Acknowledged:
+        """Return what all the clients acknowledged."""
+        done = cls()
+        for other in parts:
+            done.contacts.update(other.contacts)
+            done.ties.update(other.ties)
+            done.roles.update(other.roles)
+            done.interactions.update(other.interactions)
+            done.changes.extend(other.changes)
+        return done
 
     def count(self) -> int:
         """Return how many edits were acknowledged."""

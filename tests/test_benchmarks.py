@@ -59,6 +59,29 @@ def test_the_load_benchmark_serves_concurrent_clients_through_gunicorn_without_e
 
 
 @pytest.mark.slow
+def test_the_mixed_load_benchmark_edits_as_an_editor_and_finds_every_acknowledged_edit(tmp_path):
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "load.py"), "--mix", "edits", "--people", "300",
+                           "--ties", "900", "--clients", "4", "--seconds", "3", "--baseline-seconds", "1",
+                           "--out", str(tmp_path)], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "acknowledged edits missing: 0" in done.stdout
+    record = json.loads((tmp_path / "load.json").read_text())["sqlite-edits"]
+    assert record["load"]["errors"] == 0 and record["edits_missing"] == 0
+    assert {"create", "tie", "rev", "patch", "interaction"} <= set(record["load"]["endpoints"])
+    assert record["baseline"] == "baseline: 4 clients reading only"
+
+
+@pytest.mark.slow
+def test_the_snapshots_benchmark_forks_after_each_edit_and_compares_with_a_copy(tmp_path):
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "snapshots.py"), "--people", "300", "--ties",
+                           "900", "--edits", "6", "--baseline-copies", "1", "--out", str(tmp_path)],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    record = json.loads((tmp_path / "snapshots.json").read_text())
+    assert set(record["fork_ms"]) == {"new contact", "new tie", "property"} and record["graph_copy_ms"] > 0
+
+
+@pytest.mark.slow
 def test_the_build_benchmark_measures_both_ways_in_fresh_processes(tmp_path):
     done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "build.py"), "--people", "300", "--ties", "1500",
                            "--runs", "1", "--memory-limit-gb", "4", "--out", str(tmp_path)],

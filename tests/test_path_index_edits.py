@@ -54,6 +54,7 @@ def canonical(index: PathIndex) -> dict[str, Any]:
         "person_atts": {ids[n]: [key(index.att_relation[a]) for a in index.person_atts[n]] for n in live},
         "org_atts": {ids[n]: [key(index.att_relation[a]) for a in index.org_atts[n]] for n in live},
         "events": {ids[n]: dates for n, dates in index.events.items()},
+        "went": {ids[n]: [key(index.att_relation[a]) for a in went] for n, went in costs.went.items()},
         "org_issues": {ids[n]: issues for n, issues in index.org_issues.items()},
     }
 
@@ -149,3 +150,8 @@ def test_an_editor_s_edits_of_every_kind_update_the_path_index_as_a_rebuild_woul
         assert canonical(index) == canonical(build_path_index(fresh)), f"step {number}"
         assert answers(graph) == answers(fresh), f"step {number}"
     assert len(index.ids) > len(index.number)  # removed elements are tombstones
+    # Its base fields are all a saved index needs: `derive` makes the rest.
+    derived = ("number", "node_rank", "att_rank", "_costs")
+    loaded = PathIndex(**{name: value for name, value in vars(index).items() if name not in derived})
+    loaded.derive()
+    assert canonical(loaded) == canonical(index)

@@ -211,3 +211,15 @@ def test_search_after_edits_answers_as_on_a_fresh_graph(small):
     fresh = rebuilt(small)
     for text in ("a", "ab", "aby", "cait", "fay", "archiv", "zz"):
         assert small.browse.search(SearchQuery(text, limit=50)) == search(fresh, text, limit=50), text
+
+
+def test_search_finds_what_a_test_of_every_node_finds(small):
+    from partnergraph.analysis.browse import _folded_names, search
+
+    graph = small.cache.graph()
+    entries = _folded_names(graph)
+    for text in ("a", "an", "li", "c", "ana", "wm", "lib", "glam", "university", "é", "zzz", "n l", "x"):
+        found = [r["id"] for r in search(graph, text, limit=10_000)]
+        needle = text.casefold()
+        every = {e[2] for e in entries if any(needle in field for field in (e[0], e[1], e[3], e[4]))}
+        assert every <= set(found) and len(found) == len(set(found)), text  # types may add more, never twice

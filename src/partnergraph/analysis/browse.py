@@ -109,6 +109,37 @@ def _folded(node: str, data: dict[str, Any]) -> tuple[str, str, str, str, str, s
             _lowered(str(data.get("type") or "")))
 
 
+def _candidates(graph: nx.Graph, needle: str, types: set[str]) -> list[int]:
+    """Return the positions of the entries whose text holds `needle` or whose type is one of `types`.
+
+    All the entries' searched text is one string, kept with the graph (fields and entries apart
+    by a newline, which no needle holds): `str.find` scans it in C and jumps to the next entry
+    after each hit, instead of a Python test per node (100,000 of them: 25 ms a search).
+    """
+    found = graph.graph.get("search_text")
+    if found is None:
+        entries = _folded_names(graph)
+        texts = ["\n".join((e[0], e[1], e[3], e[4])) for e in entries]
+        starts, at = [], 0
+        for text in texts:
+            starts.append(at)
+            at += len(text) + 1
+        by_type: dict[str, list[int]] = {}
+        for position, entry in enumerate(entries):
+            by_type.setdefault(entry[5], []).append(position)
+        found = graph.graph["search_text"] = ("\n".join(texts), starts, by_type)
+    text, starts, by_type = found
+    hits: set[int] = set()
+    at = text.find(needle)
+    while at != -1:
+        entry = bisect.bisect_right(starts, at) - 1
+        hits.add(entry)
+        at = text.find(needle, starts[entry + 1]) if entry + 1 < len(starts) else -1
+    for kind in types:
+        hits.update(by_type.get(kind, ()))
+    return sorted(hits)
+
+
 def search(graph: nx.Graph, text: str, *, limit: int = 20) -> list[dict[str, Any]]:
     """Return the elements whose name, id, alias, offers or type match `text` (case and accents aside), best first.
 
@@ -123,8 +154,10 @@ def search(graph: nx.Graph, text: str, *, limit: int = 20) -> list[dict[str, Any
     kind_of = canonical_type(needle)
     types = {needle, kind_of} if kind_of else {needle}
     ranked: list[tuple[int, str, str]] = []
-    for folded, folded_id, node, aliases, offers, kind in _folded_names(graph):
-        if needle in folded or needle in folded_id:  # most names: one substring test each, in C
+    entries = _folded_names(graph)
+    for at in _candidates(graph, needle, types):
+        folded, folded_id, node, aliases, offers, kind = entries[at]
+        if needle in folded or needle in folded_id:
             if folded == needle or folded_id == needle:
                 rank = 0
             elif folded.startswith(needle):

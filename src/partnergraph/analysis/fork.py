@@ -19,6 +19,7 @@ seconds for a rebuild (docs/benchmarks.md, "Serving").
 from __future__ import annotations
 
 import dataclasses
+import weakref
 from collections.abc import Iterable
 from typing import Any
 
@@ -31,40 +32,42 @@ Item = Element | Connection | None
 
 
 class AcyclicGraph(nx.Graph):
-    """An `nx.Graph` whose views are made on each use instead of kept on the graph.
+    """An `nx.Graph` whose kept views refer to it weakly.
 
-    `nx.Graph` keeps its `nodes`, `edges`, `degree` and `adj` views on itself, and the first three
-    refer back to the graph: a reference cycle, which only the cyclic garbage collector frees.
-    Snapshots are hidden from that collector (`gc.freeze`: scanning millions of long-lived
-    objects made every edit cost hundreds of milliseconds), so a snapshot's graph must be freed
-    by reference counting alone, as soon as its last reader lets go of it.
+    `nx.Graph` keeps its `nodes`, `edges` and `degree` views on itself, each referring back to
+    the graph: a reference cycle, which only the cyclic garbage collector frees. Snapshots are
+    hidden from that collector (`gc.freeze`: scanning millions of long-lived objects made every
+    edit cost hundreds of milliseconds), so a snapshot's graph must be freed by reference
+    counting alone, as soon as its last reader lets go of it. The views here are kept (made once,
+    as NetworkX does: `graph.nodes[n]` is on every hot path) but hold a weak proxy of the graph.
     """
+
+    def _view(self, name: str, make: type) -> Any:
+        found = self.__dict__.get(name)
+        if found is None:
+            found = self.__dict__[name] = make(weakref.proxy(self))
+        return found
 
     @property
     def nodes(self) -> nx.classes.reportviews.NodeView:  # type: ignore[override]
         """Return a view of the nodes (see `nx.Graph.nodes`)."""
-        return nx.classes.reportviews.NodeView(self)
+        return self._view("_nodes_view", nx.classes.reportviews.NodeView)
 
     @property
     def edges(self) -> nx.classes.reportviews.EdgeView:  # type: ignore[override]
         """Return a view of the edges (see `nx.Graph.edges`)."""
-        return nx.classes.reportviews.EdgeView(self)
+        return self._view("_edges_view", nx.classes.reportviews.EdgeView)
 
     @property
     def degree(self) -> nx.classes.reportviews.DegreeView:  # type: ignore[override]
         """Return a view of the degrees (see `nx.Graph.degree`)."""
-        return nx.classes.reportviews.DegreeView(self)
-
-    @property
-    def adj(self) -> nx.classes.coreviews.AdjacencyView:  # type: ignore[override]
-        """Return a view of the adjacency (see `nx.Graph.adj`)."""
-        return nx.classes.coreviews.AdjacencyView(self._adj)
+        return self._view("_degree_view", nx.classes.reportviews.DegreeView)
 
 
 def acyclic(graph: nx.Graph) -> nx.Graph:
     """Return `graph` as an `AcyclicGraph` (the same object; its cached views dropped)."""
     if type(graph) is nx.Graph:
-        for name in ("nodes", "edges", "degree", "adj"):
+        for name in ("nodes", "edges", "degree"):
             graph.__dict__.pop(name, None)
         graph.__class__ = AcyclicGraph
     return graph

@@ -209,6 +209,8 @@ class IndexEdits:
         for a in set(moved):
             index.person_atts[index.att_person[a]].sort(key=rank)
             index.org_atts[index.att_org[a]].sort(key=rank)
+        for event in {index.att_org[a] for a in moved if index.att_event[a]}:
+            self._event_costs(event)  # who went, in the event's new order
         for n in tie_ends:
             index.knows[n].sort(key=lambda entry: edge_order(index.tie_relation[entry[1]]))
         self.edges.clear()
@@ -237,8 +239,10 @@ class IndexEdits:
         if index.att_event[a]:
             if index.org_atts[org]:
                 self._event_costs(org)
-            else:
-                del index.events[org]  # a build keeps the dates of attended events only
+            else:  # a build keeps attended events only
+                del index.events[org]
+                for costs in index._costs.values():
+                    costs.went.pop(org, None)
 
     def _event_costs(self, node: int) -> None:
         index = self.index

@@ -81,7 +81,8 @@ class Workspace:
         return make_note(self.actor, action, source, comment)
 
     def close(self) -> None:
-        """Close the store."""
+        """Close the store (and stop the graph cache's background builder)."""
+        self.cache.close()
         self.store.close()
 
     def __enter__(self) -> Workspace:

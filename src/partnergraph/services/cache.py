@@ -170,6 +170,7 @@ class GraphCache:
         self._building = threading.Lock()  # one builder of the next snapshot at a time
         self._background: threading.Thread | None = None
         self._wake = threading.Event()
+        self._closed = False
         self._wake_lock = threading.Lock()
         self._local = threading.local()  # the request a thread is serving: its snapshot
         self.rebuilds = 0  # how many snapshots were built from the whole store (for tests and logs)
@@ -301,9 +302,16 @@ class GraphCache:
     def _refresh_in_background(self) -> None:
         """Wake the one background builder of this cache (started on first use) to catch up."""
         with self._wake_lock:
+            if self._closed:
+                return
             if self._background is None:
                 self._background = threading.Thread(target=self._builder, name="partnergraph-snapshot", daemon=True)
                 self._background.start()
+        self._wake.set()
+
+    def close(self) -> None:
+        """Stop the background builder (the workspace is closing its store)."""
+        self._closed = True
         self._wake.set()
 
     def _builder(self) -> None:
@@ -311,6 +319,8 @@ class GraphCache:
         while True:
             self._wake.wait()
             self._wake.clear()
+            if self._closed:
+                return
             try:
                 with self._building:
                     self._build_next()
