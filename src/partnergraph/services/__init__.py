@@ -12,7 +12,8 @@ A `Workspace` joins one store to the features that use it:
 - `accounts`: accounts, roles and API tokens (`services.accounts`);
 - `reports`: a partner's dossier and the risks report, to print (`services.reports`);
 - `sharing`: a view as a standalone HTML page, the layout GEXF and GraphML carry (`services.sharing`).
-- `events`: which conference to attend, briefings, the attendance trend, event pages (`services.events`).
+- `events`: which conference to attend, briefings, the attendance trend, event pages (`services.events`);
+- `jobs`: long analytics computed in the background for the viewer, "computing…" meanwhile (`services.jobs`).
 
 Each question takes its options as one object from `services.options`; privacy rules live in
 `services.privacy`.
@@ -31,6 +32,7 @@ from partnergraph.services.edit_checks import make_note
 from partnergraph.services.editing import Editing
 from partnergraph.services.events import Events
 from partnergraph.services.imports import Imports
+from partnergraph.services.jobs import Jobs
 from partnergraph.services.merges import Merges
 from partnergraph.services.privacy import redact
 from partnergraph.services.questions import Questions
@@ -58,6 +60,7 @@ class Workspace:
         self.reports = Reports(store, self.cache, self.questions)
         self.sharing = Sharing(self.browse)
         self.events = Events(self.cache)
+        self.jobs = Jobs(self.cache, self.questions)  # the viewer's long analytics; no thread until asked
 
     @classmethod
     def open(cls, settings: Settings) -> Workspace:
