@@ -17,9 +17,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Collection, Iterable
-
-import numpy
-from rapidfuzz import fuzz, process
+from typing import Any
 
 from partnergraph.analysis.folding import Candidate, plain
 from partnergraph.model import UnknownNode
@@ -61,6 +59,50 @@ class NameIndex:
                 keys.sort()
         entries.sort()
         index._sorted = entries
+        return index
+
+    def to_arrays(self) -> dict[str, list[str] | list[int]]:
+        """Return the index as flat lists of text and of numbers (for a file), as `from_arrays` reads them back."""
+        items = list(self._items.values())
+        at = {item.key: number for number, item in enumerate(items)}
+        aliases = [alias for item in items for alias in item.aliases]
+        # One entry per place in the sorted list, which holds a text twice when it is both an
+        # element's name and one of its aliases: first as the name, then as the alias.
+        entries: list[tuple[str, str, int]] = []
+        for text, key in self._sorted:
+            again = bool(entries) and entries[-1][:2] == (text, key)
+            table = 1 if again or key not in self._names.get(text, ()) else 0
+            entries.append((text, key, table))
+        return {
+            "keys": [item.key for item in items],
+            "kinds": [item.kind.value for item in items],
+            "names": [item.name for item in items],
+            "alias_counts": [len(item.aliases) for item in items],
+            "aliases": aliases,
+            "entry_texts": [text for text, _, _ in entries],
+            "entry_items": [at[key] for _, key, _ in entries],
+            "entry_tables": [table for _, _, table in entries],
+        }
+
+    @classmethod
+    def from_arrays(cls, arrays: dict[str, list[Any]]) -> NameIndex:
+        """Return the index `to_arrays` gave, without folding any name again."""
+        index = cls()
+        kinds = {kind.value: kind for kind in Kind}
+        keys = arrays["keys"]
+        counts = arrays["alias_counts"]
+        aliases = arrays["aliases"]
+        start = 0
+        for key, kind, name, count in zip(keys, arrays["kinds"], arrays["names"], counts,
+                                          strict=True):
+            index._items[key] = Candidate(key, kinds[kind], name, tuple(aliases[start:start + count]))
+            start += count
+        tables = (index._names, index._aliases)
+        for text, item, table in zip(arrays["entry_texts"], arrays["entry_items"],
+                                     arrays["entry_tables"], strict=True):
+            key = keys[item]
+            tables[table].setdefault(text, []).append(key)
+            index._sorted.append((text, key))
         return index
 
     def _entries(self, item: Candidate) -> list[tuple[str, dict[str, list[str]]]]:
@@ -161,6 +203,10 @@ class NameIndex:
         name, and (a little less) to its beginning as long as `ref`, since people type the start
         of a name. Only names at least `SUGGEST_CUTOFF` similar count, so nonsense gets none.
         """
+        # Imported here: a lookup that finds its element (most of them) never loads them.
+        import numpy
+        from rapidfuzz import fuzz, process
+
         wanted = plain(ref)
         if not wanted or n <= 0 or not self._sorted:
             return []

@@ -18,19 +18,20 @@ from partnergraph.analysis import criteria as criteria_analysis
 from partnergraph.analysis import metrics as metrics_analysis
 from partnergraph.analysis import suggest as suggest_analysis
 from partnergraph.analysis.centrality import centrality, rank, scope
-from partnergraph.analysis.contact_of_record import contacts_of_record, record_risks
+from partnergraph.analysis.contact_of_record import record_risks
 from partnergraph.analysis.criteria import default_text as default_criteria_text
 from partnergraph.analysis.graph import node_summary, resolve
 from partnergraph.analysis.org_types import of_types, wanted_types
 from partnergraph.analysis.path_reasons import ranking_reasons
 from partnergraph.analysis.paths import introduction_paths
-from partnergraph.analysis.relationships import holder_warnings, holders, relationship_risks
+from partnergraph.analysis.relationships import relationship_risks
 from partnergraph.analysis.score_spread import score_spread
 from partnergraph.io.countries import EVERYDAY_NAMES
 from partnergraph.model import NoPath, PartnergraphError
 from partnergraph.schema import PATH_TYPES
 from partnergraph.services.browse import Browse
 from partnergraph.services.cache import GraphCache
+from partnergraph.services.cold import holders_answer
 from partnergraph.services.options import (
     BrokersQuery,
     CentralityQuery,
@@ -69,11 +70,7 @@ class Questions:
     def holders(self, query: HoldersQuery) -> dict[str, Any]:
         """Return a partner, its contacts of record and the people who hold its relationship, with warnings."""
         graph = self.cache.graph()
-        partner = resolve(graph, query.partner)
-        found = holders(graph, partner, today=query.today, stale_months=query.stale_months)
-        summary = {**node_summary(graph, partner), "status": graph.nodes[partner].get("status")}
-        return {"partner": summary, "contact_of_record": contacts_of_record(graph, partner, today=query.today),
-                "holders": found, "warnings": holder_warnings(found, stale_months=query.stale_months)}
+        return holders_answer(graph, resolve(graph, query.partner), query)
 
     def path(self, query: PathQuery) -> dict[str, Any]:
         """Return up to `k` introduction paths; no path gives an empty list, not an error."""
