@@ -16,7 +16,19 @@ keeps what a search needs, as integers and flat lists:
   only registered or planned that day costs infinity, and no search uses it;
 - costs per attachment and per tie, computed for one day (recency depends on it) and cached.
 
-The index is built once per analysis graph (so once per store version) and kept on the graph.
+The index is built once per analysis graph and kept on the graph; recorded edits update it in
+place (`partnergraph.analysis.path_index_edits`), so it is never built again while the graph
+lives. Its *base fields* are plain lists and dicts of numbers, strings and the graph's relation
+dicts (what a saved index holds); `derive` computes everything else from them (the id -> number
+map and the ranks), so an index loaded from a file calls `derive` once and is ready.
+
+Numbers are never reused: a removed node, tie or attachment leaves a tombstone (its kind or
+relation None, out of every list), and an added one takes the next number. So that answers do
+not depend on the order of edits, whatever a search does "first" among equals follows the order
+a fresh build gives: `node_order` and `att_order` list the live nodes and attachments in that
+order (nodes by id; attachments as the graph's edges are walked), every per-node list keeps it,
+and the ranks (positions in those orders) break ties between equal costs. After a fresh build
+a number is its own rank.
 """
 
 from __future__ import annotations
@@ -53,30 +65,41 @@ class Costs:
 
 @dataclass
 class PathIndex:
-    """People, organisations, personal ties and attachments of one analysis graph."""
+    """People, organisations, personal ties and attachments of one analysis graph.
+
+    Base fields first (plain lists and dicts: what a saved index holds), then the fields
+    `derive` computes from them.
+    """
 
     ids: list[str] = field(default_factory=list)
-    number: dict[str, int] = field(default_factory=dict)
-    kinds: list[str] = field(default_factory=list)
-    # Personal ties: per node, (other person, tie number); per tie, its relation and whether it lasts.
+    kinds: list[str | None] = field(default_factory=list)  # None: a removed node
+    # Personal ties: per node, (other person, tie number); per tie, its relation (None: removed)
+    # and whether it lasts.
     knows: list[list[tuple[int, int]]] = field(default_factory=list)
-    tie_relation: list[dict[str, Any]] = field(default_factory=list)
+    tie_relation: list[dict[str, Any] | None] = field(default_factory=list)
     tie_current: list[bool] = field(default_factory=list)
-    # Attachments: per attachment, who, to which organisation, HOLDS or not, period, relation.
+    # Attachments: per attachment, who, to which organisation, HOLDS or not, period, relation (None: removed).
     att_person: list[int] = field(default_factory=list)
     att_org: list[int] = field(default_factory=list)
     att_holds: list[bool] = field(default_factory=list)
     att_start: list[int] = field(default_factory=list)
     att_end: list[int] = field(default_factory=list)
-    att_relation: list[dict[str, Any]] = field(default_factory=list)
-    # Whether an attachment is an attendance (its "organisation" an event), and each event's dates.
+    att_relation: list[dict[str, Any] | None] = field(default_factory=list)
+    # Whether an attachment is an attendance (its "organisation" an event), and each attended event's dates.
     att_event: list[bool] = field(default_factory=list)
     events: dict[int, dict[str, Any]] = field(default_factory=dict)
-    # Attachments per person and per organisation.
+    # Attachments per person and per organisation, in `att_order`.
     person_atts: list[list[int]] = field(default_factory=list)
     org_atts: list[list[int]] = field(default_factory=list)
     # Issue ids each organisation works on.
     org_issues: dict[int, set[str]] = field(default_factory=dict)
+    # The live nodes and attachments in the order a fresh build numbers them (see the module's doc).
+    node_order: list[int] = field(default_factory=list)
+    att_order: list[int] = field(default_factory=list)
+    # Derived (`derive`): id -> number, and each node's and attachment's position in the orders above.
+    number: dict[str, int] = field(default_factory=dict)
+    node_rank: list[int] = field(default_factory=list)
+    att_rank: list[int] = field(default_factory=list)
     _costs: dict[date, Costs] = field(default_factory=dict)
 
     def costs(self, today: date) -> Costs:
@@ -85,9 +108,10 @@ class PathIndex:
         if found is None:
             event = self.att_event
             found = Costs(
-                tie=[tie_cost(r, today) for r in self.tie_relation],
-                side=[INF if event[a] else side_cost(r, today) for a, r in enumerate(self.att_relation)],
-                arrival=[INF if event[a] else arrival_cost(r, today) for a, r in enumerate(self.att_relation)],
+                tie=[INF if r is None else tie_cost(r, today) for r in self.tie_relation],
+                side=[INF if event[a] or r is None else side_cost(r, today) for a, r in enumerate(self.att_relation)],
+                arrival=[INF if event[a] or r is None else arrival_cost(r, today)
+                         for a, r in enumerate(self.att_relation)],
             )
             for node in self.events:
                 self._event_costs(found, node, today)
@@ -135,6 +159,16 @@ class PathIndex:
                     return True
         return False
 
+    def derive(self) -> None:
+        """Compute the derived fields from the base fields (after a build, a load or a structural edit)."""
+        self.number = {node: n for n, node in enumerate(self.ids) if self.kinds[n] is not None}
+        self.derive_ranks()
+
+    def derive_ranks(self) -> None:
+        """Compute each live node's and attachment's rank from `node_order` and `att_order` (-1: removed)."""
+        self.node_rank = _ranks(self.node_order, len(self.ids))
+        self.att_rank = _ranks(self.att_order, len(self.att_person))
+
     def forget_costs(self) -> None:
         """Drop the cached costs, to be computed again on the next question."""
         self._costs = {}
@@ -148,8 +182,16 @@ class PathIndex:
         return self.att_start[a] <= self.att_end[b] and self.att_start[b] <= self.att_end[a]
 
 
+def _ranks(order: list[int], size: int) -> list[int]:
+    ranks = [-1] * size
+    for rank, item in enumerate(order):
+        ranks[item] = rank
+    return ranks
+
+
 def _add_attachment(index: PathIndex, person: int, org: int, relation: dict[str, Any],
-                    event: dict[str, Any] | None = None) -> None:
+                    event: dict[str, Any] | None = None) -> int:
+    """Add an attachment at the end of the index's lists and return its number."""
     number = len(index.att_person)
     index.att_person.append(person)
     index.att_org.append(org)
@@ -164,6 +206,7 @@ def _add_attachment(index: PathIndex, person: int, org: int, relation: dict[str,
     index.att_relation.append(relation)
     index.person_atts[person].append(number)
     index.org_atts[org].append(number)
+    return number
 
 
 def build_path_index(graph: nx.Graph) -> PathIndex:
@@ -201,6 +244,9 @@ def build_path_index(graph: nx.Graph) -> PathIndex:
                 org, issue = (u, v) if kinds[number[v]] == "issue" else (v, u)
                 if kinds[number[org]] != _EVENT:  # an event's topics make nobody work on an issue
                     index.org_issues.setdefault(number[org], set()).add(issue)
+    index.node_order = list(range(n))
+    index.att_order = list(range(len(index.att_person)))
+    index.derive_ranks()
     return index
 
 

@@ -99,10 +99,12 @@ class _Side:
 
     __slots__ = ("dist", "prev", "heap", "done", "remaining", "source")
 
-    def __init__(self, starts: dict[int, tuple[float, int | None]]):
+    def __init__(self, starts: dict[int, tuple[float, int | None]], node_rank: list[int]):
         self.dist: dict[int, float] = {}
         self.prev: dict[int, tuple] = {}
-        self.heap: list[tuple[float, int]] = []
+        # (cost, rank, state): a state is a person (>= 0) or an attachment entered (-1 - number);
+        # the rank breaks ties between equal costs in the order a fresh build numbers them.
+        self.heap: list[tuple[float, int, int]] = []
         self.done: set[int] = set()
         self.remaining: dict[int, list[int]] = {}
         self.source: set[int] = set()
@@ -110,7 +112,7 @@ class _Side:
             self.dist[person] = cost
             self.prev[person] = (None, ("end", attachment, -1)) if attachment is not None else (None, None)
             self.source.add(person)
-            heappush(self.heap, (cost, person))
+            heappush(self.heap, (cost, node_rank[person], person))
 
 
 def _starts(index: PathIndex, rules: Rules, end: int) -> dict[int, tuple[float, int | None]]:
@@ -148,8 +150,8 @@ def cheapest(index: PathIndex, rules: Rules, source: int, targets: list[int]) ->
 
     `source` is a person or an organisation; each target is a person or an organisation.
     """
-    forward = _Side(_ends(index, rules, [source], rules.hop))
-    backward = _Side(_ends(index, rules, targets, rules.hop))
+    forward = _Side(_ends(index, rules, [source], rules.hop), index.node_rank)
+    backward = _Side(_ends(index, rules, targets, rules.hop), index.node_rank)
     if not forward.dist or not backward.dist:
         return None
     # The source's own steps may be banned (Yen's spur searches); remember who the source is.
@@ -167,12 +169,13 @@ def cheapest(index: PathIndex, rules: Rules, source: int, targets: list[int]) ->
     person_atts, att_person, att_org = index.person_atts, index.att_person, index.att_org
     att_holds, att_start, att_end, side_cost = index.att_holds, index.att_start, index.att_end, costs.side
     current, ties = rules.current, rules.ties
+    node_rank, att_rank = index.node_rank, index.att_rank
 
     while forward.heap and backward.heap:
         if forward.heap[0][0] + backward.heap[0][0] >= best:
             break
         side, other = (forward, backward) if len(forward.heap) <= len(backward.heap) else (backward, forward)
-        key, code = heappop(side.heap)
+        key, _, code = heappop(side.heap)
         dist, prev, heap = side.dist, side.prev, side.heap
         other_dist = other.dist
         from_source = side is forward
@@ -194,13 +197,13 @@ def cheapest(index: PathIndex, rules: Rules, source: int, targets: list[int]) ->
                 if nd < dist.get(v, INF):
                     dist[v] = nd
                     prev[v] = (u, ("tie", tie, -1))
-                    heappush(heap, (nd, v))
+                    heappush(heap, (nd, node_rank[v], v))
                     if v in other_dist and nd + other_dist[v] < best:
                         best, meet = nd + other_dist[v], v
             for a in person_atts[u]:
                 if not attachment_allowed(index, rules, a, passage=True):
                     continue  # everyone there has been reached from this side already
-                heappush(heap, (key + half_hop + side_cost[a] + pen_u, -1 - a))
+                heappush(heap, (key + half_hop + side_cost[a] + pen_u, -1 - att_rank[a], -1 - a))
         else:
             a = -1 - code
             org, holder, entered_by = att_org[a], att_holds[a], att_person[a]
@@ -230,7 +233,7 @@ def cheapest(index: PathIndex, rules: Rules, source: int, targets: list[int]) ->
                 if nd < dist.get(v, INF):
                     dist[v] = nd
                     prev[v] = (entered_by, ("pass", a, b))
-                    heappush(heap, (nd, v))
+                    heappush(heap, (nd, node_rank[v], v))
                     if v in other_dist and nd + other_dist[v] < best:
                         best, meet = nd + other_dist[v], v
             side.remaining[org] = kept
@@ -250,15 +253,16 @@ def _passable(index: PathIndex, rules: Rules, org: int) -> list[int]:
     return [b for b in attachments if attachment_allowed(index, rules, b, passage=True)]
 
 
-def _entries(index: PathIndex, rules: Rules, side: _Side, frontier: list[int]) -> dict[int, list[tuple[float, int]]]:
-    """Return, per organisation, the ways the frontier enters it, cheapest first."""
-    entries: dict[int, list[tuple[float, int]]] = {}
-    dist, penalty, side_cost, att_org = side.dist, rules.penalty, rules.costs.side, index.att_org
+def _entries(index: PathIndex, rules: Rules, side: _Side,
+             frontier: list[int]) -> dict[int, list[tuple[float, int, int]]]:
+    """Return, per organisation, the ways the frontier enters it: (cost, rank, attachment), cheapest first."""
+    entries: dict[int, list[tuple[float, int, int]]] = {}
+    dist, penalty, side_cost, att_org, att_rank = side.dist, rules.penalty, rules.costs.side, index.att_org, index.att_rank
     for u in frontier:
         base = dist[u] + (penalty(u) / 2 if penalty else 0.0)
         for a in index.person_atts[u]:
             if attachment_allowed(index, rules, a, passage=True):
-                entries.setdefault(att_org[a], []).append((base + side_cost[a], a))
+                entries.setdefault(att_org[a], []).append((base + side_cost[a], att_rank[a], a))
     for entered in entries.values():
         entered.sort()
     return entries
@@ -301,11 +305,12 @@ def _expand_level(index: PathIndex, rules: Rules, side: _Side, hops: dict[int, i
                     prev[v] = (u, ("tie", tie, -1))
     entries = _entries(index, rules, side, frontier)
     for org, entered in entries.items():
-        for b in sorted(other_at.get(org, ())):  # in the organisation's order, as a walk of its attachments
+        # In the organisation's order, as a walk of its attachments would meet them.
+        for b in sorted(other_at.get(org, ()), key=index.att_rank.__getitem__):
             v = att_person[b]
             if v in hops or not attachment_allowed(index, rules, b, passage=True):
                 continue
-            for key, a in entered:  # cheapest first: the first that may pass is the best
+            for key, _, a in entered:  # cheapest first: the first that may pass is the best
                 u = att_person[a]
                 if u == v or (att_holds[a] and att_holds[b]) or att_start[b] > att_end[a] or att_start[a] > att_end[b]:
                     continue
@@ -325,7 +330,7 @@ def _expand_level(index: PathIndex, rules: Rules, side: _Side, hops: dict[int, i
         remaining = side.remaining.get(org)
         if remaining is None:
             remaining = _passable(index, rules, org)
-        for key, a in entered:
+        for key, _, a in entered:
             if not remaining:
                 break
             entered_by, holder, start, end = att_person[a], att_holds[a], att_start[a], att_end[a]
@@ -376,8 +381,8 @@ def fewest_hops(index: PathIndex, rules: Rules, source: int, targets: list[int],
     level each person keeps the cheapest way to reach them, so among equally short chains the
     warmest is found exactly. Its `weight` counts `rules.hop` per hop plus the cost.
     """
-    forward = _Side(_ends(index, rules, [source]))
-    backward = _Side(_ends(index, rules, targets))
+    forward = _Side(_ends(index, rules, [source]), index.node_rank)
+    backward = _Side(_ends(index, rules, targets), index.node_rank)
     if not forward.dist or not backward.dist:
         return None
     rules = replace(rules, sources=forward.source)
@@ -458,7 +463,8 @@ def _chain(index: PathIndex, forward: _Side, backward: _Side, meet: int, weight:
 class _Label:
     weight: float
     hops: int
-    code: int
+    rank: int  # breaks ties as the heap of `cheapest` does (FINAL for a label at an end)
+    code: int = field(compare=False)
     parent: _Label | None = field(compare=False, default=None)
     step: Step | None = field(compare=False, default=None)
     attachment: int | None = field(compare=False, default=None)
@@ -477,7 +483,8 @@ def cheapest_within(index: PathIndex, rules: Rules, source: int, targets: list[i
     costs, penalty, banned, hop = rules.costs, rules.penalty, rules.banned, rules.hop
     heap: list[_Label] = []
     for person, (cost, attachment) in _ends(index, rules, [source], rules.hop).items():
-        heappush(heap, _Label(cost, 0 if attachment is None else 1, person, attachment=attachment))
+        heappush(heap, _Label(cost, 0 if attachment is None else 1, index.node_rank[person], person,
+                              attachment=attachment))
     settled: dict[int, list[int]] = {}  # person -> hop counts of settled labels (cheapest first)
     remaining: dict[tuple[int, int], list[int]] = {}  # (organisation, hops) -> attachments not yet reached
 
@@ -499,7 +506,7 @@ def cheapest_within(index: PathIndex, rules: Rules, source: int, targets: list[i
                 hops = label.hops + (0 if attachment is None else 1)
                 if hops <= max_hops:
                     step = None if attachment is None else ("end", attachment, -1)
-                    heappush(heap, _Label(label.weight + cost, hops, FINAL, label, step))
+                    heappush(heap, _Label(label.weight + cost, hops, FINAL, FINAL, label, step))
             if label.hops >= max_hops:
                 continue
             pen_u = penalty(u) / 2 if penalty else 0.0
@@ -510,10 +517,11 @@ def cheapest_within(index: PathIndex, rules: Rules, source: int, targets: list[i
                 if at_source and (u, v) in rules.banned_steps:
                     continue
                 w = label.weight + hop + costs.tie[tie] + pen_u + (penalty(v) / 2 if penalty else 0.0)
-                heappush(heap, _Label(w, label.hops + 1, v, label, ("tie", tie, -1)))
+                heappush(heap, _Label(w, label.hops + 1, index.node_rank[v], v, label, ("tie", tie, -1)))
             for a in index.person_atts[u]:
                 if attachment_allowed(index, rules, a, passage=True):
-                    heappush(heap, _Label(label.weight + hop / 2 + costs.side[a] + pen_u, label.hops, -1 - a, label))
+                    heappush(heap, _Label(label.weight + hop / 2 + costs.side[a] + pen_u, label.hops,
+                                          -1 - index.att_rank[a], -1 - a, label))
             continue
         a = -1 - label.code
         org, entered_by, hops = index.att_org[a], index.att_person[a], label.hops + 1
@@ -533,7 +541,7 @@ def cheapest_within(index: PathIndex, rules: Rules, source: int, targets: list[i
                 kept.append(b)
                 continue
             w = label.weight + hop / 2 + costs.side[b] + (penalty(v) / 2 if penalty else 0.0)
-            heappush(heap, _Label(w, hops, v, label.parent, ("pass", a, b)))
+            heappush(heap, _Label(w, hops, index.node_rank[v], v, label.parent, ("pass", a, b)))
         remaining[(org, hops)] = kept
     return None
 
