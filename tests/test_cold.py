@@ -12,15 +12,15 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from tests.conftest import settings_for
 
+from conftest import SMALL, settings_for
 from partnergraph.analysis.graph import resolve
 from partnergraph.config import Settings
-from partnergraph.model import Element, Kind, UnknownNode
+from partnergraph.model import Connection, Element, Kind, NoPath, PartnergraphError, RelType, UnknownNode
 from partnergraph.records import Edit
 from partnergraph.services import Workspace
 from partnergraph.services.edit_checks import make_note
-from partnergraph.services.options import HoldersQuery
+from partnergraph.services.options import HoldersQuery, PathQuery
 from partnergraph.services.store_files import StoreFiles
 
 DAYS = (None, date(2024, 1, 1), date(2027, 6, 30))
@@ -74,11 +74,11 @@ def test_the_hand_made_public_directory_cold_is_the_whole_graphs(small: Workspac
     same_directory(small)
 
 
-def outcome(find, ref: str) -> str:
+def outcome(find, ref):
     try:
         return find(ref)
-    except UnknownNode as exc:
-        return f"error: {exc}"
+    except (UnknownNode, NoPath, PartnergraphError) as exc:
+        return f"error: {type(exc).__name__}: {exc}"
 
 
 def test_names_typed_on_the_command_line_resolve_as_everywhere(small: Workspace):
@@ -98,7 +98,7 @@ def test_an_alias_and_an_ambiguous_name_resolve_as_on_the_graph(workspace: Works
     graph = workspace.cache.graph()
     for ref in ("Twin", "twin", "edri", "digital", "edition libre", "EDITION", "Tw", "Twine"):
         assert outcome(workspace.cold.resolve, ref) == outcome(lambda r: resolve(graph, r), ref), ref
-    assert outcome(workspace.cold.resolve, "Twin").startswith("error: 'Twin' names 2 elements")
+    assert outcome(workspace.cold.resolve, "Twin").startswith("error: UnknownNode: 'Twin' names 2 elements")
 
 
 def rows(elements: list[dict[str, str]]):
@@ -158,8 +158,6 @@ def test_neo4j_keeps_its_files_under_the_cache_folder_by_server_and_database(tmp
 
 
 def test_holders_info_and_directory_on_the_command_line(cli, db_url: str):
-    from tests.conftest import SMALL
-
     assert cli("import", str(SMALL)).exit_code == 0
     result = cli("holders", "creative commons", "--json")
     assert result.exit_code == 0, result.output
@@ -171,3 +169,37 @@ def test_holders_info_and_directory_on_the_command_line(cli, db_url: str):
     assert info["counts"]["Partner"] == 4 and info["counts"]["KNOWS"] == 4
     directory = json.loads(cli("directory", "--json").output)
     assert [p["id"] for p in directory["partners"]] == ["cc", "lib", "old"]  # uni is not public
+
+
+def people(ws: Workspace) -> list[str]:
+    return sorted(n for n, kind in ws.cache.graph().nodes(data="kind") if kind == "contact")
+
+
+def test_a_path_asked_cold_through_the_kept_index_is_the_whole_graphs(demo: Workspace):
+    everyone, orgs = people(demo), partners(demo)
+    pairs = [(everyone[i], everyone[-1 - i]) for i in range(0, len(everyone) // 2, 7)]
+    pairs += [(everyone[i], orgs[i % len(orgs)]) for i in range(0, len(everyone), 11)]
+    queries = [PathQuery(a, b, warm=warm, k=k, today=day)
+               for a, b in pairs for warm, k, day in ((False, 1, None), (True, 3, None), (True, 2, date(2024, 3, 1)))]
+    queries += [PathQuery(everyone[0], None, to_region="Europe", warm=True, k=2),
+                PathQuery(everyone[3], None, to_issue="open access", warm=True),
+                PathQuery(everyone[5], everyone[-5], types=["KNOWS"], current=True, avoid=[everyone[9]]),
+                PathQuery(everyone[5], everyone[-5], personal=False, overlap=True, k=3)]
+    first = demo.cold.path(queries[0])  # no file yet: built from the whole graph and kept
+    assert demo.cold.files.load("paths", demo.store.version()) is not None
+    assert first == demo.questions.path(queries[0])
+    for query in queries:
+        assert outcome(demo.cold.path, query) == outcome(demo.questions.path, query), query
+
+
+def test_a_kept_path_index_is_made_again_after_an_edit(small: Workspace):
+    query = PathQuery("ana", "fay", warm=True)
+    before = small.cold.path(query)
+    assert before == small.questions.path(query)
+    kept = small.store.version()
+    small.store.apply([Edit(None, Connection("ana", "fay", RelType.KNOWS, {"strength": 5}))],
+                      make_note("test", "create"))
+    after = small.cold.path(query)
+    assert after == small.questions.path(query)
+    assert [n["id"] for n in after["paths"][0]["nodes"]] == ["ana", "fay"]
+    assert small.cold.files.load("paths", kept) is None and small.cold.files.load("paths", small.store.version())

@@ -110,7 +110,7 @@ def path(ctx: click.Context, source: str, target: str | None, warm: bool, k: int
     """
     if target is None and to_issue is None and to_region is None:
         raise click.UsageError("give TO, or --to-issue and/or --to-region")
-    result = open_workspace(ctx).questions.path(PathQuery(source, target, warm=warm, k=k, max_hops=max_hops, avoid=avoid, types=types,
+    result = open_cold(ctx).path(PathQuery(source, target, warm=warm, k=k, max_hops=max_hops, avoid=avoid, types=types,
                                   current=current, via_issue=via_issue, to_issue=to_issue, to_region=to_region,
                                   overlap=overlap, today=as_of))
     if as_json:

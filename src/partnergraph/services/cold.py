@@ -29,7 +29,8 @@ from partnergraph.config import Settings
 from partnergraph.io import directory as directories
 from partnergraph.model import Kind, RelType
 from partnergraph.schema import PERSONAL_TYPES
-from partnergraph.services.options import HoldersQuery
+from partnergraph.services.cache import GraphCache
+from partnergraph.services.options import HoldersQuery, PathQuery
 from partnergraph.services.privacy import public_view
 from partnergraph.services.store_files import StoreFiles
 from partnergraph.store import GraphStore, open_store
@@ -109,6 +110,37 @@ class ColdAnswers:
         partner = self.resolve(query.partner)
         around = self.store.neighbourhood([partner], HOLDERS_HOPS)
         return holders_answer(build_graph(around.elements, around.connections), partner, query)
+
+    def path(self, query: PathQuery) -> dict[str, Any]:
+        """Return what `Questions.path` returns, searching the path index kept beside the store.
+
+        Without a file for the store's version, the index is built from the whole graph (as
+        the viewer builds it), kept for the next run, and the question answered on that graph.
+        """
+        from partnergraph.services import path_answers as answers  # the path search's imports: only for `path`
+
+        version = self.store.version()
+        kept = self.files.load(answers.PATHS_FILE, version)
+        day = query.today or date.today()
+        if kept is None:
+            cache = GraphCache(self.store)
+            graph = cache.path_graph()
+            self.files.save(answers.PATHS_FILE, cache.version or version,
+                            answers.index_lists(graph.graph["path_index"], day))
+            return answers.path_answer(graph, query, lambda ref: resolve(graph, ref))
+        index = answers.index_from_lists(kept)
+        refs = [query.source, *([query.target] if query.target is not None else []), *query.avoid,
+                *(ref for ref in (query.via_issue, query.to_issue) if ref)]
+        names = {ref: self.resolve(ref) for ref in refs}
+        graph = answers.store_graph(self.store, *answers.question_elements(self.store, list(names.values())))
+        graph.graph["path_index"] = index
+        found = answers.path_answer(graph, query, names.__getitem__)
+        evidence = {id(r): r for p in found["paths"] for hop in p["hops"] for r in hop["evidence"]}
+        if not evidence:
+            return found
+        # Explained from every property of what the paths rest on: ask again, on the same costs.
+        answers.complete(self.store, list(evidence.values()))
+        return answers.path_answer(graph, query, names.__getitem__)
 
     def directory(self, *, region: str | None = None, issue: str | None = None, type: str | None = None,
                   offers: str | None = None) -> dict[str, Any]:
