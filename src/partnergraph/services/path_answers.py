@@ -39,6 +39,8 @@ PATHS_FILE = "paths"
 # The properties of a tie, membership, hold or attendance that its costs read (analysis.warmth,
 # analysis.attendance); a kept index holds these of each, and the rest only when explained.
 COST_FIELDS = ("strength", "since", "until", "last_contact", "status")
+# The relationship types a kept index names by number.
+TYPE_NAMES = tuple(rel.value for rel in RelType)
 # A question's partners are read with the issues they work on.
 TOPICS = Hop(kinds=frozenset({Kind.PARTNER}), types=frozenset({RelType.WORKS_ON}))
 
@@ -77,8 +79,10 @@ def path_answer(graph: nx.Graph, query: PathQuery, resolve: Callable[[str], str]
 class _Relations(Sequence[dict[str, Any]]):
     """The relationships of a kept index, each made into a dict when first used (and the same dict after)."""
 
-    def __init__(self, types: list[str], starts: list[int], ends: list[int], ids: list[str], fields: list[str]):
+    def __init__(self, types: Sequence[int], starts: Sequence[int], ends: Sequence[int], ids: Sequence[str],
+                 fields: Sequence[str], names: Sequence[str]):
         self._types, self._starts, self._ends, self._ids, self._fields = types, starts, ends, ids, fields
+        self._names = names
         self._made: list[dict[str, Any] | None] = [None] * len(types)
 
     def __len__(self) -> int:
@@ -88,15 +92,45 @@ class _Relations(Sequence[dict[str, Any]]):
         if isinstance(number, slice):
             return [self[i] for i in range(*number.indices(len(self)))]
         found = self._made[number]
-        if found is None and self._types[number]:
-            found = {"type": self._types[number], "from": self._ids[self._starts[number]],
+        if found is None and self._types[number] >= 0:
+            found = {"type": self._names[self._types[number]], "from": self._ids[self._starts[number]],
                      "to": self._ids[self._ends[number]]}
-            if self._fields[number]:
-                found.update(json.loads(self._fields[number]))
+            fields = self._fields[number]
+            if fields:
+                found.update(json.loads(fields))
             self._made[number] = found
         return found
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
+        return (self[i] for i in range(len(self)))
+
+
+class _Nested(Sequence[list[Any]]):
+    """Lists kept end to end (with each one's length): each is cut out when first asked for, the same list after."""
+
+    def __init__(self, counts: Sequence[int], items: Sequence[Any], pairs: Sequence[Any] | None = None):
+        import numpy
+
+        self._starts = numpy.concatenate(([0], numpy.cumsum(counts, dtype=numpy.int64))).tolist()
+        self._items, self._pairs = items, pairs
+        self._made: dict[int, list[Any]] = {}
+
+    def __len__(self) -> int:
+        return len(self._starts) - 1
+
+    def __getitem__(self, number: Any) -> Any:
+        if isinstance(number, slice):
+            return [self[i] for i in range(*number.indices(len(self)))]
+        found = self._made.get(number)
+        if found is None:
+            start, end = self._starts[number], self._starts[number + 1]
+            found = self._items[start:end]
+            if self._pairs is not None:
+                found = list(zip(found, self._pairs[start:end], strict=True))
+            self._made[number] = found
+        return found
+
+    def __iter__(self) -> Iterator[list[Any]]:
         return (self[i] for i in range(len(self)))
 
 
@@ -109,14 +143,6 @@ def _fields(relation: dict[str, Any] | None) -> str:
 
 def _flat(lists: Sequence[Sequence[Any]]) -> tuple[list[int], list[Any]]:
     return [len(items) for items in lists], [item for items in lists for item in items]
-
-
-def _nested(counts: list[int], flat: list[Any]) -> list[list[Any]]:
-    found, at = [], 0
-    for count in counts:
-        found.append(flat[at:at + count])
-        at += count
-    return found
 
 
 def index_lists(index: PathIndex, day: date) -> dict[str, list[Any]]:
@@ -134,13 +160,13 @@ def index_lists(index: PathIndex, day: date) -> dict[str, list[Any]]:
         "day": [day.toordinal()],
         "ids": list(index.ids), "kinds": [kind or "" for kind in index.kinds],
         "knows_counts": knows_counts, "knows_other": [other for other, _ in knows], "knows_tie": [t for _, t in knows],
-        "tie_type": [r["type"] if r else "" for r in ties],
+        "tie_type": [TYPE_NAMES.index(r["type"]) if r else -1 for r in ties],
         "tie_from": [number[r["from"]] if r else 0 for r in ties],
         "tie_to": [number[r["to"]] if r else 0 for r in ties],
         "tie_fields": [_fields(r) for r in ties], "tie_current": list(index.tie_current),
         "att_person": list(index.att_person), "att_org": list(index.att_org), "att_holds": list(index.att_holds),
         "att_start": list(index.att_start), "att_end": list(index.att_end), "att_event": list(index.att_event),
-        "att_type": [r["type"] if r else "" for r in index.att_relation],
+        "att_type": [TYPE_NAMES.index(r["type"]) if r else -1 for r in index.att_relation],
         "att_fields": [_fields(r) for r in index.att_relation],
         "event_nodes": events,
         "event_dates": [json.dumps([index.events[e].get("start"), index.events[e].get("end")]) for e in events],
@@ -152,26 +178,29 @@ def index_lists(index: PathIndex, day: date) -> dict[str, list[Any]]:
     }
 
 
-def index_from_lists(lists: dict[str, list[Any]]) -> PathIndex:
-    """Return the index `index_lists` kept, derived and with the kept day's costs."""
-    ids = lists["ids"]
+def index_from_lists(lists: dict[str, Sequence[Any]]) -> PathIndex:
+    """Return the index `index_lists` kept, derived and with the kept day's costs.
+
+    What a search reads of every node (kinds, periods, costs) is read at once; each node's
+    ties and attachments, and each relationship, only when the search reaches it.
+    """
+    ids, att_person, att_org = list(lists["ids"]), lists["att_person"], lists["att_org"]
     index = PathIndex(
         ids=ids, kinds=[kind or None for kind in lists["kinds"]],
-        knows=[list(zip(others, ties, strict=True)) for others, ties in zip(
-            _nested(lists["knows_counts"], lists["knows_other"]), _nested(lists["knows_counts"], lists["knows_tie"]),
-            strict=True)],
-        tie_relation=_Relations(lists["tie_type"], lists["tie_from"], lists["tie_to"], ids, lists["tie_fields"]),
+        knows=_Nested(lists["knows_counts"], lists["knows_other"], lists["knows_tie"]),
+        tie_relation=_Relations(lists["tie_type"], lists["tie_from"], lists["tie_to"], ids, lists["tie_fields"],
+                                TYPE_NAMES),
         tie_current=[bool(x) for x in lists["tie_current"]],
-        att_person=lists["att_person"], att_org=lists["att_org"], att_holds=[bool(x) for x in lists["att_holds"]],
+        att_person=att_person, att_org=att_org, att_holds=[bool(x) for x in lists["att_holds"]],
         att_start=lists["att_start"], att_end=lists["att_end"],
-        att_relation=_Relations(lists["att_type"], lists["att_person"], lists["att_org"], ids, lists["att_fields"]),
+        att_relation=_Relations(lists["att_type"], att_person, att_org, ids, lists["att_fields"], TYPE_NAMES),
         att_event=[bool(x) for x in lists["att_event"]],
         events={node: dict(zip(("start", "end"), json.loads(dates), strict=True))
                 for node, dates in zip(lists["event_nodes"], lists["event_dates"], strict=True)},
-        person_atts=_nested(lists["person_counts"], lists["person_atts"]),
-        org_atts=_nested(lists["org_counts"], lists["org_atts"]),
+        person_atts=_Nested(lists["person_counts"], lists["person_atts"]),
+        org_atts=_Nested(lists["org_counts"], lists["org_atts"]),
         org_issues={org: set(found) for org, found in zip(
-            lists["issue_orgs"], _nested(lists["issue_counts"], lists["issue_ids"]), strict=True)},
+            lists["issue_orgs"], _Nested(lists["issue_counts"], lists["issue_ids"]), strict=True)},
         node_order=lists["node_order"], att_order=lists["att_order"],
     )
     index.derive()

@@ -20,7 +20,7 @@ import os
 import re
 import tempfile
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -29,7 +29,7 @@ from partnergraph.store import GraphStore, is_neo4j_url
 
 log = logging.getLogger("partnergraph")
 # Bumped whenever what a file holds changes: an older file is then rebuilt, not misread.
-FORMAT = 1
+FORMAT = 2
 _KEY = "__key__"
 _TEXT, _LENGTHS = ".text", ".lengths"
 
@@ -72,8 +72,10 @@ class StoreFiles:
             self._identity = self.store.identity()
         return f"{FORMAT}:{self._identity}:{version}"
 
-    def load(self, name: str, version: str) -> dict[str, list[Any]] | None:
+    def load(self, name: str, version: str) -> dict[str, Sequence[Any]] | None:
         """Return the lists of file `name` if it was made for this database at `version`, else None.
+
+        Lists of numbers come back as lists, lists of text as `Texts` (cut out when read).
 
         A file that cannot be read (damaged, not ours) is ignored with a warning.
         """
@@ -128,13 +130,29 @@ class StoreFiles:
             log.warning("warning: could not keep %s (%s); the next run will make it again", path, exc)
 
 
-def _texts(data: Any, lengths: Any) -> list[str]:
+class Texts(Sequence[str]):
+    """Texts kept as one string and where each starts: each is cut out when asked for, none before."""
+
+    def __init__(self, whole: str, starts: list[int]):
+        self._whole, self._starts = whole, starts
+
+    def __len__(self) -> int:
+        return len(self._starts) - 1
+
+    def __getitem__(self, number: Any) -> Any:
+        if isinstance(number, slice):
+            return [self[i] for i in range(*number.indices(len(self)))]
+        if number < 0:
+            number += len(self)
+        return self._whole[self._starts[number]:self._starts[number + 1]]
+
+
+def _texts(data: Any, lengths: Any) -> Texts:
     """Return the texts packed as UTF-8 bytes and their lengths (in characters)."""
+    import numpy
+
     whole = data.tobytes().decode("utf-8")
-    found, at = [], 0
-    for length in lengths.tolist():
-        found.append(whole[at:at + length])
-        at += length
-    if at != len(whole):
+    starts = numpy.concatenate(([0], numpy.cumsum(lengths))).tolist()
+    if starts[-1] != len(whole):
         raise ValueError("the lengths of its texts do not add up")
-    return found
+    return Texts(whole, starts)
