@@ -16,7 +16,7 @@ an error that suggests the three closest names ("did you mean").
 from __future__ import annotations
 
 import bisect
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from partnergraph.analysis.folding import Candidate, plain
@@ -63,7 +63,7 @@ class NameIndex:
 
     def to_arrays(self) -> dict[str, list[str] | list[int]]:
         """Return the index as flat lists of text and of numbers (for a file), as `from_arrays` reads them back."""
-        items = list(self._items.values())
+        items = sorted(self._items.values(), key=lambda item: item.key)
         at = {item.key: number for number, item in enumerate(items)}
         aliases = [alias for item in items for alias in item.aliases]
         # One entry per place in the sorted list, which holds a text twice when it is both an
@@ -85,24 +85,17 @@ class NameIndex:
         }
 
     @classmethod
-    def from_arrays(cls, arrays: dict[str, list[Any]]) -> NameIndex:
-        """Return the index `to_arrays` gave, without folding any name again."""
+    def from_arrays(cls, arrays: Mapping[str, Sequence[Any]]) -> NameIndex:
+        """Return the index `to_arrays` gave, read in place: nothing is folded or sorted again.
+
+        Each lookup reads the few entries it needs (by bisection), so a large index is ready
+        at once; `add` and `discard` are for an index made by `from_candidates`.
+        """
         index = cls()
-        kinds = {kind.value: kind for kind in Kind}
-        keys = arrays["keys"]
-        counts = arrays["alias_counts"]
-        aliases = arrays["aliases"]
-        start = 0
-        for key, kind, name, count in zip(keys, arrays["kinds"], arrays["names"], counts,
-                                          strict=True):
-            index._items[key] = Candidate(key, kinds[kind], name, tuple(aliases[start:start + count]))
-            start += count
-        tables = (index._names, index._aliases)
-        for text, item, table in zip(arrays["entry_texts"], arrays["entry_items"],
-                                     arrays["entry_tables"], strict=True):
-            key = keys[item]
-            tables[table].setdefault(text, []).append(key)
-            index._sorted.append((text, key))
+        kept = _Kept(arrays)
+        index._items = kept  # type: ignore[assignment]
+        index._names, index._aliases = _Table(kept, 0), _Table(kept, 1)  # type: ignore[assignment]
+        index._sorted = kept.entries  # type: ignore[assignment]
         return index
 
     def _entries(self, item: Candidate) -> list[tuple[str, dict[str, list[str]]]]:
@@ -226,3 +219,79 @@ class NameIndex:
                 if len(found) == n:
                     break
         return list(found)
+
+
+class _Kept(Mapping[str, Candidate]):
+    """The elements of an index kept as arrays (`NameIndex.to_arrays`), by key: a mapping read by bisection."""
+
+    def __init__(self, arrays: Mapping[str, Sequence[Any]]):
+        self.keys, self.kinds, self.names = arrays["keys"], arrays["kinds"], arrays["names"]
+        self.aliases = arrays["aliases"]
+        starts = [0]
+        for count in arrays["alias_counts"]:
+            starts.append(starts[-1] + count)
+        self.alias_starts = starts
+        self.entries = _Entries(arrays["entry_texts"], arrays["entry_items"], self.keys)
+        self.tables = arrays["entry_tables"]
+        self._kinds = {kind.value: kind for kind in Kind}
+
+    def _at(self, key: object) -> int | None:
+        at = bisect.bisect_left(self.keys, key)
+        return at if at < len(self.keys) and self.keys[at] == key else None
+
+    def __getitem__(self, key: str) -> Candidate:
+        at = self._at(key)
+        if at is None:
+            raise KeyError(key)
+        aliases = tuple(self.aliases[self.alias_starts[at]:self.alias_starts[at + 1]])
+        return Candidate(key, self._kinds[self.kinds[at]], self.names[at], aliases)
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and self._at(key) is not None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.keys)
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+
+class _Entries(Sequence[tuple[str, str]]):
+    """The sorted (text, key) entries of a kept index."""
+
+    def __init__(self, texts: Sequence[str], items: Sequence[int], keys: Sequence[str]):
+        self.texts, self.items, self.keys = texts, items, keys
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __getitem__(self, at: Any) -> Any:
+        if isinstance(at, slice):
+            return [self[i] for i in range(*at.indices(len(self)))]
+        return (self.texts[at], self.keys[self.items[at]])
+
+
+class _Table(Mapping[str, list[str]]):
+    """The names (0) or the aliases (1) of a kept index: text -> keys, read by bisection."""
+
+    def __init__(self, kept: _Kept, table: int):
+        self.kept, self.table = kept, table
+
+    def __getitem__(self, text: str) -> list[str]:
+        entries, tables = self.kept.entries, self.kept.tables
+        at = bisect.bisect_left(entries, (text,))
+        found = []
+        while at < len(entries) and entries.texts[at] == text:
+            if tables[at] == self.table:
+                found.append(entries.keys[entries.items[at]])
+            at += 1
+        if not found:
+            raise KeyError(text)
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        entries, tables = self.kept.entries, self.kept.tables
+        return iter(dict.fromkeys(entries.texts[at] for at in range(len(entries)) if tables[at] == self.table))
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
