@@ -67,6 +67,7 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX connections_target ON connections(target, type);
     CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     INSERT INTO meta (key, value) VALUES ('data_version', '0');
+    INSERT INTO meta (key, value) VALUES ('instance', lower(hex(randomblob(16))));
     """,
     # 2: accounts, API tokens and the history of changes.
     """
@@ -107,11 +108,6 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX sign_in_attempts_key ON sign_in_attempts(key, at);
     CREATE INDEX sign_in_attempts_at ON sign_in_attempts(at);
     """,
-    # 4: a random name for this database, so that files derived from it (the command line's
-    # name and path indexes) are never taken for another database's at the same version.
-    """
-    INSERT INTO meta (key, value) VALUES ('instance', lower(hex(randomblob(16))));
-    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 BATCH = 5000
@@ -131,6 +127,7 @@ WHERE props IS NOT json_patch(props, excluded.props)
 """
 
 
+_INSTANCE = "SELECT value FROM meta WHERE key = 'instance'"
 _BUMP_VERSION = "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'data_version'"
 
 
@@ -429,12 +426,27 @@ class SqliteStore:
             return conn.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()[0]
 
     def identity(self) -> str:
-        """Return the random name this database was given when made (or migrated); "" for no database yet."""
+        """Return the random name this database was given when made; "" for no database yet.
+
+        A database made before names were given gets one now (a row of its own, not a new
+        schema: older versions of partnergraph still open it), or "" when the file is read-only.
+        """
         with self._read() as conn:
             if conn is None:
                 return ""
-            row = conn.execute("SELECT value FROM meta WHERE key = 'instance'").fetchone()
-            return row[0] if row else ""
+            row = conn.execute(_INSTANCE).fetchone()
+        if row:
+            return row[0]
+        conn = self._connect(create=False)
+        assert conn is not None
+        try:
+            with _write_transaction(conn):
+                conn.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('instance', lower(hex(randomblob(16))))")
+        except sqlite3.OperationalError:
+            return ""
+        with self._read() as conn:
+            assert conn is not None
+            return conn.execute(_INSTANCE).fetchone()[0]
 
     def existing_kinds(self, ids: Iterable[str]) -> Mapping[str, Kind]:
         """Return the kind of each of `ids` that exists in the store."""
