@@ -23,8 +23,9 @@ import networkx as nx
 
 from partnergraph.analysis.folding import Candidate
 from partnergraph.analysis.lookup import NameIndex
+from partnergraph.analysis.path_index import PathIndex
+from partnergraph.analysis.path_index_edits import IndexEdits
 from partnergraph.model import Connection, Element, Kind, UnknownNode
-from partnergraph.schema import PATH_ROLES
 
 # Text values longer than this are kept as they come: long text (notes, websites) rarely repeats,
 # and keeping it out of the build's string table keeps that table small.
@@ -123,26 +124,19 @@ def update_graph(graph: nx.Graph, changes: Iterable[tuple[Item, Item]]) -> None:
     The result is the graph `build_graph` would give for the changed store, down to the order of
     nodes, of each node's neighbours and of each edge's relationships, so every analysis answers
     exactly as after a rebuild. What is derived from the graph and kept on it is dropped, to be
-    derived again when next asked for; only the path index stays when the changes leave what it
-    holds as it was (element properties other than an event's dates, partnerships, a tie's or
-    membership's properties other than its dates, an attendance's status or role), and then the
-    costs of the ties, memberships and events whose relationships changed are computed again.
+    derived again when next asked for, except the name index and the path index, which follow
+    every edit in place (`partnergraph.analysis.path_index_edits`).
     """
     nodes, adjacency = graph._node, graph._adj
     by_name: dict[Any, list[str]] = graph.graph["by_name"]
     names: NameIndex | None = graph.graph.get("name_index")  # kept up to date when it was made
     touched: set[str] = set()
     added = False
-    # Whether the path index (people, ties, attachments and their periods) must be built anew,
-    # and the relationships it holds whose properties changed in place (their costs move).
-    reindex = False
-    refreshed: list[dict[str, Any]] = []
+    index: PathIndex | None = graph.graph.get("path_index")
+    edits = IndexEdits(index, graph) if index is not None else None
     for before, after in changes:
         item = after if after is not None else before
         if isinstance(item, Element):
-            reindex = reindex or before is None or after is None or (
-                # An event's dates are its attendances' period, and say whether they have happened.
-                item.kind is Kind.EVENT and any(before.props.get(k) != after.props.get(k) for k in ("start", "end")))
             if item.id in nodes:
                 _unname(by_name, nodes[item.id].get("name"), item.id)
             if names is not None:
@@ -153,6 +147,8 @@ def update_graph(graph: nx.Graph, changes: Iterable[tuple[Item, Item]]) -> None:
                         del adjacency[neighbour][item.id]
                         touched.add(neighbour)
                 nodes.pop(item.id, None)
+                if edits is not None:
+                    edits.node_removed(item.id)
                 continue
             assert isinstance(after, Element)
             attrs: dict[str, Any] = {key: after.props[key] for key in sorted(after.props)}
@@ -161,6 +157,12 @@ def update_graph(graph: nx.Graph, changes: Iterable[tuple[Item, Item]]) -> None:
                 adjacency[after.id] = {}
                 added = True
             nodes[after.id] = attrs
+            if edits is not None:
+                edits.node_added(after.id, attrs["kind"])  # nothing for a node the index holds
+                # An event's dates are its attendances' period, and say whether they have happened.
+                if after.kind is Kind.EVENT and before is not None and any(
+                        before.props.get(k) != after.props.get(k) for k in ("start", "end")):
+                    edits.event_dates(after.id, attrs)
             # Each name's ids in node order, which is id order: as the build lists them.
             bisect.insort(by_name.setdefault(after.name, []), after.id)
             if names is not None:
@@ -177,13 +179,14 @@ def update_graph(graph: nx.Graph, changes: Iterable[tuple[Item, Item]]) -> None:
                 current.clear()
                 current.update(type=rel, **{"from": u, "to": v})
                 current.update((key, after.props[key]) for key in sorted(after.props))
-                reindex = reindex or any(before.props.get(k) != after.props.get(k) for k in ("since", "until"))
-                refreshed.append(current)
+                if edits is not None:
+                    edits.relation_changed(current)
                 continue
-            reindex = reindex or PATH_ROLES[rel] is not None  # a type paths do not read keeps the index
             if data is not None:
-                data["relations"] = [r for r in data["relations"]
-                                     if not (r["type"] == rel and r["from"] == u and r["to"] == v)]
+                kept = [r for r in data["relations"] if not (r["type"] == rel and r["from"] == u and r["to"] == v)]
+                if edits is not None and len(kept) < len(data["relations"]):
+                    edits.relation_removed(u, v, rel)
+                data["relations"] = kept
             if isinstance(after, Connection):
                 relation: dict[str, Any] = {"type": rel, "from": u, "to": v}
                 relation.update((key, after.props[key]) for key in sorted(after.props))
@@ -194,6 +197,10 @@ def update_graph(graph: nx.Graph, changes: Iterable[tuple[Item, Item]]) -> None:
                     data = adjacency[u][v] = adjacency[v][u] = {"relations": []}
                 data["relations"].append(relation)
                 data["relations"].sort(key=_relation_key)
+                if edits is not None:
+                    for end in (u, v):  # an end that is no element: a bare node, as the build numbers it
+                        edits.node_added(end, nodes[end].get("kind"))
+                    edits.relation_added(relation)
             elif data is not None and not data["relations"]:
                 del adjacency[u][v]
                 if u != v:
@@ -214,14 +221,12 @@ def update_graph(graph: nx.Graph, changes: Iterable[tuple[Item, Item]]) -> None:
             neighbours.clear()
             neighbours.update(ordered)
     _forget_cached(graph)
-    index = None if reindex else graph.graph.get("path_index")
     graph.graph.clear()
     graph.graph["by_name"] = by_name
     if names is not None:
         graph.graph["name_index"] = names
-    if index is not None:
-        if not all([index.refresh(relation) for relation in refreshed]):
-            index.forget_costs()
+    if edits is not None:
+        edits.finish()
         graph.graph["path_index"] = index
 
 

@@ -61,6 +61,9 @@ class Costs:
     tie: list[float]
     side: list[float]
     arrival: list[float]
+    # Per event, the attendances of those who went (as of that day), in the event's order: what a
+    # passage through the event walks.
+    went: dict[int, list[int]] = field(default_factory=dict)
 
 
 @dataclass
@@ -127,6 +130,7 @@ class PathIndex:
             costs.side[a] = INF
         for a in went:
             costs.side[a] = half
+        costs.went[node] = went
 
     def refresh(self, relation: dict[str, Any]) -> bool:
         """Recompute the cached costs of one tie or attachment whose properties changed in place.

@@ -14,9 +14,13 @@ passages through organisations of thousands of members cheap.
   short chains the warmest is exact. The level that makes the two sides touch is the last, and
   only the people where they meet are recorded on it.
 - `cheapest`: a bidirectional Dijkstra (one search from each end, stopping when the two cheapest
-  open states together cost at least the best meeting found).
+  open states together cost at least the best meeting found; a state that could never leave
+  the heap before that is counted, not pushed).
 - `cheapest_within`: exact under a hop limit (labels per hop count), for the rarer case where the
   warmest chain is too long.
+
+Among equal costs, what comes first follows the index's ranks (a fresh build's order; see
+path_index), so an index updated in place answers exactly as a rebuilt one.
 
 Ends are sets: an organisation as an end stands for all of its attachments, entered at their
 arrival cost. Everything here works on the integers of `PathIndex`; `paths` turns the result
@@ -97,7 +101,7 @@ def step_key(index: PathIndex, person: int, step: Step, other: int) -> tuple:
 class _Side:
     """One direction of the bidirectional search."""
 
-    __slots__ = ("dist", "prev", "heap", "done", "remaining", "source")
+    __slots__ = ("dist", "prev", "heap", "done", "remaining", "source", "pruned")
 
     def __init__(self, starts: dict[int, tuple[float, int | None]], node_rank: list[int]):
         self.dist: dict[int, float] = {}
@@ -108,6 +112,7 @@ class _Side:
         self.done: set[int] = set()
         self.remaining: dict[int, list[int]] = {}
         self.source: set[int] = set()
+        self.pruned = 0  # states `cheapest` did not push, since they would never leave the heap
         for person, (cost, attachment) in starts.items():
             self.dist[person] = cost
             self.prev[person] = (None, ("end", attachment, -1)) if attachment is not None else (None, None)
@@ -170,15 +175,25 @@ def cheapest(index: PathIndex, rules: Rules, source: int, targets: list[int]) ->
     att_holds, att_start, att_end, side_cost = index.att_holds, index.att_start, index.att_end, costs.side
     current, ties = rules.current, rules.ties
     node_rank, att_rank = index.node_rank, index.att_rank
+    plain = not banned_steps and not current  # no tie to check before taking it
 
     while forward.heap and backward.heap:
         if forward.heap[0][0] + backward.heap[0][0] >= best:
             break
-        side, other = (forward, backward) if len(forward.heap) <= len(backward.heap) else (backward, forward)
+        # Expand the side with fewer open states (counting those never pushed; see below).
+        if len(forward.heap) + forward.pruned <= len(backward.heap) + backward.pruned:
+            side, other = forward, backward
+        else:
+            side, other = backward, forward
         key, _, code = heappop(side.heap)
         dist, prev, heap = side.dist, side.prev, side.heap
         other_dist = other.dist
         from_source = side is forward
+        # A state whose cost plus the other side's cheapest open state reaches `best` would never
+        # leave the heap: the search stops first (the other side's cheapest only grows, `best`
+        # only falls). So it is not pushed, only counted; everything else happens as if it were.
+        other_top = other.heap[0][0]
+        limit = best - other_top
         if code >= 0:
             u = code
             if u in side.done or key > dist[u]:
@@ -186,24 +201,39 @@ def cheapest(index: PathIndex, rules: Rules, source: int, targets: list[int]) ->
             side.done.add(u)
             pen_u = penalty(u) / 2 if penalty else 0.0
             guard = bool(banned_steps) and from_source and u in source_people
-            for v, tie in knows[u] if ties else ():
-                if v in banned or v in side.done or (current and not tie_current[tie]):
+            base = key + hop  # the sums keep the order of the terms: the same floats as ever
+            if not ties:
+                neighbours = ()
+            elif plain:
+                neighbours = knows[u]
+            else:  # end dates and banned steps, checked apart so that the common case's loop stays tight
+                neighbours = [(v, tie) for v, tie in knows[u] if not (
+                    (current and not tie_current[tie]) or (guard and (u, v) in banned_steps)
+                    or (banned_steps and not from_source and v in source_people and (v, u) in banned_steps))]
+            done = side.done
+            for v, tie in neighbours:
+                if v in done or v in banned:
                     continue
-                if guard and (u, v) in banned_steps:
-                    continue
-                if banned_steps and not from_source and v in source_people and (v, u) in banned_steps:
-                    continue
-                nd = key + hop + tie_cost[tie] + pen_u + (penalty(v) / 2 if penalty else 0.0)
+                nd = base + tie_cost[tie] + pen_u + (penalty(v) / 2 if penalty else 0.0)
                 if nd < dist.get(v, INF):
                     dist[v] = nd
                     prev[v] = (u, ("tie", tie, -1))
-                    heappush(heap, (nd, node_rank[v], v))
                     if v in other_dist and nd + other_dist[v] < best:
                         best, meet = nd + other_dist[v], v
+                        limit = best - other_top
+                    if nd < limit:
+                        heappush(heap, (nd, node_rank[v], v))
+                    else:
+                        side.pruned += 1
+            base = key + half_hop
             for a in person_atts[u]:
                 if not attachment_allowed(index, rules, a, passage=True):
                     continue  # everyone there has been reached from this side already
-                heappush(heap, (key + half_hop + side_cost[a] + pen_u, -1 - att_rank[a], -1 - a))
+                nd = base + side_cost[a] + pen_u
+                if nd < limit:
+                    heappush(heap, (nd, -1 - att_rank[a], -1 - a))
+                else:
+                    side.pruned += 1
         else:
             a = -1 - code
             org, holder, entered_by = att_org[a], att_holds[a], att_person[a]
@@ -212,6 +242,7 @@ def cheapest(index: PathIndex, rules: Rules, source: int, targets: list[int]) ->
             if remaining is None:
                 remaining = _passable(index, rules, org)
             guard = bool(banned_steps) and from_source and entered_by in source_people
+            base = key + half_hop
             kept = []
             for b in remaining:
                 v = att_person[b]
@@ -229,13 +260,17 @@ def cheapest(index: PathIndex, rules: Rules, source: int, targets: list[int]) ->
                 if banned_steps and not from_source and v in source_people and (v, entered_by) in banned_steps:
                     kept.append(b)
                     continue
-                nd = key + half_hop + side_cost[b] + (penalty(v) / 2 if penalty else 0.0)
+                nd = base + side_cost[b] + (penalty(v) / 2 if penalty else 0.0)
                 if nd < dist.get(v, INF):
                     dist[v] = nd
                     prev[v] = (entered_by, ("pass", a, b))
-                    heappush(heap, (nd, node_rank[v], v))
                     if v in other_dist and nd + other_dist[v] < best:
                         best, meet = nd + other_dist[v], v
+                        limit = best - other_top
+                    if nd < limit:
+                        heappush(heap, (nd, node_rank[v], v))
+                    else:
+                        side.pruned += 1
             side.remaining[org] = kept
     if meet < 0:
         return None
@@ -244,13 +279,19 @@ def cheapest(index: PathIndex, rules: Rules, source: int, targets: list[int]) ->
 
 def _passable(index: PathIndex, rules: Rules, org: int) -> list[int]:
     """Return the attachments of `org` that a passage may use under `rules`."""
-    if org in rules.banned:
+    banned = rules.banned
+    if org in banned:
         return []
-    attachments, banned = index.org_atts[org], rules.banned
-    if not rules.current and rules.members and rules.holds and org not in index.events:
-        # The common case, without a call per attachment.
-        return [b for b in attachments if index.att_person[b] not in banned] if banned else list(attachments)
-    return [b for b in attachments if attachment_allowed(index, rules, b, passage=True)]
+    # The common cases without a call per attachment (`attachment_allowed` says the same).
+    if org in index.events:
+        if not rules.attends or rules.current:
+            return []
+        attachments = rules.costs.went[org]  # who went, that day
+    elif not rules.current and rules.members and rules.holds:
+        attachments = index.org_atts[org]
+    else:
+        return [b for b in index.org_atts[org] if attachment_allowed(index, rules, b, passage=True)]
+    return [b for b in attachments if index.att_person[b] not in banned] if banned else list(attachments)
 
 
 def _entries(index: PathIndex, rules: Rules, side: _Side,
@@ -269,13 +310,12 @@ def _entries(index: PathIndex, rules: Rules, side: _Side,
 
 
 def _expand_level(index: PathIndex, rules: Rules, side: _Side, hops: dict[int, int], frontier: list[int],
-                  from_source: bool, other_hops: dict[int, int], other_at: dict[int, list[int]]) -> list[int]:
+                  from_source: bool, other_hops: dict[int, int], other_at: _Reached) -> list[int]:
     """Return the next level of a breadth-first side, with the cheapest way to reach each person.
 
     If the level touches the other side, it is the last: only the people where the two sides
     meet are recorded and returned, and organisations are not walked member by member (only
-    the other side's people among their members are looked at, from `other_at`: per
-    organisation or event, the attachments of the people the other side has reached).
+    the other side's people among their members are looked at, from `other_at`: see `_Reached`).
     """
     level = hops[frontier[0]] + 1
     costs, banned, banned_steps, penalty = rules.costs, rules.banned, rules.banned_steps, rules.penalty
@@ -304,9 +344,9 @@ def _expand_level(index: PathIndex, rules: Rules, side: _Side, hops: dict[int, i
                     reached[v] = cost
                     prev[v] = (u, ("tie", tie, -1))
     entries = _entries(index, rules, side, frontier)
+    other_at.prepare(index, side, entries)
     for org, entered in entries.items():
-        # In the organisation's order, as a walk of its attachments would meet them.
-        for b in sorted(other_at.get(org, ()), key=index.att_rank.__getitem__):
+        for b in other_at.at(index, side, org):
             v = att_person[b]
             if v in hops or not attachment_allowed(index, rules, b, passage=True):
                 continue
@@ -359,18 +399,61 @@ def _expand_level(index: PathIndex, rules: Rules, side: _Side, hops: dict[int, i
     return list(reached)
 
 
-def _attach(index: PathIndex, at: dict[int, list[int]], pending: list[list[int]]) -> None:
-    """Add the attachments of the people reached since the last call (`pending`, emptied) to `at`, per organisation."""
-    att_org, person_atts = index.att_org, index.person_atts
-    for people in pending:
-        for person in people:
-            for a in person_atts[person]:
-                found = at.get(att_org[a])
-                if found is None:
-                    at[att_org[a]] = [a]
-                else:
-                    found.append(a)
-    pending.clear()
+class _Reached:
+    """Per organisation (or event), the attachments of the people one side of `fewest_hops` has reached.
+
+    The other side looks here for where the two meet across an organisation, without walking a
+    conference of thousands to find the few. Two ways give the same lists (in the
+    organisation's order): a map filled with the attachments of every person this side
+    reaches, or a scan of the organisations the other side enters. Each level takes the cheaper:
+    filling the map costs per person reached since it was last filled, scanning costs per
+    attachment of the organisations entered (left to walk, when a walk has begun there).
+    """
+
+    def __init__(self, hops: dict[int, int], first: list[int]):
+        self.hops = hops
+        self.by_org: dict[int, list[int]] = {}
+        self.pending: list[list[int]] = [first]  # levels reached since the map was last filled
+        self.scan = False
+
+    def prepare(self, index: PathIndex, other: _Side, entries: dict[int, list]) -> None:
+        """Choose how to answer `at` for the organisations of `entries`, which the other side enters."""
+        waiting = sum(len(people) for people in self.pending) * _ATTACHMENTS_PER_PERSON
+        if not waiting:
+            self.scan = False
+            return
+        org_atts, remaining = index.org_atts, other.remaining
+        scan = 0
+        for org in entries:
+            scan += len(remaining.get(org) or org_atts[org])
+            if scan > waiting:
+                break
+        self.scan = scan <= waiting
+        if not self.scan:
+            self._fill(index)
+
+    def at(self, index: PathIndex, other: _Side, org: int) -> list[int]:
+        """Return the attachments of `org` of the people this side has reached, in the organisation's order."""
+        if self.scan:
+            hops, att_person = self.hops, index.att_person
+            listed = other.remaining.get(org) or index.org_atts[org]
+            return [b for b in listed if att_person[b] in hops]
+        return sorted(self.by_org.get(org, ()), key=index.att_rank.__getitem__)
+
+    def _fill(self, index: PathIndex) -> None:
+        att_org, person_atts, by_org = index.att_org, index.person_atts, self.by_org
+        for people in self.pending:
+            for person in people:
+                for a in person_atts[person]:
+                    found = by_org.get(att_org[a])
+                    if found is None:
+                        by_org[att_org[a]] = [a]
+                    else:
+                        found.append(a)
+        self.pending.clear()
+
+
+_ATTACHMENTS_PER_PERSON = 3  # about the average: what filling the map costs per person, against a scan
 
 
 def fewest_hops(index: PathIndex, rules: Rules, source: int, targets: list[int],
@@ -391,12 +474,8 @@ def fewest_hops(index: PathIndex, rules: Rules, source: int, targets: list[int],
     frontier_f, frontier_b = list(forward.dist), list(backward.dist)
     depth_f = max(hops_f.values())
     depth_b = max(hops_b.values())
-    # Per organisation (or event), the attachments of the people each side has reached: where the
-    # two sides may meet, without walking a conference of thousands to find the few. Filled only
-    # when the other side expands (a side that is never met across an organisation needs none).
-    at_f: dict[int, list[int]] = {}
-    at_b: dict[int, list[int]] = {}
-    pending_f, pending_b = [frontier_f], [frontier_b]
+    # Where the two sides may meet across an organisation: see `_Reached`.
+    at_f, at_b = _Reached(hops_f, frontier_f), _Reached(hops_b, frontier_b)
     new, new_hops, other_hops = frontier_f, hops_f, hops_b
     while True:
         best: tuple[int, float] | None = None
@@ -415,15 +494,13 @@ def fewest_hops(index: PathIndex, rules: Rules, source: int, targets: list[int],
         if max_hops is not None and depth_f + depth_b >= max_hops:
             return None
         if len(frontier_f) <= len(frontier_b):
-            _attach(index, at_b, pending_b)
             frontier_f = new = _expand_level(index, rules, forward, hops_f, frontier_f, True, hops_b, at_b)
-            pending_f.append(new)
+            at_f.pending.append(new)
             depth_f += 1
             new_hops, other_hops = hops_f, hops_b
         else:
-            _attach(index, at_f, pending_f)
             frontier_b = new = _expand_level(index, rules, backward, hops_b, frontier_b, False, hops_f, at_f)
-            pending_b.append(new)
+            at_b.pending.append(new)
             depth_b += 1
             new_hops, other_hops = hops_b, hops_f
 
