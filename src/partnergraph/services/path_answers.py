@@ -156,6 +156,8 @@ def index_lists(index: PathIndex, day: date) -> dict[str, list[Any]]:
     issues = sorted(index.org_issues)
     issue_counts, issue_ids = _flat([sorted(index.org_issues[org]) for org in issues])
     ties = index.tie_relation
+    went = sorted(costs.went)
+    went_counts, went_atts = _flat([costs.went[event] for event in went])
     return {
         "day": [day.toordinal()],
         "ids": list(index.ids), "kinds": [kind or "" for kind in index.kinds],
@@ -175,6 +177,7 @@ def index_lists(index: PathIndex, day: date) -> dict[str, list[Any]]:
         "issue_orgs": issues, "issue_counts": issue_counts, "issue_ids": issue_ids,
         "node_order": list(index.node_order), "att_order": list(index.att_order),
         "cost_tie": costs.tie, "cost_side": costs.side, "cost_arrival": costs.arrival,
+        "went_events": went, "went_counts": went_counts, "went_atts": went_atts,
     }
 
 
@@ -204,8 +207,9 @@ def index_from_lists(lists: dict[str, Sequence[Any]]) -> PathIndex:
         node_order=lists["node_order"], att_order=lists["att_order"],
     )
     index.derive()
+    went = dict(zip(lists["went_events"], _Nested(lists["went_counts"], lists["went_atts"]), strict=True))
     index._costs = {date.fromordinal(lists["day"][0]): Costs(
-        tie=lists["cost_tie"], side=lists["cost_side"], arrival=lists["cost_arrival"])}
+        tie=lists["cost_tie"], side=lists["cost_side"], arrival=lists["cost_arrival"], went=went)}
     return index
 
 

@@ -29,7 +29,7 @@ from partnergraph.store import GraphStore, is_neo4j_url
 
 log = logging.getLogger("partnergraph")
 # Bumped whenever what a file holds changes: an older file is then rebuilt, not misread.
-FORMAT = 2
+FORMAT = 3
 _KEY = "__key__"
 _TEXT, _LENGTHS = ".text", ".lengths"
 
