@@ -228,11 +228,11 @@ class _Kept(Mapping[str, Candidate]):
         self.keys, self.kinds, self.names = arrays["keys"], arrays["kinds"], arrays["names"]
         self.aliases = arrays["aliases"]
         starts = [0]
-        for count in arrays["alias_counts"]:
+        for count in map(int, arrays["alias_counts"]):
             starts.append(starts[-1] + count)
         self.alias_starts = starts
-        self.entries = _Entries(arrays["entry_texts"], arrays["entry_items"], self.keys)
-        self.tables = arrays["entry_tables"]
+        self.entries = _Entries(arrays["entry_texts"], list(map(int, arrays["entry_items"])), self.keys)
+        self.tables = list(map(int, arrays["entry_tables"]))
         self._kinds = {kind.value: kind for kind in Kind}
 
     def _at(self, key: object) -> int | None:

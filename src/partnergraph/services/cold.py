@@ -87,7 +87,7 @@ class ColdAnswers:
         version = self.store.version()
         kept = self.files.load(COUNTS_FILE, version)
         if kept is not None:
-            return dict(zip(kept["names"], kept["counts"], strict=True))
+            return dict(zip(kept["names"].tolist(), kept["counts"].tolist(), strict=True))
         found = self.store.counts()
         self.files.save(COUNTS_FILE, version, {"names": list(found), "counts": list(found.values())})
         return found

@@ -105,6 +105,10 @@ class _Relations(Sequence[dict[str, Any]]):
         return (self[i] for i in range(len(self)))
 
 
+def _listed(items: Any) -> list[Any]:
+    return items.tolist() if hasattr(items, "tolist") else list(items)
+
+
 class _Nested(Sequence[list[Any]]):
     """Lists kept end to end (with each one's length): each is cut out when first asked for, the same list after."""
 
@@ -124,9 +128,9 @@ class _Nested(Sequence[list[Any]]):
         found = self._made.get(number)
         if found is None:
             start, end = self._starts[number], self._starts[number + 1]
-            found = self._items[start:end]
+            found = _listed(self._items[start:end])
             if self._pairs is not None:
-                found = list(zip(found, self._pairs[start:end], strict=True))
+                found = list(zip(found, _listed(self._pairs[start:end]), strict=True))
             self._made[number] = found
         return found
 
@@ -181,35 +185,39 @@ def index_lists(index: PathIndex, day: date) -> dict[str, list[Any]]:
     }
 
 
-def index_from_lists(lists: dict[str, Sequence[Any]]) -> PathIndex:
-    """Return the index `index_lists` kept, derived and with the kept day's costs.
+def index_from_lists(kept: dict[str, Any]) -> PathIndex:
+    """Return the index `index_lists` kept (as `StoreFiles.load` gives it), derived and with the kept day's costs.
 
-    What a search reads of every node (kinds, periods, costs) is read at once; each node's
-    ties and attachments, and each relationship, only when the search reaches it.
+    What a search reads of every node and attachment (kinds, periods, costs) is made into lists
+    at once; each node's ties and attachments, and each relationship, only when the search
+    reaches it.
     """
-    ids, att_person, att_org = list(lists["ids"]), lists["att_person"], lists["att_org"]
+    def plain(name: str) -> list[Any]:
+        return kept[name].tolist()
+
+    ids, att_person, att_org = plain("ids"), plain("att_person"), plain("att_org")
     index = PathIndex(
-        ids=ids, kinds=[kind or None for kind in lists["kinds"]],
-        knows=_Nested(lists["knows_counts"], lists["knows_other"], lists["knows_tie"]),
-        tie_relation=_Relations(lists["tie_type"], lists["tie_from"], lists["tie_to"], ids, lists["tie_fields"],
+        ids=ids, kinds=[kind or None for kind in plain("kinds")],
+        knows=_Nested(kept["knows_counts"], kept["knows_other"], kept["knows_tie"]),
+        tie_relation=_Relations(kept["tie_type"], kept["tie_from"], kept["tie_to"], ids, kept["tie_fields"],
                                 TYPE_NAMES),
-        tie_current=[bool(x) for x in lists["tie_current"]],
-        att_person=att_person, att_org=att_org, att_holds=[bool(x) for x in lists["att_holds"]],
-        att_start=lists["att_start"], att_end=lists["att_end"],
-        att_relation=_Relations(lists["att_type"], att_person, att_org, ids, lists["att_fields"], TYPE_NAMES),
-        att_event=[bool(x) for x in lists["att_event"]],
+        tie_current=plain("tie_current"),
+        att_person=att_person, att_org=att_org, att_holds=plain("att_holds"),
+        att_start=plain("att_start"), att_end=plain("att_end"),
+        att_relation=_Relations(kept["att_type"], att_person, att_org, ids, kept["att_fields"], TYPE_NAMES),
+        att_event=plain("att_event"),
         events={node: dict(zip(("start", "end"), json.loads(dates), strict=True))
-                for node, dates in zip(lists["event_nodes"], lists["event_dates"], strict=True)},
-        person_atts=_Nested(lists["person_counts"], lists["person_atts"]),
-        org_atts=_Nested(lists["org_counts"], lists["org_atts"]),
+                for node, dates in zip(plain("event_nodes"), kept["event_dates"].tolist(), strict=True)},
+        person_atts=_Nested(kept["person_counts"], kept["person_atts"]),
+        org_atts=_Nested(kept["org_counts"], kept["org_atts"]),
         org_issues={org: set(found) for org, found in zip(
-            lists["issue_orgs"], _Nested(lists["issue_counts"], lists["issue_ids"]), strict=True)},
-        node_order=lists["node_order"], att_order=lists["att_order"],
+            plain("issue_orgs"), _Nested(kept["issue_counts"], kept["issue_ids"]), strict=True)},
+        node_order=plain("node_order"), att_order=plain("att_order"),
     )
     index.derive()
-    went = dict(zip(lists["went_events"], _Nested(lists["went_counts"], lists["went_atts"]), strict=True))
-    index._costs = {date.fromordinal(lists["day"][0]): Costs(
-        tie=lists["cost_tie"], side=lists["cost_side"], arrival=lists["cost_arrival"], went=went)}
+    went = dict(zip(plain("went_events"), _Nested(kept["went_counts"], kept["went_atts"]), strict=True))
+    index._costs = {date.fromordinal(int(kept["day"][0])): Costs(
+        tie=plain("cost_tie"), side=plain("cost_side"), arrival=plain("cost_arrival"), went=went)}
     return index
 
 

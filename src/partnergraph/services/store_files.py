@@ -29,7 +29,7 @@ from partnergraph.store import GraphStore, is_neo4j_url
 
 log = logging.getLogger("partnergraph")
 # Bumped whenever what a file holds changes: an older file is then rebuilt, not misread.
-FORMAT = 3
+FORMAT = 4
 _KEY = "__key__"
 _TEXT, _LENGTHS = ".text", ".lengths"
 
@@ -72,10 +72,10 @@ class StoreFiles:
             self._identity = self.store.identity()
         return f"{FORMAT}:{self._identity}:{version}"
 
-    def load(self, name: str, version: str) -> dict[str, Sequence[Any]] | None:
+    def load(self, name: str, version: str) -> dict[str, Any] | None:
         """Return the lists of file `name` if it was made for this database at `version`, else None.
 
-        Lists of numbers come back as lists, lists of text as `Texts` (cut out when read).
+        Lists of numbers come back as numpy arrays, lists of text as `Texts` (cut out when read).
 
         A file that cannot be read (damaged, not ours) is ignored with a warning.
         """
@@ -93,7 +93,7 @@ class StoreFiles:
                     if key.endswith(_LENGTHS):
                         found[key[:-len(_LENGTHS)]] = _texts(data[key[:-len(_LENGTHS)] + _TEXT], data[key])
                     elif key != _KEY and not key.endswith(_TEXT):
-                        found[key] = data[key].tolist()
+                        found[key] = data[key]
                 return found
         except (OSError, ValueError, KeyError, EOFError, UnicodeDecodeError, zipfile.BadZipFile) as exc:
             log.warning("warning: ignoring %s, which cannot be read (%s); it will be made again", path, exc)
@@ -145,6 +145,11 @@ class Texts(Sequence[str]):
         if number < 0:
             number += len(self)
         return self._whole[self._starts[number]:self._starts[number + 1]]
+
+    def tolist(self) -> list[str]:
+        """Return every text, at once."""
+        whole, starts = self._whole, self._starts
+        return [whole[a:b] for a, b in zip(starts[:-1], starts[1:], strict=True)]
 
 
 def _texts(data: Any, lengths: Any) -> Texts:
