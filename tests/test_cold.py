@@ -121,6 +121,13 @@ def test_the_name_index_is_kept_beside_the_store_and_made_again_after_an_edit(sm
     assert files.load("names", small.store.version()) is not None
 
 
+def test_info_counts_what_the_store_holds_after_every_change(small: Workspace):
+    assert small.cold.counts() == small.store.counts()
+    assert small.cold.counts() == small.store.counts()  # from the kept file
+    small.store.apply([Edit(None, Element("zz", Kind.PARTNER, "Zephyr Trust", {}))], make_note("test", "create"))
+    assert small.cold.counts()["Partner"] == small.store.counts()["Partner"] == 5
+
+
 def test_a_damaged_name_index_is_ignored_with_a_warning(small: Workspace, caplog: pytest.LogCaptureFixture):
     assert small.cold.resolve("creative") == "cc"
     path = small.cold.files.path("names")
