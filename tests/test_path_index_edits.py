@@ -140,3 +140,8 @@ def test_an_editor_s_edits_of_every_kind_update_the_path_index_as_a_rebuild_woul
         assert canonical(index) == canonical(build_path_index(fresh)), f"step {number}"
         assert answers(graph) == answers(fresh), f"step {number}"
     assert len(index.ids) > len(index.number)  # removed elements are tombstones
+    # Its base fields are all a saved index needs: `derive` makes the rest.
+    derived = ("number", "node_rank", "att_rank", "_costs")
+    loaded = PathIndex(**{name: value for name, value in vars(index).items() if name not in derived})
+    loaded.derive()
+    assert canonical(loaded) == canonical(index)
