@@ -173,3 +173,14 @@ def test_the_events_benchmark_ranks_events_and_briefs_on_a_small_network(tmp_pat
     record = json.loads((tmp_path / "events.json").read_text())
     assert record["events"] == 40 and record["attendances"] > 0
     assert record["events_for"]["worst_ms"] > 0 and record["briefing"]["worst_ms"] > 0
+
+
+@pytest.mark.slow
+def test_the_cli_benchmark_times_cold_commands_against_the_baseline(tmp_path):
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "cli.py"), "--people", "200", "--ties", "800",
+                           "--runs", "1", "--baseline-runs", "1", "--out", str(tmp_path)],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    for label in ("info", "holders (id)", "directory", "holders (name lookup)", "path, kept index", "path, first run"):
+        assert label in done.stdout
+    assert done.stdout.count("ratio") == 6

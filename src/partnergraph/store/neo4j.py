@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
 from urllib.parse import unquote, urlsplit, urlunsplit
@@ -55,7 +55,15 @@ from partnergraph.records import (
     note_with_stats,
 )
 from partnergraph.schema import RELATIONSHIPS, canonical_type
-from partnergraph.store.base import Snapshot, SnapshotStream, ordered_connections, ordered_elements
+from partnergraph.store.base import (
+    Hop,
+    Snapshot,
+    SnapshotStream,
+    alias_names,
+    ordered_connections,
+    ordered_elements,
+    walk,
+)
 from partnergraph.store.cypher import query
 
 T = TypeVar("T")
@@ -251,6 +259,10 @@ class Neo4jStore:
         """Return a token that changes whenever a write commits."""
         return str(self._read(lambda tx: tx.run(query("read/get_version")).single()["version"]))
 
+    def identity(self) -> str:
+        """Return the id Neo4j gave this database when it was made."""
+        return str(self._read(lambda tx: tx.run(query("read/get_database_id")).single()["id"]))
+
     def existing_kinds(self, ids: Iterable[str]) -> Mapping[str, Kind]:
         """Return the kind of each of `ids` that exists in the store."""
         wanted = list(dict.fromkeys(ids))
@@ -312,6 +324,42 @@ class Neo4jStore:
     def find_by_name(self, name: str) -> list[Element]:
         """Return the elements whose name equals `name` exactly."""
         return self._read(lambda tx: [_element(r) for r in tx.run(query("read/find_elements_by_name"), name=name)])
+
+    def neighbourhood(self, ids: Iterable[str], hops: Sequence[Hop] = (Hop(),)) -> Snapshot:
+        """Return the elements `ids` and what `hops` reach from them (see `GraphStore.neighbourhood`).
+
+        Each read is one statement over the list of ids, through the unique index on `id`.
+        """
+        wanted = list(ids)
+
+        def work(tx: neo4j.ManagedTransaction) -> Snapshot:
+            version = str(tx.run(query("read/get_version")).single()["version"])
+
+            def elements(batch: list[str]) -> list[Element]:
+                return [_element(r) for r in tx.run(query("read/list_elements_by_id"), ids=batch)] if batch else []
+
+            def touching(batch: list[str], types: frozenset[RelType] | None) -> list[Connection]:
+                if not batch:
+                    return []
+                kept = sorted(t.value for t in types) if types is not None else None
+                return [_connection(r) for r in tx.run(query("read/list_touching_connections"), ids=batch, types=kept)]
+
+            found, links = walk(wanted, hops, elements, touching)
+            return Snapshot(version, found, links)
+
+        return self._read(work)
+
+    def ids_of(self, kinds: Collection[Kind]) -> list[str]:
+        """Return the ids of the elements of `kinds`, sorted."""
+        labels = [Kind(k).value for k in kinds]
+        return sorted(self._read(lambda tx: [r["id"] for r in tx.run(query("read/list_element_ids_by_label"),
+                                                                     labels=labels)]))
+
+    def names(self) -> list[tuple[str, Kind, str, tuple[str, ...]]]:
+        """Return every element's id, kind, name and aliases, sorted by id."""
+        rows = self._read(lambda tx: [(r["id"], Kind(r["label"]), r["name"], alias_names(r["aliases"]))
+                                      for r in tx.run(query("read/list_element_names"))])
+        return sorted(rows, key=lambda row: row[0])
 
     def search(self, text: str, limit: int = 20) -> list[Element]:
         """Return elements whose id, name, alias, offer or sought offer contains `text`, or whose type is it; best first."""
