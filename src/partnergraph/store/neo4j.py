@@ -1,8 +1,9 @@
 """The Neo4j store: the same GraphStore over Bolt, every statement from cypher/.
 
 One driver per store (and one store per process in the CLI and the viewer). Writes run in managed
-transactions, which the driver retries on transient errors; an upsert is one transaction made
-of UNWIND batches, so it lands whole or not at all.
+transactions, which the driver retries on transient errors. Imports and restores are staged in
+small transactions and published in one (`store/neo4j_import.py`), so they land whole or not at
+all in bounded memory.
 """
 
 from __future__ import annotations
@@ -57,16 +58,16 @@ from partnergraph.records import (
 from partnergraph.schema import RELATIONSHIPS, canonical_type
 from partnergraph.store.base import Snapshot, SnapshotStream, ordered_connections, ordered_elements
 from partnergraph.store.cypher import query
+from partnergraph.store.neo4j_import import BATCH, StagedImport, element_rows, sweep
 
 T = TypeVar("T")
 # The driver logs connection failures that the StoreError already reports, in one line; without
 # a handler, Python's last-resort handler would print them to stderr as well.
 logging.getLogger("neo4j").addHandler(logging.NullHandler())
-# Rows per UNWIND statement; see benchmarks/import for the measurement behind it.
-BATCH = 10_000
 SCHEMA = ("create_element_id", "create_affiliate_id", "create_partner_id", "create_contact_id",
           "create_issue_id", "create_event_id", "create_element_name", "create_change_seq", "create_account_name",
-          "create_token_digest", "create_lock_name", "create_sign_in_key", "create_sign_in_last")
+          "create_token_digest", "create_lock_name", "create_sign_in_key", "create_sign_in_last",
+          "create_staged_import", "create_retired_import", "create_import_token")
 # Sign-in counters idle for longer than the window are deleted at most this often, per process.
 PRUNE_SECONDS = 60.0
 # Relationship types cannot be parameters without losing the index-backed plan: one file each,
@@ -152,8 +153,8 @@ class Neo4jStore:
             raise StoreError(f"{where}: Neo4j rejected a statement ({_first_line(exc)})") from None
         except Neo4jError as exc:
             if exc.code and "MemoryPoolOutOfMemoryError" in exc.code:
-                raise StoreError(f"{where}: Neo4j ran out of transaction memory; an import is one transaction, "
-                                 "so give Neo4j more heap (dbms.memory.transaction.total.max) or import in parts") from None
+                raise StoreError(f"{where}: Neo4j ran out of transaction memory; give Neo4j more heap "
+                                 "(dbms.memory.transaction.total.max)") from None
             raise StoreError(f"{where}: Neo4j failed ({_first_line(exc)})") from None
         except DriverError as exc:
             raise StoreError(f"{where}: Neo4j failed ({_first_line(exc)})") from None
@@ -165,6 +166,7 @@ class Neo4jStore:
             self._driver.verify_connectivity()
             for name in SCHEMA:
                 self._driver.execute_query(query(f"schema/{name}"), database_=self.database)
+            sweep(self._driver, self.database)  # what dead imports left
         self._ready = True
 
     def _read(self, work: Callable[[neo4j.ManagedTransaction], T]) -> T:
@@ -190,29 +192,43 @@ class Neo4jStore:
     # -- writes ----------------------------------------------------------------------------
 
     def upsert(self, dataset: Dataset, progress: Progress | None = None,
-               note: ChangeNote | None = None) -> WriteStats:
-        """Merge elements and connections by id in one transaction: all of it or nothing."""
-        def work(tx: neo4j.ManagedTransaction) -> WriteStats:
-            stats = _upsert(tx, dataset, progress)
-            if note is not None and stats.changed:
-                _record(tx, _bump(tx), note_with_stats(note, stats), [])
-            return stats
+               note: ChangeNote | None = None, *, single_transaction: bool = False) -> WriteStats:
+        """Merge elements and connections by id: all of it or nothing, staged in small transactions.
 
-        return self._write(work)
+        `single_transaction` writes it all in one transaction instead (the way before staging,
+        kept as the baseline of benchmarks/import_rate.py; its size is capped by Neo4j's heap).
+        """
+        def finish(tx: neo4j.ManagedTransaction, stats: WriteStats) -> None:
+            if stats.changed:
+                seq = _bump(tx)
+                if note is not None:
+                    _record(tx, seq, note_with_stats(note, stats), [])
+
+        if single_transaction:
+            def work(tx: neo4j.ManagedTransaction) -> WriteStats:
+                stats = WriteStats(*_merge_rows(tx, dataset.elements, dataset.connections, progress))
+                finish(tx, stats)
+                return stats
+
+            return self._write(work)
+        return self._staged(dataset, progress, finish, replace=False)
 
     def replace(self, dataset: Dataset, progress: Progress | None = None,
                 note: ChangeNote | None = None) -> WriteStats:
-        """Make the store hold exactly `dataset`, in one transaction: all of it or nothing."""
-        def work(tx: neo4j.ManagedTransaction) -> WriteStats:
-            tx.run(query("write/delete_elements")).consume()
-            stats = _upsert(tx, dataset, progress)
-            if not stats.changed or note is not None:
-                seq = _bump(tx)  # an emptied store is a change too
-                if note is not None:
-                    _record(tx, seq, note_with_stats(note, stats), [])
-            return stats
+        """Make the store hold exactly `dataset`: all of it or nothing, staged in small transactions."""
+        def finish(tx: neo4j.ManagedTransaction, stats: WriteStats) -> None:
+            seq = _bump(tx)  # an emptied store is a change too
+            if note is not None:
+                _record(tx, seq, note_with_stats(note, stats), [])
 
-        return self._write(work)
+        return self._staged(dataset, progress, finish, replace=True)
+
+    def _staged(self, dataset: Dataset, progress: Progress | None,
+                finish: Callable[[neo4j.ManagedTransaction, WriteStats], None], *, replace: bool) -> WriteStats:
+        self._prepare()
+        with self._errors():
+            return StagedImport(self._driver, self.database, replace=replace).run(dataset, progress, _merge_rows,
+                                                                                  finish)
 
     def apply(self, edits: Sequence[Edit], note: ChangeNote) -> Change:
         """Apply `edits` and record them with `note`, in one transaction; return the change."""
@@ -521,22 +537,19 @@ def _record(tx: neo4j.ManagedTransaction, seq: int, note: ChangeNote, edits: Seq
            touches=touched).consume()
 
 
-def _upsert(tx: neo4j.ManagedTransaction, dataset: Dataset, progress: Progress | None) -> WriteStats:
-    """Merge elements, then connections one type at a time, within the transaction `tx`."""
-    element_rows = [{"id": e.id, "label": e.kind.value, "name": e.name, "props": e.props} for e in dataset.elements]
+def _merge_rows(tx: neo4j.ManagedTransaction, elements: Sequence[Element], connections: Sequence[Connection],
+                progress: Progress | None) -> tuple[int, int, int, int]:
+    """Merge elements, then connections one type at a time, within `tx`; return what was created and updated."""
     by_type: dict[str, list[dict[str, Any]]] = {}
-    for c in dataset.connections:
+    for c in connections:
         by_type.setdefault(c.type.value, []).append({"source": c.source, "target": c.target, "props": c.props})
-    created_e, changed_e = _batched(tx, query("write/upsert_elements"), element_rows, {}, progress)
+    created_e, changed_e = _batched(tx, query("write/upsert_elements"), element_rows(elements), {}, progress)
     created_c = changed_c = 0
     for rel_type in sorted(by_type):
         statement = query(UPSERT_CONNECTIONS[RelType(rel_type)])
         created, changed = _batched(tx, statement, by_type[rel_type], {}, progress)
         created_c, changed_c = created_c + created, changed_c + changed
-    stats = WriteStats(created_e, changed_e - created_e, created_c, changed_c - created_c)
-    if stats.changed:
-        tx.run(query("write/bump_version")).consume()
-    return stats
+    return created_e, changed_e - created_e, created_c, changed_c - created_c
 
 
 def _batched(tx: neo4j.ManagedTransaction, statement: str, rows: list[dict[str, Any]], params: dict[str, Any],
