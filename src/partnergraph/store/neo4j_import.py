@@ -39,7 +39,7 @@ from partnergraph.records import Progress, WriteStats
 from partnergraph.store.cypher import query
 
 # Rows per staging transaction: each commits on its own, so this bounds the heap an import needs.
-BATCH = 10_000
+BATCH = 20_000
 
 
 @dataclass
@@ -190,18 +190,23 @@ class StagedImport:
         return len(plan.staged)
 
     def _stage_connections(self, session: neo4j.Session, plan: Plan, progress: Progress | None) -> int:
+        staged = {e.id for e in plan.staged}
         # Ends that are in neither the import nor the store are skipped, as by the final upsert.
         wanted = [c for c in plan.staged_connections if c.source in plan.refs and c.target in plan.refs]
-        for start in range(0, len(wanted), BATCH):
-            batch = wanted[start:start + BATCH]
-            rows = [{"a": plan.refs[c.source], "b": plan.refs[c.target], "source": c.source, "target": c.target,
-                     "type": c.type.value, "props": c.props} for c in batch]
-            created = session.execute_write(
-                lambda tx, r=rows: tx.run(query("write/stage_connections"), rows=r).single()["created"])
-            if created != len(rows):
-                raise Conflict("an element this import connects to was deleted while it ran; import again")
-            if progress:
-                progress(len(batch))
+        among_staged = [c for c in wanted if c.source in staged and c.target in staged]
+        to_existing = [c for c in wanted if not (c.source in staged and c.target in staged)]
+        for statement, connections in (("write/stage_connections", among_staged),
+                                       ("write/stage_existing_connections", to_existing)):
+            for start in range(0, len(connections), BATCH):
+                batch = connections[start:start + BATCH]
+                rows = [{"a": plan.refs[c.source], "b": plan.refs[c.target], "source": c.source,
+                         "target": c.target, "type": c.type.value, "props": c.props} for c in batch]
+                created = session.execute_write(
+                    lambda tx, q=statement, r=rows: tx.run(query(q), rows=r).single()["created"])
+                if created != len(rows):
+                    raise Conflict("an element this import connects to was deleted while it ran; import again")
+                if progress:
+                    progress(len(batch))
         return len(wanted)
 
     # -- the final transaction ---------------------------------------------------------------
