@@ -3,6 +3,7 @@ transactions that readers never see, published in one, swept after a crash (stor
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -11,8 +12,7 @@ import pytest
 
 from conftest import NEO4J_PASSWORD, ROOT, settings_for
 from partnergraph.model import Connection, Dataset, Element, Kind, RelType, StoreError
-from partnergraph.store import is_neo4j_url, open_store
-from partnergraph.store import neo4j_import
+from partnergraph.store import is_neo4j_url, neo4j_import, open_store
 from partnergraph.store.neo4j import Neo4jStore
 
 
@@ -32,7 +32,7 @@ def _people(prefix: str, count: int) -> list[Element]:
 
 
 def _chain(elements: list[Element]) -> list[Connection]:
-    return [Connection(a.id, b.id, RelType.KNOWS, {"strength": 3}) for a, b in zip(elements, elements[1:])]
+    return [Connection(a.id, b.id, RelType.KNOWS, {"strength": 3}) for a, b in zip(elements, elements[1:], strict=False)]
 
 
 def _content(store) -> tuple:
@@ -46,13 +46,12 @@ def small_batches(monkeypatch):
     monkeypatch.setattr(neo4j_import, "BATCH", 7)
 
 
-def test_an_import_killed_mid_write_leaves_the_store_as_it_was_and_its_staging_is_swept(db_url, tmp_path):
-    old = _people("old", 5)
-    with open_store(settings_for(db_url)) as store:
-        store.upsert(Dataset(old, _chain(old)))
-        before = _content(store)
-    # The importing process kills itself (SIGKILL) once the first rows are written: on Neo4j,
-    # several staging transactions have committed by then; on SQLite, its one transaction is open.
+def _kill_mid_import(db_url: str) -> None:
+    """Run an import in another process that kills itself (SIGKILL) once 100 rows are written.
+
+    On Neo4j several staging transactions have committed by then; on SQLite its one transaction
+    is open.
+    """
     script = textwrap.dedent(f"""
         import os, signal, sys
         sys.path.insert(0, {str(ROOT / "tests")!r})
@@ -73,11 +72,38 @@ def test_an_import_killed_mid_write_leaves_the_store_as_it_was_and_its_staging_i
     process = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert process.returncode == -9, process.stderr
     if is_neo4j_url(db_url):
-        assert _staging_left(db_url)["PartnergraphStaged"] >= 100  # committed, yet unseen:
+        assert _staging_left(db_url)["PartnergraphStaged"] >= 100  # committed, yet unseen
+
+
+def _old_network(db_url: str) -> tuple:
+    old = _people("old", 5)
+    with open_store(settings_for(db_url)) as store:
+        store.upsert(Dataset(old, _chain(old)))
+        return _content(store)
+
+
+def test_an_import_killed_mid_write_leaves_the_store_as_it_was_and_its_staging_is_swept(db_url):
+    before = _old_network(db_url)
+    _kill_mid_import(db_url)
     with open_store(settings_for(db_url)) as store:
         assert _content(store) == before  # opening it swept the staging
     if is_neo4j_url(db_url):
         assert _staging_left(db_url) == {}
+
+
+@pytest.mark.slow
+@pytest.mark.neo4j
+def test_an_import_killed_before_neo4j_restarts_is_swept_when_it_is_back(neo4j_server):
+    with Neo4jStore(neo4j_server, password=NEO4J_PASSWORD) as store:
+        store.clear()
+    before = _old_network(neo4j_server)
+    _kill_mid_import(neo4j_server)
+    script = str(ROOT / "scripts" / "neo4j-local")
+    subprocess.run([script, "stop"], check=True, timeout=120)
+    subprocess.run([script, "start"], check=True, timeout=600, env={**os.environ, "NEO4J_PASSWORD": NEO4J_PASSWORD})
+    with open_store(settings_for(neo4j_server)) as store:
+        assert _content(store) == before
+    assert _staging_left(neo4j_server) == {}
 
 
 def test_readers_see_the_old_graph_until_an_import_lands_whole(db_url, small_batches):
