@@ -3,7 +3,6 @@ transactions that readers never see, published in one, swept after a crash (stor
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import textwrap
@@ -89,21 +88,6 @@ def test_an_import_killed_mid_write_leaves_the_store_as_it_was_and_its_staging_i
         assert _content(store) == before  # opening it swept the staging
     if is_neo4j_url(db_url):
         assert _staging_left(db_url) == {}
-
-
-@pytest.mark.slow
-@pytest.mark.neo4j
-def test_an_import_killed_before_neo4j_restarts_is_swept_when_it_is_back(neo4j_server):
-    with Neo4jStore(neo4j_server, password=NEO4J_PASSWORD) as store:
-        store.clear()
-    before = _old_network(neo4j_server)
-    _kill_mid_import(neo4j_server)
-    script = str(ROOT / "scripts" / "neo4j-local")
-    subprocess.run([script, "stop"], check=True, timeout=120)
-    subprocess.run([script, "start"], check=True, timeout=600, env={**os.environ, "NEO4J_PASSWORD": NEO4J_PASSWORD})
-    with open_store(settings_for(neo4j_server)) as store:
-        assert _content(store) == before
-    assert _staging_left(neo4j_server) == {}
 
 
 def test_readers_see_the_old_graph_until_an_import_lands_whole(db_url, small_batches):
