@@ -26,6 +26,7 @@ from neo4j.exceptions import (
     Neo4jError,
     ServiceUnavailable,
     SessionExpired,
+    TransientError,
 )
 
 from partnergraph.model import (
@@ -127,8 +128,11 @@ class Neo4jStore:
         try:
             # A transaction that meets a restarting server or a leader change is retried for
             # `retry_seconds`; after that the caller hears that Neo4j is unavailable.
+            # No notifications: the server would plan and send warnings (such as a property no
+            # element has yet) with every answer, for nobody to read.
             self._driver = GraphDatabase.driver(clean, auth=(self.user, password or ""),
-                                                connection_timeout=10, max_transaction_retry_time=retry_seconds)
+                                                connection_timeout=10, max_transaction_retry_time=retry_seconds,
+                                                notifications_min_severity="OFF")
         except (ConfigurationError, ValueError) as exc:
             raise StoreError(f"{clean}: not a usable Neo4j URL ({exc})") from None
         self._ready = False
@@ -173,6 +177,24 @@ class Neo4jStore:
         self._prepare()
         with self._errors(), self._driver.session(database=self.database) as session:
             return session.execute_read(work)
+
+    def _records(self, statement: str, /, **params: Any) -> list[neo4j.Record]:
+        """Return the records of one read statement, from an auto-commit transaction.
+
+        The viewer asks for the version (and often one lookup) on every request: an auto-commit
+        read is one round trip, a managed one three (begin, run, commit). A failure the driver
+        would retry (a restarting server, a leader change) falls back to the managed read, which
+        retries for `retry_seconds`.
+        """
+        self._prepare()
+        with self._errors():
+            try:
+                with self._driver.session(database=self.database,
+                                          default_access_mode=neo4j.READ_ACCESS) as session:
+                    return list(session.run(query(statement), params))
+            except (ServiceUnavailable, SessionExpired, TransientError):
+                pass
+        return self._read(lambda tx: list(tx.run(query(statement), params)))
 
     def _write(self, work: Callable[[neo4j.ManagedTransaction], T]) -> T:
         self._prepare()
@@ -265,7 +287,7 @@ class Neo4jStore:
 
     def version(self) -> str:
         """Return a token that changes whenever a write commits."""
-        return str(self._read(lambda tx: tx.run(query("read/get_version")).single()["version"]))
+        return str(self._records("read/get_version")[0]["version"])
 
     def existing_kinds(self, ids: Iterable[str]) -> Mapping[str, Kind]:
         """Return the kind of each of `ids` that exists in the store."""
@@ -322,12 +344,12 @@ class Neo4jStore:
 
     def get(self, element_id: str) -> Element | None:
         """Return the element with this id, or None."""
-        record = self._read(lambda tx: tx.run(query("read/get_element"), id=element_id).single())
-        return _element(record) if record else None
+        records = self._records("read/get_element", id=element_id)
+        return _element(records[0]) if records else None
 
     def find_by_name(self, name: str) -> list[Element]:
         """Return the elements whose name equals `name` exactly."""
-        return self._read(lambda tx: [_element(r) for r in tx.run(query("read/find_elements_by_name"), name=name)])
+        return [_element(r) for r in self._records("read/find_elements_by_name", name=name)]
 
     def search(self, text: str, limit: int = 20) -> list[Element]:
         """Return elements whose id, name, alias, offer or sought offer contains `text`, or whose type is it; best first."""
@@ -335,8 +357,7 @@ class Neo4jStore:
         if not needle:
             return []
         types = sorted({needle, canonical_type(needle) or needle})
-        return self._read(lambda tx: [_element(r) for r in tx.run(query("read/search_elements"), text=needle,
-                                                                  types=types, limit=limit)])
+        return [_element(r) for r in self._records("read/search_elements", text=needle, types=types, limit=limit)]
 
     def counts(self) -> dict[str, int]:
         """Return the number of elements per kind and connections per type."""
@@ -368,7 +389,7 @@ class Neo4jStore:
 
     def connections_of(self, element_id: str) -> list[Connection]:
         """Return every connection from or to an element, sorted by key."""
-        records = self._read(lambda tx: list(tx.run(query("read/list_element_connections"), id=element_id)))
+        records = self._records("read/list_element_connections", id=element_id)
         return sorted((_connection(r) for r in records), key=lambda c: c.key)
 
     # -- history ---------------------------------------------------------------------------
@@ -376,21 +397,20 @@ class Neo4jStore:
     def history(self, element_id: str | None = None, *, limit: int = 50, before: int | None = None) -> list[Change]:
         """Return recorded changes, newest first: all, or those about one element."""
         bound = before if before is not None else 2**63 - 1
-        records = self._read(lambda tx: list(tx.run(query("read/list_changes"), id=element_id, before=bound,
-                                                     limit=limit)))
+        records = self._records("read/list_changes", id=element_id, before=bound, limit=limit)
         return [_change(r["change"]) for r in records]
 
     def change(self, seq: int) -> Change | None:
         """Return the recorded change number `seq`, or None."""
-        record = self._read(lambda tx: tx.run(query("read/get_change"), seq=seq).single())
-        return _change(record["change"]) if record else None
+        records = self._records("read/get_change", seq=seq)
+        return _change(records[0]["change"]) if records else None
 
     # -- accounts --------------------------------------------------------------------------
 
     def get_account(self, name: str) -> Account | None:
         """Return the account with this name, or None."""
-        record = self._read(lambda tx: tx.run(query("read/get_account"), name=name).single())
-        return _account(record["account"]) if record else None
+        records = self._records("read/get_account", name=name)
+        return _account(records[0]["account"]) if records else None
 
     def list_accounts(self) -> list[Account]:
         """Return every account, sorted by name."""
@@ -433,8 +453,8 @@ class Neo4jStore:
 
     def account_for_token(self, digest: str) -> Account | None:
         """Return the account an API token digest belongs to, or None."""
-        record = self._read(lambda tx: tx.run(query("read/get_token_account"), digest=digest).single())
-        return _account(record["account"]) if record else None
+        records = self._records("read/get_token_account", digest=digest)
+        return _account(records[0]["account"]) if records else None
 
     def list_tokens(self, account: str) -> list[Token]:
         """Return the tokens of an account, sorted by creation."""
