@@ -56,10 +56,10 @@ from partnergraph.records import (
     edits_to_json,
     note_with_stats,
 )
-from partnergraph.schema import RELATIONSHIPS, canonical_type
+from partnergraph.schema import canonical_type
 from partnergraph.store.base import Snapshot, SnapshotStream, ordered_connections, ordered_elements
 from partnergraph.store.cypher import query
-from partnergraph.store.neo4j_import import BATCH, StagedImport, element_rows, sweep
+from partnergraph.store.neo4j_import import BATCH, StagedImport, merge_rows, sweep
 
 T = TypeVar("T")
 # The driver logs connection failures that the StoreError already reports, in one line; without
@@ -71,9 +71,6 @@ SCHEMA = ("create_element_id", "create_affiliate_id", "create_partner_id", "crea
           "create_staged_import", "create_retired_import", "create_import_token")
 # Sign-in counters idle for longer than the window are deleted at most this often, per process.
 PRUNE_SECONDS = 60.0
-# Relationship types cannot be parameters without losing the index-backed plan: one file each,
-# named in partnergraph.schema.
-UPSERT_CONNECTIONS = {rel: spec.cypher for rel, spec in RELATIONSHIPS.items()}
 # Documented default password of scripts/neo4j-local, used only for a server on this machine.
 LOCAL_PASSWORD = "partnergraph"
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
@@ -228,7 +225,7 @@ class Neo4jStore:
 
         if single_transaction:
             def work(tx: neo4j.ManagedTransaction) -> WriteStats:
-                stats = WriteStats(*_merge_rows(tx, dataset.elements, dataset.connections, progress))
+                stats = WriteStats(*merge_rows(tx, dataset.elements, dataset.connections, progress))
                 finish(tx, stats)
                 return stats
 
@@ -249,8 +246,7 @@ class Neo4jStore:
                 finish: Callable[[neo4j.ManagedTransaction, WriteStats], None], *, replace: bool) -> WriteStats:
         self._prepare()
         with self._errors():
-            return StagedImport(self._driver, self.database, replace=replace).run(dataset, progress, _merge_rows,
-                                                                                  finish)
+            return StagedImport(self._driver, self.database, replace=replace).run(dataset, progress, finish)
 
     def apply(self, edits: Sequence[Edit], note: ChangeNote) -> Change:
         """Apply `edits` and record them with `note`, in one transaction; return the change."""
@@ -555,33 +551,6 @@ def _record(tx: neo4j.ManagedTransaction, seq: int, note: ChangeNote, edits: Seq
            source=note.source, comment=note.comment, reverts=note.reverts,
            summary=json.dumps(dict(note.summary), sort_keys=True), edits=json.dumps(edits_to_json(edits)),
            touches=touched).consume()
-
-
-def _merge_rows(tx: neo4j.ManagedTransaction, elements: Sequence[Element], connections: Sequence[Connection],
-                progress: Progress | None) -> tuple[int, int, int, int]:
-    """Merge elements, then connections one type at a time, within `tx`; return what was created and updated."""
-    by_type: dict[str, list[dict[str, Any]]] = {}
-    for c in connections:
-        by_type.setdefault(c.type.value, []).append({"source": c.source, "target": c.target, "props": c.props})
-    created_e, changed_e = _batched(tx, query("write/upsert_elements"), element_rows(elements), {}, progress)
-    created_c = changed_c = 0
-    for rel_type in sorted(by_type):
-        statement = query(UPSERT_CONNECTIONS[RelType(rel_type)])
-        created, changed = _batched(tx, statement, by_type[rel_type], {}, progress)
-        created_c, changed_c = created_c + created, changed_c + changed
-    return created_e, changed_e - created_e, created_c, changed_c - created_c
-
-
-def _batched(tx: neo4j.ManagedTransaction, statement: str, rows: list[dict[str, Any]], params: dict[str, Any],
-             progress: Progress | None) -> tuple[int, int]:
-    created = changed = 0
-    for start in range(0, len(rows), BATCH):
-        batch = rows[start:start + BATCH]
-        record = tx.run(statement, rows=batch, **params).single()
-        created, changed = created + record["created"], changed + record["changed"]
-        if progress:
-            progress(len(batch))
-    return created, changed
 
 
 def _first_line(exc: Exception) -> str:

@@ -34,12 +34,17 @@ from typing import Any
 import neo4j
 from neo4j.exceptions import ClientError, Neo4jError
 
-from partnergraph.model import Conflict, Connection, Dataset, Element, StoreError
+from partnergraph.model import Conflict, Connection, Dataset, Element, RelType, StoreError
 from partnergraph.records import Progress, WriteStats
+from partnergraph.schema import RELATIONSHIPS
 from partnergraph.store.cypher import query
 
-# Rows per staging transaction: each commits on its own, so this bounds the heap an import needs.
+# Rows per staging transaction (and per UNWIND statement): each staging transaction commits on its
+# own, so this bounds the heap an import needs.
 BATCH = 20_000
+# Relationship types cannot be parameters without losing the index-backed plan of MERGE: one
+# file each, named in partnergraph.schema.
+UPSERT_CONNECTIONS = {rel: spec.cypher for rel, spec in RELATIONSHIPS.items()}
 
 
 @dataclass
@@ -53,8 +58,6 @@ class Plan:
     final_connections: list[Connection] = field(default_factory=list)
 
 
-MergeRows = Callable[[neo4j.ManagedTransaction, Sequence[Element], Sequence[Connection], "Progress | None"],
-                     tuple[int, int, int, int]]
 # Moves the version and records the change, inside the final transaction.
 Finish = Callable[[neo4j.ManagedTransaction, WriteStats], None]
 
@@ -99,7 +102,7 @@ class StagedImport:
         self._beacon_session: neo4j.Session | None = None
         self._beacon: neo4j.Transaction | None = None
 
-    def run(self, dataset: Dataset, progress: Progress | None, merge_rows: MergeRows, finish: Finish) -> WriteStats:
+    def run(self, dataset: Dataset, progress: Progress | None, finish: Finish) -> WriteStats:
         """Stage `dataset`, then publish it in one transaction; on any failure remove the staging."""
         sweep(self.driver, self.database)
         self._begin()
@@ -110,7 +113,7 @@ class StagedImport:
                 created_e = self._stage_elements(session, plan, progress)
                 created_c = self._stage_connections(session, plan, progress)
             self._check_beacon()
-            stats = self._publish(plan, created_e, created_c, progress, merge_rows, finish)
+            stats = self._publish(plan, created_e, created_c, progress, finish)
             published = True
             if self.replace:
                 with self.driver.session(database=self.database) as session:
@@ -199,8 +202,10 @@ class StagedImport:
                                        ("write/stage_existing_connections", to_existing)):
             for start in range(0, len(connections), BATCH):
                 batch = connections[start:start + BATCH]
-                rows = [{"a": plan.refs[c.source], "b": plan.refs[c.target], "source": c.source,
-                         "target": c.target, "type": c.type.value, "props": c.props} for c in batch]
+                rows = [{"a": plan.refs[c.source], "b": plan.refs[c.target], "type": c.type.value, "props": c.props}
+                        for c in batch]
+                if statement == "write/stage_existing_connections":  # ends checked by id too
+                    rows = [{**row, "source": c.source, "target": c.target} for row, c in zip(rows, batch, strict=True)]
                 created = session.execute_write(
                     lambda tx, q=statement, r=rows: tx.run(query(q), rows=r).single()["created"])
                 if created != len(rows):
@@ -212,7 +217,7 @@ class StagedImport:
     # -- the final transaction ---------------------------------------------------------------
 
     def _publish(self, plan: Plan, created_e: int, created_c: int, progress: Progress | None,
-                 merge_rows: MergeRows, finish: Finish) -> WriteStats:
+                 finish: Finish) -> WriteStats:
         def work(tx: neo4j.ManagedTransaction) -> WriteStats:
             state = "retiring" if self.replace else "published"
             found = tx.run(query("write/publish_import"), token=self.token, state=state).single()["found"]
@@ -242,6 +247,29 @@ class StagedImport:
                 raise
 
 
-def element_rows(elements: Sequence[Element]) -> list[dict[str, Any]]:
-    """Return the parameter rows of `write/upsert_elements`."""
-    return [{"id": e.id, "label": e.kind.value, "name": e.name, "props": e.props} for e in elements]
+def merge_rows(tx: neo4j.ManagedTransaction, elements: Sequence[Element], connections: Sequence[Connection],
+                progress: Progress | None) -> tuple[int, int, int, int]:
+    """Merge elements, then connections one type at a time, within `tx`; return what was created and updated."""
+    by_type: dict[str, list[dict[str, Any]]] = {}
+    for c in connections:
+        by_type.setdefault(c.type.value, []).append({"source": c.source, "target": c.target, "props": c.props})
+    element_rows = [{"id": e.id, "label": e.kind.value, "name": e.name, "props": e.props} for e in elements]
+    created_e, changed_e = _batched(tx, query("write/upsert_elements"), element_rows, {}, progress)
+    created_c = changed_c = 0
+    for rel_type in sorted(by_type):
+        statement = query(UPSERT_CONNECTIONS[RelType(rel_type)])
+        created, changed = _batched(tx, statement, by_type[rel_type], {}, progress)
+        created_c, changed_c = created_c + created, changed_c + changed
+    return created_e, changed_e - created_e, created_c, changed_c - created_c
+
+
+def _batched(tx: neo4j.ManagedTransaction, statement: str, rows: list[dict[str, Any]], params: dict[str, Any],
+             progress: Progress | None) -> tuple[int, int]:
+    created = changed = 0
+    for start in range(0, len(rows), BATCH):
+        batch = rows[start:start + BATCH]
+        record = tx.run(statement, rows=batch, **params).single()
+        created, changed = created + record["created"], changed + record["changed"]
+        if progress:
+            progress(len(batch))
+    return created, changed
