@@ -29,7 +29,7 @@ import time
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import neo4j
 from neo4j.exceptions import ClientError, Neo4jError
@@ -56,8 +56,10 @@ class Plan:
     staged_connections: list[Connection] = field(default_factory=list)
     final_elements: list[Element] = field(default_factory=list)
     final_connections: list[Connection] = field(default_factory=list)
+    unchanged: int = 0  # rows that would change nothing: not written at all
 
 
+T = TypeVar("T")
 # Moves the version and records the change, inside the final transaction.
 Finish = Callable[[neo4j.ManagedTransaction, WriteStats], None]
 
@@ -110,6 +112,8 @@ class StagedImport:
         try:
             with self.driver.session(database=self.database) as session:
                 plan = self._plan(session, dataset)
+                if progress and plan.unchanged:
+                    progress(plan.unchanged)
                 created_e = self._stage_elements(session, plan, progress)
                 created_c = self._stage_connections(session, plan, progress)
             self._check_beacon()
@@ -179,6 +183,15 @@ class StagedImport:
                 plan.staged_connections.append(c)
             else:
                 plan.final_connections.append(c)
+        # Rows that would change nothing are dropped here, in small read transactions, so that
+        # the final transaction holds only real changes (a re-import of the same file: none).
+        before = len(plan.final_elements) + len(plan.final_connections)
+        plan.final_elements = _changed(session, "read/find_changed_elements", plan.final_elements,
+                                       lambda e: {"id": e.id, "name": e.name, "props": e.props})
+        plan.final_connections = _changed(session, "read/find_changed_connections", plan.final_connections,
+                                          lambda c: {"source": c.source, "target": c.target, "type": c.type.value,
+                                                     "props": c.props})
+        plan.unchanged = before - len(plan.final_elements) - len(plan.final_connections)
         return plan
 
     def _stage_elements(self, session: neo4j.Session, plan: Plan, progress: Progress | None) -> int:
@@ -245,6 +258,15 @@ class StagedImport:
                     raise Conflict("an element with the id of one this import creates was created meanwhile; "
                                    "nothing was imported, import again") from None
                 raise
+
+
+def _changed(session: neo4j.Session, statement: str, rows: list[T], param: Callable[[T], dict[str, Any]]) -> list[T]:
+    """Return the rows that `statement` finds would change the store, in their order."""
+    keep: set[int] = set()
+    for start in range(0, len(rows), BATCH):
+        batch = [{**param(row), "i": start + i} for i, row in enumerate(rows[start:start + BATCH])]
+        keep.update(r["i"] for r in session.execute_read(lambda tx, b=batch: list(tx.run(query(statement), rows=b))))
+    return [row for i, row in enumerate(rows) if i in keep]
 
 
 def merge_rows(tx: neo4j.ManagedTransaction, elements: Sequence[Element], connections: Sequence[Connection],
