@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import neo4j
-from neo4j.exceptions import ClientError, Neo4jError
+from neo4j.exceptions import ClientError, DriverError, Neo4jError
 
 from partnergraph.model import Conflict, Connection, Dataset, Element, RelType, StoreError
 from partnergraph.records import Progress, WriteStats
@@ -72,7 +72,7 @@ def sweep(driver: neo4j.Driver, database: str | None) -> int:
             return 0
         try:
             live = {r["token"] for r in session.run(query("read/list_live_imports"))}
-        except ClientError:  # not allowed to list transactions: leave every import alone
+        except Neo4jError:  # not allowed to list transactions: leave every import alone
             return 0
         dead = [(token, state) for token, state in markers if token not in live]
         for token, state in dead:
@@ -107,9 +107,9 @@ class StagedImport:
     def run(self, dataset: Dataset, progress: Progress | None, finish: Finish) -> WriteStats:
         """Stage `dataset`, then publish it in one transaction; on any failure remove the staging."""
         sweep(self.driver, self.database)
-        self._begin()
         published = False
         try:
+            self._begin()
             with self.driver.session(database=self.database) as session:
                 plan = self._plan(session, dataset)
                 if progress and plan.unchanged:
@@ -143,7 +143,7 @@ class StagedImport:
         assert self._beacon is not None
         try:
             self._beacon.run(query("read/get_version")).consume()
-        except Neo4jError:
+        except (Neo4jError, DriverError):
             raise StoreError("Neo4j ended the import's session (did it restart?); nothing was imported, "
                              "import again") from None
 
@@ -237,10 +237,10 @@ class StagedImport:
             if not found:
                 raise StoreError("the import's staging was removed while it ran (did Neo4j restart?); "
                                  "nothing was imported, import again")
-            if not self.replace:
-                tx.run(query("write/delete_import"), token=self.token).consume()
-            if self.replace:
+            if self.replace:  # the marker stays until the retired elements are deleted
                 tx.run(query("write/retire_elements"), token=self.token).consume()
+            else:
+                tx.run(query("write/delete_import"), token=self.token).consume()
             published = tx.run(query("write/publish_staged"), token=self.token).single()["published"]
             if published != created_e:
                 raise StoreError(f"the import staged {created_e} elements but found {published}; "
