@@ -136,16 +136,18 @@ class GraphStore(Protocol):
 
     def upsert(self, dataset: Dataset, progress: Progress | None = None,
                note: ChangeNote | None = None) -> WriteStats:
-        """Merge elements and connections by id in one transaction: all of it or nothing.
+        """Merge elements and connections by id: all of it or nothing, also when the writer is killed.
 
-        With a `note`, the same transaction records the import in the history (its summary
-        gets the WriteStats counts), if anything changed.
+        SQLite writes it in one transaction; Neo4j stages it in small transactions that readers
+        never see and publishes it in one (docs/stores.md#imports-in-neo4j). With a `note`, the
+        publishing transaction records the import in the history (its summary gets the
+        WriteStats counts), if anything changed.
         """
         ...
 
     def replace(self, dataset: Dataset, progress: Progress | None = None,
                 note: ChangeNote | None = None) -> WriteStats:
-        """Make the store hold exactly `dataset`, in one transaction: all of it or nothing."""
+        """Make the store hold exactly `dataset`: all of it or nothing (as `upsert`)."""
         ...
 
     def apply(self, edits: Sequence[Edit], note: ChangeNote) -> Change:
