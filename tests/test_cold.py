@@ -210,3 +210,16 @@ def test_a_kept_path_index_is_made_again_after_an_edit(small: Workspace):
     assert after == small.questions.path(query)
     assert [n["id"] for n in after["paths"][0]["nodes"]] == ["ana", "fay"]
     assert small.cold.files.load("paths", kept) is None and small.cold.files.load("paths", small.store.version())
+
+
+def test_a_kept_path_index_of_another_day_answers_and_keeps_todays_costs(small: Workspace):
+    from partnergraph.services.path_answers import index_lists
+
+    query = PathQuery("ana", "fay", warm=True, k=2)
+    small.cold.path(query)  # keeps the index, with today's costs
+    version = small.store.version()
+    index = small.cache.path_graph().graph["path_index"]
+    small.cold.files.save("paths", version, index_lists(index, date(2020, 1, 1)))
+    assert small.cold.path(query) == small.questions.path(query)
+    assert small.cold.files.load("paths", version)["day"].tolist() == [date.today().toordinal()]
+    assert small.cold.path(query) == small.questions.path(query)

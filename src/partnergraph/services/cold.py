@@ -144,7 +144,11 @@ class ColdAnswers:
         names = {ref: self.resolve(ref) for ref in refs}
         graph = answers.store_graph(self.store, *answers.question_elements(self.store, list(names.values())))
         graph.graph["path_index"] = index
+        kept_day = date.fromordinal(int(kept["day"][0]))  # the day of the costs kept with it
         found = answers.path_answer(graph, query, names.__getitem__)
+        if query.today is None and kept_day != day:
+            # A new day: keep today's costs, so that the next question today computes none.
+            self.files.save(answers.PATHS_FILE, version, answers.index_lists(index, day))
         evidence = {id(r): r for p in found["paths"] for hop in p["hops"] for r in hop["evidence"]}
         if not evidence:
             return found
