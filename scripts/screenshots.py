@@ -106,6 +106,26 @@ def import_preview(page, out: Path, tmp: str) -> Path:
     return target
 
 
+def computing(page, app, out: Path) -> Path:
+    """Take /analytics while its betweenness waits behind a long job (as on a large network): "Computing …"."""
+    gate = threading.Event()
+    jobs = app.extensions["partnergraph"].ws.jobs
+    for worker in range(jobs.workers):
+        long_job = jobs.ask("a long analysis", ("screenshots", worker), lambda: gate.wait(60))
+        while long_job.state == "queued":  # a worker has it: what the page asks next waits behind them
+            long_job.done.wait(0.01)
+    try:
+        page.goto("/analytics?measure=closeness")
+        page.locator(".computing").first.wait_for(timeout=10_000)
+        page.wait_for_timeout(2200)  # the seconds count on
+        target = out / "computing.png"
+        page.screenshot(path=str(target))
+    finally:
+        gate.set()
+    page.locator("#centrality").wait_for(timeout=30_000)  # then the page shows the table by itself
+    return target
+
+
 class Quiet(WSGIRequestHandler):
     def log_request(self, *args: object) -> None:
         pass
@@ -147,6 +167,8 @@ def take(out: Path, width: int, height: int) -> list[Path]:
                     page.screenshot(path=str(target))
                     written.append(target)
                     print(f"wrote {target} ({target.stat().st_size // 1024} KB) from {url}")
+                written.append(computing(page, app, out))
+                print(f"wrote {written[-1]} ({written[-1].stat().st_size // 1024} KB) from /analytics, computing")
                 written += printed(page, out, tmp)
                 page.set_viewport_size({"width": width, "height": height})
                 target = import_preview(page, out, tmp)

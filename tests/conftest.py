@@ -81,9 +81,9 @@ def settings_for(db_url: str, **changes: Any) -> Settings:
 
 
 @pytest.fixture
-def workspace(db_url: str):
-    """Return a workspace on a fresh store."""
-    with Workspace.open(settings_for(db_url)) as ws:
+def workspace(db_url: str, tmp_path: Path):
+    """Return a workspace on a fresh store (files derived from a Neo4j store kept in a temporary folder)."""
+    with Workspace.open(settings_for(db_url, cache_dir=tmp_path / "cache")) as ws:
         yield ws
 
 
@@ -97,18 +97,21 @@ def small(workspace: Workspace) -> Workspace:
 class Cli:
     """Run the partnergraph command line in-process against one store."""
 
-    def __init__(self, db: str):
+    def __init__(self, db: str, cache_dir: Path | None = None):
         self.db = db
-        self.runner = CliRunner(env={"NEO4J_PASSWORD": NEO4J_PASSWORD})
+        env = {"NEO4J_PASSWORD": NEO4J_PASSWORD}
+        if cache_dir is not None:
+            env["PARTNERGRAPH_CACHE_DIR"] = str(cache_dir)
+        self.runner = CliRunner(env=env)
 
     def __call__(self, *args: str):
         return self.runner.invoke(main, ["--db", self.db, *args], catch_exceptions=False)
 
 
 @pytest.fixture
-def cli(db_url: str) -> Cli:
+def cli(db_url: str, tmp_path: Path) -> Cli:
     """Return a runner of CLI commands against a fresh store."""
-    return Cli(db_url)
+    return Cli(db_url, tmp_path / "cache")
 
 
 def file_digest(path: Path) -> str:

@@ -14,10 +14,12 @@ from conftest import ROOT
 @pytest.mark.slow
 def test_the_paths_benchmark_runs_and_reports_ratios(tmp_path):
     done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "paths.py"), "--people", "300", "--ties", "1500",
-                           "--pairs", "8", "--baseline-pairs", "8", "--simple-pairs", "3", "--yen-pairs", "8", "--out", str(tmp_path)],
+                           "--pairs", "8", "--baseline-pairs", "8", "--simple-pairs", "3", "--yen-pairs", "8", "--out", str(tmp_path),
+                           "--neo4j", "bolt://127.0.0.1:1"],  # no server there: the Cypher comparison is skipped
                           capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
     assert "hop-shortest" in done.stdout and "ratio" in done.stdout
+    assert "does not answer" in done.stdout and "the Cypher comparison is skipped" in done.stdout
     record = json.loads((tmp_path / "paths.json").read_text())
     assert set(record["results"]) == {"hop-shortest", "warmest", "k=5 distinct warm", "k=5 overlapping warm (Yen)"}
     assert all(r["ours"]["n"] == 8 and r["ratio_median"] > 0 for r in record["results"].values())
@@ -98,14 +100,14 @@ def test_the_build_benchmark_measures_both_ways_in_fresh_processes(tmp_path):
 @pytest.mark.slow
 def test_the_edits_benchmark_catches_up_after_each_edit_and_compares_with_a_rebuild(tmp_path):
     done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "edits.py"), "--people", "300", "--ties", "1500",
-                           "--edits", "6", "--baseline-edits", "1", "--out", str(tmp_path)],
+                           "--edits", "8", "--baseline-edits", "1", "--out", str(tmp_path)],
                           capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stdout + done.stderr
     record = json.loads((tmp_path / "edits.json").read_text())
     assert set(record["ours"]) == {f"{q} after {k}" for q in ("holders", "path")
-                                   for k in ("property", "interaction", "new tie")}
+                                   for k in ("property", "interaction", "new tie", "new element")}
     assert all(r["edits"] == 1 and r["ratio"] > 0 for r in record["ours"].values())
-    assert record["baseline_edits"] == 1
+    assert record["baseline_edits"] == 1 and record["path_index_build_s"] > 0
 
 
 def test_the_streamed_graph_is_the_old_graph_in_every_detail(tmp_path):
@@ -171,3 +173,14 @@ def test_the_events_benchmark_ranks_events_and_briefs_on_a_small_network(tmp_pat
     record = json.loads((tmp_path / "events.json").read_text())
     assert record["events"] == 40 and record["attendances"] > 0
     assert record["events_for"]["worst_ms"] > 0 and record["briefing"]["worst_ms"] > 0
+
+
+@pytest.mark.slow
+def test_the_cli_benchmark_times_cold_commands_against_the_baseline(tmp_path):
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "cli.py"), "--people", "200", "--ties", "800",
+                           "--runs", "1", "--baseline-runs", "1", "--out", str(tmp_path)],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    for label in ("info", "holders (id)", "directory", "holders (name lookup)", "path, kept index", "path, first run"):
+        assert label in done.stdout
+    assert done.stdout.count("ratio") == 6

@@ -146,6 +146,7 @@ QUERIES = [
     "?include_issues=1&measure=betweenness&top=500&distribution=1", "?type=ngo&type=glam&include_issues=1",
     "?type=glam&offers=legal expertise", "?type=museum", "?offers=zqprivoffer", "?type=glam&group=issue",
     "?view=overview&colour=community&limit=2000",  # /graph/download: the standalone page of a view
+    "?measure=closeness&top=500&wait=5",  # the API may wait for a long analysis (docs/json-api.md)
 ]
 PER_ELEMENT = [
     "?center={id}&depth={depth}&limit=2000",

@@ -240,14 +240,14 @@ def test_every_export_format_writes_every_type(table_dataset, tmp_path, fmt):
 
 
 def test_every_type_has_its_cypher_upsert_used_by_the_neo4j_store():
-    from partnergraph.store import neo4j
+    from partnergraph.store import neo4j_import
 
     for rel, spec in RELATIONSHIPS.items():
         assert (cypher_dir() / f"{spec.cypher}.cypher").is_file(), f"{rel}: no {spec.cypher}.cypher"
         statement = query(spec.cypher)
         assert f":{rel.value}]" in statement, f"{spec.cypher} does not write {rel.value}"
-        assert neo4j.UPSERT_CONNECTIONS[rel] == spec.cypher
-    assert "UPSERT_CONNECTIONS[" in (SRC / "store" / "neo4j.py").read_text()
+        assert neo4j_import.UPSERT_CONNECTIONS[rel] == spec.cypher
+    assert "UPSERT_CONNECTIONS[" in (SRC / "store" / "neo4j_import.py").read_text()
 
 
 # -- nothing else spells the type names -----------------------------------------------------------

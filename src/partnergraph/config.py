@@ -45,6 +45,10 @@ class Settings:
     # Where the command line's own server listens (`serve`/`demo --host`). None: a WSGI server
     # such as gunicorn runs the app, perhaps in several workers, for whoever reaches it.
     listen_host: str | None = None
+    # Where files derived from a Neo4j store are kept between runs (the name and path indexes
+    # the command line loads instead of rebuilding); None: not kept. An embedded store keeps
+    # them beside its file.
+    cache_dir: Path | None = None
 
     @property
     def local_only(self) -> bool:
@@ -72,7 +76,20 @@ def from_env(environ: Mapping[str, str] | None = None) -> Settings:
         session_hours=_seconds(env, "PARTNERGRAPH_SESSION_HOURS", 12.0, unit="hours") or 12.0,
         trusted_proxies=int(_seconds(env, "PARTNERGRAPH_TRUSTED_PROXIES", 0, unit="proxies")),
         actor=f"cli:{_user()}",
+        cache_dir=_cache_dir(env),
     )
+
+
+def _cache_dir(env: Mapping[str, str]) -> Path | None:
+    """Return PARTNERGRAPH_CACHE_DIR, else partnergraph/ in the XDG cache folder (~/.cache by default)."""
+    if env.get("PARTNERGRAPH_CACHE_DIR"):
+        return Path(env["PARTNERGRAPH_CACHE_DIR"])
+    if env.get("XDG_CACHE_HOME"):
+        return Path(env["XDG_CACHE_HOME"]) / "partnergraph"
+    try:
+        return Path.home() / ".cache" / "partnergraph"
+    except RuntimeError:  # no home folder to be found: keep nothing
+        return None
 
 
 def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:

@@ -34,10 +34,19 @@ DEFAULT_STRENGTH = 3
 # Below this size NetworkX answers in milliseconds; converting to igraph would not pay off.
 KERNEL_MIN_NODES = 500
 
-try:  # igraph is a dependency, but NetworkX stays the fallback where it is missing
-    import igraph
-except ImportError:  # pragma: no cover - exercised only without igraph installed
-    igraph = None
+
+
+def _igraph() -> Any:
+    """Return the igraph module, or None where it is missing (NetworkX stays the fallback).
+
+    Imported when first needed, not with this module: it costs a tenth of a second, and the
+    command line imports this module for its option names.
+    """
+    try:
+        import igraph
+    except ImportError:  # pragma: no cover - exercised only without igraph installed
+        return None
+    return igraph
 
 
 def tie_strength(relations: Iterable[Mapping[str, Any]]) -> int:
@@ -58,7 +67,7 @@ def weighted(graph: nx.Graph) -> nx.Graph:
 
 def kernel_available() -> bool:
     """Return whether the compiled betweenness kernel (igraph) is installed."""
-    return igraph is not None
+    return _igraph() is not None
 
 
 def _sample(graph: nx.Graph, k: int, seed: int | None) -> list:
@@ -69,6 +78,7 @@ def _sample(graph: nx.Graph, k: int, seed: int | None) -> list:
 def igraph_betweenness(graph: nx.Graph, *, k: int | None = None, seed: int | None = None,
                        weight: str | None = None) -> dict[Any, float]:
     """Return NetworkX's normalised betweenness of `graph`, computed by igraph (from `k` sampled sources)."""
+    igraph = _igraph()
     if igraph is None:
         raise PartnergraphError("the compiled kernel needs igraph (pip install igraph)")
     nodes = list(graph.nodes())
@@ -96,6 +106,7 @@ def igraph_betweenness(graph: nx.Graph, *, k: int | None = None, seed: int | Non
 
 def igraph_closeness(graph: nx.Graph, *, distance: str | None = None) -> dict[Any, float]:
     """Return NetworkX's closeness centrality of `graph` (Wasserman-Faust for split graphs), computed by igraph."""
+    igraph = _igraph()
     if igraph is None:
         raise PartnergraphError("the compiled kernel needs igraph (pip install igraph)")
     nodes = list(graph.nodes())
@@ -121,7 +132,7 @@ def _use_kernel(graph: nx.Graph, backend: str) -> bool:
         raise PartnergraphError(f"unknown backend {backend!r} (expected one of {', '.join(BACKENDS)})")
     if backend == "igraph":
         return True
-    return backend == "auto" and igraph is not None and graph.number_of_nodes() >= KERNEL_MIN_NODES
+    return backend == "auto" and graph.number_of_nodes() >= KERNEL_MIN_NODES and kernel_available()
 
 
 def centrality(

@@ -16,10 +16,8 @@ an error that suggests the three closest names ("did you mean").
 from __future__ import annotations
 
 import bisect
-from collections.abc import Collection, Iterable
-
-import numpy
-from rapidfuzz import fuzz, process
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from typing import Any
 
 from partnergraph.analysis.folding import Candidate, plain
 from partnergraph.model import UnknownNode
@@ -63,6 +61,43 @@ class NameIndex:
                 keys.sort()
         entries.sort()
         index._sorted = entries
+        return index
+
+    def to_arrays(self) -> dict[str, list[str] | list[int]]:
+        """Return the index as flat lists of text and of numbers (for a file), as `from_arrays` reads them back."""
+        items = sorted(self._items.values(), key=lambda item: item.key)
+        at = {item.key: number for number, item in enumerate(items)}
+        aliases = [alias for item in items for alias in item.aliases]
+        # One entry per place in the sorted list, which holds a text twice when it is both an
+        # element's name and one of its aliases: first as the name, then as the alias.
+        entries: list[tuple[str, str, int]] = []
+        for text, key in self._sorted:
+            again = bool(entries) and entries[-1][:2] == (text, key)
+            table = 1 if again or key not in self._names.get(text, ()) else 0
+            entries.append((text, key, table))
+        return {
+            "keys": [item.key for item in items],
+            "kinds": [item.kind.value for item in items],
+            "names": [item.name for item in items],
+            "alias_counts": [len(item.aliases) for item in items],
+            "aliases": aliases,
+            "entry_texts": [text for text, _, _ in entries],
+            "entry_items": [at[key] for _, key, _ in entries],
+            "entry_tables": [table for _, _, table in entries],
+        }
+
+    @classmethod
+    def from_arrays(cls, arrays: Mapping[str, Sequence[Any]]) -> NameIndex:
+        """Return the index `to_arrays` gave, read in place: nothing is folded or sorted again.
+
+        Each lookup reads the few entries it needs (by bisection), so a large index is ready
+        at once; `add` and `discard` are for an index made by `from_candidates`.
+        """
+        index = cls()
+        kept = _Kept(arrays)
+        index._items = kept  # type: ignore[assignment]
+        index._names, index._aliases = _Table(kept, 0), _Table(kept, 1)  # type: ignore[assignment]
+        index._sorted = kept.entries  # type: ignore[assignment]
         return index
 
     def _entries(self, item: Candidate) -> list[tuple[str, dict[str, list[str]]]]:
@@ -186,6 +221,10 @@ class NameIndex:
         name, and (a little less) to its beginning as long as `ref`, since people type the start
         of a name. Only names at least `SUGGEST_CUTOFF` similar count, so nonsense gets none.
         """
+        # Imported here: a lookup that finds its element (most of them) never loads them.
+        import numpy
+        from rapidfuzz import fuzz, process
+
         wanted = plain(ref)
         if not wanted or n <= 0 or not self._sorted:
             return []
@@ -205,3 +244,79 @@ class NameIndex:
                 if len(found) == n:
                     break
         return list(found)
+
+
+class _Kept(Mapping[str, Candidate]):
+    """The elements of an index kept as arrays (`NameIndex.to_arrays`), by key: a mapping read by bisection."""
+
+    def __init__(self, arrays: Mapping[str, Sequence[Any]]):
+        self.keys, self.kinds, self.names = arrays["keys"], arrays["kinds"], arrays["names"]
+        self.aliases = arrays["aliases"]
+        starts = [0]
+        for count in map(int, arrays["alias_counts"]):
+            starts.append(starts[-1] + count)
+        self.alias_starts = starts
+        self.entries = _Entries(arrays["entry_texts"], list(map(int, arrays["entry_items"])), self.keys)
+        self.tables = list(map(int, arrays["entry_tables"]))
+        self._kinds = {kind.value: kind for kind in Kind}
+
+    def _at(self, key: object) -> int | None:
+        at = bisect.bisect_left(self.keys, key)
+        return at if at < len(self.keys) and self.keys[at] == key else None
+
+    def __getitem__(self, key: str) -> Candidate:
+        at = self._at(key)
+        if at is None:
+            raise KeyError(key)
+        aliases = tuple(self.aliases[self.alias_starts[at]:self.alias_starts[at + 1]])
+        return Candidate(key, self._kinds[self.kinds[at]], self.names[at], aliases)
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and self._at(key) is not None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.keys)
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+
+class _Entries(Sequence[tuple[str, str]]):
+    """The sorted (text, key) entries of a kept index."""
+
+    def __init__(self, texts: Sequence[str], items: Sequence[int], keys: Sequence[str]):
+        self.texts, self.items, self.keys = texts, items, keys
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __getitem__(self, at: Any) -> Any:
+        if isinstance(at, slice):
+            return [self[i] for i in range(*at.indices(len(self)))]
+        return (self.texts[at], self.keys[self.items[at]])
+
+
+class _Table(Mapping[str, list[str]]):
+    """The names (0) or the aliases (1) of a kept index: text -> keys, read by bisection."""
+
+    def __init__(self, kept: _Kept, table: int):
+        self.kept, self.table = kept, table
+
+    def __getitem__(self, text: str) -> list[str]:
+        entries, tables = self.kept.entries, self.kept.tables
+        at = bisect.bisect_left(entries, (text,))
+        found = []
+        while at < len(entries) and entries.texts[at] == text:
+            if tables[at] == self.table:
+                found.append(entries.keys[entries.items[at]])
+            at += 1
+        if not found:
+            raise KeyError(text)
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        entries, tables = self.kept.entries, self.kept.tables
+        return iter(dict.fromkeys(entries.texts[at] for at in range(len(entries)) if tables[at] == self.table))
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)

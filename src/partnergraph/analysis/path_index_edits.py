@@ -82,8 +82,8 @@ class IndexEdits:
         n = index.number.get(node)
         if n is None or n not in index.events:
             return
-        dates = index.events[n]
-        dates["start"], dates["end"] = props.get("start"), props.get("end")
+        # A new dict, never a change to the old one: a fork of the index may share it (analysis.fork).
+        dates = index.events[n] = {"start": props.get("start"), "end": props.get("end")}
         start, end = month_number(dates["start"]), month_number(dates["end"])
         for a in index.org_atts[n]:
             index.att_start[a] = EARLIEST if start is None else start
@@ -111,7 +111,7 @@ class IndexEdits:
         elif role == "topic":
             org, issue = (a, v) if index.kinds[b] == "issue" else (b, u)
             if index.kinds[org] != _EVENT:  # an event's topics make nobody work on an issue
-                index.org_issues.setdefault(org, set()).add(issue)
+                index.org_issues[org] = index.org_issues.get(org, set()) | {issue}  # a new set, as the dates
         elif role == "attachment":
             _add_attachment(index, a, b, relation)
             for day, costs in index._costs.items():
@@ -143,11 +143,11 @@ class IndexEdits:
                     return
         elif role == "topic":
             org, issue = (a, v) if index.kinds[b] == "issue" else (b, u)
-            issues = index.org_issues.get(org)
-            if issues is not None:
-                issues.discard(issue)
-                if not issues:
-                    del index.org_issues[org]
+            issues = index.org_issues.get(org, set()) - {issue}
+            if issues:
+                index.org_issues[org] = issues
+            else:
+                index.org_issues.pop(org, None)
         else:
             for att in index.person_atts[a]:
                 if _key(index.att_relation[att]) == key:

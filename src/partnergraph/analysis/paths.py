@@ -27,7 +27,8 @@ import networkx as nx
 from partnergraph.analysis.explain import describe, describe_attendance, describe_passage, describe_tie
 from partnergraph.analysis.graph import node_summary
 from partnergraph.analysis.path_index import PathIndex, path_index
-from partnergraph.analysis.path_search import Found, Rules, Step, cheapest, cheapest_within, fewest_hops, step_key
+from partnergraph.analysis.path_levels import fewest_hops
+from partnergraph.analysis.path_search import Found, Rules, Step, cheapest, cheapest_within, step_key
 from partnergraph.analysis.warmth import warmth_word
 from partnergraph.model import NoPath, PartnergraphError, RelType, UnknownNode, WrongKind
 from partnergraph.schema import PATH_TYPES

@@ -8,14 +8,77 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
+from importlib import import_module
 from typing import Any
 
 import click
 
 from partnergraph import config
-from partnergraph.cli import criteria, data, directory, events, imports, questions, reports, serve, share, users
 from partnergraph.model import ImportFailed, PartnergraphError
 from partnergraph.services.options import ConflictingOptions, InvalidOption
+
+# Each command, and the module of this package and the name it is defined under. A command's
+# module is imported when the command runs (or is listed), not with the group: a question the
+# store answers at once should not wait for the imports of every other command.
+COMMANDS = {
+    "import": ("imports", "import_command"), "export": ("data", "export_command"),
+    "metrics": ("data", "metrics_command"), "backup": ("data", "backup"), "restore": ("data", "restore"),
+    "generate": ("data", "generate_command"), "template": ("data", "template_command"),
+    "holders": ("questions", "holders"), "path": ("questions", "path"),
+    "centrality": ("questions", "centrality_command"), "risks": ("questions", "risks"),
+    "brokers": ("questions", "brokers_command"), "without": ("questions", "without_command"),
+    "communities": ("questions", "communities_command"), "coverage": ("questions", "coverage_command"),
+    "criteria": ("criteria", "criteria_command"), "suggest": ("criteria", "suggest_command"),
+    "info": ("questions", "info"), "directory": ("directory", "directory"), "report": ("reports", "report_group"),
+    "events": ("events", "events_command"), "briefing": ("events", "briefing_command"),
+    "attendance": ("events", "attendance_command"), "demo": ("serve", "demo"), "serve": ("serve", "serve"),
+    "user": ("users", "user_group"), "export-view": ("share", "export_view"),
+}
+
+
+class LazyCommands(dict):
+    """A group's commands by name, each imported from its module when first asked for.
+
+    Listing the names imports nothing; asking for a command, or for them all (`items`,
+    `values`), imports their modules.
+    """
+
+    def __init__(self, homes: dict[str, tuple[str, str]]):
+        super().__init__()
+        self._homes = dict(homes)
+
+    def _load(self, name: str) -> None:
+        module, attribute = self._homes.pop(name)
+        super().__setitem__(name, getattr(import_module(f"{__name__}.{module}"), attribute))
+
+    def __getitem__(self, name: str) -> click.Command:
+        if name in self._homes:
+            self._load(name)
+        return super().__getitem__(name)
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return self[name] if name in self else default
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._homes or super().__contains__(name)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter([*super().keys(), *self._homes])
+
+    def __len__(self) -> int:
+        return super().__len__() + len(self._homes)
+
+    def keys(self) -> Any:
+        return list(self)
+
+    def items(self) -> Any:
+        for name in list(self._homes):
+            self._load(name)
+        return super().items()
+
+    def values(self) -> Any:
+        return dict(self.items()).values()
 
 
 def _flag(param: str, ctx: click.Context) -> str:
@@ -80,18 +143,4 @@ def main(ctx: click.Context, db: str | None) -> None:
     ctx.obj = config.from_env().with_db(db)
 
 
-for _command in (
-    imports.import_command, data.export_command, data.metrics_command, data.backup, data.restore,
-    data.generate_command, data.template_command,
-    questions.holders, questions.path, questions.centrality_command, questions.risks, questions.brokers_command,
-    questions.without_command, questions.communities_command, questions.coverage_command,
-    criteria.criteria_command, criteria.suggest_command, questions.info,
-    directory.directory,
-    reports.report_group,
-    events.events_command, events.briefing_command, events.attendance_command,
-    serve.demo, serve.serve,
-    users.user_group,
-    share.export_view,
-):
-    main.add_command(_command)
-del _command
+main.commands = LazyCommands(COMMANDS)

@@ -5,14 +5,17 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from partnergraph import config
 from partnergraph.records import Progress
 from partnergraph.schema import KIND_SLUGS
-from partnergraph.services import Workspace
+
+if TYPE_CHECKING:
+    from partnergraph.services.cold import ColdAnswers
+    from partnergraph.services.workspace import Workspace
 
 # Below this many rows an import is quick enough that a progress bar would only flicker.
 PROGRESS_THRESHOLD = 20_000
@@ -21,10 +24,22 @@ KINDS = KIND_SLUGS
 
 def open_workspace(ctx: click.Context) -> Workspace:
     """Open the workspace on the store of this invocation; it closes when the command ends."""
+    # Imported here: the whole workspace is slow to import, and some commands never need it.
+    from partnergraph.services.workspace import Workspace
+
     settings: config.Settings = ctx.obj
     workspace = Workspace.open(settings)
     ctx.call_on_close(workspace.close)
     return workspace
+
+
+def open_cold(ctx: click.Context) -> ColdAnswers:
+    """Open the answers from the store's indexes (`services.cold`) for this invocation; they close when it ends."""
+    from partnergraph.services.cold import ColdAnswers
+
+    answers = ColdAnswers.open(ctx.obj)
+    ctx.call_on_close(answers.close)
+    return answers
 
 
 def print_json(data: Any) -> None:

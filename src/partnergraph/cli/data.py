@@ -95,8 +95,8 @@ def backup(ctx: click.Context, file: Path) -> None:
 def restore(ctx: click.Context, file: Path, yes: bool) -> None:
     """Replace everything in the store with the graph in backup FILE.
 
-    The file's hash is checked before anything is written, the replacement is one transaction,
-    and the store's content is hashed again afterwards. A backup from a newer partnergraph is
+    The file's hash is checked before anything is written, the replacement lands whole or not
+    at all, and the store's content is hashed again afterwards. A backup from a newer partnergraph is
     refused.
     """
     workspace = open_workspace(ctx)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from partnergraph.cli.common import json_option, open_workspace, print_json
+from partnergraph.cli.common import json_option, open_cold, print_json
 
 
 @click.command("directory")
@@ -31,7 +31,7 @@ def directory(ctx: click.Context, region: str | None, issue: str | None, type_: 
     partnergraph directory --region Europe --type glam
     partnergraph directory --offers "legal expertise" --json
     """
-    found = open_workspace(ctx).browse.directory(region=region, issue=issue, type=type_, offers=offers)
+    found = open_cold(ctx).directory(region=region, issue=issue, type=type_, offers=offers)
     if as_json:
         return print_json(found)
     count = len(found["partners"])

@@ -10,6 +10,7 @@ from partnergraph.cli.common import (
     KINDS,
     as_of_option,
     json_option,
+    open_cold,
     open_workspace,
     print_json,
     stale_months_option,
@@ -42,7 +43,7 @@ def holders(ctx: click.Context, partner: str, stale_months: int, as_of: date | N
     PARTNER may be a name in any case, an alias or a unique beginning of a name. Warns when the
     partnership hangs on one person, or only on ties gone stale.
     """
-    result = open_workspace(ctx).questions.holders(HoldersQuery(partner, today=as_of, stale_months=stale_months))
+    result = open_cold(ctx).holders(HoldersQuery(partner, today=as_of, stale_months=stale_months))
     if as_json:
         return print_json(result)
     status = f", {result['partner']['status']}" if result["partner"].get("status") else ""
@@ -109,7 +110,7 @@ def path(ctx: click.Context, source: str, target: str | None, warm: bool, k: int
     """
     if target is None and to_issue is None and to_region is None:
         raise click.UsageError("give TO, or --to-issue and/or --to-region")
-    result = open_workspace(ctx).questions.path(PathQuery(source, target, warm=warm, k=k, max_hops=max_hops, avoid=avoid, types=types,
+    result = open_cold(ctx).path(PathQuery(source, target, warm=warm, k=k, max_hops=max_hops, avoid=avoid, types=types,
                                   current=current, via_issue=via_issue, to_issue=to_issue, to_region=to_region,
                                   overlap=overlap, today=as_of))
     if as_json:
@@ -328,11 +329,11 @@ def coverage_command(ctx: click.Context, statuses: tuple[str, ...], types: tuple
 @click.pass_context
 def info(ctx: click.Context, as_json: bool) -> None:
     """Show which store is used and how many elements and connections it holds."""
-    workspace = open_workspace(ctx)
-    counts = workspace.questions.overview()
+    answers = open_cold(ctx)
+    counts = answers.counts()
     if as_json:
-        return print_json({"store": workspace.url, "counts": counts})
-    click.echo(f"store: {workspace.url}")
+        return print_json({"store": answers.url, "counts": counts})
+    click.echo(f"store: {answers.url}")
     for name, n in counts.items():
         click.echo(f"  {name}: {n}")
 

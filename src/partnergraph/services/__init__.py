@@ -12,7 +12,14 @@ A `Workspace` joins one store to the features that use it:
 - `accounts`: accounts, roles and API tokens (`services.accounts`);
 - `reports`: a partner's dossier and the risks report, to print (`services.reports`);
 - `sharing`: a view as a standalone HTML page, the layout GEXF and GraphML carry (`services.sharing`).
-- `events`: which conference to attend, briefings, the attendance trend, event pages (`services.events`).
+- `events`: which conference to attend, briefings, the attendance trend, event pages (`services.events`);
+- `jobs`: long analytics computed in the background for the viewer, "computing…" meanwhile (`services.jobs`).
+
+`cold` answers some questions from the store's indexes without the analysis graph, for the
+command line (`services.cold`).
+
+The package loads its modules when first asked for a name (`Workspace` is in `services.workspace`),
+so that a command importing one light module does not pay for them all.
 
 Each question takes its options as one object from `services.options`; privacy rules live in
 `services.privacy`.
@@ -20,70 +27,26 @@ Each question takes its options as one object from `services.options`; privacy r
 
 from __future__ import annotations
 
-from partnergraph.analysis.words import plural
-from partnergraph.config import Settings
-from partnergraph.records import ChangeNote
-from partnergraph.services.accounts import Accounts
-from partnergraph.services.browse import Browse
-from partnergraph.services.cache import GraphCache
-from partnergraph.services.data import DEMO_AFFILIATE, Data, demo_rows, generate
-from partnergraph.services.edit_checks import make_note
-from partnergraph.services.editing import Editing
-from partnergraph.services.events import Events
-from partnergraph.services.imports import Imports
-from partnergraph.services.merges import Merges
-from partnergraph.services.privacy import redact
-from partnergraph.services.questions import Questions
-from partnergraph.services.reports import Reports
-from partnergraph.services.sharing import Sharing
-from partnergraph.store import GraphStore, open_store
+from importlib import import_module
+from typing import Any
 
 __all__ = ["DEMO_AFFILIATE", "Workspace", "demo_rows", "generate", "plural", "redact"]
 
+# Where each name of the package lives; imported on first use (PEP 562).
+_HOMES = {
+    "Workspace": "partnergraph.services.workspace",
+    "DEMO_AFFILIATE": "partnergraph.services.data",
+    "demo_rows": "partnergraph.services.data",
+    "generate": "partnergraph.services.data",
+    "plural": "partnergraph.analysis.words",
+    "redact": "partnergraph.services.privacy",
+}
 
-class Workspace:
-    """The features of partnergraph over one store."""
 
-    def __init__(self, store: GraphStore, *, actor: str = "cli"):
-        self.store = store
-        self.actor = actor  # who is named in the history for imports and restores
-        self.cache = GraphCache(store)
-        self.browse = Browse(self.cache)
-        self.questions = Questions(self.cache, self.browse)
-        self.data = Data(store, self.questions)
-        self.editing = Editing(store, names=self.cache.name_index)
-        self.merges = Merges(store, names=self.cache.name_index)
-        self.imports = Imports(store, self.cache.graph)
-        self.accounts = Accounts(store)
-        self.reports = Reports(store, self.cache, self.questions)
-        self.sharing = Sharing(self.browse)
-        self.events = Events(self.cache)
-
-    @classmethod
-    def open(cls, settings: Settings) -> Workspace:
-        """Return a workspace on the store that `settings` selects."""
-        return cls(open_store(settings), actor=settings.actor)
-
-    @property
-    def url(self) -> str:
-        """Return the URL of the store, for messages."""
-        return self.store.url
-
-    def version(self) -> str:
-        """Return the store's current version (it changes with every write); proves the store answers."""
-        return self.store.version()
-
-    def note(self, action: str, *, source: str = "", comment: str = "") -> ChangeNote:
-        """Return the history entry of a change this workspace's actor makes now (imports, restores)."""
-        return make_note(self.actor, action, source, comment)
-
-    def close(self) -> None:
-        """Close the store (and stop the graph cache's background builder)."""
-        self.cache.close()
-        self.store.close()
-
-    def __enter__(self) -> Workspace:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(home), name)
+    globals()[name] = value
+    return value

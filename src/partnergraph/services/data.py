@@ -211,7 +211,7 @@ class Data:
 
     def restore(self, path: Path, progress: ProgressFactory | None = None, *,
                 note: ChangeNote | None = None) -> dict[str, Any]:
-        """Replace the whole graph with a backup's, in one transaction; check its hash before and after.
+        """Replace the whole graph with a backup's, all or nothing; check its hash before and after.
 
         With a `note`, the restore is recorded in the history (the history itself is not replaced).
         """

@@ -18,19 +18,16 @@ from partnergraph.analysis import criteria as criteria_analysis
 from partnergraph.analysis import metrics as metrics_analysis
 from partnergraph.analysis import suggest as suggest_analysis
 from partnergraph.analysis.centrality import centrality, rank, scope
-from partnergraph.analysis.contact_of_record import contacts_of_record, record_risks
+from partnergraph.analysis.contact_of_record import record_risks
 from partnergraph.analysis.criteria import default_text as default_criteria_text
 from partnergraph.analysis.graph import node_summary, resolve
 from partnergraph.analysis.org_types import of_types, wanted_types
-from partnergraph.analysis.path_reasons import ranking_reasons
-from partnergraph.analysis.paths import introduction_paths
-from partnergraph.analysis.relationships import holder_warnings, holders, relationship_risks
+from partnergraph.analysis.relationships import relationship_risks
 from partnergraph.analysis.score_spread import score_spread
-from partnergraph.io.countries import EVERYDAY_NAMES
-from partnergraph.model import NoPath, PartnergraphError
-from partnergraph.schema import PATH_TYPES
+from partnergraph.model import PartnergraphError
 from partnergraph.services.browse import Browse
 from partnergraph.services.cache import GraphCache
+from partnergraph.services.cold import holders_answer
 from partnergraph.services.options import (
     BrokersQuery,
     CentralityQuery,
@@ -43,7 +40,7 @@ from partnergraph.services.options import (
     RisksQuery,
     SuggestQuery,
 )
-from partnergraph.services.privacy import PRIVATE_CONNECTION_PROPERTIES, impersonal_path_types
+from partnergraph.services.path_answers import path_answer
 
 __all__ = ["Questions", "default_criteria_text", "load_criteria"]
 
@@ -69,42 +66,12 @@ class Questions:
     def holders(self, query: HoldersQuery) -> dict[str, Any]:
         """Return a partner, its contacts of record and the people who hold its relationship, with warnings."""
         graph = self.cache.graph()
-        partner = resolve(graph, query.partner)
-        found = holders(graph, partner, today=query.today, stale_months=query.stale_months)
-        summary = {**node_summary(graph, partner), "status": graph.nodes[partner].get("status")}
-        return {"partner": summary, "contact_of_record": contacts_of_record(graph, partner, today=query.today),
-                "holders": found, "warnings": holder_warnings(found, stale_months=query.stale_months)}
+        return holders_answer(graph, resolve(graph, query.partner), query)
 
     def path(self, query: PathQuery) -> dict[str, Any]:
         """Return up to `k` introduction paths; no path gives an empty list, not an error."""
         graph = self.cache.path_graph()
-        source = resolve(graph, query.source)
-        target = resolve(graph, query.target) if query.target is not None else None
-        to_issue = resolve(graph, query.to_issue) if query.to_issue else None
-        options: dict[str, Any] = {
-            "k": query.k, "warm": query.warm, "max_hops": query.max_hops, "current": query.current,
-            "overlap": query.overlap, "avoid": [resolve(graph, ref) for ref in query.avoid],
-            "via_issue": resolve(graph, query.via_issue) if query.via_issue else None,
-            "to_issue": to_issue, "to_region": query.to_region, "today": query.today, "countries": EVERYDAY_NAMES,
-        }
-        types = list(query.types) if query.types is not None else list(PATH_TYPES)
-        if not query.personal:
-            # Attendance is personal data: a reader who may not see it gets no hop that rests on it.
-            types = impersonal_path_types(types)
-        to = node_summary(graph, target) if target is not None else {"issue": to_issue, "region": query.to_region}
-        if not types:
-            return {"from": node_summary(graph, source), "to": to, "paths": [],
-                    "reason": "the relationship types asked for are personal data, for signed-in readers only"}
-        options["types"] = types
-        try:
-            paths = introduction_paths(graph, source, target, **options)
-        except NoPath as exc:
-            return {"from": node_summary(graph, source), "to": to, "paths": [], "reason": str(exc)}
-        hidden = () if query.personal else PRIVATE_CONNECTION_PROPERTIES
-        reasons = ranking_reasons(paths, warm=query.warm, today=query.today)
-        return {"from": node_summary(graph, source), "to": to,
-                "paths": [{**p.to_dict(graph, hidden=hidden), "rank_reason": reason} for p, reason in zip(paths, reasons,
-                                                                                                          strict=True)]}
+        return path_answer(graph, query, lambda ref: resolve(graph, ref))
 
     def centrality(self, query: CentralityQuery) -> dict[str, Any]:
         """Return the top elements by a centrality measure, on the whole graph or a part of it.

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from partnergraph.model import Connection, Dataset, Element, Kind, RelType, StoreError
 from partnergraph.records import Account, Change, ChangeNote, Edit, Progress, Token, WriteStats
@@ -27,6 +27,51 @@ class Snapshot:
     def __post_init__(self) -> None:
         self.elements.sort(key=lambda e: e.id)
         self.connections.sort(key=lambda c: c.key)
+
+
+@dataclass(frozen=True)
+class Hop:
+    """One step out of a neighbourhood: from which elements, along which connections.
+
+    A step leaves from the elements the step before reached (the first from the ids asked for)
+    that no step left from yet, of `kinds` (None: of any kind), and follows their connections of
+    `types` (None: all of them).
+    """
+
+    kinds: frozenset[Kind] | None = None
+    types: frozenset[RelType] | None = None
+
+
+def alias_names(value: Any) -> tuple[str, ...]:
+    """Return an element's `aliases` property as lookups read it: a list as it is, one value as one alias."""
+    if not value:
+        return ()
+    return tuple(value) if isinstance(value, list) else (str(value),)
+
+
+def walk(ids: Iterable[str], hops: Sequence[Hop], elements: Callable[[list[str]], Iterable[Element]],
+         touching: Callable[[list[str], frozenset[RelType] | None], Iterable[Connection]],
+         ) -> tuple[list[Element], list[Connection]]:
+    """Return the elements and connections a neighbourhood reaches, given a store's two indexed reads.
+
+    `elements(ids)` gives the elements with those ids; `touching(ids, types)` the connections
+    from or to any of them (of `types`, or all). Each hop leaves from the elements reached by
+    the one before (the first from `ids`; see `Hop`), and is done in one read of each.
+    """
+    found: dict[str, Element] = {e.id: e for e in elements(list(dict.fromkeys(ids)))}
+    frontier = list(found)
+    left: set[str] = set()
+    links: dict[tuple[str, str, str], Connection] = {}
+    for hop in hops:
+        leaving = [i for i in frontier if i in found and (hop.kinds is None or found[i].kind in hop.kinds)]
+        left.update(leaving)
+        ends: dict[str, None] = {}
+        for conn in touching(leaving, hop.types):
+            links[conn.key] = conn
+            ends[conn.source] = ends[conn.target] = None
+        found.update((e.id, e) for e in elements([i for i in ends if i not in found]))
+        frontier = [i for i in ends if i not in left]
+    return list(found.values()), list(links.values())
 
 
 class StreamOrderError(StoreError):
@@ -81,22 +126,28 @@ class GraphStore(Protocol):
         """Return a token that changes whenever a write commits (for caches)."""
         ...
 
+    def identity(self) -> str:
+        """Return a name of this database that a new one never shares (with `version`, what derived files are keyed by)."""
+        ...
+
     def existing_kinds(self, ids: Iterable[str]) -> Mapping[str, Kind]:
         """Return the kind of each of `ids` that exists in the store."""
         ...
 
     def upsert(self, dataset: Dataset, progress: Progress | None = None,
                note: ChangeNote | None = None) -> WriteStats:
-        """Merge elements and connections by id in one transaction: all of it or nothing.
+        """Merge elements and connections by id: all of it or nothing, also when the writer is killed.
 
-        With a `note`, the same transaction records the import in the history (its summary
-        gets the WriteStats counts), if anything changed.
+        SQLite writes it in one transaction; Neo4j stages it in small transactions that readers
+        never see and publishes it in one (docs/stores.md#imports-in-neo4j). With a `note`, the
+        publishing transaction records the import in the history (its summary gets the
+        WriteStats counts), if anything changed.
         """
         ...
 
     def replace(self, dataset: Dataset, progress: Progress | None = None,
                 note: ChangeNote | None = None) -> WriteStats:
-        """Make the store hold exactly `dataset`, in one transaction: all of it or nothing."""
+        """Make the store hold exactly `dataset`: all of it or nothing (as `upsert`)."""
         ...
 
     def apply(self, edits: Sequence[Edit], note: ChangeNote) -> Change:
@@ -210,6 +261,25 @@ class GraphStore(Protocol):
 
     def find_by_name(self, name: str) -> list[Element]:
         """Return the elements whose name equals `name` exactly."""
+        ...
+
+    def neighbourhood(self, ids: Iterable[str], hops: Sequence[Hop] = (Hop(),)) -> Snapshot:
+        """Return the elements `ids` and what `hops` reach from them, by indexed reads in one transaction.
+
+        The first hop follows the connections of `ids` (those that exist), each next hop those of
+        the elements the one before reached (of its `kinds`, along its `types`); every element
+        reached and every connection followed is in the snapshot, sorted as `snapshot()` sorts.
+        An element whose connections were all followed has its whole neighbourhood there, so an
+        analysis that reads only such elements' neighbours answers as on the whole graph.
+        """
+        ...
+
+    def ids_of(self, kinds: Collection[Kind]) -> list[str]:
+        """Return the ids of the elements of `kinds`, sorted."""
+        ...
+
+    def names(self) -> list[tuple[str, Kind, str, tuple[str, ...]]]:
+        """Return every element's id, kind, name and aliases (what lookups match), sorted by id."""
         ...
 
     def search(self, text: str, limit: int = 20) -> list[Element]:

@@ -1,8 +1,9 @@
 """The Neo4j store: the same GraphStore over Bolt, every statement from cypher/.
 
 One driver per store (and one store per process in the CLI and the viewer). Writes run in managed
-transactions, which the driver retries on transient errors; an upsert is one transaction made
-of UNWIND batches, so it lands whole or not at all.
+transactions, which the driver retries on transient errors. Imports and restores are staged in
+small transactions and published in one (`store/neo4j_import.py`), so they land whole or not at
+all in bounded memory.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
 from urllib.parse import unquote, urlsplit, urlunsplit
@@ -25,6 +26,7 @@ from neo4j.exceptions import (
     Neo4jError,
     ServiceUnavailable,
     SessionExpired,
+    TransientError,
 )
 
 from partnergraph.model import (
@@ -54,24 +56,29 @@ from partnergraph.records import (
     edits_to_json,
     note_with_stats,
 )
-from partnergraph.schema import RELATIONSHIPS, canonical_type
-from partnergraph.store.base import Snapshot, SnapshotStream, ordered_connections, ordered_elements
+from partnergraph.schema import canonical_type
+from partnergraph.store.base import (
+    Hop,
+    Snapshot,
+    SnapshotStream,
+    alias_names,
+    ordered_connections,
+    ordered_elements,
+    walk,
+)
 from partnergraph.store.cypher import query
+from partnergraph.store.neo4j_import import BATCH, StagedImport, merge_rows, sweep
 
 T = TypeVar("T")
 # The driver logs connection failures that the StoreError already reports, in one line; without
 # a handler, Python's last-resort handler would print them to stderr as well.
 logging.getLogger("neo4j").addHandler(logging.NullHandler())
-# Rows per UNWIND statement; see benchmarks/import for the measurement behind it.
-BATCH = 10_000
 SCHEMA = ("create_element_id", "create_affiliate_id", "create_partner_id", "create_contact_id",
           "create_issue_id", "create_event_id", "create_element_name", "create_change_seq", "create_account_name",
-          "create_token_digest", "create_lock_name", "create_sign_in_key", "create_sign_in_last")
+          "create_token_digest", "create_lock_name", "create_sign_in_key", "create_sign_in_last",
+          "create_staged_import", "create_retired_import", "create_import_token")
 # Sign-in counters idle for longer than the window are deleted at most this often, per process.
 PRUNE_SECONDS = 60.0
-# Relationship types cannot be parameters without losing the index-backed plan: one file each,
-# named in partnergraph.schema.
-UPSERT_CONNECTIONS = {rel: spec.cypher for rel, spec in RELATIONSHIPS.items()}
 # Documented default password of scripts/neo4j-local, used only for a server on this machine.
 LOCAL_PASSWORD = "partnergraph"
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
@@ -126,8 +133,11 @@ class Neo4jStore:
         try:
             # A transaction that meets a restarting server or a leader change is retried for
             # `retry_seconds`; after that the caller hears that Neo4j is unavailable.
+            # No notifications: the server would plan and send warnings (such as a property no
+            # element has yet) with every answer, for nobody to read.
             self._driver = GraphDatabase.driver(clean, auth=(self.user, password or ""),
-                                                connection_timeout=10, max_transaction_retry_time=retry_seconds)
+                                                connection_timeout=10, max_transaction_retry_time=retry_seconds,
+                                                notifications_min_severity="OFF")
         except (ConfigurationError, ValueError) as exc:
             raise StoreError(f"{clean}: not a usable Neo4j URL ({exc})") from None
         self._ready = False
@@ -152,8 +162,8 @@ class Neo4jStore:
             raise StoreError(f"{where}: Neo4j rejected a statement ({_first_line(exc)})") from None
         except Neo4jError as exc:
             if exc.code and "MemoryPoolOutOfMemoryError" in exc.code:
-                raise StoreError(f"{where}: Neo4j ran out of transaction memory; an import is one transaction, "
-                                 "so give Neo4j more heap (dbms.memory.transaction.total.max) or import in parts") from None
+                raise StoreError(f"{where}: Neo4j ran out of transaction memory; give Neo4j more heap "
+                                 "(dbms.memory.transaction.total.max)") from None
             raise StoreError(f"{where}: Neo4j failed ({_first_line(exc)})") from None
         except DriverError as exc:
             raise StoreError(f"{where}: Neo4j failed ({_first_line(exc)})") from None
@@ -165,12 +175,31 @@ class Neo4jStore:
             self._driver.verify_connectivity()
             for name in SCHEMA:
                 self._driver.execute_query(query(f"schema/{name}"), database_=self.database)
+            sweep(self._driver, self.database)  # what dead imports left
         self._ready = True
 
     def _read(self, work: Callable[[neo4j.ManagedTransaction], T]) -> T:
         self._prepare()
         with self._errors(), self._driver.session(database=self.database) as session:
             return session.execute_read(work)
+
+    def _records(self, statement: str, /, **params: Any) -> list[neo4j.Record]:
+        """Return the records of one read statement, from an auto-commit transaction.
+
+        The viewer asks for the version (and often one lookup) on every request: an auto-commit
+        read is one round trip, a managed one three (begin, run, commit). A failure the driver
+        would retry (a restarting server, a leader change) falls back to the managed read, which
+        retries for `retry_seconds`.
+        """
+        self._prepare()
+        with self._errors():
+            try:
+                with self._driver.session(database=self.database,
+                                          default_access_mode=neo4j.READ_ACCESS) as session:
+                    return list(session.run(query(statement), params))
+            except (ServiceUnavailable, SessionExpired, TransientError):
+                pass
+        return self._read(lambda tx: list(tx.run(query(statement), params)))
 
     def _write(self, work: Callable[[neo4j.ManagedTransaction], T]) -> T:
         self._prepare()
@@ -190,29 +219,42 @@ class Neo4jStore:
     # -- writes ----------------------------------------------------------------------------
 
     def upsert(self, dataset: Dataset, progress: Progress | None = None,
-               note: ChangeNote | None = None) -> WriteStats:
-        """Merge elements and connections by id in one transaction: all of it or nothing."""
-        def work(tx: neo4j.ManagedTransaction) -> WriteStats:
-            stats = _upsert(tx, dataset, progress)
-            if note is not None and stats.changed:
-                _record(tx, _bump(tx), note_with_stats(note, stats), [])
-            return stats
+               note: ChangeNote | None = None, *, single_transaction: bool = False) -> WriteStats:
+        """Merge elements and connections by id: all of it or nothing, staged in small transactions.
 
-        return self._write(work)
+        `single_transaction` writes it all in one transaction instead (the way before staging,
+        kept as the baseline of benchmarks/import_rate.py; its size is capped by Neo4j's heap).
+        """
+        def finish(tx: neo4j.ManagedTransaction, stats: WriteStats) -> None:
+            if stats.changed:
+                seq = _bump(tx)
+                if note is not None:
+                    _record(tx, seq, note_with_stats(note, stats), [])
+
+        if single_transaction:
+            def work(tx: neo4j.ManagedTransaction) -> WriteStats:
+                stats = WriteStats(*merge_rows(tx, dataset.elements, dataset.connections, progress))
+                finish(tx, stats)
+                return stats
+
+            return self._write(work)
+        return self._staged(dataset, progress, finish, replace=False)
 
     def replace(self, dataset: Dataset, progress: Progress | None = None,
                 note: ChangeNote | None = None) -> WriteStats:
-        """Make the store hold exactly `dataset`, in one transaction: all of it or nothing."""
-        def work(tx: neo4j.ManagedTransaction) -> WriteStats:
-            tx.run(query("write/delete_elements")).consume()
-            stats = _upsert(tx, dataset, progress)
-            if not stats.changed or note is not None:
-                seq = _bump(tx)  # an emptied store is a change too
-                if note is not None:
-                    _record(tx, seq, note_with_stats(note, stats), [])
-            return stats
+        """Make the store hold exactly `dataset`: all of it or nothing, staged in small transactions."""
+        def finish(tx: neo4j.ManagedTransaction, stats: WriteStats) -> None:
+            seq = _bump(tx)  # an emptied store is a change too
+            if note is not None:
+                _record(tx, seq, note_with_stats(note, stats), [])
 
-        return self._write(work)
+        return self._staged(dataset, progress, finish, replace=True)
+
+    def _staged(self, dataset: Dataset, progress: Progress | None,
+                finish: Callable[[neo4j.ManagedTransaction, WriteStats], None], *, replace: bool) -> WriteStats:
+        self._prepare()
+        with self._errors():
+            return StagedImport(self._driver, self.database, replace=replace).run(dataset, progress, finish)
 
     def apply(self, edits: Sequence[Edit], note: ChangeNote) -> Change:
         """Apply `edits` and record them with `note`, in one transaction; return the change."""
@@ -249,7 +291,11 @@ class Neo4jStore:
 
     def version(self) -> str:
         """Return a token that changes whenever a write commits."""
-        return str(self._read(lambda tx: tx.run(query("read/get_version")).single()["version"]))
+        return str(self._records("read/get_version")[0]["version"])
+
+    def identity(self) -> str:
+        """Return the id Neo4j gave this database when it was made."""
+        return str(self._read(lambda tx: tx.run(query("read/get_database_id")).single()["id"]))
 
     def existing_kinds(self, ids: Iterable[str]) -> Mapping[str, Kind]:
         """Return the kind of each of `ids` that exists in the store."""
@@ -306,12 +352,48 @@ class Neo4jStore:
 
     def get(self, element_id: str) -> Element | None:
         """Return the element with this id, or None."""
-        record = self._read(lambda tx: tx.run(query("read/get_element"), id=element_id).single())
-        return _element(record) if record else None
+        records = self._records("read/get_element", id=element_id)
+        return _element(records[0]) if records else None
 
     def find_by_name(self, name: str) -> list[Element]:
         """Return the elements whose name equals `name` exactly."""
-        return self._read(lambda tx: [_element(r) for r in tx.run(query("read/find_elements_by_name"), name=name)])
+        return [_element(r) for r in self._records("read/find_elements_by_name", name=name)]
+
+    def neighbourhood(self, ids: Iterable[str], hops: Sequence[Hop] = (Hop(),)) -> Snapshot:
+        """Return the elements `ids` and what `hops` reach from them (see `GraphStore.neighbourhood`).
+
+        Each read is one statement over the list of ids, through the unique index on `id`.
+        """
+        wanted = list(ids)
+
+        def work(tx: neo4j.ManagedTransaction) -> Snapshot:
+            version = str(tx.run(query("read/get_version")).single()["version"])
+
+            def elements(batch: list[str]) -> list[Element]:
+                return [_element(r) for r in tx.run(query("read/list_elements_by_id"), ids=batch)] if batch else []
+
+            def touching(batch: list[str], types: frozenset[RelType] | None) -> list[Connection]:
+                if not batch:
+                    return []
+                kept = sorted(t.value for t in types) if types is not None else None
+                return [_connection(r) for r in tx.run(query("read/list_touching_connections"), ids=batch, types=kept)]
+
+            found, links = walk(wanted, hops, elements, touching)
+            return Snapshot(version, found, links)
+
+        return self._read(work)
+
+    def ids_of(self, kinds: Collection[Kind]) -> list[str]:
+        """Return the ids of the elements of `kinds`, sorted."""
+        labels = [Kind(k).value for k in kinds]
+        return sorted(self._read(lambda tx: [r["id"] for r in tx.run(query("read/list_element_ids_by_label"),
+                                                                     labels=labels)]))
+
+    def names(self) -> list[tuple[str, Kind, str, tuple[str, ...]]]:
+        """Return every element's id, kind, name and aliases, sorted by id."""
+        rows = self._read(lambda tx: [(r["id"], Kind(r["label"]), r["name"], alias_names(r["aliases"]))
+                                      for r in tx.run(query("read/list_element_names"))])
+        return sorted(rows, key=lambda row: row[0])
 
     def search(self, text: str, limit: int = 20) -> list[Element]:
         """Return elements whose id, name, alias, offer or sought offer contains `text`, or whose type is it; best first."""
@@ -319,8 +401,7 @@ class Neo4jStore:
         if not needle:
             return []
         types = sorted({needle, canonical_type(needle) or needle})
-        return self._read(lambda tx: [_element(r) for r in tx.run(query("read/search_elements"), text=needle,
-                                                                  types=types, limit=limit)])
+        return [_element(r) for r in self._records("read/search_elements", text=needle, types=types, limit=limit)]
 
     def counts(self) -> dict[str, int]:
         """Return the number of elements per kind and connections per type."""
@@ -352,7 +433,7 @@ class Neo4jStore:
 
     def connections_of(self, element_id: str) -> list[Connection]:
         """Return every connection from or to an element, sorted by key."""
-        records = self._read(lambda tx: list(tx.run(query("read/list_element_connections"), id=element_id)))
+        records = self._records("read/list_element_connections", id=element_id)
         return sorted((_connection(r) for r in records), key=lambda c: c.key)
 
     # -- history ---------------------------------------------------------------------------
@@ -360,21 +441,20 @@ class Neo4jStore:
     def history(self, element_id: str | None = None, *, limit: int = 50, before: int | None = None) -> list[Change]:
         """Return recorded changes, newest first: all, or those about one element."""
         bound = before if before is not None else 2**63 - 1
-        records = self._read(lambda tx: list(tx.run(query("read/list_changes"), id=element_id, before=bound,
-                                                     limit=limit)))
+        records = self._records("read/list_changes", id=element_id, before=bound, limit=limit)
         return [_change(r["change"]) for r in records]
 
     def change(self, seq: int) -> Change | None:
         """Return the recorded change number `seq`, or None."""
-        record = self._read(lambda tx: tx.run(query("read/get_change"), seq=seq).single())
-        return _change(record["change"]) if record else None
+        records = self._records("read/get_change", seq=seq)
+        return _change(records[0]["change"]) if records else None
 
     # -- accounts --------------------------------------------------------------------------
 
     def get_account(self, name: str) -> Account | None:
         """Return the account with this name, or None."""
-        record = self._read(lambda tx: tx.run(query("read/get_account"), name=name).single())
-        return _account(record["account"]) if record else None
+        records = self._records("read/get_account", name=name)
+        return _account(records[0]["account"]) if records else None
 
     def list_accounts(self) -> list[Account]:
         """Return every account, sorted by name."""
@@ -417,8 +497,8 @@ class Neo4jStore:
 
     def account_for_token(self, digest: str) -> Account | None:
         """Return the account an API token digest belongs to, or None."""
-        record = self._read(lambda tx: tx.run(query("read/get_token_account"), digest=digest).single())
-        return _account(record["account"]) if record else None
+        records = self._records("read/get_token_account", digest=digest)
+        return _account(records[0]["account"]) if records else None
 
     def list_tokens(self, account: str) -> list[Token]:
         """Return the tokens of an account, sorted by creation."""
@@ -519,36 +599,6 @@ def _record(tx: neo4j.ManagedTransaction, seq: int, note: ChangeNote, edits: Seq
            source=note.source, comment=note.comment, reverts=note.reverts,
            summary=json.dumps(dict(note.summary), sort_keys=True), edits=json.dumps(edits_to_json(edits)),
            touches=touched).consume()
-
-
-def _upsert(tx: neo4j.ManagedTransaction, dataset: Dataset, progress: Progress | None) -> WriteStats:
-    """Merge elements, then connections one type at a time, within the transaction `tx`."""
-    element_rows = [{"id": e.id, "label": e.kind.value, "name": e.name, "props": e.props} for e in dataset.elements]
-    by_type: dict[str, list[dict[str, Any]]] = {}
-    for c in dataset.connections:
-        by_type.setdefault(c.type.value, []).append({"source": c.source, "target": c.target, "props": c.props})
-    created_e, changed_e = _batched(tx, query("write/upsert_elements"), element_rows, {}, progress)
-    created_c = changed_c = 0
-    for rel_type in sorted(by_type):
-        statement = query(UPSERT_CONNECTIONS[RelType(rel_type)])
-        created, changed = _batched(tx, statement, by_type[rel_type], {}, progress)
-        created_c, changed_c = created_c + created, changed_c + changed
-    stats = WriteStats(created_e, changed_e - created_e, created_c, changed_c - created_c)
-    if stats.changed:
-        tx.run(query("write/bump_version")).consume()
-    return stats
-
-
-def _batched(tx: neo4j.ManagedTransaction, statement: str, rows: list[dict[str, Any]], params: dict[str, Any],
-             progress: Progress | None) -> tuple[int, int]:
-    created = changed = 0
-    for start in range(0, len(rows), BATCH):
-        batch = rows[start:start + BATCH]
-        record = tx.run(statement, rows=batch, **params).single()
-        created, changed = created + record["created"], changed + record["changed"]
-        if progress:
-            progress(len(batch))
-    return created, changed
 
 
 def _first_line(exc: Exception) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -37,7 +37,15 @@ from partnergraph.records import (
     note_with_stats,
 )
 from partnergraph.schema import canonical_type
-from partnergraph.store.base import Snapshot, SnapshotStream, ordered_connections, ordered_elements
+from partnergraph.store.base import (
+    Hop,
+    Snapshot,
+    SnapshotStream,
+    alias_names,
+    ordered_connections,
+    ordered_elements,
+    walk,
+)
 
 # Schema migrations: entry N brings a database from user_version N to N + 1.
 MIGRATIONS: tuple[str, ...] = (
@@ -60,6 +68,7 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX connections_target ON connections(target, type);
     CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     INSERT INTO meta (key, value) VALUES ('data_version', '0');
+    INSERT INTO meta (key, value) VALUES ('instance', lower(hex(randomblob(16))));
     """,
     # 2: accounts, API tokens and the history of changes.
     """
@@ -103,6 +112,8 @@ MIGRATIONS: tuple[str, ...] = (
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 BATCH = 5000
+# Ids per IN (...) list: well under SQLite's limit of bound parameters.
+IN_LIST = 500
 
 # Upserts skip rows whose content would not change, so a re-import writes nothing at all.
 _UPSERT_ELEMENT = """
@@ -117,6 +128,7 @@ WHERE props IS NOT json_patch(props, excluded.props)
 """
 
 
+_INSTANCE = "SELECT value FROM meta WHERE key = 'instance'"
 _BUMP_VERSION = "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'data_version'"
 
 
@@ -146,6 +158,18 @@ def _connection(row: tuple) -> Connection:
 
 
 _KINDS = {kind.value: kind for kind in Kind}
+
+
+def _chunks(ids: list[str]) -> Iterator[tuple[list[str], str]]:
+    """Yield `ids` in slices of `IN_LIST`, each with its "?,?,..." placeholders."""
+    for start in range(0, len(ids), IN_LIST):
+        chunk = ids[start:start + IN_LIST]
+        yield chunk, ",".join("?" * len(chunk))
+
+
+def _aliases(text: str | None) -> tuple[str, ...]:
+    """Return the aliases of an element from the JSON of its `aliases` property, as the analysis graph reads them."""
+    return alias_names(json.loads(text) if text is not None else None)
 _REL_TYPES = {rel.value: rel for rel in RelType}
 
 
@@ -419,6 +443,29 @@ class SqliteStore:
                 return "empty"
             return conn.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()[0]
 
+    def identity(self) -> str:
+        """Return the random name this database was given when made; "" for no database yet.
+
+        A database made before names were given gets one now (a row of its own, not a new
+        schema: older versions of partnergraph still open it), or "" when the file is read-only.
+        """
+        with self._read() as conn:
+            if conn is None:
+                return ""
+            row = conn.execute(_INSTANCE).fetchone()
+        if row:
+            return row[0]
+        conn = self._connect(create=False)
+        assert conn is not None
+        try:
+            with _write_transaction(conn):
+                conn.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('instance', lower(hex(randomblob(16))))")
+        except sqlite3.OperationalError:
+            return ""
+        with self._read() as conn:
+            assert conn is not None
+            return conn.execute(_INSTANCE).fetchone()[0]
+
     def existing_kinds(self, ids: Iterable[str]) -> Mapping[str, Kind]:
         """Return the kind of each of `ids` that exists in the store."""
         wanted = list(dict.fromkeys(ids))
@@ -487,6 +534,52 @@ class SqliteStore:
                 return []
             rows = conn.execute("SELECT id, kind, name, props FROM elements WHERE name = ? ORDER BY id", (name,))
             return [_element(r) for r in rows]
+
+    def neighbourhood(self, ids: Iterable[str], hops: Sequence[Hop] = (Hop(),)) -> Snapshot:
+        """Return the elements `ids` and what `hops` reach from them (see `GraphStore.neighbourhood`).
+
+        Each read is an indexed lookup: elements by their primary key, connections by the
+        primary key's first column (source) and the index on (target, type).
+        """
+        with self._read() as conn:
+            if conn is None:
+                return Snapshot("empty", [], [])
+            version = conn.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()[0]
+
+            def elements(wanted: list[str]) -> Iterator[Element]:
+                for chunk, marks in _chunks(wanted):
+                    for row in conn.execute(f"SELECT id, kind, name, props FROM elements WHERE id IN ({marks})", chunk):
+                        yield _element(row)
+
+            def touching(wanted: list[str], types: frozenset[RelType] | None) -> Iterator[Connection]:
+                only = "" if types is None else f" AND type IN ({','.join('?' * len(types))})"
+                kept = sorted(types or ())
+                for chunk, marks in _chunks(wanted):
+                    for end in ("source", "target"):
+                        for row in conn.execute(f"SELECT source, target, type, props FROM connections "
+                                                f"WHERE {end} IN ({marks}){only}", [*chunk, *kept]):
+                            yield _connection(row)
+
+            found, links = walk(ids, hops, elements, touching)
+        return Snapshot(version, found, links)
+
+    def ids_of(self, kinds: Collection[Kind]) -> list[str]:
+        """Return the ids of the elements of `kinds`, sorted (through the index on kind)."""
+        wanted = [Kind(k).value for k in kinds]
+        with self._read() as conn:
+            if conn is None or not wanted:
+                return []
+            rows = conn.execute(f"SELECT id FROM elements WHERE kind IN ({','.join('?' * len(wanted))}) ORDER BY id",
+                                wanted)
+            return [row[0] for row in rows]
+
+    def names(self) -> list[tuple[str, Kind, str, tuple[str, ...]]]:
+        """Return every element's id, kind, name and aliases, sorted by id."""
+        with self._read() as conn:
+            if conn is None:
+                return []
+            rows = conn.execute("SELECT id, kind, name, props -> '$.aliases' FROM elements ORDER BY id")
+            return [(element_id, _KINDS[kind], name, _aliases(aliases)) for element_id, kind, name, aliases in rows]
 
     def search(self, text: str, limit: int = 20) -> list[Element]:
         """Return elements whose id, name, alias, offer or sought offer contains `text`, or whose type is it; best first.

@@ -28,6 +28,7 @@ from partnergraph.viewer.common import (
     suggest_args,
     text_arg,
 )
+from partnergraph.viewer.computing import json_answer
 
 api = Blueprint("api", __name__)
 
@@ -86,7 +87,7 @@ def centrality() -> Any:
     """Return the top elements by a measure: ?measure=&kind=&top=&type=&include_issues=1 (the CLI's `centrality --json`)."""
     query = centrality_query(measure="degree", top=10, public=state().public)
     with state().workspace() as ws:
-        return jsonify(ws.questions.centrality(query))
+        return json_answer(ws.jobs.question("centrality", query))
 
 
 @api.get("/graph")
@@ -107,7 +108,7 @@ def brokers() -> Any:
     private_only()  # every broker is a person
     query = BrokersQuery(top=int_arg("top", 10), personal=personal_data_allowed())
     with state().workspace() as ws:
-        return jsonify(ws.questions.brokers(query))
+        return json_answer(ws.jobs.question("brokers", query))
 
 
 @api.get("/communities")
@@ -118,7 +119,7 @@ def communities() -> Any:
     """
     query = communities_query(public=state().public)
     with state().workspace() as ws:
-        return jsonify(ws.questions.communities(query))
+        return json_answer(ws.jobs.question("communities", query))
 
 
 @api.get("/coverage")
@@ -126,7 +127,7 @@ def coverage() -> Any:
     """Return the issue x region matrix and the gaps: ?status=active&type=T (repeatable; the CLI's `coverage --json`)."""
     query = coverage_query(public=state().public)
     with state().workspace() as ws:
-        return jsonify(ws.questions.coverage(query))
+        return json_answer(ws.jobs.question("coverage", query))
 
 
 @api.get("/criteria")

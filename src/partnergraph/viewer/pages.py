@@ -51,6 +51,7 @@ from partnergraph.viewer.common import (
     suggest_args,
     text_arg,
 )
+from partnergraph.viewer.computing import computing_page
 
 pages = Blueprint("pages", __name__)
 pages.add_app_template_filter(type_label, "type_label")  # organisation types as people read them
@@ -94,15 +95,15 @@ def element_url(element: dict[str, Any]) -> str:
 def home() -> Any:
     if state().public:  # the public viewer opens on the directory: who to turn to, by region and issue
         return directory()
+    personal = personal_data_allowed()
     with state().workspace() as ws:
         counts = ws.questions.overview()
-        risks = ws.questions.risks(RisksQuery())
-        personal = personal_data_allowed()
-        brokers = ws.questions.centrality(CentralityQuery("betweenness", kind="contact", top=5,
-                                                          personal=personal))["results"]
-        partners = ws.questions.centrality(CentralityQuery("degree", kind="partner", top=5,
-                                                           personal=personal))["results"]
-    return render_template("home.html", counts=counts, risks=risks, brokers=brokers, partners=partners)
+        jobs = {"risks": ws.jobs.question("risks", RisksQuery()),
+                "brokers": ws.jobs.question("centrality", CentralityQuery("betweenness", kind="contact", top=5,
+                                                                          personal=personal)),
+                "partners": ws.jobs.question("centrality", CentralityQuery("degree", kind="partner", top=5,
+                                                                           personal=personal))}
+    return computing_page("home.html", jobs, counts=counts)
 
 
 @pages.get("/directory")
@@ -196,10 +197,10 @@ def analytics() -> Any:
     if public and query.kind == "contact":
         abort(404, description="people are not part of the public directory")
     with state().workspace() as ws:
-        ranking = ws.questions.centrality(query)
-        risks = None if public else ws.questions.risks(RisksQuery())
-    return render_template("analytics.html", ranking=ranking, query=query, measure=query.measure, kind=query.kind,
-                           top=query.top, kinds=KINDS, measures=MEASURE_NAMES, risks=risks, types=TYPE_CHOICES)
+        jobs = {"ranking": ws.jobs.question("centrality", query),
+                "risks": None if public else ws.jobs.question("risks", RisksQuery())}
+    return computing_page("analytics.html", jobs, query=query, measure=query.measure, kind=query.kind,
+                          top=query.top, kinds=KINDS, measures=MEASURE_NAMES, types=TYPE_CHOICES)
 
 
 @pages.get("/analytics/brokers")
@@ -207,29 +208,30 @@ def brokers() -> Any:
     private_only()  # every broker is a person
     query = BrokersQuery(top=int_arg("top", 10), personal=personal_data_allowed())
     with state().workspace() as ws:
-        found = ws.questions.brokers(query)
-    return render_template("analytics_brokers.html", brokers=found, top=query.top)
+        jobs = {"brokers": ws.jobs.question("brokers", query)}
+    return computing_page("analytics_brokers.html", jobs, top=query.top)
 
 
 @pages.get("/analytics/communities")
 def communities() -> Any:
     query = communities_query(top=50, public=state().public)
     with state().workspace() as ws:
-        found = ws.questions.communities(query)
-    return render_template("analytics_communities.html", found=found, query=query)
+        jobs = {"found": ws.jobs.question("communities", query)}
+    return computing_page("analytics_communities.html", jobs, query=query)
 
 
 @pages.get("/analytics/coverage")
 def coverage() -> Any:
     query = coverage_query(public=state().public)
     with state().workspace() as ws:
-        found = ws.questions.coverage(query)
-        facets = ws.browse.facets(public=query.public)
-        graph = ws.browse.view_graph(public=query.public)
-        names = {p: graph.nodes[p]["name"] for cell in found["matrix"] for p in cell["partners"]}
-    cells = {(c["issue"], c["region"]): c for c in found["matrix"]}
-    return render_template("analytics_coverage.html", coverage=found, cells=cells, names=names,
-                           statuses=facets["statuses"], types=TYPE_CHOICES)
+        def page() -> dict[str, Any]:  # everything the page shows, in the background: on a large network all is slow
+            found = ws.questions.coverage(query)
+            graph = ws.browse.view_graph(public=query.public)
+            return {"coverage": found, "statuses": ws.browse.facets(public=query.public)["statuses"],
+                    "names": {p: graph.nodes[p]["name"] for cell in found["matrix"] for p in cell["partners"]},
+                    "cells": {(c["issue"], c["region"]): c for c in found["matrix"]}}
+        jobs = {"found": ws.jobs.ask("coverage", ("coverage page", query), page)}
+    return computing_page("analytics_coverage.html", jobs, query=query, types=TYPE_CHOICES)
 
 
 @pages.get("/analytics/prospects")

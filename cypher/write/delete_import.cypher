@@ -1,0 +1,2 @@
+MATCH (m:PartnergraphImport {token: $token})
+DELETE m
