@@ -183,6 +183,10 @@ def cheapest(index: PathIndex, rules: Rules, source: int, targets: list[int]) ->
     node_rank, att_rank = index.node_rank, index.att_rank
     plain = not banned_steps and not current  # no tie to check before taking it
     any_kind = any_passage(rules)
+    # A banned person is never reached: counting them settled on both sides spares a second
+    # lookup per tie and a filtered copy per organisation (`_passable`), with the same answers.
+    for side in (forward, backward):
+        side.done.update(b for b in banned if b not in side.dist)
 
     while forward.heap and backward.heap:
         if forward.heap[0][0] + backward.heap[0][0] >= best:
@@ -198,9 +202,13 @@ def cheapest(index: PathIndex, rules: Rules, source: int, targets: list[int]) ->
         from_source = side is forward
         # A state whose cost plus the other side's cheapest open state reaches `best` would never
         # leave the heap: the search stops first (the other side's cheapest only grows, `best`
-        # only falls). So it is not pushed, only counted; everything else happens as if it were.
+        # only falls). So it is not pushed, only counted; everything else happens as if it were,
+        # except that its way here is not kept unless it is the best meeting: a chain is read
+        # through states that left the heap and the meeting, and the other side cannot later
+        # meet it for less than `best` (all it reaches costs at least its cheapest open state).
         other_top = other.heap[0][0]
         limit = best - other_top
+        pruned = side.pruned  # counted locally, stored once this state is expanded
         if code >= 0:
             u = code
             if u in side.done or key > dist[u]:
@@ -219,19 +227,23 @@ def cheapest(index: PathIndex, rules: Rules, source: int, targets: list[int]) ->
                     or (banned_steps and not from_source and v in source_people and (v, u) in banned_steps))]
             done = side.done
             for v, tie in neighbours:
-                if v in done or v in banned:
+                if v in done:
                     continue
-                nd = base + tie_cost[tie] + pen_u + (penalty(v) / 2 if penalty else 0.0)
+                # Without a penalty both terms are 0.0, and adding 0.0 leaves a float as it is.
+                nd = base + tie_cost[tie] + pen_u + penalty(v) / 2 if penalty else base + tie_cost[tie]
                 if nd < dist.get(v, INF):
                     dist[v] = nd
-                    prev[v] = (u, ("tie", tie, -1))
                     if v in other_dist and nd + other_dist[v] < best:
                         best, meet = nd + other_dist[v], v
                         limit = best - other_top
+                    elif nd >= limit:
+                        pruned += 1  # never popped, never the meeting (see `_Side`): no way to keep
+                        continue
+                    prev[v] = (u, ("tie", tie, -1))
                     if nd < limit:
                         heappush(heap, (nd, node_rank[v], v))
                     else:
-                        side.pruned += 1
+                        pruned += 1
             base = key + half_hop
             for a in person_atts[u]:
                 if any_kind:
@@ -243,14 +255,14 @@ def cheapest(index: PathIndex, rules: Rules, source: int, targets: list[int]) ->
                 if nd < limit:
                     heappush(heap, (nd, -1 - att_rank[a], -1 - a))
                 else:
-                    side.pruned += 1
+                    pruned += 1
         else:
             a = -1 - code
             org, holder, entered_by = att_org[a], att_holds[a], att_person[a]
             start, end = att_start[a], att_end[a]
             remaining = side.remaining.get(org)
             if remaining is None:
-                remaining = _passable(index, rules, org)
+                remaining = _passable(index, rules, org, people=False)
             guard = bool(banned_steps) and from_source and entered_by in source_people
             base = key + half_hop
             kept = []
@@ -270,25 +282,32 @@ def cheapest(index: PathIndex, rules: Rules, source: int, targets: list[int]) ->
                 if banned_steps and not from_source and v in source_people and (v, entered_by) in banned_steps:
                     kept.append(b)
                     continue
-                nd = base + side_cost[b] + (penalty(v) / 2 if penalty else 0.0)
+                nd = base + side_cost[b] + penalty(v) / 2 if penalty else base + side_cost[b]
                 if nd < dist.get(v, INF):
                     dist[v] = nd
-                    prev[v] = (entered_by, ("pass", a, b))
                     if v in other_dist and nd + other_dist[v] < best:
                         best, meet = nd + other_dist[v], v
                         limit = best - other_top
+                    elif nd >= limit:
+                        pruned += 1
+                        continue
+                    prev[v] = (entered_by, ("pass", a, b))
                     if nd < limit:
                         heappush(heap, (nd, node_rank[v], v))
                     else:
-                        side.pruned += 1
+                        pruned += 1
             side.remaining[org] = kept
+        side.pruned = pruned
     if meet < 0:
         return None
     return _chain(index, forward, backward, meet, best)
 
 
-def _passable(index: PathIndex, rules: Rules, org: int) -> list[int]:
-    """Return the attachments of `org` that a passage may use under `rules`."""
+def _passable(index: PathIndex, rules: Rules, org: int, *, people: bool = True) -> list[int]:
+    """Return the attachments of `org` that a passage may use under `rules`.
+
+    With `people` False, attachments of banned people stay in: for a caller that skips them.
+    """
     banned = rules.banned
     if org in banned:
         return []
@@ -301,7 +320,7 @@ def _passable(index: PathIndex, rules: Rules, org: int) -> list[int]:
         attachments = index.org_atts[org]
     else:
         return [b for b in index.org_atts[org] if attachment_allowed(index, rules, b, passage=True)]
-    return [b for b in attachments if index.att_person[b] not in banned] if banned else list(attachments)
+    return [b for b in attachments if index.att_person[b] not in banned] if banned and people else list(attachments)
 
 
 def _walk(side: _Side, person: int) -> tuple[list[int], list[Step], int | None]:
