@@ -183,6 +183,8 @@ def cheapest(index: PathIndex, rules: Rules, source: int, targets: list[int]) ->
     node_rank, att_rank = index.node_rank, index.att_rank
     plain = not banned_steps and not current  # no tie to check before taking it
     any_kind = any_passage(rules)
+    # The people a banned step from the source reaches: where the backward side must check ties.
+    banned_back = {step[1] for step in banned_steps if len(step) == 2 and step[0] in source_people}
     # A banned person is never reached: counting them settled on both sides spares a second
     # lookup per tie and a filtered copy per organisation (`_passable`), with the same answers.
     for side in (forward, backward):
@@ -219,8 +221,8 @@ def cheapest(index: PathIndex, rules: Rules, source: int, targets: list[int]) ->
             base = key + hop  # the sums keep the order of the terms: the same floats as ever
             if not ties:
                 neighbours = ()
-            elif plain:
-                neighbours = knows[u]
+            elif plain or not (current or guard or (not from_source and u in banned_back)):
+                neighbours = knows[u]  # no banned step can start or end here
             else:  # end dates and banned steps, checked apart so that the common case's loop stays tight
                 neighbours = [(v, tie) for v, tie in knows[u] if not (
                     (current and not tie_current[tie]) or (guard and (u, v) in banned_steps)
