@@ -268,9 +268,12 @@ def cheapest(index: PathIndex, rules: Rules, source: int, targets: list[int]) ->
             guard = bool(banned_steps) and from_source and entered_by in source_people
             base = key + half_hop
             kept = []
+            done = side.done
+            # Whether a banned step may start or end here (else the loop skips both checks).
+            check = guard or (not from_source and entered_by in banned_back)
             for b in remaining:
                 v = att_person[b]
-                if v == entered_by or v in side.done:
+                if v == entered_by or v in done:
                     continue  # settled already: nothing through here can be cheaper
                 if holder and att_holds[b]:
                     kept.append(b)  # two holders of one partner need not know each other
@@ -278,10 +281,8 @@ def cheapest(index: PathIndex, rules: Rules, source: int, targets: list[int]) ->
                 if att_start[b] > end or start > att_end[b]:
                     kept.append(b)  # not there at the same time; a later entrant may be
                     continue
-                if guard and (entered_by, v) in banned_steps:
-                    kept.append(b)
-                    continue
-                if banned_steps and not from_source and v in source_people and (v, entered_by) in banned_steps:
+                if check and ((guard and (entered_by, v) in banned_steps) or (
+                        not from_source and v in source_people and (v, entered_by) in banned_steps)):
                     kept.append(b)
                     continue
                 nd = base + side_cost[b] + penalty(v) / 2 if penalty else base + side_cost[b]
