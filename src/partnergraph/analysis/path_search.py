@@ -239,7 +239,7 @@ def cheapest(index: PathIndex, rules: Rules, source: int, targets: list[int]) ->
                         best, meet = nd + other_dist[v], v
                         limit = best - other_top
                     elif nd >= limit:
-                        pruned += 1  # never popped, never the meeting (see `_Side`): no way to keep
+                        pruned += 1  # never popped, never the meeting (see above): no way to keep
                         continue
                     prev[v] = (u, ("tie", tie, -1))
                     if nd < limit:
