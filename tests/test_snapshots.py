@@ -96,11 +96,11 @@ def test_a_reader_is_answered_while_the_next_snapshot_is_being_built(small):
     # network): while it holds the builder's lock, the store moves on.
     with small.cache._building:
         small.data.import_rows(*_one_partner_rows())
-        started = time.perf_counter()
+        # A reader that waited for the builder could not get past its lock, held here: being
+        # answered at all, from the previous version, is the proof that it did not wait.
         with small.cache.reading(wait=False):
             assert small.cache.snapshot() is before  # the previous version, at once
             assert small.questions.holders(HoldersQuery("cc"))["holders"][0]["id"] == "cai"
-        assert time.perf_counter() - started < 5
     # Once the builder is free, the next snapshot is a rebuild (an import records no edits).
     after = small.cache.snapshot()
     assert after.rebuilt and "imported" in after.graph and "imported" not in before.graph

@@ -39,10 +39,8 @@ def _content(store) -> tuple:
     return snapshot.version, snapshot.elements, snapshot.connections
 
 
-@pytest.fixture
-def small_batches(monkeypatch):
-    """Stage Neo4j imports in batches of 7 rows, so that a small import takes many transactions."""
-    monkeypatch.setattr(neo4j_import, "BATCH", 7)
+# Neo4j imports staged in batches of 7 rows, so that a small import takes many transactions.
+SMALL_BATCH = 7
 
 
 def _kill_mid_import(db_url: str) -> None:
@@ -56,16 +54,15 @@ def _kill_mid_import(db_url: str) -> None:
         sys.path.insert(0, {str(ROOT / "tests")!r})
         from conftest import settings_for
         from partnergraph.model import Dataset
-        from partnergraph.store import neo4j_import, open_store
+        from partnergraph.store import open_store
         from test_staged_imports import _chain, _people
-        neo4j_import.BATCH = 20
         people = _people("new", 200) + _people("old", 5)
         written = []
         def progress(rows):
             written.append(rows)
             if sum(written) >= 100:
                 os.kill(os.getpid(), signal.SIGKILL)
-        with open_store(settings_for({db_url!r})) as store:
+        with open_store(settings_for({db_url!r}, neo4j_import_batch=20)) as store:
             store.upsert(Dataset(people, _chain(people)), progress)
     """)
     process = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
@@ -90,14 +87,15 @@ def test_an_import_killed_mid_write_leaves_the_store_as_it_was_and_its_staging_i
         assert _staging_left(db_url) == {}
 
 
-def test_readers_see_the_old_graph_until_an_import_lands_whole(db_url, small_batches):
+def test_readers_see_the_old_graph_until_an_import_lands_whole(db_url):
     old = _people("old", 6)
     new = _people("new", 30)
     changed = Element("old0001", Kind.CONTACT, "Renamed while importing")
     between_old = Connection("old0000", "old0005", RelType.KNOWS, {"strength": 1})
     to_old = [Connection("new0000", "old0003", RelType.KNOWS, {"strength": 2})]
     seen: list[tuple] = []
-    with open_store(settings_for(db_url)) as store, open_store(settings_for(db_url)) as reader:
+    with open_store(settings_for(db_url, neo4j_import_batch=SMALL_BATCH)) as store, \
+            open_store(settings_for(db_url)) as reader:
         store.upsert(Dataset(old, _chain(old)))
         before = _content(reader)
         old_ties = reader.connections_of("old0003")
@@ -122,10 +120,10 @@ def test_readers_see_the_old_graph_until_an_import_lands_whole(db_url, small_bat
     assert next(e for e in after[1] if e.id == "old0001").name == "Renamed while importing"
 
 
-def test_a_restore_in_many_transactions_replaces_everything_at_once(db_url, small_batches):
+def test_a_restore_in_many_transactions_replaces_everything_at_once(db_url):
     old = _people("old", 12)
     fresh = _people("old", 3) + _people("new", 10)  # three ids come back as new elements
-    with open_store(settings_for(db_url)) as store:
+    with open_store(settings_for(db_url, neo4j_import_batch=SMALL_BATCH)) as store:
         store.upsert(Dataset(old, _chain(old)))
         store.replace(Dataset(fresh, _chain(fresh)))
         _, elements, connections = _content(store)
@@ -136,8 +134,8 @@ def test_a_restore_in_many_transactions_replaces_everything_at_once(db_url, smal
 
 
 @pytest.mark.neo4j
-def test_a_failing_row_after_committed_batches_leaves_nothing_staged(neo4j_server, small_batches):
-    with Neo4jStore(neo4j_server, password=NEO4J_PASSWORD) as store:
+def test_a_failing_row_after_committed_batches_leaves_nothing_staged(neo4j_server):
+    with Neo4jStore(neo4j_server, password=NEO4J_PASSWORD, import_batch=SMALL_BATCH) as store:
         store.clear()
         version = store.version()
         # Neo4j cannot store a map as a property: the fifth staging batch fails, four committed.
@@ -150,10 +148,10 @@ def test_a_failing_row_after_committed_batches_leaves_nothing_staged(neo4j_serve
 
 
 @pytest.mark.neo4j
-def test_a_running_import_is_not_swept_by_another_process(neo4j_server, small_batches):
+def test_a_running_import_is_not_swept_by_another_process(neo4j_server):
     people = _people("new", 20)
     swept: list[int] = []
-    with Neo4jStore(neo4j_server, password=NEO4J_PASSWORD) as store:
+    with Neo4jStore(neo4j_server, password=NEO4J_PASSWORD, import_batch=SMALL_BATCH) as store:
         store.clear()
 
         def progress(rows: int) -> None:

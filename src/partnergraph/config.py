@@ -24,6 +24,8 @@ class Settings:
     # How long a Neo4j transaction is retried through a restart or a leader change before the
     # caller (the viewer answers 503) hears that Neo4j is unavailable.
     neo4j_retry_seconds: float = 15.0
+    # Rows per staging transaction of a Neo4j import: the heap an import needs grows with it.
+    neo4j_import_batch: int = 20_000
     # The viewer shows only the public directory: no people, no personal data (serve --public).
     public: bool = False
     # Signs the viewer's session cookies: PARTNERGRAPH_SECRET_KEY, never a default in the code.
@@ -69,6 +71,7 @@ def from_env(environ: Mapping[str, str] | None = None) -> Settings:
         neo4j_password=env.get("NEO4J_PASSWORD") or None,
         neo4j_database=env.get("NEO4J_DATABASE") or None,
         neo4j_retry_seconds=_seconds(env, "NEO4J_RETRY_SECONDS", 15.0),
+        neo4j_import_batch=int(_seconds(env, "NEO4J_IMPORT_BATCH", 20_000, unit="rows")) or 20_000,
         public=(env.get("PARTNERGRAPH_PUBLIC") or "").strip().lower() in ("1", "true", "yes", "on"),
         secret_key=env.get("PARTNERGRAPH_SECRET_KEY") or None,
         anonymous_read=_flag(env, "PARTNERGRAPH_ANONYMOUS_READ", False),

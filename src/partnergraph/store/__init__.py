@@ -24,7 +24,8 @@ def open_store(settings: Settings) -> GraphStore:
         from partnergraph.store.neo4j import Neo4jStore
 
         return Neo4jStore(url, user=settings.neo4j_user, password=settings.neo4j_password,
-                          database=settings.neo4j_database, retry_seconds=settings.neo4j_retry_seconds)
+                          database=settings.neo4j_database, retry_seconds=settings.neo4j_retry_seconds,
+                          import_batch=settings.neo4j_import_batch)
     from partnergraph.store.sqlite import SqliteStore
 
     if url.startswith("sqlite://"):

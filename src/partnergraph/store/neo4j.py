@@ -121,7 +121,7 @@ class Neo4jStore:
     """A GraphStore in a Neo4j 5 database reached over Bolt."""
 
     def __init__(self, url: str, *, user: str = "neo4j", password: str | None = None, database: str | None = None,
-                 retry_seconds: float = 15.0):
+                 retry_seconds: float = 15.0, import_batch: int = BATCH):
         clean, url_user, url_password = split_credentials(url)
         self.url = clean  # never show a password
         self.user = url_user or user
@@ -129,6 +129,7 @@ class Neo4jStore:
         if password is None and urlsplit(clean).hostname in LOCAL_HOSTS:
             password = LOCAL_PASSWORD
         self.database = database
+        self.import_batch = import_batch  # rows per staging transaction of an import
         self._password_given = password is not None
         try:
             # A transaction that meets a restarting server or a leader change is retried for
@@ -254,7 +255,7 @@ class Neo4jStore:
                 finish: Callable[[neo4j.ManagedTransaction, WriteStats], None], *, replace: bool) -> WriteStats:
         self._prepare()
         with self._errors():
-            return StagedImport(self._driver, self.database, replace=replace).run(dataset, progress, finish)
+            return StagedImport(self._driver, self.database, replace=replace, batch=self.import_batch).run(dataset, progress, finish)
 
     def apply(self, edits: Sequence[Edit], note: ChangeNote) -> Change:
         """Apply `edits` and record them with `note`, in one transaction; return the change."""

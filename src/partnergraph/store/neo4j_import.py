@@ -39,8 +39,9 @@ from partnergraph.records import Progress, WriteStats
 from partnergraph.schema import RELATIONSHIPS
 from partnergraph.store.cypher import query
 
-# Rows per staging transaction (and per UNWIND statement): each staging transaction commits on its
-# own, so this bounds the heap an import needs.
+# Rows per staging transaction (and per UNWIND statement), unless the store is given another
+# (`Settings.neo4j_import_batch`): each staging transaction commits on its own, so this bounds the
+# heap an import needs.
 BATCH = 20_000
 # Relationship types cannot be parameters without losing the index-backed plan of MERGE: one
 # file each, named in partnergraph.schema.
@@ -96,10 +97,11 @@ def _remove(session: neo4j.Session, token: str, state: str) -> None:
 class StagedImport:
     """One import, staged in small transactions and published in one (see the module's docstring)."""
 
-    def __init__(self, driver: neo4j.Driver, database: str | None, *, replace: bool):
+    def __init__(self, driver: neo4j.Driver, database: str | None, *, replace: bool, batch: int = BATCH):
         self.driver = driver
         self.database = database
         self.replace = replace
+        self.batch = batch  # rows per staging transaction
         self.token = uuid.uuid4().hex
         self._beacon_session: neo4j.Session | None = None
         self._beacon: neo4j.Transaction | None = None
@@ -171,8 +173,8 @@ class StagedImport:
         if not self.replace:
             ids = list(dict.fromkeys([e.id for e in dataset.elements]
                                      + [i for c in dataset.connections for i in (c.source, c.target)]))
-            for start in range(0, len(ids), BATCH):
-                for record in session.run(query("read/find_element_refs"), ids=ids[start:start + BATCH]):
+            for start in range(0, len(ids), self.batch):
+                for record in session.run(query("read/find_element_refs"), ids=ids[start:start + self.batch]):
                     plan.refs[record["id"]] = record["ref"]
         existing = set(plan.refs)
         for element in dataset.elements:
@@ -187,16 +189,16 @@ class StagedImport:
         # the final transaction holds only real changes (a re-import of the same file: none).
         before = len(plan.final_elements) + len(plan.final_connections)
         plan.final_elements = _changed(session, "read/find_changed_elements", plan.final_elements,
-                                       lambda e: {"id": e.id, "name": e.name, "props": e.props})
+                                       lambda e: {"id": e.id, "name": e.name, "props": e.props}, self.batch)
         plan.final_connections = _changed(session, "read/find_changed_connections", plan.final_connections,
                                           lambda c: {"source": c.source, "target": c.target, "type": c.type.value,
-                                                     "props": c.props})
+                                                     "props": c.props}, self.batch)
         plan.unchanged = before - len(plan.final_elements) - len(plan.final_connections)
         return plan
 
     def _stage_elements(self, session: neo4j.Session, plan: Plan, progress: Progress | None) -> int:
-        for start in range(0, len(plan.staged), BATCH):
-            batch = plan.staged[start:start + BATCH]
+        for start in range(0, len(plan.staged), self.batch):
+            batch = plan.staged[start:start + self.batch]
             rows = [{**e.props, "id": e.id, "name": e.name, "pg_label": e.kind.value, "pg_import": self.token}
                     for e in batch]
             records = session.execute_write(lambda tx, r=rows: list(tx.run(query("write/stage_elements"), rows=r)))
@@ -213,8 +215,8 @@ class StagedImport:
         to_existing = [c for c in wanted if not (c.source in staged and c.target in staged)]
         for statement, connections in (("write/stage_connections", among_staged),
                                        ("write/stage_existing_connections", to_existing)):
-            for start in range(0, len(connections), BATCH):
-                batch = connections[start:start + BATCH]
+            for start in range(0, len(connections), self.batch):
+                batch = connections[start:start + self.batch]
                 rows = [{"a": plan.refs[c.source], "b": plan.refs[c.target], "type": c.type.value, "props": c.props}
                         for c in batch]
                 if statement == "write/stage_existing_connections":  # ends checked by id too
@@ -260,11 +262,12 @@ class StagedImport:
                 raise
 
 
-def _changed(session: neo4j.Session, statement: str, rows: list[T], param: Callable[[T], dict[str, Any]]) -> list[T]:
-    """Return the rows that `statement` finds would change the store, in their order."""
+def _changed(session: neo4j.Session, statement: str, rows: list[T], param: Callable[[T], dict[str, Any]],
+             size: int) -> list[T]:
+    """Return the rows that `statement` finds would change the store, in their order (`size` rows a read)."""
     keep: set[int] = set()
-    for start in range(0, len(rows), BATCH):
-        batch = [{**param(row), "i": start + i} for i, row in enumerate(rows[start:start + BATCH])]
+    for start in range(0, len(rows), size):
+        batch = [{**param(row), "i": start + i} for i, row in enumerate(rows[start:start + size])]
         keep.update(r["i"] for r in session.execute_read(lambda tx, b=batch: list(tx.run(query(statement), rows=b))))
     return [row for i, row in enumerate(rows) if i in keep]
 
