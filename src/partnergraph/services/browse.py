@@ -110,6 +110,14 @@ class Browse:
         """Return the issues, regions and statuses the graph can be filtered by."""
         return self.cache.memo("facets", public, lambda: browse.facets(self.view_graph(public=public)))
 
+    def affiliates(self) -> list[dict[str, str]]:
+        """Return every affiliate's id and name, by name, for the pages' affiliate choosers (once per version)."""
+        def listed() -> list[dict[str, str]]:
+            found = [{"id": node, "name": data.get("name") or node}
+                     for node, data in self.cache.graph().nodes(data=True) if data.get("kind") == Kind.AFFILIATE.slug]
+            return sorted(found, key=lambda a: a["name"].casefold())
+        return self.cache.memo("affiliates", None, listed)
+
     def ego_graph(self, query: GraphQuery) -> dict[str, Any]:
         """Return the nodes and edges around the centre (or the whole graph), filtered and capped.
 

@@ -361,17 +361,18 @@ class GraphCache:
         if [c.seq for c in changes] != list(range(new, old, -1)) or not all(c.edits for c in changes):
             return None
         edits = [(e.before, e.after) for c in reversed(changes) for e in c.edits]
-        graph = fork(current.graph, edits)
-        update_graph(graph, edits)
         changed = [(after or before).id for before, after in edits if isinstance(after or before, Element)]
-        carry_folded_names(current.graph, graph, changed)
-        made = GraphSnapshot(version, graph, rebuilt=False)
+
+        def edited(graph: nx.Graph, edits: list) -> nx.Graph:
+            # A fork with the edits applied; search's folded names carried over but for `changed`.
+            forked = fork(graph, edits)
+            update_graph(forked, edits)
+            carry_folded_names(graph, forked, changed)
+            return forked
+
+        made = GraphSnapshot(version, edited(current.graph, edits), rebuilt=False)
         for (area, key), followed in self._followed.items():
             view = current.peek(area, key)
             if view is not None:
-                selected = followed.changes(edits)
-                forked = fork(view, selected)
-                update_graph(forked, selected)
-                carry_folded_names(view, forked, changed)
-                made.seed(area, key, forked)
+                made.seed(area, key, edited(view, followed.changes(edits)))
         return made

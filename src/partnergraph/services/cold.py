@@ -62,6 +62,7 @@ class ColdAnswers:
     def __init__(self, store: GraphStore, files: StoreFiles):
         self.store = store
         self.files = files
+        self._names: tuple[str, NameIndex] | None = None  # the name index of one version
 
     @classmethod
     def open(cls, settings: Settings) -> ColdAnswers:
@@ -95,12 +96,16 @@ class ColdAnswers:
     def name_index(self) -> NameIndex:
         """Return the name index of the store's current version: from its file, or read and kept for next time."""
         version = self.store.version()
+        if self._names is not None and self._names[0] == version:
+            return self._names[1]  # one question resolves several names: read the file once
         kept = self.files.load(NAMES_FILE, version)
         if kept is not None:
-            return NameIndex.from_arrays(kept)
-        index = NameIndex.from_candidates(Candidate(key, kind, name or "", aliases)
-                                          for key, kind, name, aliases in self.store.names())
-        self.files.save(NAMES_FILE, version, index.to_arrays())
+            index = NameIndex.from_arrays(kept)
+        else:
+            index = NameIndex.from_candidates(Candidate(key, kind, name or "", aliases)
+                                              for key, kind, name, aliases in self.store.names())
+            self.files.save(NAMES_FILE, version, index.to_arrays())
+        self._names = (version, index)
         return index
 
     def resolve(self, ref: str) -> str:

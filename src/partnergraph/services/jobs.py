@@ -69,7 +69,6 @@ LONG_QUESTIONS: dict[str, Callable[[Any], str]] = {
     "brokers": lambda q: "brokers (structural holes, cut points, bridges)",
     "communities": lambda q: "communities",
     "coverage": lambda q: "coverage",
-    "metrics": lambda q: "every metric of every element",
 }
 
 

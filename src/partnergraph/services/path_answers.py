@@ -229,10 +229,10 @@ class _StoreNodes(dict):
         self._store, self._adjacency = store, adjacency
 
     def __missing__(self, node: str) -> dict[str, Any]:
-        found = self._store.neighbourhood([node], ()).elements
-        if not found:
+        element = self._store.get(node)
+        if element is None:
             raise KeyError(node)
-        attrs = build_graph(found, ()).nodes[node]
+        attrs = build_graph([element], ()).nodes[node]
         self[node] = attrs
         self._adjacency.setdefault(node, {})
         return attrs

@@ -180,5 +180,5 @@ class Questions:
             weighted_ties=query.weighted))
 
     def overview(self) -> dict[str, int]:
-        """Return the number of elements per kind and connections per type."""
-        return self.cache.store.counts()
+        """Return the number of elements per kind and connections per type (counted once per version)."""
+        return self.cache.memo("counts", None, self.cache.store.counts)

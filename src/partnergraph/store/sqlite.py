@@ -129,6 +129,7 @@ WHERE props IS NOT json_patch(props, excluded.props)
 
 
 _INSTANCE = "SELECT value FROM meta WHERE key = 'instance'"
+_VERSION = "SELECT value FROM meta WHERE key = 'data_version'"
 _BUMP_VERSION = "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'data_version'"
 
 
@@ -373,7 +374,7 @@ class SqliteStore:
     def _record(conn: sqlite3.Connection, note: ChangeNote, edits: Sequence[Edit]) -> int:
         # A change's number is the version it made (it is recorded after the version moved on),
         # as in the Neo4j store: a reader at version V catches up by applying changes V+1, V+2...
-        seq = int(conn.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()[0])
+        seq = int(conn.execute(_VERSION).fetchone()[0])
         conn.execute(
             "INSERT INTO changes (seq, at, author, action, source, comment, reverts, summary, edits) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -441,7 +442,7 @@ class SqliteStore:
         with self._read() as conn:
             if conn is None:
                 return "empty"
-            return conn.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()[0]
+            return conn.execute(_VERSION).fetchone()[0]
 
     def identity(self) -> str:
         """Return the random name this database was given when made; "" for no database yet.
@@ -473,9 +474,7 @@ class SqliteStore:
         with self._read() as conn:
             if conn is None:
                 return found
-            for start in range(0, len(wanted), 500):
-                chunk = wanted[start:start + 500]
-                marks = ",".join("?" * len(chunk))
+            for chunk, marks in _chunks(wanted):
                 for element_id, kind in conn.execute(f"SELECT id, kind FROM elements WHERE id IN ({marks})", chunk):
                     found[element_id] = Kind(kind)
         return found
@@ -485,7 +484,7 @@ class SqliteStore:
         with self._read() as conn:
             if conn is None:
                 return Snapshot("empty", [], [])
-            version = conn.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()[0]
+            version = conn.execute(_VERSION).fetchone()[0]
             elements = [_element(r) for r in conn.execute("SELECT id, kind, name, props FROM elements ORDER BY id")]
             connections = [
                 Connection(s, t, RelType(ty), json.loads(p))
@@ -501,7 +500,7 @@ class SqliteStore:
             if conn is None:
                 yield SnapshotStream("empty", iter(()), iter(()))
                 return
-            version = conn.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()[0]
+            version = conn.execute(_VERSION).fetchone()[0]
 
             # Both tables are keyed (WITHOUT ROWID) by what we order on, so SQLite walks its
             # b-trees in order with nothing to sort; its BINARY collation compares UTF-8 bytes,
@@ -544,7 +543,7 @@ class SqliteStore:
         with self._read() as conn:
             if conn is None:
                 return Snapshot("empty", [], [])
-            version = conn.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()[0]
+            version = conn.execute(_VERSION).fetchone()[0]
 
             def elements(wanted: list[str]) -> Iterator[Element]:
                 for chunk, marks in _chunks(wanted):

@@ -15,7 +15,7 @@ from typing import Any
 from flask import Blueprint, jsonify, render_template
 
 from partnergraph.model import PartnergraphError
-from partnergraph.services.options import ATTENDANCE_BY, EVENT_WHEN, CentralityQuery, EventsQuery
+from partnergraph.services.options import ATTENDANCE_BY, EVENT_WHEN, EventsQuery
 from partnergraph.viewer.auth import require_role
 from partnergraph.viewer.charts import line_chart
 from partnergraph.viewer.common import (
@@ -76,9 +76,7 @@ def events() -> Any:
         error = describe_error(exc)
     with state().workspace() as ws:
         facets = ws.browse.facets()
-        affiliates = ws.questions.centrality(CentralityQuery("degree", kind="affiliate", top=None,
-                                                             personal=personal_data_allowed()))["results"]
-    affiliates.sort(key=lambda a: a["name"].casefold())
+        affiliates = ws.browse.affiliates()
     return render_template("events.html", found=found, error=error, facets=facets, affiliates=affiliates,
                            query={"for": affiliate, "when": text_arg("when") or ("upcoming" if affiliate else "all"),
                                   "issue": text_arg("issue"), "region": text_arg("region"), "as_of": text_arg("as_of")},

@@ -241,7 +241,7 @@ def prospects() -> Any:
     partner = text_arg("partner")
     suggestions = error = None
     with state().workspace() as ws:
-        affiliates = ws.questions.centrality(CentralityQuery("degree", kind="affiliate", top=None))["results"]
+        affiliates = ws.browse.affiliates()
         facets = ws.browse.facets()
         scores = ws.questions.criteria(CriteriaQuery(distribution=True))
         try:
